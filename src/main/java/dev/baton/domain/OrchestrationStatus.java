@@ -1,0 +1,6 @@
+package dev.baton.domain;
+
+/** The answer to a state proposal. */
+public enum OrchestrationStatus {
+  ACCEPT, REJECT, ABORT, WAIT
+}
