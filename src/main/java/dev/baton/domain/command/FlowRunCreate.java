@@ -1,0 +1,30 @@
+package dev.baton.domain.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.domain.FlowRunPolicy;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/flow_runs/} body (spec/api.md §4.2), validated. {@code name} null/empty means
+ * "generate a slug"; {@code state} null means Pending. Labels here are the user's only; the system
+ * labels are added by the service.
+ */
+public record FlowRunCreate(
+    UUID flowId,
+    String name,
+    StateCreate state,
+    String flowVersion,
+    ObjectNode parameters,
+    ObjectNode context,
+    UUID parentTaskRunId,
+    UUID infrastructureDocumentId,
+    FlowRunPolicy empiricalPolicy,
+    List<String> tags,
+    ObjectNode labels,
+    String idempotencyKey,
+    String workPoolName,
+    String workQueueName,
+    JsonNode jobVariables,
+    UUID deploymentId) {}
