@@ -1,0 +1,60 @@
+package dev.baton.observability;
+
+import dev.baton.domain.OrchestrationStatus;
+import dev.baton.domain.RunKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Orchestration outcome counters (by run kind, endpoint, status and deciding rule) and the latency
+ * of each proposal's transaction. Recorded after commit only: a rolled-back proposal emits nothing.
+ */
+public final class OrchestrationMetrics {
+  private final MeterRegistry registry;
+  private final ConcurrentMap<String, Counter> outcomes = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> failures = new ConcurrentHashMap<>();
+  private final Timer taskLatency;
+  private final Timer flowLatency;
+
+  public OrchestrationMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.taskLatency = timer("task_run");
+    this.flowLatency = timer("flow_run");
+  }
+
+  private Timer timer(String kind) {
+    return Timer.builder("baton.orchestration.duration")
+        .description("Time from receiving a proposal to its committed answer")
+        .tag("run_kind", kind)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+  }
+
+  public void outcome(RunKind kind, String endpoint, OrchestrationStatus status, String rule, long nanos) {
+    String k = kind.name() + '|' + endpoint + '|' + status.name() + '|' + rule;
+    outcomes.computeIfAbsent(k, x -> Counter.builder("baton.orchestration.outcomes")
+        .description("Orchestration results by run kind, endpoint, status and the rule that decided")
+        .tag("run_kind", kind == RunKind.TASK_RUN ? "task_run" : "flow_run")
+        .tag("endpoint", endpoint)
+        .tag("status", status.name())
+        .tag("rule", rule == null ? "none" : rule)
+        .register(registry)).increment();
+    (kind == RunKind.TASK_RUN ? taskLatency : flowLatency).record(Duration.ofNanos(nanos));
+  }
+
+  public void failure(RunKind kind, String endpoint, String code) {
+    String k = kind.name() + '|' + endpoint + '|' + code;
+    failures.computeIfAbsent(k, x -> Counter.builder("baton.orchestration.failures")
+        .description("Proposals that failed (not found, conflict, unavailable, internal)")
+        .tag("run_kind", kind == RunKind.TASK_RUN ? "task_run" : "flow_run")
+        .tag("endpoint", endpoint)
+        .tag("code", code)
+        .register(registry)).increment();
+  }
+}

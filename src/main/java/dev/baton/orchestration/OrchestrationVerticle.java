@@ -1,0 +1,42 @@
+package dev.baton.orchestration;
+
+import dev.baton.orchestration.api.Addresses;
+import dev.baton.orchestration.api.OrchestrationClient;
+import dev.baton.orchestration.api.OrchestrationException;
+import dev.baton.orchestration.api.SetStateCommand;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+/**
+ * Consumes typed set-state commands from the event bus and answers with the orchestration result.
+ * Expected failures travel as {@code message.fail(code, text)} with the codes of
+ * {@link dev.baton.orchestration.api.OrchestrationFailure}.
+ */
+public final class OrchestrationVerticle extends VerticleBase {
+  private final OrchestrationService service;
+
+  public OrchestrationVerticle(OrchestrationService service) {
+    this.service = service;
+  }
+
+  @Override
+  public Future<?> start() {
+    OrchestrationClient.registerCodecs(vertx);
+    MessageConsumer<SetStateCommand> task = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.TASK_RUN_SET_STATE, this::handle);
+    MessageConsumer<SetStateCommand> flow = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.FLOW_RUN_SET_STATE, this::handle);
+    return Future.all(task.completion(), flow.completion());
+  }
+
+  private void handle(Message<SetStateCommand> msg) {
+    service.setState(msg.body()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        OrchestrationException e = OrchestrationService.classify(ar.cause());
+        msg.fail(e.failure().code(), e.getMessage());
+      }
+    });
+  }
+}

@@ -1,0 +1,70 @@
+package dev.baton.orchestration.api;
+
+import dev.baton.domain.ApiVersion;
+import dev.baton.domain.command.StateCreate;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.UUID;
+
+/**
+ * The typed API of the orchestration verticle, for the HTTP verticle and for co-located verticles.
+ * Failures arrive as {@link OrchestrationException}s with a closed set of codes.
+ */
+public final class OrchestrationClient {
+  private final EventBus bus;
+  private final DeliveryOptions options;
+
+  public OrchestrationClient(Vertx vertx, long timeoutMillis) {
+    this.bus = vertx.eventBus();
+    registerCodecs(vertx);
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMillis).setLocalOnly(true);
+  }
+
+  public OrchestrationClient(Vertx vertx) {
+    this(vertx, 30_000);
+  }
+
+  /** Registers the local codecs of the command and result records once per Vert.x instance. */
+  public static void registerCodecs(Vertx vertx) {
+    synchronized (OrchestrationClient.class) {
+      EventBus bus = vertx.eventBus();
+      try {
+        bus.registerDefaultCodec(SetStateCommand.class, new LocalCodec<>(SetStateCommand.class));
+        bus.registerDefaultCodec(OrchestrationResult.class, new LocalCodec<>(OrchestrationResult.class));
+      } catch (IllegalStateException alreadyRegistered) {
+        // registered by another verticle of this Vert.x instance
+      }
+    }
+  }
+
+  public Future<OrchestrationResult> setTaskRunState(UUID taskRunId, StateCreate state, boolean force) {
+    return send(SetStateCommand.task(taskRunId, state, force));
+  }
+
+  public Future<OrchestrationResult> setFlowRunState(UUID flowRunId, StateCreate state, boolean force,
+      ApiVersion apiVersion, String clientVersion) {
+    return send(SetStateCommand.flow(flowRunId, state, force, apiVersion, clientVersion));
+  }
+
+  public Future<OrchestrationResult> send(SetStateCommand command) {
+    return bus.<OrchestrationResult>request(command.address(), command, options)
+        .map(m -> m.body())
+        .recover(OrchestrationClient::mapFailure);
+  }
+
+  static <T> Future<T> mapFailure(Throwable t) {
+    if (t instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        return Future.failedFuture(new OrchestrationException(OrchestrationFailure.fromCode(re.failureCode()), re.getMessage()));
+      }
+      // no handler registered, or timed out: the orchestration verticle is unavailable
+      return Future.failedFuture(new OrchestrationException(OrchestrationFailure.UNAVAILABLE,
+          "Orchestration unavailable: " + re.failureType().name().toLowerCase(), re));
+    }
+    return Future.failedFuture(t);
+  }
+}
