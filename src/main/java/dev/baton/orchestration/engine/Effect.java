@@ -19,4 +19,10 @@ public sealed interface Effect {
    * policy.
    */
   record OrchestrateParentTaskRun(UUID taskRunId, State state) implements Effect {}
+
+  /**
+   * RetryFailedFlows, legacy clients (API version &lt; 0.8.3): force every FAILED task run of the flow
+   * run into SCHEDULED "AwaitingRetry" at {@code scheduledTime} and reset its {@code run_count} to 0.
+   */
+  record ResetFailedTaskRunsForFlowRetry(UUID flowRunId, Instant scheduledTime) implements Effect {}
 }
