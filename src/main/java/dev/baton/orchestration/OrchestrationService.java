@@ -20,6 +20,7 @@ import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.orchestration.engine.Policy;
 import dev.baton.orchestration.engine.StateValidator;
 import dev.baton.orchestration.policies.PolicySelector;
+import dev.baton.orchestration.rules.task.CacheRetrieval;
 import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.SqlErrors;
 import io.vertx.core.Future;
@@ -129,7 +130,7 @@ public final class OrchestrationService {
   private static String cacheKeyToLookUp(Policy policy, State proposed) {
     if (proposed.type() != StateType.RUNNING || proposed.details().cacheKey() == null
         || Boolean.TRUE.equals(proposed.details().refreshCache())
-        || !PolicySelector.usesCache(policy)) {
+        || !policy.contains(CacheRetrieval.class)) {
       return null;
     }
     return proposed.details().cacheKey();
@@ -144,7 +145,9 @@ public final class OrchestrationService {
   private Future<Void> applyEffects(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
     Future<Void> chain = Future.succeededFuture();
     for (Effect e : outcome.effects()) {
-      if (e instanceof Effect.OrchestrateParentTaskRun p) {
+      if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
+        chain = chain.compose(v -> resetFailedTaskRuns(conn, r, now));
+      } else if (e instanceof Effect.OrchestrateParentTaskRun p) {
         chain = chain.compose(v -> orchestrate(conn, RunKind.TASK_RUN, p.taskRunId(), p.state(), true, null, null, now)
             .<Void>mapEmpty()
             .recover(t -> t instanceof OrchestrationException oe && oe.failure() == OrchestrationFailure.NOT_FOUND
@@ -153,6 +156,29 @@ public final class OrchestrationService {
       }
     }
     return chain;
+  }
+
+  private static final String FAILED_TASK_RUNS =
+      "SELECT id FROM task_run WHERE flow_run_id = $1 AND state_type = 'FAILED' ORDER BY id";
+  private static final String RESET_RUN_COUNT = "UPDATE task_run SET run_count = 0 WHERE id = $1";
+
+  /**
+   * Legacy flow retries (api-version < 0.8.3): every FAILED task run of the flow run is force-set
+   * to AwaitingRetry at the flow's retry time and its run_count reset to 0.
+   */
+  private Future<Void> resetFailedTaskRuns(SqlConnection conn, Effect.ResetFailedTaskRunsForFlowRetry r, Instant now) {
+    return conn.preparedQuery(FAILED_TASK_RUNS).execute(io.vertx.sqlclient.Tuple.of(r.flowRunId())).compose(rows -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (io.vertx.sqlclient.Row row : rows) {
+        UUID taskRunId = row.getUUID(0);
+        State awaiting = new State(Ids.uuid7(), StateType.SCHEDULED, "AwaitingRetry", now, null, null,
+            dev.baton.domain.StateDetails.builder().scheduledTime(r.scheduledTime()).build());
+        chain = chain.compose(v -> orchestrate(conn, RunKind.TASK_RUN, taskRunId, awaiting, true, null, null, now))
+            .compose(o -> conn.preparedQuery(RESET_RUN_COUNT).execute(io.vertx.sqlclient.Tuple.of(taskRunId)))
+            .mapEmpty();
+      }
+      return chain;
+    });
   }
 
   /** Maps any failure to the closed set of orchestration failures. */
