@@ -1,6 +1,13 @@
 package dev.baton.orchestration;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.domain.OrchestrationDetails;
+import dev.baton.domain.OrchestrationStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.domain.FlowRunPolicy;
 import dev.baton.domain.State;
@@ -180,5 +187,27 @@ public final class Kit {
   /** Facts for a task whose flow run exists with the given run count and state. */
   public static Facts parent(UUID flowRunId, int runCount, State state) {
     return Facts.NONE.withParentFlowRun(new Facts.ParentFlowRun(flowRunId, runCount, state), false);
+  }
+
+  // ---- assertions ----
+
+  public static void assertAccepted(OrchestrationOutcome out, State proposed) {
+    assertEquals(OrchestrationStatus.ACCEPT, out.status(), () -> String.valueOf(out.details()));
+    assertTrue(out.stateWritten());
+    assertEquals(proposed.id(), out.state().id());
+  }
+
+  public static void assertNullReject(OrchestrationOutcome out, State current, String reason) {
+    assertEquals(OrchestrationStatus.REJECT, out.status());
+    assertEquals(OrchestrationDetails.reject(reason), out.details());
+    assertFalse(out.stateWritten());
+    assertSame(current, out.state());
+  }
+
+  public static void assertAbort(OrchestrationOutcome out, State current, String reason) {
+    assertEquals(OrchestrationStatus.ABORT, out.status());
+    assertEquals(OrchestrationDetails.abort(reason), out.details());
+    assertFalse(out.stateWritten());
+    assertSame(current, out.state());
   }
 }

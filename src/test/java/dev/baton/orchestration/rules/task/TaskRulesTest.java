@@ -10,6 +10,9 @@ import static dev.baton.domain.StateType.PENDING;
 import static dev.baton.domain.StateType.RUNNING;
 import static dev.baton.domain.StateType.SCHEDULED;
 import static dev.baton.orchestration.Kit.NOW;
+import static dev.baton.orchestration.Kit.assertAbort;
+import static dev.baton.orchestration.Kit.assertAccepted;
+import static dev.baton.orchestration.Kit.assertNullReject;
 import static dev.baton.orchestration.Kit.details;
 import static dev.baton.orchestration.Kit.initial;
 import static dev.baton.orchestration.Kit.only;
@@ -53,26 +56,6 @@ class TaskRulesTest {
 
   static OrchestrationOutcome background(TaskRunDraft run, State initial, State proposed, Facts facts) {
     return Kit.full(TaskPolicies.BACKGROUND, TaskPolicies.GLOBAL, run, initial, proposed, facts);
-  }
-
-  static void assertAccepted(OrchestrationOutcome out, State proposed) {
-    assertEquals(OrchestrationStatus.ACCEPT, out.status(), () -> String.valueOf(out.details()));
-    assertTrue(out.stateWritten());
-    assertEquals(proposed.id(), out.state().id());
-  }
-
-  static void assertNullReject(OrchestrationOutcome out, State current, String reason) {
-    assertEquals(OrchestrationStatus.REJECT, out.status());
-    assertEquals(OrchestrationDetails.reject(reason), out.details());
-    assertFalse(out.stateWritten());
-    assertSame(current, out.state());
-  }
-
-  static void assertAbort(OrchestrationOutcome out, State current, String reason) {
-    assertEquals(OrchestrationStatus.ABORT, out.status());
-    assertEquals(OrchestrationDetails.abort(reason), out.details());
-    assertFalse(out.stateWritten());
-    assertSame(current, out.state());
   }
 
   @Nested
