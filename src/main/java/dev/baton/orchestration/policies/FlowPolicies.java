@@ -47,10 +47,9 @@ public final class FlowPolicies {
       // 8 SecureFlowConcurrencySlots — concurrency-limits issue
       // 9 RemoveDeploymentConcurrencyLeaseForOldClientVersions — concurrency-limits issue
       new EnsureOnlyScheduledFlowsMarkedLate(),
-      // 11 before 12: PAUSED → PAUSED is refused by HandlePausingFlows' wording
+      // 11 before 12: PAUSED → PAUSED is refused by HandlePausingFlows (its wording), not by 12
       new HandlePausingFlows(),
       new HandleResumingPausedFlows(),
-      // 13 before 14: the copied scheduled time is not consulted for PENDING, but keep Prefect's order
       new CopyScheduledTime(),
       new WaitForScheduledTime(),
       new RetryFailedFlows()
@@ -88,7 +87,6 @@ public final class FlowPolicies {
       new SetNextScheduledStartTime(),
       new UpdateStateDetails(),
       new UpdateSubflowParentTask(),
-      // after UpdateStateDetails (it rewrites the details' ids); before nothing that reads task_run_id
       new UpdateSubflowStateDetails(),
       // IncrementFlowRunCount must read `resuming` before RemoveResumingIndicator clears it
       new IncrementFlowRunCount(),

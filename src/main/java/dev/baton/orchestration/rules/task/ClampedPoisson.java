@@ -20,11 +20,14 @@ public final class ClampedPoisson {
     if (!(clampingFactor > 0)) {
       throw new IllegalArgumentException("`clamping_factor` must be >= 0.");
     }
+    if (!(mean > 0)) {
+      return 0.0;
+    }
     double upperMultiple = 1 + clampingFactor;
     double upper = mean * upperMultiple;
     double lower = Math.max(0, mean * lowerMultiple(upperMultiple));
     // sample uniformly between the CDF values of the bounds, then invert the exponential CDF
-    double u = lower == 0 && upper == 0 ? 0 : uniform(random, cdf(lower, mean), cdf(upper, mean));
+    double u = uniform(random, cdf(lower, mean), cdf(upper, mean));
     return -Math.log(Math.max(1 - u, 1e-10)) * mean;
   }
 
