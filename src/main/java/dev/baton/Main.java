@@ -1,1 +1,84 @@
-package dev.baton; public class Main { public static void main(String[] a){} }
+package dev.baton;
+
+import dev.baton.config.BatonConfig;
+import dev.baton.config.ConfigException;
+import dev.baton.config.ConfigLoader;
+import dev.baton.persistence.Database;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts Baton: configuration → database (embedded PostgreSQL when no URL) → migrations → Vert.x →
+ * verticles. Everything blocking happens here, before anything is deployed.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    BatonConfig config;
+    try {
+      config = ConfigLoader.load();
+    } catch (ConfigException e) {
+      System.err.println("baton: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.runtime().logLevel().toLowerCase());
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+    long t0 = System.nanoTime();
+
+    Database db;
+    try {
+      db = Database.start(config.db());
+    } catch (ConfigException e) {
+      System.err.println("baton: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (RuntimeException e) {
+      System.err.println("baton: cannot start the database: " + e);
+      System.exit(1);
+      return;
+    }
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops()).setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("event=shutdown");
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("event=shutdown_vertx_failed error=\"{}\"", e.toString());
+      }
+      db.close();
+    }, "baton-shutdown"));
+
+    BatonServer.deploy(vertx, db.pool(vertx), registry, config).onComplete(ar -> {
+      if (ar.succeeded()) {
+        log.info("event=started port={} database={} startup_ms={}", ar.result().port(),
+            db.isEmbedded() ? "embedded" : "external", (System.nanoTime() - t0) / 1_000_000);
+      } else {
+        log.error("event=start_failed error=\"{}\"", ar.cause().toString(), ar.cause());
+        System.exit(1);
+      }
+    });
+  }
+}
