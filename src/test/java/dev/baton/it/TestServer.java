@@ -1,0 +1,112 @@
+package dev.baton.it;
+
+import dev.baton.BatonServer;
+import dev.baton.config.BatonConfig;
+import dev.baton.config.ConfigLoader;
+import dev.baton.testsupport.TestDatabase;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Baton instance for black-box tests: its own Vert.x (low blocked-thread limits, so a blocking
+ * call on an event loop fails the test run), its own connection pool, the shared test database,
+ * real HTTP on a free port. Several instances may run against one database.
+ */
+public final class TestServer implements AutoCloseable {
+  private final Vertx vertx;
+  private final Pool pool;
+  private final BatonServer baton;
+  private final ApiClient api;
+
+  private TestServer(Vertx vertx, Pool pool, BatonServer baton) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.baton = baton;
+    this.api = new ApiClient(baton.port());
+  }
+
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  /** Starts an instance; {@code env} holds extra {@code BATON_*} settings. */
+  public static TestServer start(Map<String, String> env) {
+    Map<String, String> e = new HashMap<>(env);
+    e.putIfAbsent("BATON_HTTP_PORT", "0");
+    e.putIfAbsent("BATON_HTTP_HOST", "127.0.0.1");
+    e.putIfAbsent("BATON_EVENT_LOOPS", "2");
+    e.putIfAbsent("BATON_DB_POOL_SIZE", "8");
+    e.putIfAbsent("BATON_HTTP_BODY_LIMIT", "2097152");
+    BatonConfig config = ConfigLoader.load(e, Path.of("."));
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(config.runtime().eventLoops())
+        .setBlockedThreadCheckInterval(200)
+        .setMaxEventLoopExecuteTime(200)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    Pool pool = TestDatabase.pool(vertx, config.db().poolSize());
+    BatonServer baton = await(BatonServer.deploy(vertx, pool,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config));
+    return new TestServer(vertx, pool, baton);
+  }
+
+  public static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  public ApiClient api() {
+    return api;
+  }
+
+  public int port() {
+    return baton.port();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public BatonServer baton() {
+    return baton;
+  }
+
+  /** A digest of every row of every table: equal before and after ⇔ nothing was written. */
+  public String fingerprint() {
+    String sql = "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM ("
+        + " SELECT 'flow' || f::text AS t FROM flow f UNION ALL"
+        + " SELECT 'dep' || d::text FROM deployment d UNION ALL"
+        + " SELECT 'fr' || r::text FROM flow_run r UNION ALL"
+        + " SELECT 'frs' || s::text FROM flow_run_state s UNION ALL"
+        + " SELECT 'tr' || r::text FROM task_run r UNION ALL"
+        + " SELECT 'trs' || s::text FROM task_run_state s UNION ALL"
+        + " SELECT 'c' || c::text FROM task_run_state_cache c UNION ALL"
+        + " SELECT 'i' || i::text FROM flow_run_input i UNION ALL"
+        + " SELECT 'l' || l::text FROM log l) x";
+    return await(pool.query(sql).execute().map(rows -> String.valueOf(rows.iterator().next().getValue(0))));
+  }
+
+  @Override
+  public void close() {
+    try {
+      pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+}
