@@ -67,7 +67,6 @@ class BadInputIT {
         "{\"state\": {\"type\": \"RUNNING\", \"timestamp\": \"2020-01-01T00:00:00Z\"}}",
         "{\"state\": {\"type\": \"RUNNING\"}, \"force\": \"maybe\"}",
         "{\"state\": {\"type\": \"RUNNING\"}, \"force\": {}}",
-        "{\"state\": {\"type\": \"RUNNING\"}, \"extra\": 1}",
         "{\"state\": {\"type\": \"RUNNING\", \"state_details\": \"x\"}}",
         "{\"state\": {\"type\": \"RUNNING\", \"state_details\": {\"scheduled_time\": \"yesterday\"}}}",
         "{\"state\": {\"type\": \"RUNNING\", \"state_details\": {\"scheduled_time\": 1e400}}}",
