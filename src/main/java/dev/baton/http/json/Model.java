@@ -175,6 +175,13 @@ public final class Model<R> implements Type<R> {
       return (V) values[at(key)];
     }
 
+    /** The value of {@code key}, or null when the model has no such field. */
+    @SuppressWarnings("unchecked")
+    public <V> V maybe(String key) {
+      Integer i = index.get(key);
+      return i == null ? null : (V) values[i];
+    }
+
     public <V> V get(String key, V ifNull) {
       V v = get(key);
       return v == null ? ifNull : v;
