@@ -146,7 +146,7 @@ public final class Model<R> implements Type<R> {
   /** Decodes a whole request body rooted at {@code root} ("body"). */
   public Decoded<R> decodeBody(JsonNode body) {
     Ctx c = new Ctx("body");
-    if (kind != Kind.EMBEDDED && (body == null || body.isMissingNode())) {
+    if (kind != Kind.EMBEDDED && (body == null || body.isMissingNode() || body.isNull())) {
       c.missing(NullNode.instance);
       return Decoded.invalid(c.errors());
     }
