@@ -382,7 +382,7 @@ public final class Bodies {
   /** {@code POST /logs/}: a JSON array of LogCreate (loc {@code ["body", i, field]}). */
   public static Decoded<List<LogCreate>> logs(JsonNode body) {
     Ctx c = new Ctx("body");
-    if (body == null) {
+    if (body == null || body.isNull()) {
       c.missing(NullNode.instance);
       return Decoded.invalid(c.errors());
     }
@@ -393,7 +393,7 @@ public final class Bodies {
   /** {@code PATCH /flow_runs/{id}/labels}: a label object (loc {@code ["body", key]}). */
   public static Decoded<ObjectNode> labels(JsonNode body) {
     Ctx c = new Ctx("body");
-    if (body == null) {
+    if (body == null || body.isNull()) {
       c.missing(NullNode.instance);
       return Decoded.invalid(c.errors());
     }

@@ -146,7 +146,7 @@ public final class Model<R> implements Type<R> {
   /** Decodes a whole request body rooted at {@code root} ("body"). */
   public Decoded<R> decodeBody(JsonNode body) {
     Ctx c = new Ctx("body");
-    if (kind != Kind.EMBEDDED && (body == null || body.isMissingNode())) {
+    if (kind != Kind.EMBEDDED && (body == null || body.isMissingNode() || body.isNull())) {
       c.missing(NullNode.instance);
       return Decoded.invalid(c.errors());
     }
@@ -173,6 +173,13 @@ public final class Model<R> implements Type<R> {
     @SuppressWarnings("unchecked")
     public <V> V get(String key) {
       return (V) values[at(key)];
+    }
+
+    /** The value of {@code key}, or null when the model has no such field. */
+    @SuppressWarnings("unchecked")
+    public <V> V maybe(String key) {
+      Integer i = index.get(key);
+      return i == null ? null : (V) values[i];
     }
 
     public <V> V get(String key, V ifNull) {

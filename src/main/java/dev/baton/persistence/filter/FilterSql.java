@@ -1,0 +1,405 @@
+package dev.baton.persistence.filter;
+
+import dev.baton.domain.StateType;
+import dev.baton.filter.Filters.CreatedBy;
+import dev.baton.filter.Filters.DeploymentFilter;
+import dev.baton.filter.Filters.DeploymentSort;
+import dev.baton.filter.Filters.FlowFilter;
+import dev.baton.filter.Filters.FlowRunFilter;
+import dev.baton.filter.Filters.FlowRunSort;
+import dev.baton.filter.Filters.FlowSort;
+import dev.baton.filter.Filters.Ids;
+import dev.baton.filter.Filters.IntRange;
+import dev.baton.filter.Filters.Op;
+import dev.baton.filter.Filters.Query;
+import dev.baton.filter.Filters.States;
+import dev.baton.filter.Filters.Strings;
+import dev.baton.filter.Filters.Tags;
+import dev.baton.filter.Filters.TaskRunFilter;
+import dev.baton.filter.Filters.TaskRunSort;
+import dev.baton.filter.Filters.Times;
+import dev.baton.filter.Filters.WorkPoolFilter;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Turns filter records into a parameterised PostgreSQL boolean expression (for a WHERE clause) over
+ * a given table alias, with {@code $n} placeholders numbered from {@code firstParam}. Parameter
+ * values are Vert.x-pg friendly: {@code UUID[]}, {@code String[]}, {@link OffsetDateTime},
+ * {@code Integer}, {@code Boolean}, {@code String}.
+ *
+ * <p>Cross-object filters follow Prefect: a filter object that is present (even empty) requires the
+ * related row to exist (EXISTS sub-query); runs related through a flow run share one EXISTS.
+ */
+public final class FilterSql {
+  private FilterSql() {}
+
+  /** A boolean SQL expression ({@code "TRUE"} when unconstrained) and its parameters in order. */
+  public record Where(String sql, List<Object> params) {
+    /** The number of the next free placeholder after these params. */
+    public int nextParam(int firstParam) {
+      return firstParam + params.size();
+    }
+  }
+
+  /** Accumulates parameters. */
+  private static final class B {
+    final List<Object> params = new ArrayList<>();
+    final int first;
+
+    B(int first) {
+      this.first = first;
+    }
+
+    String p(Object v, String cast) {
+      params.add(v);
+      return "$" + (first + params.size() - 1) + "::" + cast;
+    }
+
+    Where done(String sql) {
+      return new Where(sql == null ? "TRUE" : sql, List.copyOf(params));
+    }
+  }
+
+  // ---- entry points --------------------------------------------------------------------------
+
+  /** WHERE expression for {@code flow_run} rows aliased {@code a}. */
+  public static Where flowRuns(Query q, String a, int firstParam) {
+    B b = new B(firstParam);
+    List<String> parts = new ArrayList<>();
+    add(parts, flowRun(b, q.flowRuns(), a));
+    if (q.flows() != null) {
+      parts.add(exists("flow f", "f.id = " + a + ".flow_id", flow(b, q.flows(), "f")));
+    }
+    if (q.deployments() != null) {
+      parts.add(exists("deployment d", "d.id = " + a + ".deployment_id", deployment(b, q.deployments(), "d")));
+    }
+    if (q.taskRuns() != null) {
+      parts.add(exists("task_run t", "t.flow_run_id = " + a + ".id", taskRun(b, q.taskRuns(), "t")));
+    }
+    add(parts, pool(b, q.workPools(), a + ".work_pool_name"));
+    add(parts, pool(b, q.workQueues(), a + ".work_queue_name"));
+    return b.done(join(parts, Op.AND));
+  }
+
+  /** WHERE expression for {@code task_run} rows aliased {@code a}. */
+  public static Where taskRuns(Query q, String a, int firstParam) {
+    B b = new B(firstParam);
+    List<String> parts = new ArrayList<>();
+    add(parts, taskRun(b, q.taskRuns(), a));
+    if (q.flows() != null || q.flowRuns() != null || q.deployments() != null) {
+      StringBuilder from = new StringBuilder("flow_run fr");
+      List<String> conds = new ArrayList<>();
+      conds.add("fr.id = " + a + ".flow_run_id");
+      add(conds, flowRun(b, q.flowRuns(), "fr"));
+      if (q.flows() != null) {
+        from.append(" JOIN flow f ON f.id = fr.flow_id");
+        add(conds, flow(b, q.flows(), "f"));
+      }
+      if (q.deployments() != null) {
+        from.append(" JOIN deployment d ON d.id = fr.deployment_id");
+        add(conds, deployment(b, q.deployments(), "d"));
+      }
+      parts.add("EXISTS (SELECT 1 FROM " + from + " WHERE " + String.join(" AND ", conds) + ")");
+    }
+    return b.done(join(parts, Op.AND));
+  }
+
+  /** WHERE expression for {@code flow} rows aliased {@code a}. */
+  public static Where flows(Query q, String a, int firstParam) {
+    B b = new B(firstParam);
+    List<String> parts = new ArrayList<>();
+    add(parts, flow(b, q.flows(), a));
+    if (q.deployments() != null || q.workPools() != null) {
+      List<String> conds = new ArrayList<>();
+      conds.add("d.flow_id = " + a + ".id");
+      add(conds, deployment(b, q.deployments(), "d"));
+      add(conds, pool(b, q.workPools(), "d.work_pool_name"));
+      parts.add("EXISTS (SELECT 1 FROM deployment d WHERE " + String.join(" AND ", conds) + ")");
+    }
+    if (q.flowRuns() != null || q.taskRuns() != null) {
+      parts.add(runsExist(b, q, "fr.flow_id = " + a + ".id"));
+    }
+    return b.done(join(parts, Op.AND));
+  }
+
+  /** WHERE expression for {@code deployment} rows aliased {@code a}. */
+  public static Where deployments(Query q, String a, int firstParam) {
+    B b = new B(firstParam);
+    List<String> parts = new ArrayList<>();
+    add(parts, deployment(b, q.deployments(), a));
+    if (q.flows() != null) {
+      parts.add(exists("flow f", "f.id = " + a + ".flow_id", flow(b, q.flows(), "f")));
+    }
+    if (q.flowRuns() != null || q.taskRuns() != null) {
+      parts.add(runsExist(b, q, "fr.deployment_id = " + a + ".id"));
+    }
+    add(parts, pool(b, q.workPools(), a + ".work_pool_name"));
+    add(parts, pool(b, q.workQueues(), a + ".work_queue_name"));
+    return b.done(join(parts, Op.AND));
+  }
+
+  /** One EXISTS over flow_run fr (joined to task_run t when a task-run filter is present). */
+  private static String runsExist(B b, Query q, String link) {
+    List<String> conds = new ArrayList<>();
+    conds.add(link);
+    add(conds, flowRun(b, q.flowRuns(), "fr"));
+    String from = "flow_run fr";
+    if (q.taskRuns() != null) {
+      from += " JOIN task_run t ON t.flow_run_id = fr.id";
+      add(conds, taskRun(b, q.taskRuns(), "t"));
+    }
+    return "EXISTS (SELECT 1 FROM " + from + " WHERE " + String.join(" AND ", conds) + ")";
+  }
+
+  // ---- ORDER BY ------------------------------------------------------------------------------
+
+  public static String orderBy(FlowSort s, String a) {
+    return switch (s) {
+      case CREATED_DESC -> a + ".created DESC";
+      case UPDATED_DESC -> a + ".updated DESC";
+      case NAME_ASC -> a + ".name ASC";
+      case NAME_DESC -> a + ".name DESC";
+    };
+  }
+
+  public static String orderBy(DeploymentSort s, String a) {
+    return switch (s) {
+      case CREATED_DESC -> a + ".created DESC";
+      case UPDATED_DESC -> a + ".updated DESC";
+      case NAME_ASC -> a + ".name ASC";
+      case NAME_DESC -> a + ".name DESC";
+    };
+  }
+
+  public static String orderBy(FlowRunSort s, String a) {
+    return switch (s) {
+      case ID_DESC -> a + ".id DESC";
+      case START_TIME_ASC -> "coalesce(" + a + ".start_time, " + a + ".expected_start_time) ASC";
+      case START_TIME_DESC -> "coalesce(" + a + ".start_time, " + a + ".expected_start_time) DESC";
+      case EXPECTED_START_TIME_ASC -> a + ".expected_start_time ASC";
+      case EXPECTED_START_TIME_DESC -> a + ".expected_start_time DESC";
+      case NAME_ASC -> a + ".name ASC";
+      case NAME_DESC -> a + ".name DESC";
+      case NEXT_SCHEDULED_START_TIME_ASC -> a + ".next_scheduled_start_time ASC";
+      case END_TIME_DESC -> a + ".end_time DESC";
+    };
+  }
+
+  public static String orderBy(TaskRunSort s, String a) {
+    return switch (s) {
+      case ID_DESC -> a + ".id DESC";
+      case EXPECTED_START_TIME_ASC -> a + ".expected_start_time ASC";
+      case EXPECTED_START_TIME_DESC -> a + ".expected_start_time DESC";
+      case NAME_ASC -> a + ".name ASC";
+      case NAME_DESC -> a + ".name DESC";
+      case NEXT_SCHEDULED_START_TIME_ASC -> a + ".next_scheduled_start_time ASC";
+      case END_TIME_DESC -> a + ".end_time DESC";
+    };
+  }
+
+  // ---- filter objects ------------------------------------------------------------------------
+
+  private static String flow(B b, FlowFilter f, String a) {
+    if (f == null) return null;
+    List<String> parts = new ArrayList<>();
+    add(parts, ids(b, f.id(), a + ".id"));
+    add(parts, strings(b, f.name(), a + ".name"));
+    add(parts, tags(b, f.tags(), a + ".tags"));
+    if (f.deploymentIsNull() != null) {
+      parts.add((f.deploymentIsNull() ? "NOT " : "") + "EXISTS (SELECT 1 FROM deployment fd WHERE fd.flow_id = "
+          + a + ".id)");
+    }
+    return join(parts, f.op());
+  }
+
+  private static String flowRun(B b, FlowRunFilter f, String a) {
+    if (f == null) return null;
+    List<String> parts = new ArrayList<>();
+    add(parts, ids(b, f.id(), a + ".id"));
+    add(parts, strings(b, f.name(), a + ".name"));
+    add(parts, tags(b, f.tags(), a + ".tags"));
+    add(parts, ids(b, f.deploymentId(), a + ".deployment_id"));
+    add(parts, strings(b, f.workQueueName(), a + ".work_queue_name"));
+    add(parts, states(b, f.state(), a));
+    add(parts, strings(b, f.flowVersion(), a + ".flow_version"));
+    add(parts, times(b, f.startTime(), a + ".start_time"));
+    add(parts, times(b, f.endTime(), a + ".end_time"));
+    add(parts, times(b, f.expectedStartTime(), a + ".expected_start_time"));
+    add(parts, times(b, f.nextScheduledStartTime(), a + ".next_scheduled_start_time"));
+    if (f.parentFlowRunId() != null && f.parentFlowRunId().any() != null) {
+      parts.add("EXISTS (SELECT 1 FROM task_run pt WHERE pt.id = " + a + ".parent_task_run_id AND pt.flow_run_id = ANY("
+          + b.p(uuids(f.parentFlowRunId().any()), "uuid[]") + "))");
+    }
+    add(parts, ids(b, f.parentTaskRunId(), a + ".parent_task_run_id"));
+    add(parts, strings(b, f.idempotencyKey(), a + ".idempotency_key"));
+    add(parts, createdBy(b, f.createdBy(), a + ".created_by"));
+    return join(parts, f.op());
+  }
+
+  private static String taskRun(B b, TaskRunFilter f, String a) {
+    if (f == null) return null;
+    List<String> parts = new ArrayList<>();
+    add(parts, ids(b, f.id(), a + ".id"));
+    add(parts, strings(b, f.name(), a + ".name"));
+    add(parts, tags(b, f.tags(), a + ".tags"));
+    add(parts, states(b, f.state(), a));
+    add(parts, times(b, f.startTime(), a + ".start_time"));
+    add(parts, times(b, f.endTime(), a + ".end_time"));
+    add(parts, times(b, f.expectedStartTime(), a + ".expected_start_time"));
+    if (f.subflowRunsExists() != null) {
+      parts.add((f.subflowRunsExists() ? "" : "NOT ") + "EXISTS (SELECT 1 FROM flow_run sf WHERE sf.parent_task_run_id = "
+          + a + ".id)");
+    }
+    add(parts, ids(b, f.flowRunId(), a + ".flow_run_id"));
+    return join(parts, f.op());
+  }
+
+  private static String deployment(B b, DeploymentFilter f, String a) {
+    if (f == null) return null;
+    List<String> parts = new ArrayList<>();
+    add(parts, ids(b, f.id(), a + ".id"));
+    add(parts, strings(b, f.name(), a + ".name"));
+    if (f.flowOrDeploymentNameLike() != null) {
+      String p = like(b, f.flowOrDeploymentNameLike());
+      parts.add("(" + a + ".name ILIKE " + p + " OR EXISTS (SELECT 1 FROM flow df WHERE df.id = " + a
+          + ".flow_id AND df.name ILIKE " + p + "))");
+    }
+    if (f.paused() != null) {
+      parts.add(a + ".paused = " + b.p(f.paused(), "boolean"));
+    }
+    add(parts, tags(b, f.tags(), a + ".tags"));
+    add(parts, strings(b, f.workQueueName(), a + ".work_queue_name"));
+    IntRange c = f.concurrencyLimit();
+    if (c != null) {
+      List<String> cl = new ArrayList<>();
+      String col = a + ".concurrency_limit";
+      if (c.ge() != null) cl.add(col + " >= " + b.p(c.ge(), "int"));
+      if (c.le() != null) cl.add(col + " <= " + b.p(c.le(), "int"));
+      if (c.isNull() != null) cl.add(col + (c.isNull() ? " IS NULL" : " IS NOT NULL"));
+      add(parts, join(cl, Op.AND));
+    }
+    return join(parts, f.op());
+  }
+
+  /** Work pools/queues by name against a text column; ids and types match nothing (no pool tables). */
+  private static String pool(B b, WorkPoolFilter f, String col) {
+    if (f == null) return null;
+    List<String> parts = new ArrayList<>();
+    if (f.id() != null && f.id().any() != null) parts.add("FALSE");
+    add(parts, strings(b, f.name(), col));
+    if (f.type() != null && f.type().any() != null) parts.add("FALSE");
+    return join(parts, f.op());
+  }
+
+  // ---- criteria ------------------------------------------------------------------------------
+
+  private static String ids(B b, Ids c, String col) {
+    if (c == null) return null;
+    List<String> parts = new ArrayList<>();
+    if (c.any() != null) parts.add(col + " = ANY(" + b.p(uuids(c.any()), "uuid[]") + ")");
+    if (c.notAny() != null) parts.add(col + " <> ALL(" + b.p(uuids(c.notAny()), "uuid[]") + ")");
+    isNull(parts, c.isNull(), col);
+    return join(parts, Op.AND);
+  }
+
+  private static String strings(B b, Strings c, String col) {
+    if (c == null) return null;
+    List<String> parts = new ArrayList<>();
+    if (c.any() != null) parts.add(col + " = ANY(" + b.p(texts(c.any()), "text[]") + ")");
+    if (c.notAny() != null) parts.add(col + " <> ALL(" + b.p(texts(c.notAny()), "text[]") + ")");
+    if (c.like() != null) parts.add(col + " ILIKE " + like(b, c.like()));
+    isNull(parts, c.isNull(), col);
+    return join(parts, Op.AND);
+  }
+
+  /** {@code '%' || $n || '%'} with {@code %}, {@code _} and {@code \} escaped in the value. */
+  private static String like(B b, String s) {
+    String escaped = s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    return "('%' || " + b.p(escaped, "text") + " || '%')";
+  }
+
+  private static String tags(B b, Tags c, String col) {
+    if (c == null) return null;
+    List<String> parts = new ArrayList<>();
+    if (c.all() != null) parts.add(col + " ?& " + b.p(texts(c.all()), "text[]"));
+    if (c.any() != null) parts.add(col + " ?| " + b.p(texts(c.any()), "text[]"));
+    if (c.isNull() != null) parts.add("jsonb_array_length(" + col + (c.isNull() ? ") = 0" : ") > 0"));
+    return join(parts, c.op());
+  }
+
+  private static String times(B b, Times c, String col) {
+    if (c == null) return null;
+    List<String> parts = new ArrayList<>();
+    if (c.before() != null) parts.add(col + " <= " + b.p(odt(c.before()), "timestamptz"));
+    if (c.after() != null) parts.add(col + " >= " + b.p(odt(c.after()), "timestamptz"));
+    isNull(parts, c.isNull(), col);
+    return join(parts, Op.AND);
+  }
+
+  private static String states(B b, States c, String a) {
+    if (c == null) return null;
+    List<String> type = new ArrayList<>();
+    if (c.typeAny() != null) type.add(a + ".state_type = ANY(" + b.p(types(c.typeAny()), "text[]") + ")");
+    if (c.typeNotAny() != null) type.add(a + ".state_type <> ALL(" + b.p(types(c.typeNotAny()), "text[]") + ")");
+    List<String> name = new ArrayList<>();
+    if (c.nameAny() != null) name.add(a + ".state_name = ANY(" + b.p(texts(c.nameAny()), "text[]") + ")");
+    if (c.nameNotAny() != null) name.add(a + ".state_name <> ALL(" + b.p(texts(c.nameNotAny()), "text[]") + ")");
+    List<String> parts = new ArrayList<>();
+    add(parts, join(type, Op.AND));
+    add(parts, join(name, Op.AND));
+    return join(parts, c.op());
+  }
+
+  private static String createdBy(B b, CreatedBy c, String col) {
+    if (c == null) return null;
+    List<String> parts = new ArrayList<>();
+    if (c.id() != null) {
+      parts.add("(" + col + "->>'id') = ANY(" + b.p(c.id().stream().map(UUID::toString).toArray(String[]::new),
+          "text[]") + ")");
+    }
+    if (c.type() != null) parts.add("(" + col + "->>'type') = ANY(" + b.p(texts(c.type()), "text[]") + ")");
+    isNull(parts, c.isNull(), col);
+    return join(parts, Op.AND);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private static void isNull(List<String> parts, Boolean isNull, String col) {
+    if (isNull != null) parts.add(col + (isNull ? " IS NULL" : " IS NOT NULL"));
+  }
+
+  private static void add(List<String> parts, String expr) {
+    if (expr != null) parts.add(expr);
+  }
+
+  private static String exists(String from, String link, String cond) {
+    return "EXISTS (SELECT 1 FROM " + from + " WHERE " + link + (cond == null ? "" : " AND " + cond) + ")";
+  }
+
+  private static String join(List<String> parts, Op op) {
+    if (parts.isEmpty()) return null;
+    if (parts.size() == 1) return parts.get(0);
+    return "(" + String.join(op == Op.OR ? " OR " : " AND ", parts) + ")";
+  }
+
+  private static UUID[] uuids(List<UUID> l) {
+    return l.toArray(new UUID[0]);
+  }
+
+  private static String[] texts(List<String> l) {
+    return l.toArray(new String[0]);
+  }
+
+  private static String[] types(List<StateType> l) {
+    return l.stream().map(StateType::name).toArray(String[]::new);
+  }
+
+  private static OffsetDateTime odt(Instant t) {
+    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+  }
+}
