@@ -1,0 +1,248 @@
+package dev.baton.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.config.BatonConfig;
+import dev.baton.domain.ApiVersion;
+import dev.baton.domain.FlowRun;
+import dev.baton.domain.TaskRun;
+import dev.baton.http.json.Bodies;
+import dev.baton.http.json.Decoded;
+import dev.baton.http.json.FilterBodies;
+import dev.baton.http.json.Render;
+import dev.baton.orchestration.OrchestrationService;
+import dev.baton.orchestration.RunCreation;
+import dev.baton.persistence.DeploymentRepository;
+import dev.baton.persistence.FlowRepository;
+import dev.baton.persistence.FlowRunRepository;
+import dev.baton.persistence.LogRepository;
+import dev.baton.persistence.StateRepository;
+import dev.baton.persistence.TaskRunRepository;
+import dev.baton.persistence.filter.FilterSql;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Everything around the set_state endpoints: flows, flow runs, task runs, state history,
+ * deployments, and the service endpoints a client touches. Reads and plain writes go straight to
+ * the repositories; run creation goes through orchestration ({@link RunCreation}).
+ */
+public final class ResourceRoutes {
+  private static final byte[] TRUE = "true".getBytes();
+  private static final byte[] NULL = "null".getBytes();
+
+  private final Pool pool;
+  private final OrchestrationService service;
+  private final BatonConfig.Api api;
+  private final FlowRepository flows = new FlowRepository();
+  private final DeploymentRepository deployments = new DeploymentRepository();
+  private final FlowRunRepository flowRuns = new FlowRunRepository();
+  private final TaskRunRepository taskRuns = new TaskRunRepository();
+  private final StateRepository states = new StateRepository();
+  private final LogRepository logs = new LogRepository();
+  private final RunCreation creation;
+
+  public ResourceRoutes(Pool pool, OrchestrationService service, BatonConfig.Api api) {
+    this.pool = pool;
+    this.service = service;
+    this.api = api;
+    this.creation = new RunCreation(pool, service, flowRuns, taskRuns);
+  }
+
+  /** Mounts every route on the {@code /api} sub-router. */
+  public void mount(Router r) {
+    // service / handshake
+    r.get("/health").handler(ctx -> Http.json(ctx, 200, TRUE));
+    r.get("/ready").handler(this::ready);
+    r.get("/version").handler(ctx -> Http.json(ctx, 200, "\"0.8.4\"".getBytes()));
+    r.get("/admin/version").handler(ctx -> Http.json(ctx, 200, "\"3.8.4\"".getBytes()));
+    r.get("/hello").handler(ctx -> Http.json(ctx, 200, "\"\uD83D\uDC4B\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    r.get("/csrf-token").handler(ctx -> Http.detail(ctx, 422, "CSRF protection is disabled."));
+    collection(r, "/logs", ctx -> withBody(ctx, Bodies::logs, body -> reply(ctx, logs.insert(pool, body), v -> Http.json(ctx, 201, NULL))));
+
+    // flows
+    collection(r, "/flows", ctx -> withBody(ctx, Bodies::flowCreate, body -> reply(ctx, flows.insertOrGet(pool, body),
+        c -> Http.json(ctx, c.created() ? 201 : 200, Render.flow(c.value())))));
+    r.post("/flows/filter").handler(ctx -> withBody(ctx, b -> FilterBodies.flows(b, api.defaultLimit(), false), q -> {
+      FilterSql.Where w = FilterSql.flows(q.filter(), "f", 1);
+      reply(ctx, flows.list(pool, w, FilterSql.orderBy(q.sort(), "f"), q.limit(), q.offset()),
+          list -> Http.json(ctx, 200, Render.list(list, Render::flow)));
+    }));
+    r.post("/flows/count").handler(ctx -> withBody(ctx, FilterBodies::count,
+        q -> reply(ctx, flows.count(pool, FilterSql.flows(q, "f", 1)), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    r.get("/flows/name/:name").handler(ctx -> reply(ctx, flows.getByName(pool, ctx.pathParam("name")),
+        f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found")));
+    r.get("/flows/:id").handler(ctx -> withId(ctx, id -> reply(ctx, flows.get(pool, id),
+        f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found"))));
+    r.delete("/flows/:id").handler(ctx -> withId(ctx, id -> reply(ctx, flows.delete(pool, id),
+        deleted -> done(ctx, deleted, "Flow not found"))));
+
+    // deployments (what orchestration needs)
+    collection(r, "/deployments", ctx -> withBody(ctx, Bodies::deploymentCreate, body -> reply(ctx, deployments.upsert(pool, body),
+        c -> Http.json(ctx, c.created() ? 201 : 200, Render.deployment(c.value())))));
+    r.get("/deployments/:id").handler(ctx -> withId(ctx, id -> reply(ctx, deployments.get(pool, id),
+        d -> found(ctx, d == null ? null : Render.deployment(d), "Deployment not found"))));
+    r.delete("/deployments/:id").handler(ctx -> withId(ctx, id -> reply(ctx, deployments.delete(pool, id),
+        deleted -> done(ctx, deleted, "Deployment not found"))));
+
+    // flow runs
+    collection(r, "/flow_runs", ctx -> withBody(ctx, b -> Bodies.flowRunCreate(b, api.maxParameterSize()), body -> {
+      ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
+      reply(ctx, creation.createFlowRun(body, v), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
+    }));
+    r.post("/flow_runs/filter").handler(ctx -> listFlowRuns(ctx, false));
+    r.post("/flow_runs/paginate").handler(ctx -> listFlowRuns(ctx, true));
+    r.post("/flow_runs/count").handler(ctx -> withBody(ctx, FilterBodies::count,
+        q -> reply(ctx, flowRuns.count(pool, FilterSql.flowRuns(q, "r", 1)), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    r.get("/flow_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, flowRuns.get(pool, id),
+        run -> found(ctx, run == null ? null : Render.flowRun(run, service.now()), "Flow run not found"))));
+    r.patch("/flow_runs/:id").handler(ctx -> withId(ctx, id -> withBody(ctx, b -> Bodies.flowRunUpdate(b, api.maxParameterSize()),
+        body -> reply(ctx, flowRuns.patch(pool, id, body), updated -> done(ctx, updated, "Flow run not found")))));
+    r.patch("/flow_runs/:id/labels").handler(ctx -> withId(ctx, id -> withBody(ctx, Bodies::labels,
+        body -> reply(ctx, flowRuns.mergeLabels(pool, id, body), updated -> {
+          if (updated) {
+            Http.noContent(ctx);
+          } else {
+            Http.exceptionMessage(ctx, 404, "Flow run with id " + id + " not found");
+          }
+        }))));
+    r.delete("/flow_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, flowRuns.delete(pool, id),
+        deleted -> done(ctx, deleted, "Flow run not found"))));
+
+    // task runs
+    collection(r, "/task_runs", ctx -> withBody(ctx, b -> Bodies.taskRunCreate(b, api.maxCacheKeyLength()),
+        body -> reply(ctx, creation.createTaskRun(body), c -> Http.json(ctx, c.created() ? 201 : 200, Render.taskRun(c.run(), service.now())))));
+    r.post("/task_runs/filter").handler(ctx -> listTaskRuns(ctx, false));
+    r.post("/task_runs/paginate").handler(ctx -> listTaskRuns(ctx, true));
+    r.post("/task_runs/count").handler(ctx -> withBody(ctx, FilterBodies::count,
+        q -> reply(ctx, taskRuns.count(pool, FilterSql.taskRuns(q, "t", 1)), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    r.get("/task_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, taskRuns.get(pool, id),
+        run -> found(ctx, run == null ? null : Render.taskRun(run, service.now()), "Task not found"))));
+    r.patch("/task_runs/:id").handler(ctx -> withId(ctx, id -> withBody(ctx, Bodies::taskRunUpdate,
+        body -> reply(ctx, body.hasName() ? taskRuns.rename(pool, id, body.name()) : taskRuns.exists(pool, id),
+            updated -> done(ctx, updated, "Task run not found")))));
+    r.delete("/task_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, taskRuns.delete(pool, id),
+        deleted -> done(ctx, deleted, "Task not found"))));
+
+    // state history
+    r.get("/flow_run_states/:id").handler(ctx -> withId(ctx, id -> reply(ctx, states.flowRunState(pool, id),
+        s -> found(ctx, s == null ? null : Render.state(s), "Flow run state not found"))));
+    collectionGet(r, "/flow_run_states", ctx -> withQueryId(ctx, "flow_run_id", id -> reply(ctx, states.flowRunStates(pool, id),
+        list -> Http.json(ctx, 200, Render.list(list, Render::state)))));
+    r.get("/task_run_states/:id").handler(ctx -> withId(ctx, id -> reply(ctx, states.taskRunState(pool, id),
+        s -> found(ctx, s == null ? null : Render.state(s), "Flow run state not found"))));
+    collectionGet(r, "/task_run_states", ctx -> withQueryId(ctx, "task_run_id", id -> reply(ctx, states.taskRunStates(pool, id),
+        list -> Http.json(ctx, 200, Render.list(list, Render::state)))));
+  }
+
+  private void listFlowRuns(RoutingContext ctx, boolean paginate) {
+    withBody(ctx, b -> FilterBodies.flowRuns(b, api.defaultLimit(), paginate), q -> {
+      FilterSql.Where w = FilterSql.flowRuns(q.filter(), "r", 1);
+      Future<List<FlowRun>> page = flowRuns.list(pool, w, FilterSql.orderBy(q.sort(), "r"), q.limit(), q.offset());
+      Instant now = service.now();
+      if (!paginate) {
+        reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.flowRun(g, run, now))));
+      } else {
+        reply(ctx, Future.all(page, flowRuns.count(pool, w)), all -> Http.json(ctx, 200,
+            Render.page(all.<List<FlowRun>>resultAt(0), all.<Long>resultAt(1), q.limit(), q.page(), (g, run) -> Render.flowRun(g, run, now))));
+      }
+    });
+  }
+
+  private void listTaskRuns(RoutingContext ctx, boolean paginate) {
+    withBody(ctx, b -> FilterBodies.taskRuns(b, api.defaultLimit(), paginate), q -> {
+      FilterSql.Where w = FilterSql.taskRuns(q.filter(), "t", 1);
+      Future<List<TaskRun>> page = taskRuns.list(pool, w, FilterSql.orderBy(q.sort(), "t"), q.limit(), q.offset());
+      Instant now = service.now();
+      if (!paginate) {
+        reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.taskRun(g, run, now))));
+      } else {
+        reply(ctx, Future.all(page, taskRuns.count(pool, w)), all -> Http.json(ctx, 200,
+            Render.page(all.<List<TaskRun>>resultAt(0), all.<Long>resultAt(1), q.limit(), q.page(), (g, run) -> Render.taskRun(g, run, now))));
+      }
+    });
+  }
+
+  private void ready(RoutingContext ctx) {
+    pool.query("SELECT 1").execute().onComplete(ar -> {
+      if (ar.succeeded()) {
+        Http.json(ctx, 200, "{\"message\":\"OK\"}".getBytes());
+      } else {
+        Http.json(ctx, 503, "{\"message\":\"Database is not available\"}".getBytes());
+      }
+    });
+  }
+
+  // ---- small combinators ----
+
+  /** A collection route served with and without the trailing slash. */
+  private static void collection(Router r, String path, io.vertx.core.Handler<RoutingContext> post) {
+    r.post(path + "/").handler(post);
+    r.post(path).handler(post);
+  }
+
+  private static void collectionGet(Router r, String path, io.vertx.core.Handler<RoutingContext> get) {
+    r.get(path + "/").handler(get);
+    r.get(path).handler(get);
+  }
+
+  private static void withId(RoutingContext ctx, Consumer<UUID> then) {
+    UUID id = Http.pathId(ctx, "id");
+    if (id != null) {
+      then.accept(id);
+    }
+  }
+
+  /** A required UUID query parameter; missing or malformed ⇒ 422 in the framework's shape. */
+  private static void withQueryId(RoutingContext ctx, String name, Consumer<UUID> then) {
+    String raw = ctx.queryParams().get(name);
+    Decoded<UUID> id = QueryParams.uuid(name, raw);
+    if (!id.isOk()) {
+      Http.json(ctx, 422, Http.toBytes(id.errorBody(null)));
+      return;
+    }
+    then.accept(id.value());
+  }
+
+  private static <T> void withBody(RoutingContext ctx, java.util.function.Function<JsonNode, Decoded<T>> decoder, Consumer<T> then) {
+    Http.Parsed body = Http.body(ctx);
+    if (body == null) {
+      return;
+    }
+    T value = Http.decoded(ctx, decoder.apply(body.node()), body.node());
+    if (value != null) {
+      then.accept(value);
+    }
+  }
+
+  private static <T> void reply(RoutingContext ctx, Future<T> f, Consumer<T> onSuccess) {
+    f.onComplete(ar -> {
+      if (ar.succeeded()) {
+        onSuccess.accept(ar.result());
+      } else {
+        Http.fail(ctx, ar.cause());
+      }
+    });
+  }
+
+  private static void found(RoutingContext ctx, byte[] body, String notFound) {
+    if (body == null) {
+      Http.detail(ctx, 404, notFound);
+    } else {
+      Http.json(ctx, 200, body);
+    }
+  }
+
+  private static void done(RoutingContext ctx, boolean ok, String notFound) {
+    if (ok) {
+      Http.noContent(ctx);
+    } else {
+      Http.detail(ctx, 404, notFound);
+    }
+  }
+}
