@@ -26,6 +26,9 @@ public final class TestServer implements AutoCloseable {
   private final BatonServer baton;
   private final ApiClient api;
 
+  /** Event-loop threads seen blocked for longer than the limit, across all test servers. */
+  private static final java.util.List<String> BLOCKED = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
   private TestServer(Vertx vertx, Pool pool, BatonServer baton) {
     this.vertx = vertx;
     this.pool = pool;
@@ -48,9 +51,12 @@ public final class TestServer implements AutoCloseable {
     BatonConfig config = ConfigLoader.load(e, Path.of("."));
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(config.runtime().eventLoops())
-        .setBlockedThreadCheckInterval(200)
-        .setMaxEventLoopExecuteTime(200)
+        .setBlockedThreadCheckInterval(100)
+        .setMaxEventLoopExecuteTime(500)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    // a blocking call on an event loop fails the test that owns this server (see close())
+    ((io.vertx.core.internal.VertxInternal) vertx).blockedThreadChecker()
+        .setThreadBlockedHandler(event -> BLOCKED.add(event.toString()));
     Pool pool = TestDatabase.pool(vertx, config.db().poolSize());
     BatonServer baton = await(BatonServer.deploy(vertx, pool,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config));
@@ -100,6 +106,7 @@ public final class TestServer implements AutoCloseable {
     return await(pool.query(sql).execute().map(rows -> String.valueOf(rows.iterator().next().getValue(0))));
   }
 
+  /** Closes the instance and fails if any event loop was blocked while it ran. */
   @Override
   public void close() {
     try {
@@ -107,6 +114,13 @@ public final class TestServer implements AutoCloseable {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new RuntimeException(e);
+    }
+    synchronized (BLOCKED) {
+      if (!BLOCKED.isEmpty()) {
+        String report = String.join("\n", BLOCKED);
+        BLOCKED.clear();
+        throw new AssertionError("an event loop was blocked:\n" + report);
+      }
     }
   }
 }
