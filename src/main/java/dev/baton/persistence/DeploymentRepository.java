@@ -38,7 +38,7 @@ public final class DeploymentRepository {
         work_pool_name = EXCLUDED.work_pool_name, work_queue_name = EXCLUDED.work_queue_name,
         concurrency_limit = EXCLUDED.concurrency_limit,
         concurrency_options = EXCLUDED.concurrency_options, updated = now()
-      RETURNING %s, (xmax = 0) AS created""".formatted(COLUMNS);
+      RETURNING %s, (xmax = 0) AS inserted""".formatted(COLUMNS);
 
   /**
    * Inserts or updates the deployment named {@code (flow_id, name)}. {@code concurrency_limit_id}
@@ -55,7 +55,7 @@ public final class DeploymentRepository {
         .addValue(JsonCodec.write(d.concurrencyOptions()));
     return c.preparedQuery(UPSERT).execute(t).map(rows -> {
       Row r = rows.iterator().next();
-      return new Upserted<>(deployment(r), r.getBoolean("created"));
+      return new Upserted<>(deployment(r), r.getBoolean("inserted"));
     });
   }
 

@@ -19,10 +19,10 @@ public final class FlowRepository {
       WITH ins AS (
         INSERT INTO flow (name, tags, labels) VALUES ($1, $2::text::jsonb, $3::text::jsonb)
         ON CONFLICT (name) DO NOTHING
-        RETURNING %1$s, true AS created)
+        RETURNING %1$s, true AS inserted)
       SELECT * FROM ins
       UNION ALL
-      SELECT %1$s, false AS created FROM flow WHERE name = $1 AND NOT EXISTS (SELECT 1 FROM ins)"""
+      SELECT %1$s, false AS inserted FROM flow WHERE name = $1 AND NOT EXISTS (SELECT 1 FROM ins)"""
       .formatted(Rows.FLOW_COLUMNS);
 
   static final String GET_BY_NAME = "SELECT " + Rows.FLOW_COLUMNS + " FROM flow WHERE name = $1";
@@ -34,7 +34,7 @@ public final class FlowRepository {
     return c.preparedQuery(INSERT_OR_GET).execute(t).compose(rows -> {
       if (rows.size() > 0) {
         Row r = rows.iterator().next();
-        return Future.succeededFuture(new Upserted<>(Rows.flow(r), r.getBoolean("created")));
+        return Future.succeededFuture(new Upserted<>(Rows.flow(r), r.getBoolean("inserted")));
       }
       // a concurrent insert committed after this statement's snapshot: read it now
       return getByName(c, cmd.name()).map(f -> new Upserted<>(f, false));
