@@ -8,7 +8,6 @@ import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.orchestration.OrchestrationService;
 import dev.baton.orchestration.OrchestrationVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
-import dev.baton.persistence.OrchestrationStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -37,7 +36,7 @@ public final class BatonServer {
     OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(),
         OrchestrationSettings.DEFAULTS.tagConcurrencySlotWaitSeconds(),
         OrchestrationSettings.DEFAULTS.deploymentConcurrencySlotWaitSeconds());
-    OrchestrationService service = new OrchestrationService(pool, new OrchestrationStore(), settings,
+    OrchestrationService service = new OrchestrationService(pool, settings,
         new OrchestrationMetrics(registry), Clock.systemUTC());
     int instances = Math.max(1, config.runtime().eventLoops());
     // a generous bound: past it, proposals are answered 503 rather than queued without limit
