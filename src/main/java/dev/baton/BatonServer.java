@@ -14,6 +14,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Baton's verticles on one Vert.x instance: the orchestration verticle(s), then the HTTP
@@ -45,19 +47,15 @@ public final class BatonServer {
 
     return vertx.deployVerticle(() -> new OrchestrationVerticle(service), new DeploymentOptions().setInstances(instances))
         .compose(id -> {
-          HttpVerticle first = new HttpVerticle(new HttpVerticle.Options(config.http().host(), config.http().port(),
-              config.http().bodyLimitBytes(), limiter, registry), resources::mount);
-          return vertx.deployVerticle(first).map(x -> first.actualPort());
-        })
-        .compose(port -> {
-          if (instances == 1) {
-            return Future.succeededFuture(port);
-          }
-          // further instances share the first one's port (Vert.x balances connections between them)
-          HttpVerticle.Options shared = new HttpVerticle.Options(config.http().host(), port,
+          // all instances in one deployment: with port 0 they share one random port
+          HttpVerticle.Options http = new HttpVerticle.Options(config.http().host(), config.http().port(),
               config.http().bodyLimitBytes(), limiter, registry);
-          return vertx.deployVerticle(() -> new HttpVerticle(shared, resources::mount),
-              new DeploymentOptions().setInstances(instances - 1)).map(x -> port);
+          List<HttpVerticle> created = new CopyOnWriteArrayList<>();
+          return vertx.deployVerticle(() -> {
+            HttpVerticle v = new HttpVerticle(http, resources::mount);
+            created.add(v);
+            return v;
+          }, new DeploymentOptions().setInstances(instances)).map(x -> created.get(0).actualPort());
         })
         .map(port -> new BatonServer(vertx, port, service));
   }

@@ -86,6 +86,11 @@ public final class ResourceRoutes {
 
     // flow runs
     collection(r, "/flow_runs", ctx -> withBody(ctx, b -> Bodies.flowRunCreate(b, api.maxParameterSize()), body -> {
+      if (body.workPoolName() != null) {
+        // Baton has no work pools: any named pool is unknown
+        Http.detail(ctx, 404, "Work pool \"" + body.workPoolName() + "\" not found.");
+        return;
+      }
       ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
       reply(ctx, creation.createFlowRun(body, v), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
     }));

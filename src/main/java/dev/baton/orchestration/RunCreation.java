@@ -12,8 +12,6 @@ import dev.baton.domain.TaskRun;
 import dev.baton.domain.command.FlowRunCreate;
 import dev.baton.domain.command.StateCreate;
 import dev.baton.domain.command.TaskRunCreate;
-import dev.baton.orchestration.api.OrchestrationException;
-import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.domain.Deployment;
 import dev.baton.domain.Names;
 import dev.baton.persistence.DeploymentRepository;
@@ -44,11 +42,6 @@ public final class RunCreation {
   }
 
   public Future<Created<FlowRun>> createFlowRun(FlowRunCreate create, ApiVersion apiVersion) {
-    if (create.workPoolName() != null) {
-      // Baton has no work pools: any named pool is unknown
-      return Future.failedFuture(new OrchestrationException(OrchestrationFailure.NOT_FOUND,
-          "Work pool \"" + create.workPoolName() + "\" not found."));
-    }
     Instant now = service.now();
     return pool.withTransaction(conn -> baseLabels(conn, create)
         .compose(base -> {

@@ -9,6 +9,7 @@ import dev.baton.orchestration.engine.RunDraft;
 import dev.baton.orchestration.engine.TaskRunDraft;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -33,7 +34,7 @@ public final class OrchestrationStore {
   // ---------------------------------------------------------------------------------------------
   // lock + load
 
-  static final String LOCK_FLOW_RUN = """
+  static final String LOAD_FLOW_RUN = """
       SELECT fr.id, fr.flow_id, fr.deployment_id, fr.parent_task_run_id, fr.infrastructure_pid,
              fr.empirical_policy::text AS empirical_policy, fr.tags::text AS tags, fr.state_id,
              fr.state_type, fr.state_name, fr.state_timestamp, fr.run_count, fr.expected_start_time,
@@ -41,15 +42,28 @@ public final class OrchestrationStore {
              %s
         FROM flow_run fr
         LEFT JOIN flow_run_state s ON s.id = fr.state_id
-       WHERE fr.id = $1
-         FOR UPDATE OF fr""".formatted(Rows.STATE_COLUMNS);
+       WHERE fr.id = $1""".formatted(Rows.STATE_COLUMNS);
+
+  /**
+   * Lock first, read second. A single {@code SELECT … JOIN … FOR UPDATE OF run} is wrong under READ
+   * COMMITTED: after waiting for the lock PostgreSQL re-checks only the locked row, while the joined
+   * rows (the current state, the parent flow run, the cache entry) still come from the statement's
+   * old snapshot — the state the previous holder of the lock just wrote is invisible, and the run
+   * looks stale. The read therefore runs as its own statement, with a snapshot taken after the lock
+   * is held. Both are sent pipelined: one round trip.
+   */
+  static final String LOCK_FLOW_RUN_ROW = "SELECT id FROM flow_run WHERE id = $1 FOR UPDATE";
+
+  static final String LOCK_TASK_RUN_ROW = "SELECT id FROM task_run WHERE id = $1 FOR UPDATE";
 
   /**
    * Locks the flow-run row ({@code SELECT … FOR UPDATE}) and loads it with its current state.
    * Succeeds with null when the run does not exist.
    */
   public static Future<LoadedRun> lockFlowRun(SqlConnection c, UUID id) {
-    return c.preparedQuery(LOCK_FLOW_RUN).execute(Tuple.of(id)).map(rows -> {
+    Future<RowSet<Row>> lock = c.preparedQuery(LOCK_FLOW_RUN_ROW).execute(Tuple.of(id));
+    Future<RowSet<Row>> load = c.preparedQuery(LOAD_FLOW_RUN).execute(Tuple.of(id));
+    return lock.compose(locked -> load).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
@@ -65,7 +79,7 @@ public final class OrchestrationStore {
     });
   }
 
-  static final String LOCK_TASK_RUN = """
+  static final String LOAD_TASK_RUN = """
       SELECT tr.id, tr.flow_run_id, tr.task_key, tr.empirical_policy::text AS empirical_policy,
              tr.tags::text AS tags, tr.state_id, tr.state_type, tr.state_name, tr.state_timestamp,
              tr.run_count, tr.flow_run_run_count, tr.expected_start_time, tr.next_scheduled_start_time,
@@ -87,8 +101,7 @@ public final class OrchestrationStore {
                  AND (c.cache_expiration IS NULL OR c.cache_expiration > $3)
                ORDER BY c.created DESC
                LIMIT 1) cs ON true
-       WHERE tr.id = $1
-         FOR UPDATE OF tr""".formatted(Rows.STATE_COLUMNS, Rows.stateColumns("fs", "fs_"),
+       WHERE tr.id = $1""".formatted(Rows.STATE_COLUMNS, Rows.stateColumns("fs", "fs_"),
       Rows.stateColumns("cs", "cs_"));
 
   /**
@@ -98,7 +111,9 @@ public final class OrchestrationStore {
    * does not exist.
    */
   public static Future<LoadedRun> lockTaskRun(SqlConnection c, UUID id, String cacheKeyToLookUp, Instant now) {
-    return c.preparedQuery(LOCK_TASK_RUN).execute(Tuple.of(id, cacheKeyToLookUp, Rows.ts(now))).map(rows -> {
+    Future<RowSet<Row>> lock = c.preparedQuery(LOCK_TASK_RUN_ROW).execute(Tuple.of(id));
+    Future<RowSet<Row>> load = c.preparedQuery(LOAD_TASK_RUN).execute(Tuple.of(id, cacheKeyToLookUp, Rows.ts(now)));
+    return lock.compose(locked -> load).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
