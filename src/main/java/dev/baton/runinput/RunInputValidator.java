@@ -99,11 +99,16 @@ public final class RunInputValidator {
           .defaultMetaSchemaIri(META_IRI)
           .schemaLoaders(l -> l.add(new AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:draft/")))));
 
-  private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-      .formatAssertionsEnabled(true)
-      .pathType(PathType.JSON_PATH)
-      .regularExpressionFactory(SafeRegex::compile)
-      .build();
+  private static SchemaValidatorsConfig config(boolean formats) {
+    return SchemaValidatorsConfig.builder()
+        .formatAssertionsEnabled(formats)
+        .pathType(PathType.JSON_PATH)
+        .regularExpressionFactory(SafeRegex::compile)
+        .build();
+  }
+
+  private static final SchemaValidatorsConfig CONFIG = config(true);
+  private static final SchemaValidatorsConfig CONFIG_NO_FORMATS = config(false);
 
   private static final JsonSchema META = FACTORY.getSchema(SchemaLocation.of(META_IRI), CONFIG);
 
@@ -149,8 +154,16 @@ public final class RunInputValidator {
 
   // ---- entry point ---------------------------------------------------------------------------
 
-  /** Validates {@code instance} (the hydrated input) against the parsed stored {@code schema}. */
+  /** Validates {@code instance} (the hydrated input) against the parsed stored {@code schema}, formats asserted. */
   public static Result validate(JsonNode instance, JsonNode schema) {
+    return validate(instance, schema, true);
+  }
+
+  /**
+   * @param checkFormats assert {@code format} (resume.md §5). Note: Prefect's resume path calls
+   *     {@code jsonschema.validate} without a format checker, so Prefect itself does not assert formats.
+   */
+  public static Result validate(JsonNode instance, JsonNode schema, boolean checkFormats) {
     if (!schema.isObject()) {
       return new InvalidSchema(PyRepr.repr(schema) + " is not of type 'object'");
     }
@@ -173,7 +186,8 @@ public final class RunInputValidator {
     }
     List<ValidationMessage> messages;
     try {
-      JsonSchema js = FACTORY.getSchema(SchemaLocation.of("urn:baton:run-input-schema"), pre, CONFIG);
+      JsonSchema js = FACTORY.getSchema(SchemaLocation.of("urn:baton:run-input-schema"), pre,
+          checkFormats ? CONFIG : CONFIG_NO_FORMATS);
       messages = new ArrayList<>(js.validate(instance));
     } catch (StackOverflowError e) {
       return new InvalidSchema(CIRCULAR);
@@ -193,11 +207,19 @@ public final class RunInputValidator {
     return "Unresolvable: " + m.replaceFirst("^\\S*: ", "");
   }
 
-  private static String jsonPath(List<Object> path) {
+  private static final java.util.regex.Pattern SIMPLE_KEY = java.util.regex.Pattern.compile("[a-zA-Z][a-zA-Z0-9_]*");
+
+  /** jsonschema's {@code ValidationError.json_path}. */
+  static String jsonPath(List<Object> path) {
     StringBuilder sb = new StringBuilder("$");
     for (Object p : path) {
-      if (p instanceof Integer i) sb.append('[').append(i).append(']');
-      else sb.append('.').append(p);
+      if (p instanceof Integer i) {
+        sb.append('[').append(i).append(']');
+      } else if (SIMPLE_KEY.matcher(String.valueOf(p)).matches()) {
+        sb.append('.').append(p);
+      } else {
+        sb.append("['").append(String.valueOf(p).replace("\\", "\\\\").replace("'", "\\'")).append("']");
+      }
     }
     return sb.toString();
   }
@@ -601,7 +623,9 @@ public final class RunInputValidator {
     PyError e = new PyError();
     e.keyword = m.getType();
     List<Object> segs = msg.segs();
-    boolean endsWithKeyword = !segs.isEmpty() && e.keyword.equals(segs.get(segs.size() - 1));
+    Object last = segs.isEmpty() ? null : segs.get(segs.size() - 1);
+    boolean endsWithKeyword = e.keyword.equals(last)
+        || ("contains".equals(last) && e.keyword.endsWith("Contains"));
     int schemaEnd = endsWithKeyword ? segs.size() - 1 : segs.size();
     e.path = prefix(msg.instancePath(), descents(segs, schemaEnd));
     e.instance = m.getInstanceNode() != null ? m.getInstanceNode() : at(instance, e.path);
@@ -696,11 +720,12 @@ public final class RunInputValidator {
       case "false":
         return "False schema does not allow " + r;
       case "contains":
+      case "minContains":
         return r + " does not contain items matching the given schema";
       case "dependentRequired": {
         Object[] a = m.getArguments();
-        String missing = a != null && a.length > 1 ? String.valueOf(a[1]) : String.valueOf(m.getProperty());
-        String prop = a != null && a.length > 0 ? String.valueOf(a[0]) : "";
+        String prop = a != null && a.length > 1 ? String.valueOf(a[1]) : "";
+        String missing = a != null && a.length > 0 ? String.valueOf(a[0]) : String.valueOf(m.getProperty());
         return PyRepr.repr(missing) + " is a dependency of " + PyRepr.repr(prop);
       }
       case "oneOf": {
@@ -767,9 +792,26 @@ public final class RunInputValidator {
   private static int compareRelevance(PyError a, PyError b) {
     int c = Integer.compare(-a.path.size(), -b.path.size());
     if (c != 0) return c;
+    c = comparePaths(a.path, b.path);
+    if (c != 0) return c;
     c = Boolean.compare(!WEAK.contains(a.keyword), !WEAK.contains(b.keyword));
     if (c != 0) return c;
     return Boolean.compare(!matchesType(a), !matchesType(b));
+  }
+
+  /** Python's comparison of two equally long paths (deques of str/int). */
+  private static int comparePaths(List<Object> x, List<Object> y) {
+    for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+      Object a = x.get(i);
+      Object b = y.get(i);
+      int c;
+      if (a instanceof Integer p && b instanceof Integer q) c = Integer.compare(p, q);
+      else if (a instanceof Integer) c = -1;
+      else if (b instanceof Integer) c = 1;
+      else c = String.valueOf(a).compareTo(String.valueOf(b));
+      if (c != 0) return c;
+    }
+    return Integer.compare(x.size(), y.size());
   }
 
   /** jsonschema's best_match over errors in iteration order. */
