@@ -106,10 +106,10 @@ public final class Hydrator {
       }
       try {
         JinjaTemplates.validate(t.textValue());
+        return F.textNode(JinjaTemplates.render(t.textValue()));
       } catch (JinjaTemplates.InvalidTemplate e) {
         throw new HydrationException("Invalid jinja: " + e.getMessage());
       }
-      return F.textNode(JinjaTemplates.render(t.textValue()));
     }
     if ("workspace_variable".equals(k)) {
       if (!o.has("variable_name")) return REMOVE;

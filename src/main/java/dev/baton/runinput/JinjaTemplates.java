@@ -106,8 +106,14 @@ public final class JinjaTemplates {
     return s.contains("{{") || s.contains("{%");
   }
 
+  /** Jinjava exposes its interpreter under this name; templates may not touch it. */
+  private static final String INTERPRETER_NAME = "____int3rpr3t3r____";
+
   /** Syntax and loop-limit validation (Prefect's validate_user_template). */
   public static void validate(String template) throws InvalidTemplate {
+    if (template.contains(INTERPRETER_NAME)) {
+      throw new InvalidTemplate("access to '" + INTERPRETER_NAME + "' is not allowed");
+    }
     JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
     JinjavaInterpreter.pushCurrent(interpreter);
     Node root;
@@ -119,7 +125,9 @@ public final class JinjaTemplates {
       JinjavaInterpreter.popCurrent();
     }
     for (TemplateError e : interpreter.getErrors()) {
-      if (e.getSeverity() == TemplateError.ErrorType.FATAL) throw new InvalidTemplate(e.getMessage());
+      if (e.getSeverity() == TemplateError.ErrorType.FATAL || e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+        throw new InvalidTemplate(e.getMessage());
+      }
     }
     List<TagNode> loops = new ArrayList<>();
     collectLoops(root, loops);
@@ -152,14 +160,24 @@ public final class JinjaTemplates {
     return max;
   }
 
-  /** Prefect's render_user_template_sync with an empty context. */
-  public static String render(String template) {
+  /**
+   * Prefect's render_user_template_sync with an empty context. Jinjava parses expressions only
+   * while rendering, so an expression syntax error (which jinja2 reports when parsing) surfaces
+   * here as {@link InvalidTemplate}.
+   */
+  public static String render(String template) throws InvalidTemplate {
     if (!maybeTemplate(template)) return template;
     RenderResult r;
     try {
       r = JINJAVA.renderForResult(template, Map.of());
     } catch (RuntimeException e) {
       return failed(describe(e), template);
+    }
+    for (TemplateError e : r.getErrors()) {
+      if (e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR && e.getMessage() != null
+          && e.getMessage().startsWith("Error parsing '") && e.getMessage().contains(": syntax error at position")) {
+        throw new InvalidTemplate(e.getMessage());
+      }
     }
     for (TemplateError e : r.getErrors()) {
       if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
