@@ -349,9 +349,7 @@ public final class RunInputValidator {
       } finally {
         chain.remove(schema);
       }
-      Set<JsonNode> saved = new TreeSet<>((a, b) -> Integer.compare(System.identityHashCode(a),
-          System.identityHashCode(b)));
-      saved.addAll(chain);
+      List<JsonNode> saved = new ArrayList<>(chain);
       chain.clear();
       try {
         descend(schema, instance);
