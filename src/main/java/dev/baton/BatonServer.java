@@ -7,6 +7,7 @@ import dev.baton.http.ResourceRoutes;
 import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.orchestration.OrchestrationService;
 import dev.baton.orchestration.OrchestrationVerticle;
+import dev.baton.orchestration.ScheduledServicesVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -46,10 +47,11 @@ public final class BatonServer {
     ResourceRoutes resources = new ResourceRoutes(pool, service, api);
 
     return vertx.deployVerticle(() -> new OrchestrationVerticle(service), new DeploymentOptions().setInstances(instances))
+        .compose(id -> vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services())))
         .compose(id -> {
           // all instances in one deployment: with port 0 they share one random port
           HttpVerticle.Options http = new HttpVerticle.Options(config.http().host(), config.http().port(),
-              config.http().bodyLimitBytes(), limiter, registry);
+              config.http().bodyLimitBytes(), limiter, registry, pool);
           List<HttpVerticle> created = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(http, resources::mount);

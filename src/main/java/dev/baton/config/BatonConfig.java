@@ -7,13 +7,14 @@ import java.util.Objects;
  * The validated configuration, built once by {@link ConfigLoader} and handed to constructors.
  * Nothing here reads the environment.
  */
-public record BatonConfig(Http http, Db db, Api api, Runtime runtime) {
+public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(db, "db");
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(runtime, "runtime");
+    Objects.requireNonNull(services, "services");
   }
 
   /**
@@ -47,4 +48,13 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime) {
    * @param logLevel one of TRACE, DEBUG, INFO, WARN, ERROR, OFF
    */
   public record Runtime(int eventLoops, String logLevel) {}
+
+  /**
+   * Periodic services (0 interval = off).
+   *
+   * @param lateRunsIntervalMillis how often SCHEDULED runs past their time are marked Late
+   * @param lateRunsAfterMillis how long past its scheduled time a run becomes Late
+   * @param pauseExpirationsIntervalMillis how often timed-out pauses are failed
+   */
+  public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis) {}
 }

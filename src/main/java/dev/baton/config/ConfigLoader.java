@@ -55,7 +55,13 @@ public final class ConfigLoader {
       new Setting("runtime.eventLoops", "BATON_EVENT_LOOPS", 0,
           "an integer 0..1024 (0 = twice the number of processors)", s -> intIn(s, 0, 1024)),
       new Setting("runtime.logLevel", "BATON_LOG_LEVEL", "INFO", "one of TRACE, DEBUG, INFO, WARN, ERROR, OFF",
-          ConfigLoader::logLevel));
+          ConfigLoader::logLevel),
+      new Setting("services.lateRunsIntervalSeconds", "BATON_LATE_RUNS_INTERVAL_SECONDS", 5.0,
+          "a number of seconds 0..86400 (0 = off)", s -> secondsIn(s, 86400)),
+      new Setting("services.lateRunsAfterSeconds", "BATON_LATE_RUNS_AFTER_SECONDS", 15.0,
+          "a number of seconds 0..86400", s -> secondsIn(s, 86400)),
+      new Setting("services.pauseExpirationsIntervalSeconds", "BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", 5.0,
+          "a number of seconds 0..86400 (0 = off)", s -> secondsIn(s, 86400)));
 
   private ConfigLoader() {}
 
@@ -111,7 +117,7 @@ public final class ConfigLoader {
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException("config file " + file + ": expected a JSON object with sections "
-          + "http, db, api, runtime");
+          + "http, db, api, runtime, services");
     }
     Map<String, Setting> byKey = new LinkedHashMap<>();
     SETTINGS.forEach(s -> byKey.put(s.key(), s));
@@ -119,7 +125,7 @@ public final class ConfigLoader {
       Map.Entry<String, JsonNode> section = sections.next();
       if (!section.getValue().isObject()) {
         throw new ConfigException("config file " + file + ": \"" + section.getKey()
-            + "\" must be an object; known sections are http, db, api, runtime");
+            + "\" must be an object; known sections are http, db, api, runtime, services");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -167,7 +173,10 @@ public final class ConfigLoader {
             (Integer) v.get("db.poolSize")),
         new BatonConfig.Api((Integer) v.get("api.defaultLimit"), (Integer) v.get("api.maxParameterSize"),
             (Integer) v.get("api.maxCacheKeyLength")),
-        new BatonConfig.Runtime(eventLoops, (String) v.get("runtime.logLevel")));
+        new BatonConfig.Runtime(eventLoops, (String) v.get("runtime.logLevel")),
+        new BatonConfig.Services(toMillis(v.get("services.lateRunsIntervalSeconds")),
+            toMillis(v.get("services.lateRunsAfterSeconds")),
+            toMillis(v.get("services.pauseExpirationsIntervalSeconds"))));
   }
 
   // ---- parsers: throw IllegalArgumentException, the caller words the message ----
@@ -177,6 +186,23 @@ public final class ConfigLoader {
       throw new IllegalArgumentException();
     }
     return s;
+  }
+
+  private static long toMillis(Object seconds) {
+    return Math.round(((Number) seconds).doubleValue() * 1000);
+  }
+
+  private static Object secondsIn(String s, double max) {
+    double v;
+    try {
+      v = Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException();
+    }
+    if (!(v >= 0 && v <= max)) {
+      throw new IllegalArgumentException();
+    }
+    return v;
   }
 
   private static int intIn(String s, int min, int max) {

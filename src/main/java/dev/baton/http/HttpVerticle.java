@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Settings of the HTTP layer. */
   public record Options(String host, int port, long bodyLimitBytes, InFlightLimiter limiter,
-      PrometheusMeterRegistry registry) {}
+      PrometheusMeterRegistry registry, Pool pool) {}
 
   private final Options options;
   private final Consumer<Router> resourceRoutes;
@@ -52,6 +53,8 @@ public final class HttpVerticle extends VerticleBase {
     api.route().handler(this::checkApiVersion);
     api.route().handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()).setHandleFileUploads(false));
     new SetStateRoutes(client, options.limiter()).mount(api);
+    new PauseRoutes(client, options.pool(), options.limiter()).mount(api);
+    new VariableRoutes(options.pool()).mount(api);
     resourceRoutes.accept(api);
     root.route("/api/*").subRouter(api);
 

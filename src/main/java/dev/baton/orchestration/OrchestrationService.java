@@ -21,7 +21,16 @@ import dev.baton.orchestration.engine.Policy;
 import dev.baton.orchestration.engine.StateValidator;
 import dev.baton.orchestration.policies.PolicySelector;
 import dev.baton.orchestration.rules.task.CacheRetrieval;
+import dev.baton.persistence.FlowRunInputRepository;
 import dev.baton.persistence.OrchestrationStore;
+import dev.baton.persistence.VariableRepository;
+import dev.baton.runinput.ResumeInputCheck;
+import dev.baton.orchestration.api.ResumeCommand;
+import dev.baton.domain.OrchestrationDetails;
+import dev.baton.domain.OrchestrationStatus;
+import dev.baton.domain.StateDetails;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import dev.baton.persistence.SqlErrors;
 import dev.baton.persistence.TaskRunIdConflictException;
 import io.vertx.core.Future;
@@ -107,22 +116,122 @@ public final class OrchestrationService {
    */
   public Future<OrchestrationOutcome> orchestrate(SqlConnection conn, RunKind kind, UUID runId, State proposed,
       boolean force, ApiVersion apiVersion, String clientVersion, Instant now) {
-    Policy policy = PolicySelector.select(kind, force, proposed.details().isDeferred());
+    return orchestrate(conn, kind, runId, proposed, PolicySelector.select(kind, force, proposed.details().isDeferred()),
+        apiVersion, clientVersion, now);
+  }
+
+  /** As above with an explicit policy (the late-runs marker uses its own). */
+  public Future<OrchestrationOutcome> orchestrate(SqlConnection conn, RunKind kind, UUID runId, State proposed,
+      Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
+    return lock(conn, kind, runId, cacheKeyToLookUp(policy, proposed), now)
+        .compose(run -> decideAndWrite(conn, kind, run, proposed, policy, apiVersion, clientVersion, now));
+  }
+
+  /** Locks and loads a run; fails with NOT_FOUND when it does not exist. */
+  private static Future<OrchestrationStore.LoadedRun> lock(SqlConnection conn, RunKind kind, UUID runId,
+      String cacheKey, Instant now) {
     Future<OrchestrationStore.LoadedRun> loaded = kind == RunKind.TASK_RUN
-        ? OrchestrationStore.lockTaskRun(conn, runId, cacheKeyToLookUp(policy, proposed), now)
+        ? OrchestrationStore.lockTaskRun(conn, runId, cacheKey, now)
         : OrchestrationStore.lockFlowRun(conn, runId);
-    return loaded.compose(run -> {
-      if (run == null) {
-        return Future.failedFuture(OrchestrationException.notFound(
-            (kind == RunKind.TASK_RUN ? "Task run" : "Flow run") + " with id " + runId + " not found"));
+    return loaded.compose(run -> run != null ? Future.succeededFuture(run) : Future.failedFuture(
+        OrchestrationException.notFound((kind == RunKind.TASK_RUN ? "Task run" : "Flow run") + " with id " + runId + " not found")));
+  }
+
+  /** Runs the engine over an already locked run, then writes the outcome and its effects. */
+  private Future<OrchestrationOutcome> decideAndWrite(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
+      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
+    Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion);
+    OrchestrationOutcome outcome = engine.orchestrate(policy, PolicySelector.global(kind), run.draft(),
+        run.current(), proposed, facts, env(now));
+    return OrchestrationStore.writeOutcome(conn, outcome)
+        .compose(v -> applyEffects(conn, outcome, now))
+        .map(outcome);
+  }
+
+  // ---- resume ----
+
+  private static final String NOT_PAUSED = "Cannot resume a flow run that is not paused.";
+
+  /**
+   * Resumes a paused flow run (resume.md §3) in one transaction with the run row locked: input
+   * checks against the pause's schema, then the proposal (Running, or Scheduled "Resuming" for a
+   * suspended run) through the core flow policy, then the input stored under the keyset's response
+   * key. Concurrent resumes of one run serialize on the lock: exactly one is accepted.
+   */
+  public Future<OrchestrationResult> resume(ResumeCommand cmd) {
+    long start = System.nanoTime();
+    return resumeAttempt(cmd, 1)
+        .map(r -> {
+          metrics.outcome(RunKind.FLOW_RUN, "resume", r.status(), null, System.nanoTime() - start);
+          return r;
+        })
+        .recover(t -> {
+          OrchestrationException e = classify(t);
+          metrics.failure(RunKind.FLOW_RUN, "resume", e.failure().name());
+          if (e.failure() == OrchestrationFailure.INTERNAL) {
+            LOG.error("event=resume_failed run_id={} error=\"{}\"", cmd.flowRunId(), t.toString(), t);
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private Future<OrchestrationResult> resumeAttempt(ResumeCommand cmd, int n) {
+    Instant now = now();
+    return pool.withTransaction(conn -> lock(conn, RunKind.FLOW_RUN, cmd.flowRunId(), null, now).compose(run -> {
+      State current = run.current();
+      if (current == null || current.type() != StateType.PAUSED) {
+        return Future.succeededFuture(new OrchestrationResult(null, OrchestrationStatus.ABORT,
+            OrchestrationDetails.abort(NOT_PAUSED), false));
       }
-      Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion);
-      OrchestrationOutcome outcome = engine.orchestrate(policy, PolicySelector.global(kind), run.draft(),
-          run.current(), proposed, facts, env(now));
-      return OrchestrationStore.writeOutcome(conn, outcome)
-          .compose(v -> applyEffects(conn, outcome, now))
-          .map(outcome);
-    });
+      Map<String, String> keyset = current.details().runInputKeyset();
+      return checkInput(conn, cmd, keyset).compose(check -> {
+        if (check instanceof ResumeInputCheck.Reject reject) {
+          // status REJECT with abort_details, as Prefect answers input problems; nothing written
+          return Future.succeededFuture(new OrchestrationResult(current, OrchestrationStatus.REJECT,
+              OrchestrationDetails.abort(reject.reason()), false));
+        }
+        ResumeInputCheck.Ok ok = (ResumeInputCheck.Ok) check;
+        State proposal = current.details().pauseReschedule()
+            ? new State(Ids.uuid7(), StateType.SCHEDULED, "Resuming", now, null, null,
+                StateDetails.builder().scheduledTime(now).build())
+            : new State(Ids.uuid7(), StateType.RUNNING, StateType.RUNNING.defaultName(), now, null, null, StateDetails.EMPTY);
+        return decideAndWrite(conn, RunKind.FLOW_RUN, run, proposal, PolicySelector.select(RunKind.FLOW_RUN, false, false),
+            cmd.apiVersion(), cmd.clientVersion(), now)
+            .compose(o -> {
+              OrchestrationResult result = new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
+              if (o.status() != OrchestrationStatus.ACCEPT || !ok.shouldStore()) {
+                return Future.succeededFuture(result);
+              }
+              return FlowRunInputRepository.insert(conn, cmd.flowRunId(), ok.responseKey(), compactJson(ok.input()), null)
+                  .map(result);
+            });
+      });
+    })).recover(t -> n < MAX_ATTEMPTS && isTransactionConflict(t) ? resumeAttempt(cmd, n + 1) : Future.failedFuture(t));
+  }
+
+  /** Loads what the input check needs (the schema record, the workspace variables) and runs it. */
+  private static Future<ResumeInputCheck.Outcome> checkInput(SqlConnection conn, ResumeCommand cmd, Map<String, String> keyset) {
+    if (!ResumeInputCheck.wantsInput(keyset)) {
+      return Future.succeededFuture(ResumeInputCheck.check(keyset, cmd.runInput(), null, Map.of()));
+    }
+    String schemaKey = ResumeInputCheck.schemaKey(keyset);
+    Future<FlowRunInputRepository.FlowRunInput> schema = schemaKey == null
+        ? Future.succeededFuture(null)
+        : FlowRunInputRepository.get(conn, cmd.flowRunId(), schemaKey);
+    Future<Map<String, JsonNode>> variables = mentionsVariables(cmd.runInput())
+        ? VariableRepository.all(conn)
+        : Future.succeededFuture(Map.of());
+    return Future.all(schema, variables).map(all -> ResumeInputCheck.check(keyset, cmd.runInput(),
+        schema.result() == null ? null : schema.result().value(), variables.result()));
+  }
+
+  /** Workspace variables are loaded only when the input refers to one. */
+  private static boolean mentionsVariables(JsonNode input) {
+    return input != null && input.toString().contains("workspace_variable");
+  }
+
+  private static String compactJson(JsonNode n) {
+    return n.toString();
   }
 
   /** Only the policies with CacheRetrieval look up the cache, and only for RUNNING proposals. */

@@ -3,6 +3,8 @@ package dev.baton.orchestration;
 import dev.baton.orchestration.api.Addresses;
 import dev.baton.orchestration.api.OrchestrationClient;
 import dev.baton.orchestration.api.OrchestrationException;
+import dev.baton.orchestration.api.OrchestrationResult;
+import dev.baton.orchestration.api.ResumeCommand;
 import dev.baton.orchestration.api.SetStateCommand;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,11 +28,13 @@ public final class OrchestrationVerticle extends VerticleBase {
     OrchestrationClient.registerCodecs(vertx);
     MessageConsumer<SetStateCommand> task = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.TASK_RUN_SET_STATE, this::handle);
     MessageConsumer<SetStateCommand> flow = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.FLOW_RUN_SET_STATE, this::handle);
-    return Future.all(task.completion(), flow.completion());
+    MessageConsumer<ResumeCommand> resume = vertx.eventBus().<ResumeCommand>localConsumer(Addresses.FLOW_RUN_RESUME,
+        msg -> reply(msg, service.resume(msg.body())));
+    return Future.all(task.completion(), flow.completion(), resume.completion());
   }
 
-  private void handle(Message<SetStateCommand> msg) {
-    service.setState(msg.body()).onComplete(ar -> {
+  private static void reply(Message<?> msg, Future<OrchestrationResult> result) {
+    result.onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {
@@ -38,5 +42,9 @@ public final class OrchestrationVerticle extends VerticleBase {
         msg.fail(e.failure().code(), e.getMessage());
       }
     });
+  }
+
+  private void handle(Message<SetStateCommand> msg) {
+    reply(msg, service.setState(msg.body()));
   }
 }

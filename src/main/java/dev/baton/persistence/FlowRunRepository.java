@@ -101,6 +101,23 @@ public final class FlowRunRepository {
 
   static final String DELETE = "DELETE FROM flow_run WHERE id = $1";
 
+  static final String DELETE_MATCHING = """
+      DELETE FROM flow_run WHERE id IN (
+        SELECT flow_run.id FROM flow_run WHERE %s ORDER BY flow_run.id LIMIT $%d)
+      RETURNING id""";
+
+  /** Deletes up to {@code limit} runs matching {@code where}; returns their ids. */
+  public static Future<List<UUID>> deleteMatching(SqlClient c, String where, List<Object> params, int limit) {
+    List<Object> all = new ArrayList<>(params);
+    all.add(limit);
+    String sql = DELETE_MATCHING.formatted(where == null || where.isBlank() ? "true" : where, all.size());
+    return c.preparedQuery(sql).execute(Tuple.from(all)).map(rows -> {
+      List<UUID> ids = new ArrayList<>(rows.size());
+      rows.forEach(r -> ids.add(r.getUUID("id")));
+      return ids;
+    });
+  }
+
   /** True when the run existed; its states, task runs and inputs go with it. */
   public static Future<Boolean> delete(SqlClient c, UUID id) {
     return c.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);

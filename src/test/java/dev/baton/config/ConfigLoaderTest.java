@@ -83,12 +83,16 @@ class ConfigLoaderTest {
         Map.entry("BATON_MAX_PARAMETER_SIZE", "0"),
         Map.entry("BATON_MAX_CACHE_KEY_LENGTH", "10"),
         Map.entry("BATON_EVENT_LOOPS", "3"),
-        Map.entry("BATON_LOG_LEVEL", "warn")));
+        Map.entry("BATON_LOG_LEVEL", "warn"),
+        Map.entry("BATON_LATE_RUNS_INTERVAL_SECONDS", "0.5"),
+        Map.entry("BATON_LATE_RUNS_AFTER_SECONDS", "0"),
+        Map.entry("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "2")));
     assertEquals(new BatonConfig(
         new BatonConfig.Http("localhost", 9999, 2048),
         new BatonConfig.Db("postgresql://u:p@db.example:5433/baton?sslmode=disable", dir.resolve("data/pg"), 5555, 1000),
         new BatonConfig.Api(50, 0, 10),
-        new BatonConfig.Runtime(3, "WARN")), c);
+        new BatonConfig.Runtime(3, "WARN"),
+        new BatonConfig.Services(500, 0, 2000)), c);
     assertFalse(c.db().embedded());
   }
 

@@ -48,6 +48,9 @@ public final class TestServer implements AutoCloseable {
     e.putIfAbsent("BATON_EVENT_LOOPS", "2");
     e.putIfAbsent("BATON_DB_POOL_SIZE", "8");
     e.putIfAbsent("BATON_HTTP_BODY_LIMIT", "2097152");
+    // periodic services off unless a test asks for them: they would race the scenarios
+    e.putIfAbsent("BATON_LATE_RUNS_INTERVAL_SECONDS", "0");
+    e.putIfAbsent("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "0");
     BatonConfig config = ConfigLoader.load(e, Path.of("."));
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(config.runtime().eventLoops())

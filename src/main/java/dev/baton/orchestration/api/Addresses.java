@@ -9,4 +9,7 @@ public final class Addresses {
 
   /** Typed {@link SetStateCommand} for a flow run → {@link OrchestrationResult}. */
   public static final String FLOW_RUN_SET_STATE = "baton.orchestration.flow-run.set-state";
+
+  /** Typed {@link ResumeCommand} → {@link OrchestrationResult}. */
+  public static final String FLOW_RUN_RESUME = "baton.orchestration.flow-run.resume";
 }

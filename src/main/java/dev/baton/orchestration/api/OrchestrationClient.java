@@ -35,6 +35,7 @@ public final class OrchestrationClient {
       try {
         bus.registerDefaultCodec(SetStateCommand.class, new LocalCodec<>(SetStateCommand.class));
         bus.registerDefaultCodec(OrchestrationResult.class, new LocalCodec<>(OrchestrationResult.class));
+        bus.registerDefaultCodec(ResumeCommand.class, new LocalCodec<>(ResumeCommand.class));
       } catch (IllegalStateException alreadyRegistered) {
         // registered by another verticle of this Vert.x instance
       }
@@ -48,6 +49,18 @@ public final class OrchestrationClient {
   public Future<OrchestrationResult> setFlowRunState(UUID flowRunId, StateCreate state, boolean force,
       ApiVersion apiVersion, String clientVersion) {
     return send(SetStateCommand.flow(flowRunId, state, force, apiVersion, clientVersion));
+  }
+
+  /** Resumes a paused flow run, with optional run input (a JSON object). */
+  public Future<OrchestrationResult> resumeFlowRun(UUID flowRunId, com.fasterxml.jackson.databind.JsonNode runInput,
+      ApiVersion apiVersion, String clientVersion) {
+    return send(new ResumeCommand(flowRunId, runInput, apiVersion, clientVersion));
+  }
+
+  public Future<OrchestrationResult> send(ResumeCommand command) {
+    return bus.<OrchestrationResult>request(Addresses.FLOW_RUN_RESUME, command, options)
+        .map(m -> m.body())
+        .recover(OrchestrationClient::mapFailure);
   }
 
   public Future<OrchestrationResult> send(SetStateCommand command) {

@@ -1,0 +1,64 @@
+package dev.baton.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Workspace variables (name → JSON value), read by run-input hydration. */
+public final class VariableRepository {
+  private VariableRepository() {}
+
+  /** One variable. */
+  public record Variable(UUID id, Instant created, Instant updated, String name, JsonNode value, List<String> tags) {}
+
+  static final String COLUMNS = "id, created, updated, name, value::text AS value, tags::text AS tags";
+
+  static final String UPSERT = """
+      INSERT INTO variable (name, value, tags) VALUES ($1, $2::text::jsonb, $3::text::jsonb)
+      ON CONFLICT (name) DO NOTHING
+      RETURNING """ + " " + COLUMNS;
+
+  /** Creates a variable; null when the name is taken. */
+  public static Future<Variable> insert(SqlClient c, String name, JsonNode value, List<String> tags) {
+    return c.preparedQuery(UPSERT)
+        .execute(Tuple.of(name, JsonCodec.write(value == null ? JsonNodeFactory.instance.nullNode() : value),
+            JsonCodec.writeStrings(tags)))
+        .map(FlowRepository.first(VariableRepository::row));
+  }
+
+  static final String BY_NAME = "SELECT " + COLUMNS + " FROM variable WHERE name = $1";
+
+  public static Future<Variable> byName(SqlClient c, String name) {
+    return c.preparedQuery(BY_NAME).execute(Tuple.of(name)).map(FlowRepository.first(VariableRepository::row));
+  }
+
+  static final String DELETE_BY_NAME = "DELETE FROM variable WHERE name = $1";
+
+  public static Future<Boolean> deleteByName(SqlClient c, String name) {
+    return c.preparedQuery(DELETE_BY_NAME).execute(Tuple.of(name)).map(rows -> rows.rowCount() > 0);
+  }
+
+  static final String ALL = "SELECT name, value::text AS value FROM variable";
+
+  /** Every variable's value by name (hydration may reference any of them). */
+  public static Future<Map<String, JsonNode>> all(SqlClient c) {
+    return c.query(ALL).execute().map(rows -> {
+      Map<String, JsonNode> out = new HashMap<>();
+      rows.forEach(r -> out.put(r.getString("name"), JsonCodec.read(r.getString("value"))));
+      return out;
+    });
+  }
+
+  static Variable row(Row r) {
+    return new Variable(r.getUUID("id"), Rows.instant(r, "created"), Rows.instant(r, "updated"), r.getString("name"),
+        JsonCodec.read(r.getString("value")), JsonCodec.readStrings(r.getString("tags")));
+  }
+}
