@@ -274,6 +274,9 @@ public final class LoadGenerator {
         .put("lifecycles", s.lifecycles)
         .put("requests", requests)
         .put("errors", s.errors());
+    if (o.floorTps > 0) {
+      j.put("floor_tps", o.floorTps).put("ratio_to_floor", Math.round(s.transitions / seconds / o.floorTps * 1000) / 1000.0);
+    }
     if (all.getTotalCount() > 0) {
       j.put("all_p50_ms", Stats.ms(all.getValueAtPercentile(50)))
           .put("all_p99_ms", Stats.ms(all.getValueAtPercentile(99)))
@@ -306,6 +309,10 @@ public final class LoadGenerator {
     b.append(String.format(Locale.ROOT, "window %.2f s%s: %d transitions = %.1f transitions/s, %d lifecycles, %d errors%n",
         j.getDouble("window_s"), j.getBoolean("exhausted") ? " (ended early: ran out of pre-created runs)" : "",
         j.getLong("transitions"), j.getDouble("transitions_per_s"), j.getLong("lifecycles"), j.getLong("errors")));
+    if (j.containsKey("ratio_to_floor")) {
+      b.append(String.format(Locale.ROOT, "ratio to the floor: %.3f (floor %.1f transactions/s)%n",
+          j.getDouble("ratio_to_floor"), j.getDouble("floor_tps")));
+    }
     b.append(String.format(Locale.ROOT, "%-32s %9s %7s %9s %9s %9s %9s %9s%n", "request kind", "count", "errors",
         "per s", "p50 ms", "p90 ms", "p99 ms", "max ms"));
     JsonObject kinds = j.getJsonObject("kinds");

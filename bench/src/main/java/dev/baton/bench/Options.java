@@ -25,6 +25,8 @@ final class Options {
   int flowRuns = 16;
   long requestTimeoutMs = 30_000;
   String label = "";
+  /** The floor's transactions/s at this concurrency, measured just before (bench/floor.sh); 0 = none. */
+  double floorTps = 0;
   boolean failOnError = false;
   boolean quiet = false;
 
@@ -51,6 +53,7 @@ final class Options {
         --flow-runs N             RUNNING flow runs the task runs belong to (default 16)
         --timeout-ms N            per-request timeout (default 30000)
         --label TEXT              free text copied into the result
+        --floor-tps X             the floor's transactions/s measured just before: report the ratio
         --fail-on-error           exit 1 when any request failed or nothing was measured
         --quiet                   no progress lines
       """;
@@ -106,6 +109,7 @@ final class Options {
         case "--flow-runs" -> o.flowRuns = positive(a, Integer.parseInt(v));
         case "--timeout-ms" -> o.requestTimeoutMs = positive(a, Integer.parseInt(v));
         case "--label" -> o.label = v;
+        case "--floor-tps" -> o.floorTps = Double.parseDouble(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }

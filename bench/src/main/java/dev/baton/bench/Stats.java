@@ -75,9 +75,23 @@ final class Stats {
     return Math.round(micros / 10.0) / 100.0;
   }
 
+  /** Lifecycle order: create, then PENDING, RUNNING, COMPLETED. */
+  static int rank(String kind) {
+    String[] order = {"create", "PENDING", "RUNNING", "COMPLETED"};
+    for (int i = 0; i < order.length; i++) {
+      if (kind.contains(order[i])) {
+        return i;
+      }
+    }
+    return order.length;
+  }
+
   JsonObject kindsJson(double seconds) {
     JsonObject out = new JsonObject();
-    kinds.forEach((name, k) -> {
+    List<String> names = new ArrayList<>(kinds.keySet());
+    names.sort(java.util.Comparator.comparingInt(Stats::rank).thenComparing(n -> n));
+    names.forEach(name -> {
+      Kind k = kinds.get(name);
       Histogram h = k.histogram;
       JsonObject j = new JsonObject()
           .put("count", k.ok)
