@@ -8,13 +8,14 @@ import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.orchestration.OrchestrationService;
 import dev.baton.orchestration.OrchestrationVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
-import dev.baton.persistence.OrchestrationStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Baton's verticles on one Vert.x instance: the orchestration verticle(s), then the HTTP
@@ -37,7 +38,7 @@ public final class BatonServer {
     OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(),
         OrchestrationSettings.DEFAULTS.tagConcurrencySlotWaitSeconds(),
         OrchestrationSettings.DEFAULTS.deploymentConcurrencySlotWaitSeconds());
-    OrchestrationService service = new OrchestrationService(pool, new OrchestrationStore(), settings,
+    OrchestrationService service = new OrchestrationService(pool, settings,
         new OrchestrationMetrics(registry), Clock.systemUTC());
     int instances = Math.max(1, config.runtime().eventLoops());
     // a generous bound: past it, proposals are answered 503 rather than queued without limit
@@ -46,19 +47,15 @@ public final class BatonServer {
 
     return vertx.deployVerticle(() -> new OrchestrationVerticle(service), new DeploymentOptions().setInstances(instances))
         .compose(id -> {
-          HttpVerticle first = new HttpVerticle(new HttpVerticle.Options(config.http().host(), config.http().port(),
-              config.http().bodyLimitBytes(), limiter, registry), resources::mount);
-          return vertx.deployVerticle(first).map(x -> first.actualPort());
-        })
-        .compose(port -> {
-          if (instances == 1) {
-            return Future.succeededFuture(port);
-          }
-          // further instances share the first one's port (Vert.x balances connections between them)
-          HttpVerticle.Options shared = new HttpVerticle.Options(config.http().host(), port,
+          // all instances in one deployment: with port 0 they share one random port
+          HttpVerticle.Options http = new HttpVerticle.Options(config.http().host(), config.http().port(),
               config.http().bodyLimitBytes(), limiter, registry);
-          return vertx.deployVerticle(() -> new HttpVerticle(shared, resources::mount),
-              new DeploymentOptions().setInstances(instances - 1)).map(x -> port);
+          List<HttpVerticle> created = new CopyOnWriteArrayList<>();
+          return vertx.deployVerticle(() -> {
+            HttpVerticle v = new HttpVerticle(http, resources::mount);
+            created.add(v);
+            return v;
+          }, new DeploymentOptions().setInstances(instances)).map(x -> created.get(0).actualPort());
         })
         .map(port -> new BatonServer(vertx, port, service));
   }

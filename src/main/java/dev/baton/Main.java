@@ -32,6 +32,7 @@ public final class Main {
       return;
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.runtime().logLevel().toLowerCase());
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);

@@ -39,19 +39,13 @@ public final class ResourceRoutes {
   private final Pool pool;
   private final OrchestrationService service;
   private final BatonConfig.Api api;
-  private final FlowRepository flows = new FlowRepository();
-  private final DeploymentRepository deployments = new DeploymentRepository();
-  private final FlowRunRepository flowRuns = new FlowRunRepository();
-  private final TaskRunRepository taskRuns = new TaskRunRepository();
-  private final StateRepository states = new StateRepository();
-  private final LogRepository logs = new LogRepository();
   private final RunCreation creation;
 
   public ResourceRoutes(Pool pool, OrchestrationService service, BatonConfig.Api api) {
     this.pool = pool;
     this.service = service;
     this.api = api;
-    this.creation = new RunCreation(pool, service, flowRuns, taskRuns);
+    this.creation = new RunCreation(pool, service);
   }
 
   /** Mounts every route on the {@code /api} sub-router. */
@@ -63,55 +57,60 @@ public final class ResourceRoutes {
     r.get("/admin/version").handler(ctx -> Http.json(ctx, 200, "\"3.8.4\"".getBytes()));
     r.get("/hello").handler(ctx -> Http.json(ctx, 200, "\"\uD83D\uDC4B\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     r.get("/csrf-token").handler(ctx -> Http.detail(ctx, 422, "CSRF protection is disabled."));
-    collection(r, "/logs", ctx -> withBody(ctx, Bodies::logs, body -> reply(ctx, logs.insert(pool, body), v -> Http.json(ctx, 201, NULL))));
+    collection(r, "/logs", ctx -> withBody(ctx, Bodies::logs, body -> reply(ctx, LogRepository.insertBatch(pool, toEntries(body)), v -> Http.json(ctx, 201, NULL))));
 
     // flows
-    collection(r, "/flows", ctx -> withBody(ctx, Bodies::flowCreate, body -> reply(ctx, flows.insertOrGet(pool, body),
+    collection(r, "/flows", ctx -> withBody(ctx, Bodies::flowCreate, body -> reply(ctx, FlowRepository.insertOrGet(pool, body),
         c -> Http.json(ctx, c.created() ? 201 : 200, Render.flow(c.value())))));
     r.post("/flows/filter").handler(ctx -> withBody(ctx, b -> FilterBodies.flows(b, api.defaultLimit(), false), q -> {
-      FilterSql.Where w = FilterSql.flows(q.filter(), "f", 1);
-      reply(ctx, flows.list(pool, w, FilterSql.orderBy(q.sort(), "f"), q.limit(), q.offset()),
+      FilterSql.Where w = FilterSql.flows(q.filter(), "flow", 1);
+      reply(ctx, FlowRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow"), q.limit(), q.offset()),
           list -> Http.json(ctx, 200, Render.list(list, Render::flow)));
     }));
     r.post("/flows/count").handler(ctx -> withBody(ctx, FilterBodies::count,
-        q -> reply(ctx, flows.count(pool, FilterSql.flows(q, "f", 1)), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
-    r.get("/flows/name/:name").handler(ctx -> reply(ctx, flows.getByName(pool, ctx.pathParam("name")),
+        q -> reply(ctx, count(FilterSql.flows(q, "flow", 1), FlowRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    r.get("/flows/name/:name").handler(ctx -> reply(ctx, FlowRepository.getByName(pool, ctx.pathParam("name")),
         f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found")));
-    r.get("/flows/:id").handler(ctx -> withId(ctx, id -> reply(ctx, flows.get(pool, id),
+    r.get("/flows/:id").handler(ctx -> withId(ctx, id -> reply(ctx, FlowRepository.get(pool, id),
         f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found"))));
-    r.delete("/flows/:id").handler(ctx -> withId(ctx, id -> reply(ctx, flows.delete(pool, id),
+    r.delete("/flows/:id").handler(ctx -> withId(ctx, id -> reply(ctx, FlowRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Flow not found"))));
 
     // deployments (what orchestration needs)
-    collection(r, "/deployments", ctx -> withBody(ctx, Bodies::deploymentCreate, body -> reply(ctx, deployments.upsert(pool, body),
+    collection(r, "/deployments", ctx -> withBody(ctx, Bodies::deploymentCreate, body -> reply(ctx, DeploymentRepository.upsert(pool, body),
         c -> Http.json(ctx, c.created() ? 201 : 200, Render.deployment(c.value())))));
-    r.get("/deployments/:id").handler(ctx -> withId(ctx, id -> reply(ctx, deployments.get(pool, id),
+    r.get("/deployments/:id").handler(ctx -> withId(ctx, id -> reply(ctx, DeploymentRepository.get(pool, id),
         d -> found(ctx, d == null ? null : Render.deployment(d), "Deployment not found"))));
-    r.delete("/deployments/:id").handler(ctx -> withId(ctx, id -> reply(ctx, deployments.delete(pool, id),
+    r.delete("/deployments/:id").handler(ctx -> withId(ctx, id -> reply(ctx, DeploymentRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Deployment not found"))));
 
     // flow runs
     collection(r, "/flow_runs", ctx -> withBody(ctx, b -> Bodies.flowRunCreate(b, api.maxParameterSize()), body -> {
+      if (body.workPoolName() != null) {
+        // Baton has no work pools: any named pool is unknown
+        Http.detail(ctx, 404, "Work pool \"" + body.workPoolName() + "\" not found.");
+        return;
+      }
       ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
       reply(ctx, creation.createFlowRun(body, v), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
     }));
     r.post("/flow_runs/filter").handler(ctx -> listFlowRuns(ctx, false));
     r.post("/flow_runs/paginate").handler(ctx -> listFlowRuns(ctx, true));
     r.post("/flow_runs/count").handler(ctx -> withBody(ctx, FilterBodies::count,
-        q -> reply(ctx, flowRuns.count(pool, FilterSql.flowRuns(q, "r", 1)), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
-    r.get("/flow_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, flowRuns.get(pool, id),
+        q -> reply(ctx, count(FilterSql.flowRuns(q, "flow_run", 1), FlowRunRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    r.get("/flow_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, FlowRunRepository.get(pool, id),
         run -> found(ctx, run == null ? null : Render.flowRun(run, service.now()), "Flow run not found"))));
     r.patch("/flow_runs/:id").handler(ctx -> withId(ctx, id -> withBody(ctx, b -> Bodies.flowRunUpdate(b, api.maxParameterSize()),
-        body -> reply(ctx, flowRuns.patch(pool, id, body), updated -> done(ctx, updated, "Flow run not found")))));
+        body -> patchFlowRun(ctx, id, body))));
     r.patch("/flow_runs/:id/labels").handler(ctx -> withId(ctx, id -> withBody(ctx, Bodies::labels,
-        body -> reply(ctx, flowRuns.mergeLabels(pool, id, body), updated -> {
+        body -> reply(ctx, FlowRunRepository.mergeLabels(pool, id, body), updated -> {
           if (updated) {
             Http.noContent(ctx);
           } else {
             Http.exceptionMessage(ctx, 404, "Flow run with id " + id + " not found");
           }
         }))));
-    r.delete("/flow_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, flowRuns.delete(pool, id),
+    r.delete("/flow_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, FlowRunRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Flow run not found"))));
 
     // task runs
@@ -120,35 +119,35 @@ public final class ResourceRoutes {
     r.post("/task_runs/filter").handler(ctx -> listTaskRuns(ctx, false));
     r.post("/task_runs/paginate").handler(ctx -> listTaskRuns(ctx, true));
     r.post("/task_runs/count").handler(ctx -> withBody(ctx, FilterBodies::count,
-        q -> reply(ctx, taskRuns.count(pool, FilterSql.taskRuns(q, "t", 1)), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
-    r.get("/task_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, taskRuns.get(pool, id),
+        q -> reply(ctx, count(FilterSql.taskRuns(q, "task_run", 1), TaskRunRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    r.get("/task_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, TaskRunRepository.get(pool, id),
         run -> found(ctx, run == null ? null : Render.taskRun(run, service.now()), "Task not found"))));
     r.patch("/task_runs/:id").handler(ctx -> withId(ctx, id -> withBody(ctx, Bodies::taskRunUpdate,
-        body -> reply(ctx, body.hasName() ? taskRuns.rename(pool, id, body.name()) : taskRuns.exists(pool, id),
+        body -> reply(ctx, body.hasName() ? TaskRunRepository.rename(pool, id, body.name()) : TaskRunRepository.get(pool, id).map(t -> t != null),
             updated -> done(ctx, updated, "Task run not found")))));
-    r.delete("/task_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, taskRuns.delete(pool, id),
+    r.delete("/task_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, TaskRunRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Task not found"))));
 
     // state history
-    r.get("/flow_run_states/:id").handler(ctx -> withId(ctx, id -> reply(ctx, states.flowRunState(pool, id),
+    r.get("/flow_run_states/:id").handler(ctx -> withId(ctx, id -> reply(ctx, StateRepository.flowRunState(pool, id),
         s -> found(ctx, s == null ? null : Render.state(s), "Flow run state not found"))));
-    collectionGet(r, "/flow_run_states", ctx -> withQueryId(ctx, "flow_run_id", id -> reply(ctx, states.flowRunStates(pool, id),
+    collectionGet(r, "/flow_run_states", ctx -> withQueryId(ctx, "flow_run_id", id -> reply(ctx, StateRepository.flowRunStates(pool, id),
         list -> Http.json(ctx, 200, Render.list(list, Render::state)))));
-    r.get("/task_run_states/:id").handler(ctx -> withId(ctx, id -> reply(ctx, states.taskRunState(pool, id),
+    r.get("/task_run_states/:id").handler(ctx -> withId(ctx, id -> reply(ctx, StateRepository.taskRunState(pool, id),
         s -> found(ctx, s == null ? null : Render.state(s), "Flow run state not found"))));
-    collectionGet(r, "/task_run_states", ctx -> withQueryId(ctx, "task_run_id", id -> reply(ctx, states.taskRunStates(pool, id),
+    collectionGet(r, "/task_run_states", ctx -> withQueryId(ctx, "task_run_id", id -> reply(ctx, StateRepository.taskRunStates(pool, id),
         list -> Http.json(ctx, 200, Render.list(list, Render::state)))));
   }
 
   private void listFlowRuns(RoutingContext ctx, boolean paginate) {
     withBody(ctx, b -> FilterBodies.flowRuns(b, api.defaultLimit(), paginate), q -> {
-      FilterSql.Where w = FilterSql.flowRuns(q.filter(), "r", 1);
-      Future<List<FlowRun>> page = flowRuns.list(pool, w, FilterSql.orderBy(q.sort(), "r"), q.limit(), q.offset());
+      FilterSql.Where w = FilterSql.flowRuns(q.filter(), "flow_run", 1);
+      Future<List<FlowRun>> page = FlowRunRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow_run"), q.limit(), q.offset());
       Instant now = service.now();
       if (!paginate) {
         reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.flowRun(g, run, now))));
       } else {
-        reply(ctx, Future.all(page, flowRuns.count(pool, w)), all -> Http.json(ctx, 200,
+        reply(ctx, Future.all(page, FlowRunRepository.count(pool, w.sql(), w.params())), all -> Http.json(ctx, 200,
             Render.page(all.<List<FlowRun>>resultAt(0), all.<Long>resultAt(1), q.limit(), q.page(), (g, run) -> Render.flowRun(g, run, now))));
       }
     });
@@ -156,14 +155,61 @@ public final class ResourceRoutes {
 
   private void listTaskRuns(RoutingContext ctx, boolean paginate) {
     withBody(ctx, b -> FilterBodies.taskRuns(b, api.defaultLimit(), paginate), q -> {
-      FilterSql.Where w = FilterSql.taskRuns(q.filter(), "t", 1);
-      Future<List<TaskRun>> page = taskRuns.list(pool, w, FilterSql.orderBy(q.sort(), "t"), q.limit(), q.offset());
+      FilterSql.Where w = FilterSql.taskRuns(q.filter(), "task_run", 1);
+      Future<List<TaskRun>> page = TaskRunRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "task_run"), q.limit(), q.offset());
       Instant now = service.now();
       if (!paginate) {
         reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.taskRun(g, run, now))));
       } else {
-        reply(ctx, Future.all(page, taskRuns.count(pool, w)), all -> Http.json(ctx, 200,
+        reply(ctx, Future.all(page, TaskRunRepository.count(pool, w.sql(), w.params())), all -> Http.json(ctx, 200,
             Render.page(all.<List<TaskRun>>resultAt(0), all.<Long>resultAt(1), q.limit(), q.page(), (g, run) -> Render.taskRun(g, run, now))));
+      }
+    });
+  }
+
+  /** Counts with a filter fragment: {@code (pool, where, params) -> count}. */
+  private interface Counter {
+    Future<Long> count(io.vertx.sqlclient.SqlClient c, String where, List<Object> params);
+  }
+
+  private Future<Long> count(FilterSql.Where w, Counter counter) {
+    return counter.count(pool, w.sql(), w.params());
+  }
+
+  private static List<LogRepository.LogEntry> toEntries(List<Bodies.LogCreate> logs) {
+    return logs.stream().map(l -> new LogRepository.LogEntry(l.name(), l.level(), l.message(), l.timestamp(),
+        l.flowRunId(), l.taskRunId())).toList();
+  }
+
+  /**
+   * {@code PATCH /flow_runs/{id}}: only present keys are written; an explicit {@code "name": null}
+   * becomes a new slug (Prefect's behaviour). Changing {@code job_variables} needs a SCHEDULED run
+   * of a deployment.
+   */
+  private void patchFlowRun(RoutingContext ctx, UUID id, Bodies.FlowRunUpdate u) {
+    FlowRunRepository.FlowRunPatch patch = new FlowRunRepository.FlowRunPatch(
+        u.has("name") ? java.util.Optional.of(u.name() == null ? dev.baton.domain.Names.slug() : u.name()) : null,
+        u.has("flow_version") ? java.util.Optional.ofNullable(u.flowVersion()) : null,
+        u.has("parameters") ? java.util.Optional.ofNullable(u.parameters()) : null,
+        u.has("empirical_policy") ? java.util.Optional.ofNullable(u.empiricalPolicy()) : null,
+        u.has("tags") ? java.util.Optional.ofNullable(u.tags()) : null,
+        u.has("infrastructure_pid") ? java.util.Optional.ofNullable(u.infrastructurePid()) : null,
+        u.has("job_variables") ? java.util.Optional.ofNullable(u.jobVariables()) : null);
+    if (!u.has("job_variables")) {
+      reply(ctx, FlowRunRepository.patch(pool, id, patch), updated -> done(ctx, updated, "Flow run not found"));
+      return;
+    }
+    reply(ctx, FlowRunRepository.get(pool, id), run -> {
+      if (run == null) {
+        Http.detail(ctx, 404, "Flow run not found");
+      } else if (run.stateType() == null) {
+        Http.detail(ctx, 400, "Flow run state is required to update job variables but none exists");
+      } else if (run.stateType() != dev.baton.domain.StateType.SCHEDULED) {
+        Http.detail(ctx, 400, "Job variables for a flow run in state " + run.stateType() + " cannot be updated");
+      } else if (run.deploymentId() == null) {
+        Http.detail(ctx, 400, "A deployment for the flow run could not be found");
+      } else {
+        reply(ctx, FlowRunRepository.patch(pool, id, patch), updated -> done(ctx, updated, "Flow run not found"));
       }
     });
   }

@@ -23,6 +23,7 @@ import dev.baton.orchestration.policies.PolicySelector;
 import dev.baton.orchestration.rules.task.CacheRetrieval;
 import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.SqlErrors;
+import dev.baton.persistence.TaskRunIdConflictException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -45,16 +46,14 @@ public final class OrchestrationService {
   private static final int MAX_ATTEMPTS = 3;
 
   private final Pool pool;
-  private final OrchestrationStore store;
   private final OrchestrationSettings settings;
   private final OrchestrationMetrics metrics;
   private final Clock clock;
   private final Engine engine = new Engine();
 
-  public OrchestrationService(Pool pool, OrchestrationStore store, OrchestrationSettings settings,
+  public OrchestrationService(Pool pool, OrchestrationSettings settings,
       OrchestrationMetrics metrics, Clock clock) {
     this.pool = pool;
-    this.store = store;
     this.settings = settings;
     this.metrics = metrics;
     this.clock = clock;
@@ -96,7 +95,7 @@ public final class OrchestrationService {
     State proposed = cmd.state().toState(Ids.uuid7(), now);
     return pool.withTransaction(conn -> orchestrate(conn, cmd.kind(), cmd.runId(), proposed, cmd.force(),
             cmd.apiVersion(), cmd.clientVersion(), now))
-        .recover(t -> n < MAX_ATTEMPTS && SqlErrors.isRetryable(t) && !SqlErrors.isConnectionError(t)
+        .recover(t -> n < MAX_ATTEMPTS && isTransactionConflict(t)
             ? attempt(cmd, n + 1)
             : Future.failedFuture(t));
   }
@@ -110,8 +109,8 @@ public final class OrchestrationService {
       boolean force, ApiVersion apiVersion, String clientVersion, Instant now) {
     Policy policy = PolicySelector.select(kind, force, proposed.details().isDeferred());
     Future<OrchestrationStore.LoadedRun> loaded = kind == RunKind.TASK_RUN
-        ? store.lockTaskRun(conn, runId, cacheKeyToLookUp(policy, proposed), now)
-        : store.lockFlowRun(conn, runId);
+        ? OrchestrationStore.lockTaskRun(conn, runId, cacheKeyToLookUp(policy, proposed), now)
+        : OrchestrationStore.lockFlowRun(conn, runId);
     return loaded.compose(run -> {
       if (run == null) {
         return Future.failedFuture(OrchestrationException.notFound(
@@ -120,7 +119,7 @@ public final class OrchestrationService {
       Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion);
       OrchestrationOutcome outcome = engine.orchestrate(policy, PolicySelector.global(kind), run.draft(),
           run.current(), proposed, facts, env(now));
-      return store.writeOutcome(conn, outcome)
+      return OrchestrationStore.writeOutcome(conn, outcome)
           .compose(v -> applyEffects(conn, outcome, now))
           .map(outcome);
     });
@@ -181,6 +180,15 @@ public final class OrchestrationService {
     });
   }
 
+  /**
+   * Deadlock or serialization failure: the transaction was rolled back by PostgreSQL and may be
+   * retried as a whole. (Connection errors are not retried: a lost COMMIT may have succeeded.)
+   */
+  private static boolean isTransactionConflict(Throwable t) {
+    io.vertx.pgclient.PgException e = SqlErrors.pgException(t);
+    return e != null && ("40P01".equals(e.getSqlState()) || "40001".equals(e.getSqlState()));
+  }
+
   /** Maps any failure to the closed set of orchestration failures. */
   public static OrchestrationException classify(Throwable t) {
     if (t instanceof OrchestrationException oe) {
@@ -192,10 +200,13 @@ public final class OrchestrationService {
     if (t instanceof StateValidator.RetryableException) {
       return new OrchestrationException(OrchestrationFailure.UNAVAILABLE, "Service Unavailable", t);
     }
+    if (t instanceof TaskRunIdConflictException) {
+      return new OrchestrationException(OrchestrationFailure.CONFLICT, t.getMessage(), t);
+    }
     if (SqlErrors.isRetryable(t)) {
       return new OrchestrationException(OrchestrationFailure.UNAVAILABLE, "Service Unavailable", t);
     }
-    if (SqlErrors.isConflict(t)) {
+    if (SqlErrors.isUniqueViolation(t) || SqlErrors.isForeignKeyViolation(t)) {
       return new OrchestrationException(OrchestrationFailure.CONFLICT,
           "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.", t);
     }

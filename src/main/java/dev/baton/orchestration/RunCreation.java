@@ -12,14 +12,16 @@ import dev.baton.domain.TaskRun;
 import dev.baton.domain.command.FlowRunCreate;
 import dev.baton.domain.command.StateCreate;
 import dev.baton.domain.command.TaskRunCreate;
-import dev.baton.orchestration.api.OrchestrationException;
-import dev.baton.orchestration.api.OrchestrationFailure;
+import dev.baton.domain.Deployment;
+import dev.baton.domain.Names;
+import dev.baton.persistence.DeploymentRepository;
+import dev.baton.persistence.FlowRepository;
 import dev.baton.persistence.FlowRunRepository;
 import dev.baton.persistence.TaskRunRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * Creating a flow run or a task run: insert (or find the existing run for an idempotency key /
@@ -33,55 +35,62 @@ public final class RunCreation {
 
   private final Pool pool;
   private final OrchestrationService service;
-  private final FlowRunRepository flowRuns;
-  private final TaskRunRepository taskRuns;
 
-  public RunCreation(Pool pool, OrchestrationService service, FlowRunRepository flowRuns, TaskRunRepository taskRuns) {
+  public RunCreation(Pool pool, OrchestrationService service) {
     this.pool = pool;
     this.service = service;
-    this.flowRuns = flowRuns;
-    this.taskRuns = taskRuns;
   }
 
   public Future<Created<FlowRun>> createFlowRun(FlowRunCreate create, ApiVersion apiVersion) {
-    if (create.workPoolName() != null) {
-      // Baton has no work pools: any named pool is unknown
-      return Future.failedFuture(new OrchestrationException(OrchestrationFailure.NOT_FOUND,
-          "Work pool \"" + create.workPoolName() + "\" not found."));
-    }
     Instant now = service.now();
-    return pool.withTransaction(conn -> flowRuns.baseLabels(conn, create.flowId(), create.deploymentId())
+    return pool.withTransaction(conn -> baseLabels(conn, create)
         .compose(base -> {
           ObjectNode labels = JsonNodeFactory.instance.objectNode();
-          if (base != null) {
-            labels.setAll(base);
-          }
+          labels.setAll(base.labels());
           labels.put("prefect.flow.id", create.flowId().toString());
-          if (create.deploymentId() != null && base != null) {
+          if (base.deployment() != null) {
             labels.put("prefect.deployment.id", create.deploymentId().toString());
           }
           if (create.labels() != null) {
             labels.setAll(create.labels());
           }
-          return flowRuns.insert(conn, create, labels);
+          String name = create.name() == null || create.name().isEmpty() ? Names.slug() : create.name();
+          return FlowRunRepository.insert(conn, create, name, labels,
+              base.deployment() == null ? null : base.deployment().version());
         })
         .compose(inserted -> {
           if (!inserted.created()) {
-            return flowRuns.get(conn, inserted.id(), now).map(r -> new Created<>(r, false));
+            return FlowRunRepository.get(conn, inserted.value()).map(r -> new Created<>(r, false));
           }
           StateCreate initial = create.state() == null ? StateCreate.of(StateType.PENDING) : create.state();
           State proposed = initial.toState(Ids.uuid7(), now);
-          return service.orchestrate(conn, RunKind.FLOW_RUN, inserted.id(), proposed, true, apiVersion, null, now)
-              .compose(o -> flowRuns.get(conn, inserted.id(), now))
+          return service.orchestrate(conn, RunKind.FLOW_RUN, inserted.value(), proposed, true, apiVersion, null, now)
+              .compose(o -> FlowRunRepository.get(conn, inserted.value()))
               .map(r -> new Created<>(r, true));
         }));
+  }
+
+  /** Labels a new flow run inherits: its deployment's when it has one, else its flow's. */
+  private record Base(ObjectNode labels, Deployment deployment) {}
+
+  private static Future<Base> baseLabels(SqlConnection conn, FlowRunCreate create) {
+    Future<Deployment> dep = create.deploymentId() == null
+        ? Future.succeededFuture(null)
+        : DeploymentRepository.get(conn, create.deploymentId());
+    return dep.compose(d -> {
+      if (d != null) {
+        return Future.succeededFuture(new Base(d.labels() == null ? JsonNodeFactory.instance.objectNode() : d.labels(), d));
+      }
+      return FlowRepository.get(conn, create.flowId()).map(f -> new Base(
+          f == null || f.labels() == null ? JsonNodeFactory.instance.objectNode() : f.labels(), null));
+    });
   }
 
   public Future<Created<TaskRun>> createTaskRun(TaskRunCreate create) {
     Instant now = service.now();
     return pool.withTransaction(conn -> (create.flowRunId() == null
             ? Future.succeededFuture((ObjectNode) null)
-            : flowRuns.labels(conn, create.flowRunId()))
+            : FlowRunRepository.get(conn, create.flowRunId()).map(r -> r == null ? null : r.labels()))
         .compose(parentLabels -> {
           ObjectNode labels = JsonNodeFactory.instance.objectNode();
           if (parentLabels != null) {
@@ -93,16 +102,17 @@ public final class RunCreation {
           if (create.labels() != null) {
             labels.setAll(create.labels());
           }
-          return taskRuns.insertIfAbsent(conn, create, labels);
+          String name = create.name() == null || create.name().isEmpty() ? Names.slug() : create.name();
+          return TaskRunRepository.insertIfAbsent(conn, create, name, labels);
         })
         .compose(inserted -> {
           if (!inserted.created()) {
-            return taskRuns.get(conn, inserted.id(), now).map(r -> new Created<>(r, false));
+            return TaskRunRepository.get(conn, inserted.value()).map(r -> new Created<>(r, false));
           }
           StateCreate initial = create.state() == null ? StateCreate.of(StateType.PENDING) : create.state();
           State proposed = initial.toState(Ids.uuid7(), now);
-          return service.orchestrate(conn, RunKind.TASK_RUN, inserted.id(), proposed, true, null, null, now)
-              .compose(o -> taskRuns.get(conn, inserted.id(), now))
+          return service.orchestrate(conn, RunKind.TASK_RUN, inserted.value(), proposed, true, null, null, now)
+              .compose(o -> TaskRunRepository.get(conn, inserted.value()))
               .map(r -> new Created<>(r, true));
         }));
   }

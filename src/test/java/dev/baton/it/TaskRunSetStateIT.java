@@ -150,7 +150,7 @@ class TaskRunSetStateIT {
   @Test
   void i68_tasksOfAPausedFlowGetNotReady() {
     UUID flowRun = api.createFlowRun(state("RUNNING"));
-    String timeout = Instant.now().plusSeconds(600).toString();
+    String timeout = Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
     api.setFlowState(flowRun, state("PAUSED", "state_details", obj("pause_timeout", timeout, "pause_key", "k1")), true).expect(201);
     UUID task = api.createTaskRun(flowRun, null);
     Response r = api.setTaskState(task, state("RUNNING")).expect(201);

@@ -91,6 +91,10 @@ public final class Types {
       return n.longValue();
     }
     if (n.isFloatingPointNumber()) {
+      if (!Double.isFinite(n.doubleValue())) {
+        c.error("finite_number", "Input should be a finite number", n);
+        return null;
+      }
       return fromDecimal(n.decimalValue(), n, c);
     }
     if (n.isBoolean()) {

@@ -1,0 +1,50 @@
+package dev.baton.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The validated configuration, built once by {@link ConfigLoader} and handed to constructors.
+ * Nothing here reads the environment.
+ */
+public record BatonConfig(Http http, Db db, Api api, Runtime runtime) {
+
+  public BatonConfig {
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(db, "db");
+    Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(runtime, "runtime");
+  }
+
+  /**
+   * @param host interface to listen on
+   * @param port TCP port; 0 means "any free port"
+   * @param bodyLimitBytes maximum request body size
+   */
+  public record Http(String host, int port, long bodyLimitBytes) {}
+
+  /**
+   * @param url a {@code postgresql://user:pass@host:port/db?…} URI, or null for the embedded server
+   * @param dataDir absolute data directory of the embedded server (unused with {@code url})
+   * @param embeddedPort port of the embedded server; 0 means "any free port"
+   * @param poolSize maximum connections of the shared pool
+   */
+  public record Db(String url, Path dataDir, int embeddedPort, int poolSize) {
+    public boolean embedded() {
+      return url == null;
+    }
+  }
+
+  /**
+   * @param defaultLimit filter {@code limit} default and maximum (PREFECT_SERVER_API_DEFAULT_LIMIT)
+   * @param maxParameterSize maximum serialized size of run parameters in bytes; 0 disables the check
+   * @param maxCacheKeyLength maximum task cache key length
+   */
+  public record Api(int defaultLimit, int maxParameterSize, int maxCacheKeyLength) {}
+
+  /**
+   * @param eventLoops Vert.x event-loop threads
+   * @param logLevel one of TRACE, DEBUG, INFO, WARN, ERROR, OFF
+   */
+  public record Runtime(int eventLoops, String logLevel) {}
+}

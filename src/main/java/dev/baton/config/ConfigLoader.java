@@ -1,0 +1,240 @@
+package dev.baton.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.pgclient.PgConnectOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Builds the {@link BatonConfig}: built-in defaults, then {@code conf/baton.json} (or the file named
+ * by {@code BATON_CONFIG}; a missing default file means "defaults"), then {@code BATON_*}
+ * environment variables. Every bad value becomes a one-line {@link ConfigException} naming the
+ * setting and the accepted form.
+ */
+public final class ConfigLoader {
+
+  public static final String DEFAULT_CONFIG_FILE = "conf/baton.json";
+
+  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+  /** One setting: where it lives in the file, its variable, its default and its parser. */
+  private record Setting(String key, String env, Object defaultValue, String form, Function<String, Object> parse) {}
+
+  private static final List<Setting> SETTINGS = List.of(
+      new Setting("http.host", "BATON_HTTP_HOST", "0.0.0.0", "a host name or IP address",
+          ConfigLoader::nonBlank),
+      new Setting("http.port", "BATON_HTTP_PORT", 4200, "an integer 0..65535 (0 = any free port)",
+          s -> intIn(s, 0, 65535)),
+      new Setting("http.bodyLimitBytes", "BATON_HTTP_BODY_LIMIT", 10L * 1024 * 1024,
+          "a number of bytes 1024..2147483647", s -> (long) intIn(s, 1024, Integer.MAX_VALUE)),
+      new Setting("db.url", "BATON_DB_URL", null,
+          "a URI postgresql://user:password@host:port/database?options (empty = embedded)",
+          ConfigLoader::dbUrl),
+      new Setting("db.dataDir", "BATON_DATA_DIR", ".baton-data", "a directory path", ConfigLoader::pathText),
+      new Setting("db.embeddedPort", "BATON_DB_EMBEDDED_PORT", 0, "an integer 0..65535 (0 = any free port)",
+          s -> intIn(s, 0, 65535)),
+      new Setting("db.poolSize", "BATON_DB_POOL_SIZE", 16, "an integer 1..1000", s -> intIn(s, 1, 1000)),
+      new Setting("api.defaultLimit", "BATON_API_DEFAULT_LIMIT", 200, "an integer 1..100000",
+          s -> intIn(s, 1, 100_000)),
+      new Setting("api.maxParameterSize", "BATON_MAX_PARAMETER_SIZE", 524288,
+          "a number of bytes 0..2147483647 (0 = unlimited)", s -> intIn(s, 0, Integer.MAX_VALUE)),
+      new Setting("api.maxCacheKeyLength", "BATON_MAX_CACHE_KEY_LENGTH", 2000, "an integer 1..1000000",
+          s -> intIn(s, 1, 1_000_000)),
+      new Setting("runtime.eventLoops", "BATON_EVENT_LOOPS", 0,
+          "an integer 0..1024 (0 = twice the number of processors)", s -> intIn(s, 0, 1024)),
+      new Setting("runtime.logLevel", "BATON_LOG_LEVEL", "INFO", "one of TRACE, DEBUG, INFO, WARN, ERROR, OFF",
+          ConfigLoader::logLevel));
+
+  private ConfigLoader() {}
+
+  /** Loads from the process environment, relative to the current working directory. */
+  public static BatonConfig load() {
+    return load(System.getenv(), Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * Loads with an explicit environment and working directory (relative paths, including the
+   * config file and the data directory, are resolved against {@code workingDir}).
+   */
+  public static BatonConfig load(Map<String, String> env, Path workingDir) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Setting s : SETTINGS) {
+      values.put(s.key(), s.defaultValue());
+    }
+    applyFile(values, env, workingDir);
+    for (Setting s : SETTINGS) {
+      String raw = env.get(s.env());
+      if (raw != null) {
+        values.put(s.key(), parse(s, raw.trim(), s.env()));
+      }
+    }
+    return build(values, workingDir);
+  }
+
+  private static void applyFile(Map<String, Object> values, Map<String, String> env, Path workingDir) {
+    String explicit = env.get("BATON_CONFIG");
+    Path file;
+    try {
+      file = workingDir.resolve(explicit == null || explicit.isBlank() ? DEFAULT_CONFIG_FILE : explicit.trim());
+    } catch (InvalidPathException e) {
+      throw new ConfigException("BATON_CONFIG: expected a file path, got \"" + explicit + "\"");
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      if (explicit == null || explicit.isBlank()) {
+        return; // no file: built-in defaults
+      }
+      throw new ConfigException("BATON_CONFIG: file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + ": cannot be read (" + e.getMessage() + ")");
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("config file " + file + ": not valid JSON (line "
+          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigException("config file " + file + ": expected a JSON object with sections "
+          + "http, db, api, runtime");
+    }
+    Map<String, Setting> byKey = new LinkedHashMap<>();
+    SETTINGS.forEach(s -> byKey.put(s.key(), s));
+    for (Iterator<Map.Entry<String, JsonNode>> sections = root.fields(); sections.hasNext(); ) {
+      Map.Entry<String, JsonNode> section = sections.next();
+      if (!section.getValue().isObject()) {
+        throw new ConfigException("config file " + file + ": \"" + section.getKey()
+            + "\" must be an object; known sections are http, db, api, runtime");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String key = section.getKey() + "." + e.getKey();
+        Setting s = byKey.get(key);
+        if (s == null) {
+          throw new ConfigException("config file " + file + ": unknown setting \"" + key + "\"; known: "
+              + String.join(", ", byKey.keySet()));
+        }
+        JsonNode v = e.getValue();
+        String where = "config file " + file + ": \"" + key + "\"";
+        if (v.isNull()) {
+          values.put(key, parse(s, "", where));
+        } else if (v.isTextual() || v.isNumber()) {
+          values.put(key, parse(s, v.asText().trim(), where));
+        } else {
+          throw new ConfigException(where + ": expected " + s.form());
+        }
+      }
+    }
+  }
+
+  private static Object parse(Setting s, String raw, String where) {
+    try {
+      return s.parse().apply(raw);
+    } catch (IllegalArgumentException e) {
+      String shown = raw.length() > 80 ? raw.substring(0, 80) + "…" : raw;
+      if (s.key().equals("db.url")) {
+        shown = redactPassword(shown);
+      }
+      throw new ConfigException(where + ": expected " + s.form() + ", got \"" + shown + "\"");
+    }
+  }
+
+  private static BatonConfig build(Map<String, Object> v, Path workingDir) {
+    int eventLoops = (Integer) v.get("runtime.eventLoops");
+    if (eventLoops == 0) {
+      eventLoops = 2 * Runtime.getRuntime().availableProcessors();
+    }
+    Path dataDir = workingDir.resolve((String) v.get("db.dataDir")).toAbsolutePath().normalize();
+    return new BatonConfig(
+        new BatonConfig.Http((String) v.get("http.host"), (Integer) v.get("http.port"),
+            (Long) v.get("http.bodyLimitBytes")),
+        new BatonConfig.Db((String) v.get("db.url"), dataDir, (Integer) v.get("db.embeddedPort"),
+            (Integer) v.get("db.poolSize")),
+        new BatonConfig.Api((Integer) v.get("api.defaultLimit"), (Integer) v.get("api.maxParameterSize"),
+            (Integer) v.get("api.maxCacheKeyLength")),
+        new BatonConfig.Runtime(eventLoops, (String) v.get("runtime.logLevel")));
+  }
+
+  // ---- parsers: throw IllegalArgumentException, the caller words the message ----
+
+  private static Object nonBlank(String s) {
+    if (s.isEmpty() || s.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException();
+    }
+    return s;
+  }
+
+  private static int intIn(String s, int min, int max) {
+    long v;
+    try {
+      v = Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException();
+    }
+    if (v < min || v > max) {
+      throw new IllegalArgumentException();
+    }
+    return (int) v;
+  }
+
+  private static Object pathText(String s) {
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException();
+    }
+    try {
+      Path.of(s);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException();
+    }
+    return s;
+  }
+
+  private static Object logLevel(String s) {
+    String up = s.toUpperCase(Locale.ROOT);
+    if (up.equals("WARNING")) {
+      up = "WARN";
+    }
+    if (!LOG_LEVELS.contains(up)) {
+      throw new IllegalArgumentException();
+    }
+    return up;
+  }
+
+  private static Object dbUrl(String s) {
+    if (s.isEmpty()) {
+      return null;
+    }
+    if (!(s.startsWith("postgresql://") || s.startsWith("postgres://"))) {
+      throw new IllegalArgumentException();
+    }
+    try {
+      PgConnectOptions o = PgConnectOptions.fromUri(s);
+      if (o.getHost() == null || o.getHost().isBlank()) {
+        throw new IllegalArgumentException();
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException();
+    }
+    return s;
+  }
+
+  /** {@code postgresql://u:secret@h/db} → {@code postgresql://u:***@h/db}, for messages. */
+  static String redactPassword(String url) {
+    return url.replaceFirst("^(postgres(?:ql)?://[^:/@]*):[^@/]*@", "$1:***@");
+  }
+}

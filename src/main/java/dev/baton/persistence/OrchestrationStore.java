@@ -1,0 +1,248 @@
+package dev.baton.persistence;
+
+import dev.baton.domain.State;
+import dev.baton.orchestration.engine.Effect;
+import dev.baton.orchestration.engine.Facts;
+import dev.baton.orchestration.engine.FlowRunDraft;
+import dev.baton.orchestration.engine.OrchestrationOutcome;
+import dev.baton.orchestration.engine.RunDraft;
+import dev.baton.orchestration.engine.TaskRunDraft;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The orchestration hot path: one round trip to lock and load a run with everything the rules need,
+ * one round trip to write what the engine decided. Both must run inside the caller's transaction.
+ */
+public final class OrchestrationStore {
+
+  /**
+   * A locked run: the draft the engine works on, its current state (with data, or null) and the
+   * facts read with it. {@code facts.apiVersion}/{@code clientVersion} are left for the caller.
+   */
+  public record LoadedRun(RunDraft draft, State current, Facts facts) {}
+
+  private OrchestrationStore() {}
+
+  // ---------------------------------------------------------------------------------------------
+  // lock + load
+
+  static final String LOAD_FLOW_RUN = """
+      SELECT fr.id, fr.flow_id, fr.deployment_id, fr.parent_task_run_id, fr.infrastructure_pid,
+             fr.empirical_policy::text AS empirical_policy, fr.tags::text AS tags, fr.state_id,
+             fr.state_type, fr.state_name, fr.state_timestamp, fr.run_count, fr.expected_start_time,
+             fr.next_scheduled_start_time, fr.start_time, fr.end_time, fr.total_run_time_us,
+             %s
+        FROM flow_run fr
+        LEFT JOIN flow_run_state s ON s.id = fr.state_id
+       WHERE fr.id = $1""".formatted(Rows.STATE_COLUMNS);
+
+  /**
+   * Lock first, read second. A single {@code SELECT … JOIN … FOR UPDATE OF run} is wrong under READ
+   * COMMITTED: after waiting for the lock PostgreSQL re-checks only the locked row, while the joined
+   * rows (the current state, the parent flow run, the cache entry) still come from the statement's
+   * old snapshot — the state the previous holder of the lock just wrote is invisible, and the run
+   * looks stale. The read therefore runs as its own statement, with a snapshot taken after the lock
+   * is held. Both are sent pipelined: one round trip.
+   */
+  static final String LOCK_FLOW_RUN_ROW = "SELECT id FROM flow_run WHERE id = $1 FOR UPDATE";
+
+  static final String LOCK_TASK_RUN_ROW = "SELECT id FROM task_run WHERE id = $1 FOR UPDATE";
+
+  /**
+   * Locks the flow-run row ({@code SELECT … FOR UPDATE}) and loads it with its current state.
+   * Succeeds with null when the run does not exist.
+   */
+  public static Future<LoadedRun> lockFlowRun(SqlConnection c, UUID id) {
+    Future<RowSet<Row>> lock = c.preparedQuery(LOCK_FLOW_RUN_ROW).execute(Tuple.of(id));
+    Future<RowSet<Row>> load = c.preparedQuery(LOAD_FLOW_RUN).execute(Tuple.of(id));
+    return lock.compose(locked -> load).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      FlowRunDraft draft = new FlowRunDraft(r.getUUID("id"), r.getUUID("flow_id"), r.getUUID("deployment_id"),
+          r.getUUID("parent_task_run_id"), r.getString("infrastructure_pid"),
+          JsonCodec.readFlowPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
+          r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
+          Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), Rows.instant(r, "expected_start_time"),
+          Rows.instant(r, "next_scheduled_start_time"), Rows.instant(r, "start_time"),
+          Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
+      return new LoadedRun(draft, Rows.state(r), Facts.NONE);
+    });
+  }
+
+  static final String LOAD_TASK_RUN = """
+      SELECT tr.id, tr.flow_run_id, tr.task_key, tr.empirical_policy::text AS empirical_policy,
+             tr.tags::text AS tags, tr.state_id, tr.state_type, tr.state_name, tr.state_timestamp,
+             tr.run_count, tr.flow_run_run_count, tr.expected_start_time, tr.next_scheduled_start_time,
+             tr.start_time, tr.end_time, tr.total_run_time_us,
+             %s,
+             f.id AS f_id, f.run_count AS f_run_count,
+             %s,
+             %s
+        FROM task_run tr
+        LEFT JOIN task_run_state s ON s.id = tr.state_id
+        LEFT JOIN flow_run f ON f.id = tr.flow_run_id
+        LEFT JOIN flow_run_state fs ON fs.id = f.state_id
+        LEFT JOIN LATERAL (
+              SELECT cached.*
+                FROM task_run_state_cache c
+                JOIN task_run_state cached ON cached.id = c.task_run_state_id
+               WHERE $2::text IS NOT NULL
+                 AND c.cache_key = $2::text
+                 AND (c.cache_expiration IS NULL OR c.cache_expiration > $3)
+               ORDER BY c.created DESC
+               LIMIT 1) cs ON true
+       WHERE tr.id = $1""".formatted(Rows.STATE_COLUMNS, Rows.stateColumns("fs", "fs_"),
+      Rows.stateColumns("cs", "cs_"));
+
+  /**
+   * Locks the task-run row and loads it with its current state, its flow run's run count and
+   * current state, and — when {@code cacheKeyToLookUp} is not null — the state of the newest cache
+   * entry with that key that has not expired at {@code now}. Succeeds with null when the task run
+   * does not exist.
+   */
+  public static Future<LoadedRun> lockTaskRun(SqlConnection c, UUID id, String cacheKeyToLookUp, Instant now) {
+    Future<RowSet<Row>> lock = c.preparedQuery(LOCK_TASK_RUN_ROW).execute(Tuple.of(id));
+    Future<RowSet<Row>> load = c.preparedQuery(LOAD_TASK_RUN).execute(Tuple.of(id, cacheKeyToLookUp, Rows.ts(now)));
+    return lock.compose(locked -> load).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      UUID flowRunId = r.getUUID("flow_run_id");
+      TaskRunDraft draft = new TaskRunDraft(r.getUUID("id"), flowRunId, r.getString("task_key"),
+          JsonCodec.readTaskPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
+          r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
+          Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), r.getInteger("flow_run_run_count"),
+          Rows.instant(r, "expected_start_time"), Rows.instant(r, "next_scheduled_start_time"),
+          Rows.instant(r, "start_time"), Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
+      UUID parentId = r.getUUID("f_id");
+      Facts.ParentFlowRun parent = parentId == null ? null
+          : new Facts.ParentFlowRun(parentId, r.getInteger("f_run_count"), Rows.state(r, "fs_"));
+      Facts facts = Facts.NONE
+          .withParentFlowRun(parent, flowRunId != null && parentId == null)
+          .withCacheHit(Rows.state(r, "cs_"));
+      return new LoadedRun(draft, Rows.state(r), facts);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // write
+
+  private static final String FLOW_STATE_INSERT = """
+      ins_state AS (
+        INSERT INTO flow_run_state (id, flow_run_id, type, name, timestamp, message, state_details, data)
+        VALUES ($%d, $%d, $%d, $%d, $%d, $%d, $%d::text::jsonb, $%d::text::jsonb))""";
+
+  private static final String TASK_STATE_INSERT = FLOW_STATE_INSERT
+      .replace("flow_run_state", "task_run_state").replace("flow_run_id", "task_run_id");
+
+  private static final String FLOW_RUN_UPDATE = """
+      upd_run AS (
+        UPDATE flow_run
+           SET state_id = $%d, state_type = $%d, state_name = $%d, state_timestamp = $%d,
+               run_count = $%d, expected_start_time = $%d, next_scheduled_start_time = $%d,
+               start_time = $%d, end_time = $%d, total_run_time_us = $%d,
+               empirical_policy = $%d::text::jsonb, updated = now()
+         WHERE id = $%d)""";
+
+  private static final String TASK_RUN_UPDATE = """
+      upd_run AS (
+        UPDATE task_run
+           SET state_id = $%d, state_type = $%d, state_name = $%d, state_timestamp = $%d,
+               run_count = $%d, expected_start_time = $%d, next_scheduled_start_time = $%d,
+               start_time = $%d, end_time = $%d, total_run_time_us = $%d,
+               flow_run_run_count = $%d, updated = now()
+         WHERE id = $%d)""";
+
+  /** created = clock_timestamp(): entries written in one transaction still order by creation. */
+  private static final String CACHE_INSERT = """
+      ins_cache_%d AS (
+        INSERT INTO task_run_state_cache (cache_key, cache_expiration, task_run_state_id, created)
+        VALUES ($%d, $%d, $%d, clock_timestamp()))""";
+
+  /**
+   * Writes what the engine decided, in one statement (data-modifying CTEs): the new state row when
+   * {@code stateWritten} (data stored inline unless it is {@code {"type":"unpersisted",…}};
+   * {@code artifact_key/type/description} removed from object data), every mutable run column when
+   * the draft changed (plus {@code updated = now()}), and each {@link Effect.InsertCacheEntry}.
+   * Other effect types are the service's business. No round trip when there is nothing to write.
+   */
+  public static Future<Void> writeOutcome(SqlConnection c, OrchestrationOutcome o) {
+    RunDraft run = o.run();
+    List<Object> params = new ArrayList<>();
+    List<String> ctes = new ArrayList<>();
+    boolean flow = run instanceof FlowRunDraft;
+
+    if (o.stateWritten()) {
+      State s = o.state();
+      JsonCodecData data = JsonCodecData.of(s);
+      int b = params.size();
+      params.add(s.id());
+      params.add(run.id());
+      params.add(s.type().name());
+      params.add(s.name());
+      params.add(Rows.ts(s.timestamp()));
+      params.add(s.message());
+      params.add(JsonCodec.writeDetails(s.details()));
+      params.add(data.text());
+      ctes.add((flow ? FLOW_STATE_INSERT : TASK_STATE_INSERT)
+          .formatted(b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8));
+    }
+    if (run.changed()) {
+      int b = params.size();
+      params.add(run.stateId());
+      params.add(run.stateType() == null ? null : run.stateType().name());
+      params.add(run.stateName());
+      params.add(Rows.ts(run.stateTimestamp()));
+      params.add(run.runCount());
+      params.add(Rows.ts(run.expectedStartTime()));
+      params.add(Rows.ts(run.nextScheduledStartTime()));
+      params.add(Rows.ts(run.startTime()));
+      params.add(Rows.ts(run.endTime()));
+      params.add(run.totalRunTimeMicros());
+      if (run instanceof FlowRunDraft f) {
+        params.add(JsonCodec.writeFlowPolicy(f.policy()));
+      } else {
+        params.add(((TaskRunDraft) run).flowRunRunCount());
+      }
+      params.add(run.id());
+      ctes.add((flow ? FLOW_RUN_UPDATE : TASK_RUN_UPDATE).formatted(b + 1, b + 2, b + 3, b + 4, b + 5,
+          b + 6, b + 7, b + 8, b + 9, b + 10, b + 11, b + 12));
+    }
+    int n = 0;
+    for (Effect e : o.effects()) {
+      if (e instanceof Effect.InsertCacheEntry ce) {
+        int b = params.size();
+        params.add(ce.cacheKey());
+        params.add(Rows.ts(ce.cacheExpiration()));
+        params.add(ce.taskRunStateId());
+        ctes.add(CACHE_INSERT.formatted(n++, b + 1, b + 2, b + 3));
+      }
+    }
+    if (ctes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String sql = "WITH " + String.join(",\n", ctes) + "\nSELECT 1";
+    return c.preparedQuery(sql).execute(Tuple.from(params)).mapEmpty();
+  }
+
+  /** The stored form of a state's data. */
+  private record JsonCodecData(String text) {
+    static JsonCodecData of(State s) {
+      if (s.data() == null || State.isUnpersisted(s.data())) {
+        return new JsonCodecData(null);
+      }
+      return new JsonCodecData(JsonCodec.write(JsonCodec.stripArtifactKeys(s.data())));
+    }
+  }
+}

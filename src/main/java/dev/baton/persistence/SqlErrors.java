@@ -1,0 +1,76 @@
+package dev.baton.persistence;
+
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.io.IOException;
+
+/** The one place where PostgreSQL failures are classified (SQLSTATE → what the caller does). */
+public final class SqlErrors {
+
+  public enum Kind {
+    /** 23505: a unique constraint; the API answers 409 (or treats it as "already exists"). */
+    UNIQUE_VIOLATION,
+    /** 23503: a referenced row is missing; 409 or 404 depending on the endpoint. */
+    FOREIGN_KEY_VIOLATION,
+    /** Serialization failure, deadlock, lost/refused connection, shutdown, too many connections: 503. */
+    RETRYABLE,
+    /** Anything else: 500. */
+    INTERNAL
+  }
+
+  private SqlErrors() {}
+
+  public static Kind classify(Throwable t) {
+    PgException pg = pgException(t);
+    if (pg != null) {
+      return classify(pg.getSqlState());
+    }
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ClosedConnectionException || c instanceof IOException
+          || (c instanceof VertxException && String.valueOf(c.getMessage()).contains("Timeout"))) {
+        return Kind.RETRYABLE;
+      }
+    }
+    return Kind.INTERNAL;
+  }
+
+  public static Kind classify(String sqlState) {
+    if (sqlState == null) {
+      return Kind.INTERNAL;
+    }
+    return switch (sqlState) {
+      case "23505" -> Kind.UNIQUE_VIOLATION;
+      case "23503" -> Kind.FOREIGN_KEY_VIOLATION;
+      case "40001", "40P01", "57P01", "57P02", "57P03", "53300" -> Kind.RETRYABLE;
+      default -> sqlState.startsWith("08") ? Kind.RETRYABLE : Kind.INTERNAL;
+    };
+  }
+
+  public static boolean isRetryable(Throwable t) {
+    return classify(t) == Kind.RETRYABLE;
+  }
+
+  public static boolean isUniqueViolation(Throwable t) {
+    return classify(t) == Kind.UNIQUE_VIOLATION;
+  }
+
+  public static boolean isForeignKeyViolation(Throwable t) {
+    return classify(t) == Kind.FOREIGN_KEY_VIOLATION;
+  }
+
+  /** The violated constraint's name (e.g. {@code uq_flow_run_input__flow_run_id_key}), or null. */
+  public static String constraint(Throwable t) {
+    PgException pg = pgException(t);
+    return pg == null ? null : pg.getConstraint();
+  }
+
+  public static PgException pgException(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof PgException pg) {
+        return pg;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.baton.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  private BatonConfig load(Map<String, String> env) {
+    return ConfigLoader.load(env, dir);
+  }
+
+  private ConfigException fails(Map<String, String> env) {
+    return assertThrows(ConfigException.class, () -> load(env));
+  }
+
+  @Test
+  void noFileNoEnvGivesBuiltInDefaults() {
+    BatonConfig c = load(Map.of());
+    assertEquals("0.0.0.0", c.http().host());
+    assertEquals(4200, c.http().port());
+    assertTrue(c.http().bodyLimitBytes() >= 1024 * 1024);
+    assertNull(c.db().url());
+    assertTrue(c.db().embedded());
+    assertEquals(dir.resolve(".baton-data"), c.db().dataDir());
+    assertEquals(16, c.db().poolSize());
+    assertEquals(0, c.db().embeddedPort());
+    assertEquals(200, c.api().defaultLimit());
+    assertEquals(524288, c.api().maxParameterSize());
+    assertEquals(2000, c.api().maxCacheKeyLength());
+    assertEquals(2 * Runtime.getRuntime().availableProcessors(), c.runtime().eventLoops());
+    assertEquals("INFO", c.runtime().logLevel());
+  }
+
+  @Test
+  void shippedConfigFileEqualsBuiltInDefaults() throws IOException {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    // the repository's conf/baton.json (tests run with the project directory as working dir)
+    Files.copy(Path.of("conf/baton.json"), conf.resolve("baton.json"));
+    BatonConfig fromFile = load(Map.of());
+    Files.delete(conf.resolve("baton.json"));
+    assertEquals(load(Map.of()), fromFile);
+  }
+
+  @Test
+  void fileValuesApplyAndEnvOverridesThem() throws IOException {
+    Path f = dir.resolve("my.json");
+    Files.writeString(f, """
+        {"http": {"port": 8080, "host": "127.0.0.1"}, "db": {"poolSize": 4, "dataDir": "/var/lib/baton"},
+         "runtime": {"logLevel": "debug"}}""");
+    BatonConfig c = load(Map.of("BATON_CONFIG", "my.json", "BATON_HTTP_PORT", "0"));
+    assertEquals(0, c.http().port());
+    assertEquals("127.0.0.1", c.http().host());
+    assertEquals(4, c.db().poolSize());
+    assertEquals(Path.of("/var/lib/baton"), c.db().dataDir());
+    assertEquals("DEBUG", c.runtime().logLevel());
+  }
+
+  @Test
+  void everyVariableIsRead() {
+    BatonConfig c = load(Map.ofEntries(
+        Map.entry("BATON_HTTP_HOST", "localhost"),
+        Map.entry("BATON_HTTP_PORT", "9999"),
+        Map.entry("BATON_HTTP_BODY_LIMIT", "2048"),
+        Map.entry("BATON_DB_URL", "postgresql://u:p@db.example:5433/baton?sslmode=disable"),
+        Map.entry("BATON_DATA_DIR", "data/pg"),
+        Map.entry("BATON_DB_EMBEDDED_PORT", "5555"),
+        Map.entry("BATON_DB_POOL_SIZE", "1000"),
+        Map.entry("BATON_API_DEFAULT_LIMIT", "50"),
+        Map.entry("BATON_MAX_PARAMETER_SIZE", "0"),
+        Map.entry("BATON_MAX_CACHE_KEY_LENGTH", "10"),
+        Map.entry("BATON_EVENT_LOOPS", "3"),
+        Map.entry("BATON_LOG_LEVEL", "warn")));
+    assertEquals(new BatonConfig(
+        new BatonConfig.Http("localhost", 9999, 2048),
+        new BatonConfig.Db("postgresql://u:p@db.example:5433/baton?sslmode=disable", dir.resolve("data/pg"), 5555, 1000),
+        new BatonConfig.Api(50, 0, 10),
+        new BatonConfig.Runtime(3, "WARN")), c);
+    assertFalse(c.db().embedded());
+  }
+
+  @Test
+  void emptyDbUrlMeansEmbedded() {
+    assertTrue(load(Map.of("BATON_DB_URL", "")).db().embedded());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "BATON_HTTP_PORT|abc|an integer 0..65535",
+      "BATON_HTTP_PORT|65536|an integer 0..65535",
+      "BATON_HTTP_PORT|-1|an integer 0..65535",
+      "BATON_DB_POOL_SIZE|0|an integer 1..1000",
+      "BATON_DB_POOL_SIZE|1001|an integer 1..1000",
+      "BATON_DB_URL|mysql://x/y|postgresql://user:password@host:port/database",
+      "BATON_DB_URL|localhost:5432|postgresql://user:password@host:port/database",
+      "BATON_HTTP_BODY_LIMIT|1k|a number of bytes",
+      "BATON_API_DEFAULT_LIMIT|0|an integer 1..100000",
+      "BATON_MAX_PARAMETER_SIZE|-5|a number of bytes 0..",
+      "BATON_MAX_CACHE_KEY_LENGTH|x|an integer 1..1000000",
+      "BATON_EVENT_LOOPS|many|an integer 0..1024",
+      "BATON_LOG_LEVEL|loud|one of TRACE, DEBUG, INFO, WARN, ERROR, OFF",
+      "BATON_HTTP_HOST|a b|a host name or IP address",
+  })
+  void badVariableGivesOneLineNamingIt(String var, String value, String form) {
+    ConfigException e = fails(Map.of(var, value));
+    assertTrue(e.getMessage().startsWith(var + ": expected "), e.getMessage());
+    assertTrue(e.getMessage().contains(form), e.getMessage());
+    assertTrue(e.getMessage().contains("\"" + value + "\""), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+  }
+
+  @Test
+  void passwordIsNotEchoedInErrors() {
+    ConfigException e = fails(Map.of("BATON_DB_URL", "postgres://bob:s3cret@host:port/db"));
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+  }
+
+  @Test
+  void explicitConfigFileMustExist() {
+    ConfigException e = fails(Map.of("BATON_CONFIG", "nope.json"));
+    assertTrue(e.getMessage().startsWith("BATON_CONFIG: file "), e.getMessage());
+  }
+
+  @Test
+  void badFileContentIsOneLine() throws IOException {
+    Files.writeString(dir.resolve("a.json"), "{\"http\": {\"port\": ");
+    assertTrue(fails(Map.of("BATON_CONFIG", "a.json")).getMessage().contains("not valid JSON"));
+
+    Files.writeString(dir.resolve("b.json"), "{\"http\": {\"prot\": 1}}");
+    assertTrue(fails(Map.of("BATON_CONFIG", "b.json")).getMessage().contains("unknown setting \"http.prot\""));
+
+    Files.writeString(dir.resolve("c.json"), "{\"http\": {\"port\": \"x\"}}");
+    String m = fails(Map.of("BATON_CONFIG", "c.json")).getMessage();
+    assertTrue(m.contains("\"http.port\": expected an integer 0..65535"), m);
+
+    Files.writeString(dir.resolve("d.json"), "{\"db\": {\"poolSize\": [1]}}");
+    assertTrue(fails(Map.of("BATON_CONFIG", "d.json")).getMessage().contains("\"db.poolSize\": expected an integer"));
+
+    Files.writeString(dir.resolve("e.json"), "[]");
+    assertTrue(fails(Map.of("BATON_CONFIG", "e.json")).getMessage().contains("expected a JSON object"));
+  }
+
+  @Test
+  void defaultFileUnderWorkingDirIsRead() throws IOException {
+    Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(dir.resolve("conf/baton.json"), "{\"api\": {\"defaultLimit\": 7}}");
+    assertEquals(7, load(Map.of()).api().defaultLimit());
+  }
+
+  @Test
+  void redactsPasswords() {
+    assertEquals("postgresql://u:***@h:1/db", ConfigLoader.redactPassword("postgresql://u:pw@h:1/db"));
+    assertEquals("postgresql://h/db", ConfigLoader.redactPassword("postgresql://h/db"));
+  }
+}
