@@ -37,6 +37,7 @@ stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
 results="$here/results"
 work="$(mktemp -d /tmp/baton-bench.XXXXXX)"
 mkdir -p "$results" "$work/runs"
+chmod 711 "$work"  # PostgreSQL runs as nobody and must reach $work/pg
 baton_pid=""
 
 cleanup() {
@@ -75,6 +76,12 @@ for i in $(seq 1 120); do
   sleep 0.5
   [ "$i" = 120 ] && { echo "[run] Baton did not become healthy in 60 s" >&2; tail -30 "$work/baton.log" >&2; exit 1; }
 done
+
+# Warm Baton's JIT before the first measured run (not recorded): otherwise the first concurrency
+# pays for compilation.
+echo "[run] warming Baton up (${BATON_WARMUP_S:-15} s, task-lifecycle, 8 workers, not recorded)" >&2
+java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario task-lifecycle \
+  --workers 8 --duration "${BATON_WARMUP_S:-15}s" --warmup 0s --quiet > /dev/null
 
 IFS=',' read -r -a wlist <<< "$workers"
 for w in "${wlist[@]}"; do
