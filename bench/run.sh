@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# End to end on this machine: a throw-away PostgreSQL 15 (external to Baton, same machine,
+# synchronous_commit on), the floor and Baton measured back to back at each concurrency, then the
+# results: bench/results/<date>.json, bench/results/<date>.md (table) and bench/results/plot.png.
+#
+#   bench/run.sh [--workers 1,8,64,256] [--duration 30] [--warmup 5] [--scenario set-state-only]
+#                [--pg-port 55433] [--baton-port 54200] [--threads 1] [--no-build]
+#
+# Loopback only. Everything it starts it stops (by pid) on exit.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+workers="1,8,64,256"
+duration=30
+warmup=5
+scenario="set-state-only"
+pg_port=55433
+baton_port=54200
+threads=1
+build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --workers) workers="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --scenario) scenario="$2"; shift 2 ;;
+    --pg-port) pg_port="$2"; shift 2 ;;
+    --baton-port) baton_port="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 64 ;;
+  esac
+done
+
+stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
+results="$here/results"
+work="$(mktemp -d /tmp/baton-bench.XXXXXX)"
+mkdir -p "$results" "$work/runs"
+chmod 711 "$work"  # PostgreSQL runs as nobody and must reach $work/pg
+baton_pid=""
+
+cleanup() {
+  if [ -n "$baton_pid" ] && kill -0 "$baton_pid" 2>/dev/null; then
+    kill "$baton_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$baton_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$baton_pid" 2>/dev/null || true
+  fi
+  "$here/pg.sh" stop "$work/pg" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ "$build" = 1 ] || [ ! -f "$root/target/baton.jar" ]; then
+  echo "[run] building Baton (mvn -DskipTests package)" >&2
+  (cd "$root" && mvn -q -DskipTests package)
+fi
+if [ "$build" = 1 ] || [ ! -f "$here/target/baton-bench.jar" ]; then
+  echo "[run] building the load generator" >&2
+  (cd "$here" && mvn -q package)
+fi
+
+echo "[run] starting PostgreSQL 15 on 127.0.0.1:$pg_port" >&2
+"$here/pg.sh" start "$work/pg" "$pg_port" >/dev/null
+pg_pid="$("$here/pg.sh" pid "$work/pg")"
+export PGHOST=127.0.0.1 PGPORT="$pg_port" PGUSER=postgres
+psql -q -X -d postgres -c "CREATE DATABASE baton" >/dev/null
+
+echo "[run] starting Baton on 127.0.0.1:$baton_port" >&2
+BATON_DB_URL="postgresql://postgres@127.0.0.1:$pg_port/baton" BATON_HTTP_HOST=127.0.0.1 BATON_HTTP_PORT="$baton_port" \
+  BATON_LOG_LEVEL="${BATON_LOG_LEVEL:-WARN}" java ${BATON_JAVA_OPTS:-} -jar "$root/target/baton.jar" > "$work/baton.log" 2>&1 &
+baton_pid=$!
+for i in $(seq 1 120); do
+  if curl -sf "http://127.0.0.1:$baton_port/api/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$baton_pid" 2>/dev/null; then echo "[run] Baton exited:" >&2; tail -30 "$work/baton.log" >&2; exit 1; fi
+  sleep 0.5
+  [ "$i" = 120 ] && { echo "[run] Baton did not become healthy in 60 s" >&2; tail -30 "$work/baton.log" >&2; exit 1; }
+done
+
+# Warm Baton's JIT before the first measured run (not recorded): otherwise the first concurrency
+# pays for compilation.
+echo "[run] warming Baton up (${BATON_WARMUP_S:-15} s, task-lifecycle, 8 workers, not recorded)" >&2
+java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario task-lifecycle \
+  --workers 8 --duration "${BATON_WARMUP_S:-15}s" --warmup 0s --quiet > /dev/null
+
+IFS=',' read -r -a wlist <<< "$workers"
+for w in "${wlist[@]}"; do
+  echo "[run] ---- $w: floor, then Baton ----" >&2
+  "$here/floor.sh" --clients "$w" --duration "$duration" --out "$work/runs/floor-$w.json" >&2
+  floor_tps="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tps"])' "$work/runs/floor-$w.json")"
+  # set-state-only: enough pre-created runs for the floor's rate (+30 %) over warm-up and window.
+  prefill="$(python3 -c 'import math,sys; t,d=float(sys.argv[1]),float(sys.argv[2]); print(max(2000, math.ceil(t*d/3*1.3)))' "$floor_tps" "$((duration + warmup))")"
+  java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$scenario" \
+    --workers "$w" --duration "${duration}s" --warmup "${warmup}s" --threads "$threads" --prefill "$prefill" \
+    --baton-pid "$baton_pid" --pg-pid "$pg_pid" --floor-tps "$floor_tps" --label "run.sh $stamp" \
+    --out "$work/runs/baton-$w.json"
+done
+
+python3 "$here/report.py" --runs "$work/runs" --workers "$workers" --scenario "$scenario" \
+  --json "$results/$stamp.json" --md "$results/$stamp.md"
+cat "$results/$stamp.md"
+if python3 -c 'import matplotlib' 2>/dev/null || /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+  py=python3; python3 -c 'import matplotlib' 2>/dev/null || py=/usr/bin/python3
+  "$py" "$here/plot.py" "$results/$stamp.json" "$results/plot.png"
+else
+  echo "[run] matplotlib missing (apt-get install python3-matplotlib): no plot" >&2
+fi
+cp "$work/baton.log" "$results/$stamp-baton.log" 2>/dev/null || true

@@ -1,0 +1,202 @@
+package dev.baton.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Drives a share of the load from one event loop. Everything here runs on that loop, so its
+ * {@link Stats} need no locking; they are read after {@link #done()} completes.
+ *
+ * <p>Closed loop: each worker owns a client with one keep-alive connection and takes runs through
+ * their lifecycle back to back; a request's latency is measured from its send time. Open loop:
+ * lifecycles start on a fixed schedule whatever is in flight, requests queue for one of the
+ * driver's connections, and latency runs from the <em>intended</em> send time (the schedule for a
+ * lifecycle's first request, the previous response for the others), so a stalled server cannot
+ * hide its stall by slowing the generator down (coordinated omission).
+ */
+final class Driver extends VerticleBase {
+  interface Source {
+    /** The next lifecycle, or null when there is none left (set-state-only ran out of runs). */
+    Lifecycle next();
+  }
+
+  private final Options o;
+  private final Window window;
+  private final Source source;
+  private final String base;
+  private final int workers;        // closed loop: workers here; open loop: connections here
+  private final double lifecyclesPerSecond; // open loop only
+  final Stats stats = new Stats();
+  private final Promise<Void> done = Promise.promise();
+  private final List<WebClient> clients = new ArrayList<>();
+  private int running;
+  private long inFlight;
+  private boolean schedulingDone;
+
+  Driver(Options o, Window window, Source source, int workers, double lifecyclesPerSecond) {
+    this.o = o;
+    this.window = window;
+    this.source = source;
+    this.base = o.apiPrefix;
+    this.workers = workers;
+    this.lifecyclesPerSecond = lifecyclesPerSecond;
+  }
+
+  /** The event-loop context this driver runs on (valid once deployed). */
+  io.vertx.core.Context loop() {
+    return context;
+  }
+
+  Future<Void> done() {
+    return done.future();
+  }
+
+  @Override
+  public Future<?> start() {
+    if (workers == 0) {
+      done.tryComplete();
+      return Future.succeededFuture();
+    }
+    if (o.openLoop()) {
+      WebClient c = Http.client(vertx, workers);
+      clients.add(c);
+      startOpenLoop(c);
+    } else {
+      running = workers;
+      for (int i = 0; i < workers; i++) {
+        WebClient c = Http.client(vertx, 1);
+        clients.add(c);
+        context.runOnContext(v -> nextClosed(c, null, 0));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    clients.forEach(WebClient::close);
+    return Future.succeededFuture();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // closed loop
+
+  private void nextClosed(WebClient c, Lifecycle lc, int step) {
+    long now = System.nanoTime();
+    if (now >= window.end()) {
+      workerStopped();
+      return;
+    }
+    if (lc == null || step >= lc.steps()) {
+      lc = source.next();
+      step = 0;
+      if (lc == null) {
+        window.exhausted(now);
+        workerStopped();
+        return;
+      }
+    }
+    Lifecycle l = lc;
+    int s = step;
+    send(c, l, s, now, ok -> nextClosed(c, ok ? l : null, ok ? s + 1 : 0));
+  }
+
+  private void workerStopped() {
+    if (--running == 0) {
+      done.tryComplete();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // open loop
+
+  private void startOpenLoop(WebClient c) {
+    long interval = Math.max(1, Math.round(1e9 / lifecyclesPerSecond));
+    long[] next = {window.origin};
+    vertx.setPeriodic(1, 1, id -> {
+      long now = System.nanoTime();
+      while (next[0] <= now) {
+        if (next[0] >= window.end()) {
+          vertx.cancelTimer(id);
+          schedulingDone = true;
+          maybeDoneOpen();
+          return;
+        }
+        Lifecycle lc = source.next();
+        if (lc == null) {
+          window.exhausted(next[0]);
+          vertx.cancelTimer(id);
+          schedulingDone = true;
+          maybeDoneOpen();
+          return;
+        }
+        runOpen(c, lc, 0, next[0]);
+        next[0] += interval;
+      }
+    });
+  }
+
+  private void runOpen(WebClient c, Lifecycle lc, int step, long intended) {
+    inFlight++;
+    send(c, lc, step, intended, ok -> {
+      inFlight--;
+      long now = System.nanoTime();
+      // The next step is due as soon as the previous answer is in (if the window is still open).
+      if (ok && step + 1 < lc.steps() && now < window.end()) {
+        runOpen(c, lc, step + 1, now);
+      }
+      maybeDoneOpen();
+    });
+  }
+
+  private void maybeDoneOpen() {
+    if (schedulingDone && inFlight == 0) {
+      done.tryComplete();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private interface Next {
+    void handle(boolean ok);
+  }
+
+  /** Sends one step; records it when its intended time is inside the window; then {@code next}. */
+  private void send(WebClient c, Lifecycle lc, int step, long intended, Next next) {
+    Lifecycle.Request r = lc.request(step, base);
+    Http.post(c, o.url + r.path(), r.body(), o.requestTimeoutMs).onComplete(ar -> {
+      long now = System.nanoTime();
+      boolean measured = window.contains(intended);
+      String cause;
+      String sample;
+      if (ar.failed()) {
+        cause = ar.cause().getClass().getSimpleName();
+        sample = String.valueOf(ar.cause().getMessage());
+      } else {
+        HttpResponse<Buffer> resp = ar.result();
+        cause = lc.check(step, resp, r.expectedStatus());
+        sample = cause == null ? null : cause + " — " + Http.snippet(resp);
+      }
+      if (cause == null) {
+        if (measured) {
+          stats.ok(r.kind(), now - intended);
+          if (step + 1 == lc.steps()) {
+            stats.lifecycles++;
+          }
+        }
+        next.handle(true);
+      } else {
+        if (measured) {
+          stats.error(r.kind(), cause, sample);
+        }
+        next.handle(false);
+      }
+    });
+  }
+}
