@@ -88,6 +88,25 @@ class EventBusIT {
   }
 
   @Test
+  void pauseAndResumeOverTheBus() {
+    ApiClient api = server.api();
+    UUID run = api.createFlowRun(state("RUNNING"));
+    OrchestrationClient client = new OrchestrationClient(server.vertx());
+    dev.baton.domain.StateDetails details = dev.baton.domain.StateDetails.builder()
+        .pauseKey("bus-pause").pauseTimeout(java.time.Instant.now().plusSeconds(600)).build();
+    OrchestrationResult paused = TestServer.await(client.setFlowRunState(run,
+        new StateCreate(StateType.PAUSED, null, null, null, details), false, null, null));
+    assertEquals(OrchestrationStatus.ACCEPT, paused.status());
+    OrchestrationResult resumed = TestServer.await(client.resumeFlowRun(run, null, null, null));
+    assertEquals(OrchestrationStatus.ACCEPT, resumed.status());
+    assertEquals(StateType.RUNNING, resumed.state().type());
+    OrchestrationResult again = TestServer.await(client.resumeFlowRun(run, null, null, null));
+    assertEquals(OrchestrationStatus.ABORT, again.status());
+    assertEquals("Cannot resume a flow run that is not paused.", again.details().reason());
+    assertEquals("RUNNING", api.flowRun(run).get("state_type").asText());
+  }
+
+  @Test
   void unknownRunFailsWithNotFound() {
     OrchestrationClient client = new OrchestrationClient(server.vertx());
     UUID unknown = UUID.randomUUID();
