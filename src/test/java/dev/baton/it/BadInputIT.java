@@ -125,7 +125,25 @@ class BadInputIT {
         Arguments.of("/api/flow_runs/filter", "{\"limit\": 201}"),
         Arguments.of("/api/flow_runs/filter", "{\"flow_runs\": {\"nope\": 1}}"),
         Arguments.of("/api/task_runs/filter", "{\"sort\": \"SIDEWAYS\"}"),
-        Arguments.of("/api/task_runs/" + taskRun + "/set_state", "{\"state\": {\"type\": \"RUNNING\"}}".repeat(2)));
+        Arguments.of("/api/task_runs/" + taskRun + "/set_state", "{\"state\": {\"type\": \"RUNNING\"}}".repeat(2)),
+        // pause / resume
+        Arguments.of("/api/flow_runs/" + flowRun + "/resume", "{\"run_input\": 5}"),
+        Arguments.of("/api/flow_runs/" + flowRun + "/resume", "{\"run_input\": [1]}"),
+        Arguments.of("/api/flow_runs/" + flowRun + "/resume", "{\"run_input\": {\"a\": \"" + NUL + "\"}}"),
+        Arguments.of("/api/flow_runs/" + flowRun + "/resume", "{\"run_input\": "),
+        Arguments.of("/api/flow_runs/" + UUID.randomUUID() + "/resume", "{\"run_input\": null}"),
+        Arguments.of("/api/flow_runs/" + flowRun + "/input", "{\"key\": \"Bad Key\", \"value\": \"v\"}"),
+        Arguments.of("/api/flow_runs/" + flowRun + "/input", "{\"key\": \"k\", \"value\": 5}"),
+        Arguments.of("/api/flow_runs/" + flowRun + "/input", "{\"key\": \"k\"}"),
+        Arguments.of("/api/flow_runs/" + flowRun + "/input", "{\"key\": \"k\", \"value\": \"" + NUL + "\"}"),
+        Arguments.of("/api/flow_runs/" + UUID.randomUUID() + "/input", "{\"key\": \"k\", \"value\": \"v\"}"),
+        Arguments.of("/api/flow_runs/" + flowRun + "/input/filter", "{\"limit\": 1}"),
+        Arguments.of("/api/flow_runs/bulk_set_state", "{\"state\": {\"type\": \"NOPE\"}}"),
+        Arguments.of("/api/flow_runs/bulk_set_state", "{\"state\": {\"type\": \"RUNNING\"}, \"limit\": 0}"),
+        Arguments.of("/api/flow_runs/bulk_set_state", "{\"flow_runs\": {\"bogus\": 1}, \"state\": {\"type\": \"RUNNING\"}}"),
+        Arguments.of("/api/flow_runs/bulk_delete", "{\"limit\": 500}"),
+        Arguments.of("/api/variables/", "{\"name\": 5}"),
+        Arguments.of("/api/variables/", "{\"value\": 1}"));
   }
 
   @ParameterizedTest
