@@ -15,8 +15,12 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class OrchestrationMetrics {
   private final MeterRegistry registry;
-  private final ConcurrentMap<String, Counter> outcomes = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Counter> failures = new ConcurrentHashMap<>();
+  private record OutcomeKey(RunKind kind, String endpoint, OrchestrationStatus status, String rule) {}
+
+  private record FailureKey(RunKind kind, String endpoint, String code) {}
+
+  private final ConcurrentMap<OutcomeKey, Counter> outcomes = new ConcurrentHashMap<>();
+  private final ConcurrentMap<FailureKey, Counter> failures = new ConcurrentHashMap<>();
   private final Timer taskLatency;
   private final Timer flowLatency;
 
@@ -37,19 +41,23 @@ public final class OrchestrationMetrics {
   }
 
   public void outcome(RunKind kind, String endpoint, OrchestrationStatus status, String rule, long nanos) {
-    String k = kind.name() + '|' + endpoint + '|' + status.name() + '|' + rule;
-    outcomes.computeIfAbsent(k, x -> Counter.builder("baton.orchestration.outcomes")
+    OutcomeKey k = new OutcomeKey(kind, endpoint, status, rule);
+    Counter c = outcomes.get(k);
+    if (c == null) {
+      c = outcomes.computeIfAbsent(k, x -> Counter.builder("baton.orchestration.outcomes")
         .description("Orchestration results by run kind, endpoint, status and the rule that decided")
         .tag("run_kind", kind == RunKind.TASK_RUN ? "task_run" : "flow_run")
         .tag("endpoint", endpoint)
         .tag("status", status.name())
         .tag("rule", rule == null ? "none" : rule)
-        .register(registry)).increment();
+        .register(registry));
+    }
+    c.increment();
     (kind == RunKind.TASK_RUN ? taskLatency : flowLatency).record(Duration.ofNanos(nanos));
   }
 
   public void failure(RunKind kind, String endpoint, String code) {
-    String k = kind.name() + '|' + endpoint + '|' + code;
+    FailureKey k = new FailureKey(kind, endpoint, code);
     failures.computeIfAbsent(k, x -> Counter.builder("baton.orchestration.failures")
         .description("Proposals that failed (not found, conflict, unavailable, internal)")
         .tag("run_kind", kind == RunKind.TASK_RUN ? "task_run" : "flow_run")

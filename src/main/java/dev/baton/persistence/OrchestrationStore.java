@@ -179,14 +179,11 @@ public final class OrchestrationStore {
    */
   public static Future<Void> writeOutcome(SqlConnection c, OrchestrationOutcome o) {
     RunDraft run = o.run();
-    List<Object> params = new ArrayList<>();
-    List<String> ctes = new ArrayList<>();
+    List<Object> params = new ArrayList<>(24);
     boolean flow = run instanceof FlowRunDraft;
 
     if (o.stateWritten()) {
       State s = o.state();
-      JsonCodecData data = JsonCodecData.of(s);
-      int b = params.size();
       params.add(s.id());
       params.add(run.id());
       params.add(s.type().name());
@@ -194,12 +191,9 @@ public final class OrchestrationStore {
       params.add(Rows.ts(s.timestamp()));
       params.add(s.message());
       params.add(JsonCodec.writeDetails(s.details()));
-      params.add(data.text());
-      ctes.add((flow ? FLOW_STATE_INSERT : TASK_STATE_INSERT)
-          .formatted(b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8));
+      params.add(JsonCodecData.of(s).text());
     }
     if (run.changed()) {
-      int b = params.size();
       params.add(run.stateId());
       params.add(run.stateType() == null ? null : run.stateType().name());
       params.add(run.stateName());
@@ -216,24 +210,51 @@ public final class OrchestrationStore {
         params.add(((TaskRunDraft) run).flowRunRunCount());
       }
       params.add(run.id());
-      ctes.add((flow ? FLOW_RUN_UPDATE : TASK_RUN_UPDATE).formatted(b + 1, b + 2, b + 3, b + 4, b + 5,
-          b + 6, b + 7, b + 8, b + 9, b + 10, b + 11, b + 12));
     }
-    int n = 0;
+    int cacheInserts = 0;
     for (Effect e : o.effects()) {
       if (e instanceof Effect.InsertCacheEntry ce) {
-        int b = params.size();
         params.add(ce.cacheKey());
         params.add(Rows.ts(ce.cacheExpiration()));
         params.add(ce.taskRunStateId());
-        ctes.add(CACHE_INSERT.formatted(n++, b + 1, b + 2, b + 3));
+        cacheInserts++;
       }
     }
-    if (ctes.isEmpty()) {
+    if (params.isEmpty()) {
       return Future.succeededFuture();
     }
-    String sql = "WITH " + String.join(",\n", ctes) + "\nSELECT 1";
+    String sql = writeSql(flow, o.stateWritten(), run.changed(), cacheInserts);
     return c.preparedQuery(sql).execute(Tuple.from(params)).mapEmpty();
+  }
+
+  /**
+   * The write statement for one shape of outcome, built once and reused: the same String instance
+   * every time keeps the prepared-statement cache lookup cheap (its hash is cached) and avoids
+   * formatting SQL on the hot path.
+   */
+  private static final java.util.concurrent.ConcurrentMap<Integer, String> WRITE_SQL = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static String writeSql(boolean flow, boolean stateWritten, boolean runChanged, int cacheInserts) {
+    int key = (flow ? 1 : 0) | (stateWritten ? 2 : 0) | (runChanged ? 4 : 0) | (cacheInserts << 3);
+    return WRITE_SQL.computeIfAbsent(key, k -> {
+      List<String> ctes = new ArrayList<>();
+      int b = 0;
+      if (stateWritten) {
+        ctes.add((flow ? FLOW_STATE_INSERT : TASK_STATE_INSERT)
+            .formatted(b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8));
+        b += 8;
+      }
+      if (runChanged) {
+        ctes.add((flow ? FLOW_RUN_UPDATE : TASK_RUN_UPDATE).formatted(b + 1, b + 2, b + 3, b + 4, b + 5,
+            b + 6, b + 7, b + 8, b + 9, b + 10, b + 11, b + 12));
+        b += 12;
+      }
+      for (int n = 0; n < cacheInserts; n++) {
+        ctes.add(CACHE_INSERT.formatted(n, b + 1, b + 2, b + 3));
+        b += 3;
+      }
+      return "WITH " + String.join(",\n", ctes) + "\nSELECT 1";
+    });
   }
 
   /** The stored form of a state's data. */
