@@ -1,10 +1,9 @@
 -- One Baton task-run transition, as pgbench runs it (bench/floor.sh). Mirrors what
--- OrchestrationService.setState does for POST /api/task_runs/{id}/set_state through
--- pool.withTransaction: BEGIN; the row lock (OrchestrationStore.LOCK_TASK_RUN_ROW) and the load
--- (OrchestrationStore.LOAD_TASK_RUN), two statements sent pipelined in one round trip; the single
--- write statement (OrchestrationStore.writeOutcome: insert the state, update the run,
--- data-modifying CTEs); COMMIT. Five statements, four round trips, prepared statements
--- (pgbench -M prepared), as the Vert.x PostgreSQL client sends them.
+-- OrchestrationService.setState does for POST /api/task_runs/{id}/set_state: BEGIN and the
+-- lock-and-load statement (OrchestrationStore.LOCK_LOAD_TASK_RUN, SELECT … FOR UPDATE OF tr) sent
+-- pipelined in one round trip; the single write statement (OrchestrationStore.writeOutcome: insert
+-- the state, update the run, data-modifying CTEs); COMMIT. Four statements, three round trips,
+-- prepared statements (pgbench -M prepared), as the Vert.x PostgreSQL client sends them.
 --
 -- The one difference: Baton binds the state id, timestamps and state_details as parameters;
 -- pgbench can only bind integers, so here they are computed in SQL (now(); a time-ordered id built
@@ -18,9 +17,8 @@
 \set r :client_id * :rows + (:step / 3) % :rows + 1
 \set t :step % 3 + 1
 \set sid random(1, 9223372036854775806)
-BEGIN;
 \startpipeline
-SELECT id FROM task_run WHERE id = ('00000000-0000-4000-8000-' || lpad(:r::text, 12, '0'))::uuid FOR UPDATE;
+BEGIN;
 SELECT tr.id, tr.flow_run_id, tr.task_key, tr.empirical_policy::text AS empirical_policy,
        tr.tags::text AS tags, tr.state_id, tr.state_type, tr.state_name, tr.state_timestamp,
        tr.run_count, tr.flow_run_run_count, tr.expected_start_time, tr.next_scheduled_start_time,
@@ -45,7 +43,8 @@ SELECT tr.id, tr.flow_run_id, tr.task_key, tr.empirical_policy::text AS empirica
            AND (c.cache_expiration IS NULL OR c.cache_expiration > now())
          ORDER BY c.created DESC
          LIMIT 1) cs ON true
- WHERE tr.id = ('00000000-0000-4000-8000-' || lpad(:r::text, 12, '0'))::uuid;
+ WHERE tr.id = ('00000000-0000-4000-8000-' || lpad(:r::text, 12, '0'))::uuid
+   FOR UPDATE OF tr;
 \endpipeline
 WITH ins_state AS (
   INSERT INTO task_run_state (id, task_run_id, type, name, timestamp, message, state_details, data)

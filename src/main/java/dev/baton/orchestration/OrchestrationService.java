@@ -102,11 +102,21 @@ public final class OrchestrationService {
   private Future<OrchestrationOutcome> attempt(SetStateCommand cmd, int n) {
     Instant now = now();
     State proposed = cmd.state().toState(Ids.uuid7(), now);
-    return pool.withTransaction(conn -> orchestrate(conn, cmd.kind(), cmd.runId(), proposed, cmd.force(),
-            cmd.apiVersion(), cmd.clientVersion(), now))
-        .recover(t -> n < MAX_ATTEMPTS && isTransactionConflict(t)
-            ? attempt(cmd, n + 1)
-            : Future.failedFuture(t));
+    Policy policy = PolicySelector.select(cmd.kind(), cmd.force(), proposed.details().isDeferred());
+    return pool.getConnection().compose(conn -> {
+      // BEGIN and the lock-and-load statement go out together (one round trip); the write is sent
+      // only once both have succeeded, so nothing ever runs outside the transaction.
+      Future<?> begun = conn.query("BEGIN").execute();
+      Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
+      return Future.all(begun, loaded)
+          .compose(both -> decideAndWrite(conn, cmd.kind(), loaded.result(), proposed, policy, cmd.apiVersion(),
+              cmd.clientVersion(), now))
+          .compose(outcome -> conn.query("COMMIT").execute().map(outcome))
+          .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<OrchestrationOutcome>failedFuture(t)))
+          .onComplete(done -> conn.close());
+    }).recover(t -> n < MAX_ATTEMPTS && isTransactionConflict(t)
+        ? attempt(cmd, n + 1)
+        : Future.failedFuture(t));
   }
 
   /**

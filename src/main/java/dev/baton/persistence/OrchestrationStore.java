@@ -34,7 +34,17 @@ public final class OrchestrationStore {
   // ---------------------------------------------------------------------------------------------
   // lock + load
 
-  static final String LOAD_FLOW_RUN = """
+  /**
+   * Lock and load in one statement ({@code … FOR UPDATE OF run}), with one READ COMMITTED trap
+   * handled: when the statement had to wait for the lock, PostgreSQL re-checks the join for the
+   * newest version of the locked run row, but the joined rows still come from the statement's old
+   * snapshot. The state the previous lock holder just wrote is then invisible and the current state
+   * comes back NULL although the run row points at it. That case (contention on one run only) is
+   * detected — {@code state_id} set, state columns null — and the state is read again with a fresh
+   * statement. The parent flow run and the cache entry are not locked anyway; their slightly older
+   * snapshot is the same read any unlocked reader gets.
+   */
+  static final String LOCK_LOAD_FLOW_RUN = """
       SELECT fr.id, fr.flow_id, fr.deployment_id, fr.parent_task_run_id, fr.infrastructure_pid,
              fr.empirical_policy::text AS empirical_policy, fr.tags::text AS tags, fr.state_id,
              fr.state_type, fr.state_name, fr.state_timestamp, fr.run_count, fr.expected_start_time,
@@ -42,30 +52,16 @@ public final class OrchestrationStore {
              %s
         FROM flow_run fr
         LEFT JOIN flow_run_state s ON s.id = fr.state_id
-       WHERE fr.id = $1""".formatted(Rows.STATE_COLUMNS);
-
-  /**
-   * Lock first, read second. A single {@code SELECT … JOIN … FOR UPDATE OF run} is wrong under READ
-   * COMMITTED: after waiting for the lock PostgreSQL re-checks only the locked row, while the joined
-   * rows (the current state, the parent flow run, the cache entry) still come from the statement's
-   * old snapshot — the state the previous holder of the lock just wrote is invisible, and the run
-   * looks stale. The read therefore runs as its own statement, with a snapshot taken after the lock
-   * is held. Both are sent pipelined: one round trip.
-   */
-  static final String LOCK_FLOW_RUN_ROW = "SELECT id FROM flow_run WHERE id = $1 FOR UPDATE";
-
-  static final String LOCK_TASK_RUN_ROW = "SELECT id FROM task_run WHERE id = $1 FOR UPDATE";
+       WHERE fr.id = $1""".formatted(Rows.STATE_COLUMNS) + "\n FOR UPDATE OF fr";
 
   /**
    * Locks the flow-run row ({@code SELECT … FOR UPDATE}) and loads it with its current state.
    * Succeeds with null when the run does not exist.
    */
   public static Future<LoadedRun> lockFlowRun(SqlConnection c, UUID id) {
-    Future<RowSet<Row>> lock = c.preparedQuery(LOCK_FLOW_RUN_ROW).execute(Tuple.of(id));
-    Future<RowSet<Row>> load = c.preparedQuery(LOAD_FLOW_RUN).execute(Tuple.of(id));
-    return lock.compose(locked -> load).map(rows -> {
+    return c.preparedQuery(LOCK_LOAD_FLOW_RUN).execute(Tuple.of(id)).compose(rows -> {
       if (rows.size() == 0) {
-        return null;
+        return Future.succeededFuture(null);
       }
       Row r = rows.iterator().next();
       FlowRunDraft draft = new FlowRunDraft(r.getUUID("id"), r.getUUID("flow_id"), r.getUUID("deployment_id"),
@@ -75,11 +71,11 @@ public final class OrchestrationStore {
           Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), Rows.instant(r, "expected_start_time"),
           Rows.instant(r, "next_scheduled_start_time"), Rows.instant(r, "start_time"),
           Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
-      return new LoadedRun(draft, Rows.state(r), Facts.NONE);
+      return withCurrentState(c, draft, Rows.state(r), Facts.NONE, true);
     });
   }
 
-  static final String LOAD_TASK_RUN = """
+  static final String LOCK_LOAD_TASK_RUN = """
       SELECT tr.id, tr.flow_run_id, tr.task_key, tr.empirical_policy::text AS empirical_policy,
              tr.tags::text AS tags, tr.state_id, tr.state_type, tr.state_name, tr.state_timestamp,
              tr.run_count, tr.flow_run_run_count, tr.expected_start_time, tr.next_scheduled_start_time,
@@ -102,7 +98,7 @@ public final class OrchestrationStore {
                ORDER BY c.created DESC
                LIMIT 1) cs ON true
        WHERE tr.id = $1""".formatted(Rows.STATE_COLUMNS, Rows.stateColumns("fs", "fs_"),
-      Rows.stateColumns("cs", "cs_"));
+      Rows.stateColumns("cs", "cs_")) + "\n FOR UPDATE OF tr";
 
   /**
    * Locks the task-run row and loads it with its current state, its flow run's run count and
@@ -111,11 +107,9 @@ public final class OrchestrationStore {
    * does not exist.
    */
   public static Future<LoadedRun> lockTaskRun(SqlConnection c, UUID id, String cacheKeyToLookUp, Instant now) {
-    Future<RowSet<Row>> lock = c.preparedQuery(LOCK_TASK_RUN_ROW).execute(Tuple.of(id));
-    Future<RowSet<Row>> load = c.preparedQuery(LOAD_TASK_RUN).execute(Tuple.of(id, cacheKeyToLookUp, Rows.ts(now)));
-    return lock.compose(locked -> load).map(rows -> {
+    return c.preparedQuery(LOCK_LOAD_TASK_RUN).execute(Tuple.of(id, cacheKeyToLookUp, Rows.ts(now))).compose(rows -> {
       if (rows.size() == 0) {
-        return null;
+        return Future.succeededFuture(null);
       }
       Row r = rows.iterator().next();
       UUID flowRunId = r.getUUID("flow_run_id");
@@ -131,8 +125,17 @@ public final class OrchestrationStore {
       Facts facts = Facts.NONE
           .withParentFlowRun(parent, flowRunId != null && parentId == null)
           .withCacheHit(Rows.state(r, "cs_"));
-      return new LoadedRun(draft, Rows.state(r), facts);
+      return withCurrentState(c, draft, Rows.state(r), facts, false);
     });
+  }
+
+  /** The loaded run; re-reads the current state when the locked read could not see it (see above). */
+  private static Future<LoadedRun> withCurrentState(SqlConnection c, RunDraft draft, State joined, Facts facts, boolean flow) {
+    if (draft.stateId() == null || joined != null) {
+      return Future.succeededFuture(new LoadedRun(draft, joined, facts));
+    }
+    Future<State> fresh = flow ? StateRepository.flowRunState(c, draft.stateId()) : StateRepository.taskRunState(c, draft.stateId());
+    return fresh.map(s -> new LoadedRun(draft, s, facts));
   }
 
   // ---------------------------------------------------------------------------------------------
