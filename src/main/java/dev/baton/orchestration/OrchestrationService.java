@@ -10,6 +10,8 @@ import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
+import dev.baton.orchestration.engine.ConcurrencyEffect;
+import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.Engine;
 import dev.baton.orchestration.engine.EngineEnv;
@@ -21,6 +23,7 @@ import dev.baton.orchestration.engine.Policy;
 import dev.baton.orchestration.engine.StateValidator;
 import dev.baton.orchestration.policies.PolicySelector;
 import dev.baton.orchestration.rules.task.CacheRetrieval;
+import dev.baton.persistence.ConcurrencyStore;
 import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.SqlErrors;
 import dev.baton.persistence.TaskRunIdConflictException;
@@ -111,18 +114,21 @@ public final class OrchestrationService {
     Future<OrchestrationStore.LoadedRun> loaded = kind == RunKind.TASK_RUN
         ? OrchestrationStore.lockTaskRun(conn, runId, cacheKeyToLookUp(policy, proposed), now)
         : OrchestrationStore.lockFlowRun(conn, runId);
-    return loaded.compose(run -> {
+    // issued now, pipelined behind the run lock: leases, then limits in id order (ConcurrencyFacts)
+    Future<ConcurrencyFacts> concurrency = ConcurrencyLoading.load(conn, kind, runId, policy, proposed);
+    return loaded.compose(run -> concurrency.compose(cf -> {
       if (run == null) {
         return Future.failedFuture(OrchestrationException.notFound(
             (kind == RunKind.TASK_RUN ? "Task run" : "Flow run") + " with id " + runId + " not found"));
       }
-      Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion);
+      Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion)
+          .withConcurrency(ConcurrencyLoading.ordered(cf, run.draft()));
       OrchestrationOutcome outcome = engine.orchestrate(policy, PolicySelector.global(kind), run.draft(),
           run.current(), proposed, facts, env(now));
       return OrchestrationStore.writeOutcome(conn, outcome)
           .compose(v -> applyEffects(conn, outcome, now))
           .map(outcome);
-    });
+    }));
   }
 
   /** Only the policies with CacheRetrieval look up the cache, and only for RUNNING proposals. */
@@ -144,7 +150,9 @@ public final class OrchestrationService {
   private Future<Void> applyEffects(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
     Future<Void> chain = Future.succeededFuture();
     for (Effect e : outcome.effects()) {
-      if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
+      if (e instanceof ConcurrencyEffect c) {
+        chain = chain.compose(v -> ConcurrencyStore.apply(conn, c));
+      } else if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
         chain = chain.compose(v -> resetFailedTaskRuns(conn, r, now));
       } else if (e instanceof Effect.OrchestrateParentTaskRun p) {
         chain = chain.compose(v -> orchestrate(conn, RunKind.TASK_RUN, p.taskRunId(), p.state(), true, null, null, now)
