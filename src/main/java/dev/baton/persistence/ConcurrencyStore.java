@@ -494,6 +494,12 @@ public final class ConcurrencyStore {
         .execute(Tuple.of(limitId)).map(rows -> all(rows, ConcurrencyStore::leaseRow));
   }
 
+  /** Locks and returns the leases held by {@code holderId} (id order). */
+  public static Future<List<ConcurrencyFacts.Lease>> lockLeasesHeldBy(SqlClient c, UUID holderId) {
+    return c.preparedQuery("SELECT " + LEASE_COLUMNS + " FROM concurrency_lease l WHERE l.holder_id = $1"
+            + " ORDER BY l.id FOR UPDATE").execute(Tuple.of(holderId)).map(rows -> all(rows, ConcurrencyStore::leaseRow));
+  }
+
   public static Future<Void> deleteLeases(SqlClient c, List<UUID> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture();

@@ -34,10 +34,13 @@ public final class SecureFlowConcurrencySlots extends Rule {
       return;
     }
     FlowRunDraft run = ctx.flowRun();
-    if (run.deploymentId() == null || Slots.SELF_MANAGING_CLIENTS.contains(ctx.facts().clientVersion())) {
+    if (run.deploymentId() == null || Slots.selfManaging(ctx.facts().clientVersion())) {
       return;
     }
     ConcurrencyFacts cf = Slots.facts(ctx);
+    if (cf == null) {
+      return;
+    }
     ConcurrencyFacts.Deployment dep = cf.deployment();
     if (dep == null) {
       ctx.abort("Deployment not found.");

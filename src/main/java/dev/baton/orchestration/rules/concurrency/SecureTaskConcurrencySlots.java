@@ -42,6 +42,9 @@ public final class SecureTaskConcurrencySlots extends Rule {
       return;
     }
     ConcurrencyFacts cf = Slots.facts(ctx);
+    if (cf == null) {
+      return;
+    }
 
     // v2 "tag:" limits take precedence over legacy rows of the same tag
     Set<String> v2Tags = new HashSet<>();

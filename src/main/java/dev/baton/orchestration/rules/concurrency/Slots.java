@@ -22,12 +22,16 @@ public final class Slots {
   /** First client version that renews deployment leases. */
   private static final int[] RENEWING_CLIENT = {3, 4, 11};
 
+  /**
+   * The concurrency facts, or null when the service did not load them (it loads them for every
+   * transition a concurrency rule can act on; engine tests without them see the rules inert).
+   */
   public static ConcurrencyFacts facts(RuleContext ctx) {
-    ConcurrencyFacts cf = ctx.facts().concurrency();
-    if (cf == null) {
-      throw new IllegalStateException("concurrency facts were not loaded for this transition");
-    }
-    return cf;
+    return ctx.facts().concurrency();
+  }
+
+  public static boolean selfManaging(String clientVersion) {
+    return clientVersion != null && SELF_MANAGING_CLIENTS.contains(clientVersion);
   }
 
   /** A client that renews deployment leases: version ≥ 3.4.11 (null counts as 2.0.0). */

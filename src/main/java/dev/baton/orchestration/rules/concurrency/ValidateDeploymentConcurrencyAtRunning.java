@@ -35,7 +35,7 @@ public final class ValidateDeploymentConcurrencyAtRunning extends Rule {
       return;
     }
     ConcurrencyFacts cf = Slots.facts(ctx);
-    ConcurrencyFacts.Deployment dep = cf.deployment();
+    ConcurrencyFacts.Deployment dep = cf == null ? null : cf.deployment();
     if (dep == null || dep.limit() == null) {
       return;
     }
