@@ -72,7 +72,9 @@ public final class ConcurrencyStore {
         l.slotDecayPerSecond(), l.avgSlotOccupancySeconds());
   }
 
-  static final String LEASE_COLUMNS = "l.id, l.resource_ids, l.slots, l.created, l.expires_at, l.holder_type, l.holder_id";
+  /** {@code expires_at} is null for a lease that never expires ('infinity' does not decode). */
+  static final String LEASE_COLUMNS = "l.id, l.resource_ids, l.slots, l.created,"
+      + " CASE WHEN isfinite(l.expires_at) THEN l.expires_at END AS expires_at, l.holder_type, l.holder_id";
 
   static ConcurrencyFacts.Lease leaseRow(Row r) {
     UUID[] res = r.getArrayOfUUIDs("resource_ids");
@@ -80,13 +82,10 @@ public final class ConcurrencyStore {
         Rows.instant(r, "created"), expiry(r), r.getString("holder_type"), r.getUUID("holder_id"));
   }
 
-  /** 'infinity' comes back as {@code OffsetDateTime.MAX}-like values; mapped to {@link Instant#MAX}. */
+  /** A never-expiring lease ({@code expires_at} null in the select) is {@link Instant#MAX}. */
   private static Instant expiry(Row r) {
-    Object v = r.getValue("expires_at");
-    if (v instanceof java.time.OffsetDateTime t) {
-      return t.toInstant();
-    }
-    return Instant.MAX;
+    Instant t = Rows.instant(r, "expires_at");
+    return t == null ? Instant.MAX : t;
   }
 
   static final String LEGACY_COLUMNS = "v.id, v.created, v.updated, v.tag, v.concurrency_limit, v.active_slots";
