@@ -57,17 +57,20 @@ class DatabaseIT {
   void embeddedRestartKeepsDataAndMigrationIsIdempotent() throws Exception {
     Path data = dir.resolve("nested/data");
     BatonConfig.Db cfg = new BatonConfig.Db(null, data, 0, 2);
+    int migrations;
     try (Database db = Database.start(cfg)) {
       assertTrue(db.isEmbedded());
       exec(db, "INSERT INTO flow (name) VALUES ('survivor')");
-      assertEquals(1, queryInt(db, "SELECT count(*) FROM flyway_schema_history WHERE success"));
+      migrations = queryInt(db, "SELECT count(*) FROM flyway_schema_history WHERE success");
+      assertTrue(migrations >= 1);
+      assertEquals(migrations, queryInt(db, "SELECT count(*) FROM flyway_schema_history"));
     }
     try (Database db = Database.start(cfg)) {
       assertEquals(1, queryInt(db, "SELECT count(*) FROM flow WHERE name = 'survivor'"));
-      // the reused data dir is already migrated: still one applied migration, nothing failed
-      assertEquals(1, queryInt(db, "SELECT count(*) FROM flyway_schema_history"));
+      // the reused data dir is already migrated: the same applied migrations, nothing failed
+      assertEquals(migrations, queryInt(db, "SELECT count(*) FROM flyway_schema_history"));
       db.migrate();
-      assertEquals(1, queryInt(db, "SELECT count(*) FROM flyway_schema_history"));
+      assertEquals(migrations, queryInt(db, "SELECT count(*) FROM flyway_schema_history"));
     }
     if (Database.RootMode.detect() == Database.RootMode.SETPRIV) {
       assertEquals(RootSafeBinaryResolver.NOBODY, Files.getAttribute(data, "unix:uid"));
