@@ -1,6 +1,9 @@
 package dev.baton;
 
+import dev.baton.concurrency.LeaseReaperVerticle;
 import dev.baton.config.BatonConfig;
+import dev.baton.http.ConcurrencyRoutes;
+import dev.baton.http.DeploymentRoutes;
 import dev.baton.http.HttpVerticle;
 import dev.baton.http.InFlightLimiter;
 import dev.baton.http.ResourceRoutes;
@@ -36,15 +39,22 @@ public final class BatonServer {
   /** Deploys everything; completes with the server once it listens. */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config) {
     BatonConfig.Api api = config.api();
-    OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(),
-        OrchestrationSettings.DEFAULTS.tagConcurrencySlotWaitSeconds(),
-        OrchestrationSettings.DEFAULTS.deploymentConcurrencySlotWaitSeconds());
+    BatonConfig.Concurrency cc = config.concurrency();
+    OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(), cc.tagSlotWaitSeconds(),
+        cc.deploymentSlotWaitSeconds(), cc.deploymentLeaseSeconds(), cc.taskLeaseSeconds(), cc.maxSlotWaitSeconds());
     OrchestrationService service = new OrchestrationService(pool, settings,
         new OrchestrationMetrics(registry), Clock.systemUTC());
     int instances = Math.max(1, config.runtime().eventLoops());
     // a generous bound: past it, proposals are answered 503 rather than queued without limit
     InFlightLimiter limiter = new InFlightLimiter(Math.max(1024, 64 * config.db().poolSize()));
     ResourceRoutes resources = new ResourceRoutes(pool, service, api);
+    DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
+    ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit());
+    java.util.function.Consumer<io.vertx.ext.web.Router> routes = r -> {
+      resources.mount(r);
+      deployments.mount(r);
+      concurrency.mount(r);
+    };
 
     return vertx.deployVerticle(() -> new OrchestrationVerticle(service), new DeploymentOptions().setInstances(instances))
         .compose(id -> vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services())))
@@ -54,11 +64,13 @@ public final class BatonServer {
               config.http().bodyLimitBytes(), limiter, registry, pool);
           List<HttpVerticle> created = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(http, resources::mount);
+            HttpVerticle v = new HttpVerticle(http, routes);
             created.add(v);
             return v;
           }, new DeploymentOptions().setInstances(instances)).map(x -> created.get(0).actualPort());
         })
+        .compose(port -> cc.reaperIntervalMs() == 0 ? Future.succeededFuture(port)
+            : vertx.deployVerticle(new LeaseReaperVerticle(pool, cc.reaperIntervalMs(), cc.reaperBatch())).map(x -> port))
         .map(port -> new BatonServer(vertx, port, service));
   }
 

@@ -7,7 +7,7 @@ import java.util.Objects;
  * The validated configuration, built once by {@link ConfigLoader} and handed to constructors.
  * Nothing here reads the environment.
  */
-public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services) {
+public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -15,6 +15,28 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(services, "services");
+    Objects.requireNonNull(concurrency, "concurrency");
+  }
+
+  /** With the default periodic-service and concurrency settings. */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime) {
+    this(http, db, api, runtime, Services.DEFAULTS, Concurrency.DEFAULTS);
+  }
+
+  /**
+   * Concurrency limits and leases (spec/concurrency.md §5).
+   *
+   * @param tagSlotWaitSeconds PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS
+   * @param deploymentSlotWaitSeconds PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS
+   * @param maxSlotWaitSeconds PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS
+   * @param deploymentLeaseSeconds PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION
+   * @param taskLeaseSeconds TTL of tag-slot leases taken by task orchestration (Prefect: 100 years)
+   * @param reaperIntervalMs period of the lease reaper; 0 disables it
+   * @param reaperBatch expired leases released per reaper transaction
+   */
+  public record Concurrency(int tagSlotWaitSeconds, int deploymentSlotWaitSeconds, int maxSlotWaitSeconds,
+      int deploymentLeaseSeconds, long taskLeaseSeconds, int reaperIntervalMs, int reaperBatch) {
+    public static final Concurrency DEFAULTS = new Concurrency(10, 30, 30, 300, 100L * 365 * 86400, 15000, 100);
   }
 
   /**
@@ -56,5 +78,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    * @param lateRunsAfterMillis how long past its scheduled time a run becomes Late
    * @param pauseExpirationsIntervalMillis how often timed-out pauses are failed
    */
-  public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis) {}
+  public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis) {
+    public static final Services DEFAULTS = new Services(5000, 15000, 5000);
+  }
 }

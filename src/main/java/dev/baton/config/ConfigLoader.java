@@ -61,7 +61,21 @@ public final class ConfigLoader {
       new Setting("services.lateRunsAfterSeconds", "BATON_LATE_RUNS_AFTER_SECONDS", 15.0,
           "a number of seconds 0..86400", s -> secondsIn(s, 86400)),
       new Setting("services.pauseExpirationsIntervalSeconds", "BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", 5.0,
-          "a number of seconds 0..86400 (0 = off)", s -> secondsIn(s, 86400)));
+          "a number of seconds 0..86400 (0 = off)", s -> secondsIn(s, 86400)),
+      new Setting("concurrency.tagSlotWaitSeconds", "BATON_CONCURRENCY_TAG_SLOT_WAIT_SECONDS", 10,
+          "an integer 0..86400", s -> intIn(s, 0, 86400)),
+      new Setting("concurrency.deploymentSlotWaitSeconds", "BATON_CONCURRENCY_DEPLOYMENT_SLOT_WAIT_SECONDS", 30,
+          "an integer 0..86400", s -> intIn(s, 0, 86400)),
+      new Setting("concurrency.maxSlotWaitSeconds", "BATON_CONCURRENCY_MAX_SLOT_WAIT_SECONDS", 30,
+          "an integer 1..86400", s -> intIn(s, 1, 86400)),
+      new Setting("concurrency.deploymentLeaseSeconds", "BATON_CONCURRENCY_DEPLOYMENT_LEASE_SECONDS", 300,
+          "an integer 1..3600", s -> intIn(s, 1, 3600)),
+      new Setting("concurrency.taskLeaseSeconds", "BATON_CONCURRENCY_TASK_LEASE_SECONDS", 100L * 365 * 86400,
+          "an integer 1..31536000000", s -> (long) longIn(s, 1, 1000L * 365 * 86400)),
+      new Setting("concurrency.reaperIntervalMs", "BATON_CONCURRENCY_REAPER_INTERVAL_MS", 15000,
+          "an integer 0..3600000 (0 = no reaper)", s -> intIn(s, 0, 3_600_000)),
+      new Setting("concurrency.reaperBatch", "BATON_CONCURRENCY_REAPER_BATCH", 100,
+          "an integer 1..10000", s -> intIn(s, 1, 10_000)));
 
   private ConfigLoader() {}
 
@@ -117,7 +131,7 @@ public final class ConfigLoader {
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException("config file " + file + ": expected a JSON object with sections "
-          + "http, db, api, runtime, services");
+          + "http, db, api, runtime, services, concurrency");
     }
     Map<String, Setting> byKey = new LinkedHashMap<>();
     SETTINGS.forEach(s -> byKey.put(s.key(), s));
@@ -125,7 +139,7 @@ public final class ConfigLoader {
       Map.Entry<String, JsonNode> section = sections.next();
       if (!section.getValue().isObject()) {
         throw new ConfigException("config file " + file + ": \"" + section.getKey()
-            + "\" must be an object; known sections are http, db, api, runtime, services");
+            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -176,7 +190,11 @@ public final class ConfigLoader {
         new BatonConfig.Runtime(eventLoops, (String) v.get("runtime.logLevel")),
         new BatonConfig.Services(toMillis(v.get("services.lateRunsIntervalSeconds")),
             toMillis(v.get("services.lateRunsAfterSeconds")),
-            toMillis(v.get("services.pauseExpirationsIntervalSeconds"))));
+            toMillis(v.get("services.pauseExpirationsIntervalSeconds"))),
+        new BatonConfig.Concurrency((Integer) v.get("concurrency.tagSlotWaitSeconds"),
+            (Integer) v.get("concurrency.deploymentSlotWaitSeconds"), (Integer) v.get("concurrency.maxSlotWaitSeconds"),
+            (Integer) v.get("concurrency.deploymentLeaseSeconds"), (Long) v.get("concurrency.taskLeaseSeconds"),
+            (Integer) v.get("concurrency.reaperIntervalMs"), (Integer) v.get("concurrency.reaperBatch")));
   }
 
   // ---- parsers: throw IllegalArgumentException, the caller words the message ----
@@ -216,6 +234,19 @@ public final class ConfigLoader {
       throw new IllegalArgumentException();
     }
     return (int) v;
+  }
+
+  private static long longIn(String s, long min, long max) {
+    long v;
+    try {
+      v = Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException();
+    }
+    if (v < min || v > max) {
+      throw new IllegalArgumentException();
+    }
+    return v;
   }
 
   private static Object pathText(String s) {

@@ -5,7 +5,11 @@ package dev.baton.domain;
  * {@code delaySeconds} is set only for wait details. {@code retryAfter} (seconds, optional) is a
  * Baton addition for WAIT answers caused by concurrency limits.
  */
-public record OrchestrationDetails(Kind kind, String reason, Integer delaySeconds) {
+public record OrchestrationDetails(Kind kind, String reason, Integer delaySeconds, Double retryAfter) {
+
+  public OrchestrationDetails(Kind kind, String reason, Integer delaySeconds) {
+    this(kind, reason, delaySeconds, null);
+  }
 
   public enum Kind {
     ACCEPT("accept_details"), REJECT("reject_details"), ABORT("abort_details"), WAIT("wait_details");
@@ -33,5 +37,10 @@ public record OrchestrationDetails(Kind kind, String reason, Integer delaySecond
 
   public static OrchestrationDetails waitFor(int delaySeconds, String reason) {
     return new OrchestrationDetails(Kind.WAIT, reason, delaySeconds);
+  }
+
+  /** WAIT with a {@code retry_after} hint in seconds (concurrency limits). */
+  public static OrchestrationDetails waitFor(int delaySeconds, String reason, Double retryAfter) {
+    return new OrchestrationDetails(Kind.WAIT, reason, delaySeconds, retryAfter);
   }
 }

@@ -11,7 +11,6 @@ import dev.baton.http.json.FilterBodies;
 import dev.baton.http.json.Render;
 import dev.baton.orchestration.OrchestrationService;
 import dev.baton.orchestration.RunCreation;
-import dev.baton.persistence.DeploymentRepository;
 import dev.baton.persistence.FlowRepository;
 import dev.baton.persistence.FlowRunRepository;
 import dev.baton.persistence.LogRepository;
@@ -76,13 +75,7 @@ public final class ResourceRoutes {
     r.delete("/flows/:id").handler(ctx -> withId(ctx, id -> reply(ctx, FlowRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Flow not found"))));
 
-    // deployments (what orchestration needs)
-    collection(r, "/deployments", ctx -> withBody(ctx, Bodies::deploymentCreate, body -> reply(ctx, DeploymentRepository.upsert(pool, body),
-        c -> Http.json(ctx, c.created() ? 201 : 200, Render.deployment(c.value())))));
-    r.get("/deployments/:id").handler(ctx -> withId(ctx, id -> reply(ctx, DeploymentRepository.get(pool, id),
-        d -> found(ctx, d == null ? null : Render.deployment(d), "Deployment not found"))));
-    r.delete("/deployments/:id").handler(ctx -> withId(ctx, id -> reply(ctx, DeploymentRepository.delete(pool, id),
-        deleted -> done(ctx, deleted, "Deployment not found"))));
+    // deployments (what orchestration needs, with their concurrency limits): DeploymentRoutes
 
     // flow runs
     collection(r, "/flow_runs", ctx -> withBody(ctx, b -> Bodies.flowRunCreate(b, api.maxParameterSize()), body -> {

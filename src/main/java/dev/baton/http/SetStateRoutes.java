@@ -54,6 +54,10 @@ final class SetStateRoutes {
       limiter.release();
       if (ar.succeeded()) {
         OrchestrationResult r = ar.result();
+        if (r.details() != null && r.details().retryAfter() != null) {
+          // WAIT for a concurrency slot: when to retry, in whole seconds (RFC 9110 delay-seconds)
+          ctx.response().putHeader("Retry-After", String.valueOf((long) Math.max(1, Math.ceil(r.details().retryAfter()))));
+        }
         Http.json(ctx, r.stateWritten() ? 201 : 200, Render.orchestrationResult(r.state(), r.status(), r.details()));
       } else {
         Http.fail(ctx, ar.cause());

@@ -10,6 +10,8 @@ import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
+import dev.baton.orchestration.engine.ConcurrencyEffect;
+import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.Engine;
 import dev.baton.orchestration.engine.EngineEnv;
@@ -21,6 +23,7 @@ import dev.baton.orchestration.engine.Policy;
 import dev.baton.orchestration.engine.StateValidator;
 import dev.baton.orchestration.policies.PolicySelector;
 import dev.baton.orchestration.rules.task.CacheRetrieval;
+import dev.baton.persistence.ConcurrencyStore;
 import dev.baton.persistence.FlowRunInputRepository;
 import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.VariableRepository;
@@ -108,9 +111,10 @@ public final class OrchestrationService {
       // only once both have succeeded, so nothing ever runs outside the transaction.
       Future<?> begun = conn.query("BEGIN").execute();
       Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
-      return Future.all(begun, loaded)
-          .compose(both -> decideAndWrite(conn, cmd.kind(), loaded.result(), proposed, policy, cmd.apiVersion(),
-              cmd.clientVersion(), now))
+      Future<ConcurrencyFacts> concurrency = ConcurrencyLoading.load(conn, cmd.kind(), cmd.runId(), policy, proposed);
+      return Future.all(begun, loaded, concurrency)
+          .compose(all -> decideAndWrite(conn, cmd.kind(), loaded.result(), concurrency.result(), proposed, policy,
+              cmd.apiVersion(), cmd.clientVersion(), now))
           .compose(outcome -> conn.query("COMMIT").execute().map(outcome))
           .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<OrchestrationOutcome>failedFuture(t)))
           .onComplete(done -> conn.close());
@@ -133,8 +137,11 @@ public final class OrchestrationService {
   /** As above with an explicit policy (the late-runs marker uses its own). */
   public Future<OrchestrationOutcome> orchestrate(SqlConnection conn, RunKind kind, UUID runId, State proposed,
       Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    return lock(conn, kind, runId, cacheKeyToLookUp(policy, proposed), now)
-        .compose(run -> decideAndWrite(conn, kind, run, proposed, policy, apiVersion, clientVersion, now));
+    Future<OrchestrationStore.LoadedRun> loaded = lock(conn, kind, runId, cacheKeyToLookUp(policy, proposed), now);
+    // issued now, pipelined behind the run lock: leases, then limits in id order (ConcurrencyFacts)
+    Future<ConcurrencyFacts> concurrency = ConcurrencyLoading.load(conn, kind, runId, policy, proposed);
+    return loaded.compose(run -> concurrency.compose(cf ->
+        decideAndWrite(conn, kind, run, cf, proposed, policy, apiVersion, clientVersion, now)));
   }
 
   /** Locks and loads a run; fails with NOT_FOUND when it does not exist. */
@@ -149,8 +156,10 @@ public final class OrchestrationService {
 
   /** Runs the engine over an already locked run, then writes the outcome and its effects. */
   private Future<OrchestrationOutcome> decideAndWrite(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
-      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion);
+      ConcurrencyFacts concurrency, State proposed, Policy policy, ApiVersion apiVersion, String clientVersion,
+      Instant now) {
+    Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion)
+        .withConcurrency(ConcurrencyLoading.ordered(concurrency, run.draft()));
     OrchestrationOutcome outcome = engine.orchestrate(policy, PolicySelector.global(kind), run.draft(),
         run.current(), proposed, facts, env(now));
     return OrchestrationStore.writeOutcome(conn, outcome)
@@ -205,8 +214,10 @@ public final class OrchestrationService {
             ? new State(Ids.uuid7(), StateType.SCHEDULED, "Resuming", now, null, null,
                 StateDetails.builder().scheduledTime(now).build())
             : new State(Ids.uuid7(), StateType.RUNNING, StateType.RUNNING.defaultName(), now, null, null, StateDetails.EMPTY);
-        return decideAndWrite(conn, RunKind.FLOW_RUN, run, proposal, PolicySelector.select(RunKind.FLOW_RUN, false, false),
-            cmd.apiVersion(), cmd.clientVersion(), now)
+        Policy policy = PolicySelector.select(RunKind.FLOW_RUN, false, false);
+        return ConcurrencyLoading.load(conn, RunKind.FLOW_RUN, cmd.flowRunId(), policy, proposal)
+            .compose(cf -> decideAndWrite(conn, RunKind.FLOW_RUN, run, cf, proposal, policy,
+                cmd.apiVersion(), cmd.clientVersion(), now))
             .compose(o -> {
               OrchestrationResult result = new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
               if (o.status() != OrchestrationStatus.ACCEPT || !ok.shouldStore()) {
@@ -263,7 +274,9 @@ public final class OrchestrationService {
   private Future<Void> applyEffects(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
     Future<Void> chain = Future.succeededFuture();
     for (Effect e : outcome.effects()) {
-      if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
+      if (e instanceof ConcurrencyEffect c) {
+        chain = chain.compose(v -> ConcurrencyStore.apply(conn, c));
+      } else if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
         chain = chain.compose(v -> resetFailedTaskRuns(conn, r, now));
       } else if (e instanceof Effect.OrchestrateParentTaskRun p) {
         chain = chain.compose(v -> orchestrate(conn, RunKind.TASK_RUN, p.taskRunId(), p.state(), true, null, null, now)

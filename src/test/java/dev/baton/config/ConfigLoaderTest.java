@@ -92,7 +92,7 @@ class ConfigLoaderTest {
         new BatonConfig.Db("postgresql://u:p@db.example:5433/baton?sslmode=disable", dir.resolve("data/pg"), 5555, 1000),
         new BatonConfig.Api(50, 0, 10),
         new BatonConfig.Runtime(3, "WARN"),
-        new BatonConfig.Services(500, 0, 2000)), c);
+        new BatonConfig.Services(500, 0, 2000), BatonConfig.Concurrency.DEFAULTS), c);
     assertFalse(c.db().embedded());
   }
 

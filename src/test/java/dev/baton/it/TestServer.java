@@ -105,7 +105,11 @@ public final class TestServer implements AutoCloseable {
         + " SELECT 'trs' || s::text FROM task_run_state s UNION ALL"
         + " SELECT 'c' || c::text FROM task_run_state_cache c UNION ALL"
         + " SELECT 'i' || i::text FROM flow_run_input i UNION ALL"
-        + " SELECT 'l' || l::text FROM log l) x";
+        + " SELECT 'l' || l::text FROM log l UNION ALL"
+        + " SELECT 'cl' || c::text FROM concurrency_limit_v2 c UNION ALL"
+        + " SELECT 'cs' || s::text FROM concurrency_lease s UNION ALL"
+        + " SELECT 'cv' || v::text FROM concurrency_limit v UNION ALL"
+        + " SELECT 'var' || v::text FROM variable v) x";
     return await(pool.query(sql).execute().map(rows -> String.valueOf(rows.iterator().next().getValue(0))));
   }
 

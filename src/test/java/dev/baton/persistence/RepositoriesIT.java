@@ -69,7 +69,8 @@ class RepositoriesIT extends DbTestBase {
     assertTrue(a.created());
     assertEquals(3, a.value().concurrencyLimit());
     assertEquals("ENQUEUE", a.value().concurrencyOptions().get("collision_strategy").asText());
-    UUID limitId = UUID.randomUUID();
+    UUID limitId = await(ConcurrencyStore.insert(pool, new ConcurrencyStore.LimitFields(true,
+        "deployment:" + a.value().id(), 3, 0, 0, 0.0))).id();
     assertTrue(await(DeploymentRepository.setConcurrencyLimitId(pool, a.value().id(), limitId)));
 
     Upserted<Deployment> b = await(DeploymentRepository.upsert(pool, new DeploymentCreate("d", flowId, "v2", null, true,

@@ -202,6 +202,9 @@ public final class Render {
       case WAIT -> {
         g.writeNumberField("delay_seconds", d.delaySeconds() == null ? 0 : d.delaySeconds());
         str(g, "reason", d.reason());
+        if (d.retryAfter() != null) {
+          g.writeNumberField("retry_after", d.retryAfter());
+        }
       }
       default -> str(g, "reason", d.reason());
     }

@@ -25,4 +25,7 @@ public sealed interface Effect {
    * run into SCHEDULED "AwaitingRetry" at {@code scheduledTime} and reset its {@code run_count} to 0.
    */
   record ResetFailedTaskRunsForFlowRetry(UUID flowRunId, Instant scheduledTime) implements Effect {}
+
+  /** Slot and lease writes (concurrency limits): see {@link ConcurrencyEffect}. */
+  non-sealed interface Concurrency extends Effect {}
 }

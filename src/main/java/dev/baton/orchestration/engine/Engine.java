@@ -253,10 +253,10 @@ public final class Engine {
     }
 
     @Override
-    public void delay(int seconds, String reason) {
+    public void delay(int seconds, String reason, Double retryAfter) {
       requireBeforeValidation("delay");
       proposed = null;
-      setOutcome(OrchestrationStatus.WAIT, OrchestrationDetails.waitFor(seconds, reason), currentName());
+      setOutcome(OrchestrationStatus.WAIT, OrchestrationDetails.waitFor(seconds, reason, retryAfter), currentName());
       if (current != null) {
         current.to = null;
       }

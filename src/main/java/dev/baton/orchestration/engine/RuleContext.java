@@ -74,7 +74,12 @@ public interface RuleContext {
   void reject(State replacement, String reason);
 
   /** WAIT {@code seconds}: nothing is written. */
-  void delay(int seconds, String reason);
+  default void delay(int seconds, String reason) {
+    delay(seconds, reason, null);
+  }
+
+  /** WAIT {@code seconds} with a {@code retry_after} hint (seconds, may be null): nothing is written. */
+  void delay(int seconds, String reason, Double retryAfter);
 
   /** ABORT: nothing is written. */
   void abort(String reason);

@@ -16,6 +16,11 @@ import dev.baton.orchestration.bookkeeping.UpdateSubflowParentTask;
 import dev.baton.orchestration.bookkeeping.UpdateSubflowStateDetails;
 import dev.baton.orchestration.engine.Policy;
 import dev.baton.orchestration.rules.common.CopyScheduledTime;
+import dev.baton.orchestration.rules.concurrency.EnforceDeploymentConcurrencyOnLate;
+import dev.baton.orchestration.rules.concurrency.ReleaseFlowConcurrencySlots;
+import dev.baton.orchestration.rules.concurrency.RemoveDeploymentConcurrencyLeaseForOldClientVersions;
+import dev.baton.orchestration.rules.concurrency.SecureFlowConcurrencySlots;
+import dev.baton.orchestration.rules.concurrency.ValidateDeploymentConcurrencyAtRunning;
 import dev.baton.orchestration.rules.common.PreventPendingTransitions;
 import dev.baton.orchestration.rules.common.WaitForScheduledTime;
 import dev.baton.orchestration.rules.flow.BypassCancellingFlowRunsWithNoInfra;
@@ -43,32 +48,34 @@ public final class FlowPolicies {
       new EnforceCancellingToCancelledTransition(),
       new BypassCancellingFlowRunsWithNoInfra(),
       new PreventPendingTransitions(),
-      // 7 ValidateDeploymentConcurrencyAtRunning — concurrency-limits issue
-      // 8 SecureFlowConcurrencySlots — concurrency-limits issue
-      // 9 RemoveDeploymentConcurrencyLeaseForOldClientVersions — concurrency-limits issue
+      // 7–9: after every rule that refuses a transition outright, so a refusal never takes a slot
+      new ValidateDeploymentConcurrencyAtRunning(),
+      new SecureFlowConcurrencySlots(),
+      new RemoveDeploymentConcurrencyLeaseForOldClientVersions(),
       new EnsureOnlyScheduledFlowsMarkedLate(),
       // 11 before 12: PAUSED → PAUSED is refused by HandlePausingFlows (its wording), not by 12
       new HandlePausingFlows(),
       new HandleResumingPausedFlows(),
       new CopyScheduledTime(),
       new WaitForScheduledTime(),
-      new RetryFailedFlows()
+      new RetryFailedFlows(),
       // 16 InstrumentFlowRunStateTransitions (universal) — events issue
-      // 17 ReleaseFlowConcurrencySlots (universal) — concurrency-limits issue
+      // 17, universal: its after hook sees the final written state (e.g. AwaitingRetry releases)
+      new ReleaseFlowConcurrencySlots()
   );
 
   /** {@code force=true}: only the checks that survive force. */
   public static final Policy MINIMAL = Policy.of("MinimalFlowPolicy",
       new PreventResultDataLoss(),
-      new BypassCancellingFlowRunsWithNoInfra()
+      new BypassCancellingFlowRunsWithNoInfra(),
       // InstrumentFlowRunStateTransitions (universal) — events issue
-      // ReleaseFlowConcurrencySlots (universal) — concurrency-limits issue
+      new ReleaseFlowConcurrencySlots()
   );
 
   /** The late-runs service marking SCHEDULED runs "Late". */
   public static final Policy MARK_LATE = Policy.of("MarkLateRunsPolicy",
-      new EnsureOnlyScheduledFlowsMarkedLate()
-      // EnforceDeploymentConcurrencyOnLate — concurrency-limits issue
+      new EnsureOnlyScheduledFlowsMarkedLate(),
+      new EnforceDeploymentConcurrencyOnLate()
       // InstrumentFlowRunStateTransitions (universal) — events issue
   );
 

@@ -13,6 +13,8 @@ import dev.baton.orchestration.bookkeeping.SetStartTime;
 import dev.baton.orchestration.bookkeeping.UpdateStateDetails;
 import dev.baton.orchestration.engine.Policy;
 import dev.baton.orchestration.rules.common.CopyScheduledTime;
+import dev.baton.orchestration.rules.concurrency.ReleaseTaskConcurrencySlots;
+import dev.baton.orchestration.rules.concurrency.SecureTaskConcurrencySlots;
 import dev.baton.orchestration.rules.common.PreventPendingTransitions;
 import dev.baton.orchestration.rules.common.WaitForScheduledTime;
 import dev.baton.orchestration.rules.task.CacheInsertion;
@@ -34,20 +36,22 @@ public final class TaskPolicies {
       new CacheRetrieval(),
       new HandleTaskTerminalStateTransitions(),
       new PreventRunningTasksFromStoppedFlows(),
-      // SecureTaskConcurrencySlots — concurrency-limits issue
+      // after the checks that may refuse RUNNING without a slot, before the rules that may still
+      // delay it (WaitForScheduledTime): a later refusal fizzles this rule and drops its acquisition
+      new SecureTaskConcurrencySlots(),
       new CopyScheduledTime(),
       new WaitForScheduledTime(),
       new RetryFailedTasks(),
       // after HandleTaskTerminalStateTransitions: its run_count reset suppresses the rename here
       new RenameReruns(),
       new UpdateFlowRunTrackerOnTasks(),
-      new CacheInsertion()
-      // ReleaseTaskConcurrencySlots (universal) — concurrency-limits issue
+      new CacheInsertion(),
+      new ReleaseTaskConcurrencySlots()
   );
 
   /** {@code force=true}: only slot release (and the global bookkeeping). */
-  public static final Policy MINIMAL = Policy.of("MinimalTaskPolicy"
-      // ReleaseTaskConcurrencySlots (universal) — concurrency-limits issue
+  public static final Policy MINIMAL = Policy.of("MinimalTaskPolicy",
+      new ReleaseTaskConcurrencySlots()
   );
 
   /** Proposals whose state details say {@code deferred=true} (overrides force). */
@@ -61,8 +65,8 @@ public final class TaskPolicies {
       new RetryFailedTasks(),
       new RenameReruns(),
       new UpdateFlowRunTrackerOnTasks(),
-      new CacheInsertion()
-      // ReleaseTaskConcurrencySlots (universal) — concurrency-limits issue
+      new CacheInsertion(),
+      new ReleaseTaskConcurrencySlots()
       // EnqueueScheduledTasks — task-worker issue
   );
 

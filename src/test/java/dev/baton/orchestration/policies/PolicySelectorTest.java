@@ -48,12 +48,12 @@ class PolicySelectorTest {
   @Test
   void taskPolicyOrder() {
     assertEquals(List.of("CacheRetrieval", "HandleTaskTerminalStateTransitions", "PreventRunningTasksFromStoppedFlows",
-        "CopyScheduledTime", "WaitForScheduledTime", "RetryFailedTasks", "RenameReruns",
-        "UpdateFlowRunTrackerOnTasks", "CacheInsertion"), names(TaskPolicies.CORE));
-    assertEquals(List.of(), names(TaskPolicies.MINIMAL));
+        "SecureTaskConcurrencySlots", "CopyScheduledTime", "WaitForScheduledTime", "RetryFailedTasks", "RenameReruns",
+        "UpdateFlowRunTrackerOnTasks", "CacheInsertion", "ReleaseTaskConcurrencySlots"), names(TaskPolicies.CORE));
+    assertEquals(List.of("ReleaseTaskConcurrencySlots"), names(TaskPolicies.MINIMAL));
     assertEquals(List.of("PreventPendingTransitions", "CacheRetrieval", "HandleTaskTerminalStateTransitions",
         "CopyScheduledTime", "CopyTaskParametersID", "WaitForScheduledTime", "RetryFailedTasks", "RenameReruns",
-        "UpdateFlowRunTrackerOnTasks", "CacheInsertion"), names(TaskPolicies.BACKGROUND));
+        "UpdateFlowRunTrackerOnTasks", "CacheInsertion", "ReleaseTaskConcurrencySlots"), names(TaskPolicies.BACKGROUND));
     assertEquals(List.of("EnsureFlowRunStateTimestampIsUnique", "SetRunStateType", "SetRunStateName",
         "SetRunStateTimestamp", "SetStartTime", "SetEndTime", "IncrementRunTime", "SetExpectedStartTime",
         "SetNextScheduledStartTime", "UpdateStateDetails", "IncrementTaskRunCount"), names(TaskPolicies.GLOBAL));
@@ -63,11 +63,14 @@ class PolicySelectorTest {
   void flowPolicyOrder() {
     assertEquals(List.of("PreserveDeploymentConcurrencyLeaseId", "PreventDuplicateTransitions",
         "HandleFlowTerminalStateTransitions", "EnforceCancellingToCancelledTransition",
-        "BypassCancellingFlowRunsWithNoInfra", "PreventPendingTransitions", "EnsureOnlyScheduledFlowsMarkedLate",
-        "HandlePausingFlows", "HandleResumingPausedFlows", "CopyScheduledTime", "WaitForScheduledTime",
-        "RetryFailedFlows"), names(FlowPolicies.CORE));
-    assertEquals(List.of("PreventResultDataLoss", "BypassCancellingFlowRunsWithNoInfra"), names(FlowPolicies.MINIMAL));
-    assertEquals(List.of("EnsureOnlyScheduledFlowsMarkedLate"), names(FlowPolicies.MARK_LATE));
+        "BypassCancellingFlowRunsWithNoInfra", "PreventPendingTransitions", "ValidateDeploymentConcurrencyAtRunning",
+        "SecureFlowConcurrencySlots", "RemoveDeploymentConcurrencyLeaseForOldClientVersions",
+        "EnsureOnlyScheduledFlowsMarkedLate", "HandlePausingFlows", "HandleResumingPausedFlows", "CopyScheduledTime",
+        "WaitForScheduledTime", "RetryFailedFlows", "ReleaseFlowConcurrencySlots"), names(FlowPolicies.CORE));
+    assertEquals(List.of("PreventResultDataLoss", "BypassCancellingFlowRunsWithNoInfra", "ReleaseFlowConcurrencySlots"),
+        names(FlowPolicies.MINIMAL));
+    assertEquals(List.of("EnsureOnlyScheduledFlowsMarkedLate", "EnforceDeploymentConcurrencyOnLate"),
+        names(FlowPolicies.MARK_LATE));
     assertEquals(List.of("EnsureFlowRunStateTimestampIsUnique", "SetRunStateType", "SetRunStateName",
         "SetRunStateTimestamp", "SetStartTime", "SetEndTime", "IncrementRunTime", "SetExpectedStartTime",
         "SetNextScheduledStartTime", "UpdateStateDetails", "UpdateSubflowParentTask", "UpdateSubflowStateDetails",

@@ -87,6 +87,11 @@ class TransitionCoverageTest {
     declare("UpdateFlowRunTrackerOnTasks", all, TypeSet.of(RUNNING));
     declare("CacheInsertion", all, TypeSet.of(COMPLETED));
     declare("CopyTaskParametersID", TypeSet.of(SCHEDULED, PENDING), TypeSet.of(PENDING, RUNNING));
+    declare("SecureTaskConcurrencySlots", all, TypeSet.of(RUNNING));
+    declare("ValidateDeploymentConcurrencyAtRunning", TypeSet.of(PENDING), TypeSet.of(RUNNING));
+    declare("SecureFlowConcurrencySlots", TypeSet.allExcept(PENDING, RUNNING, CANCELLING), TypeSet.of(PENDING));
+    declare("RemoveDeploymentConcurrencyLeaseForOldClientVersions", TypeSet.of(PENDING), TypeSet.of(RUNNING, CANCELLING));
+    declare("EnforceDeploymentConcurrencyOnLate", TypeSet.of(SCHEDULED), TypeSet.of(SCHEDULED));
   }
 
   /**
@@ -100,7 +105,9 @@ class TransitionCoverageTest {
       // CANCELLING → PAUSED is rejected by EnforceCancellingToCancelledTransition
       "HandlePausingFlows: CANCELLING→PAUSED",
       // PAUSED → PAUSED is rejected by HandlePausingFlows (spec scenario 44)
-      "HandleResumingPausedFlows: PAUSED→PAUSED"
+      "HandleResumingPausedFlows: PAUSED→PAUSED",
+      // CANCELLED → PENDING is aborted by PreventPendingTransitions
+      "SecureFlowConcurrencySlots: CANCELLED→PENDING"
   ));
 
   private record Seen(String rule, StateType from, StateType to) {}

@@ -1,0 +1,54 @@
+package dev.baton.orchestration;
+
+import dev.baton.domain.RunKind;
+import dev.baton.domain.State;
+import dev.baton.domain.StateType;
+import dev.baton.orchestration.engine.ConcurrencyFacts;
+import dev.baton.orchestration.engine.Policy;
+import dev.baton.orchestration.engine.RunDraft;
+import dev.baton.orchestration.rules.concurrency.EnforceDeploymentConcurrencyOnLate;
+import dev.baton.orchestration.rules.concurrency.SecureFlowConcurrencySlots;
+import dev.baton.orchestration.rules.concurrency.SecureTaskConcurrencySlots;
+import dev.baton.orchestration.rules.concurrency.ValidateDeploymentConcurrencyAtRunning;
+import dev.baton.persistence.ConcurrencyStore;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Which concurrency facts a proposal needs, loaded in its transaction right after the run lock
+ * (same pipeline, no extra round trip). The run's leases are always read (and locked) — releasing
+ * needs them and they are one index lookup; limit rows are locked only when a rule can act on them:
+ * tag limits for a RUNNING proposal under a policy with SecureTaskConcurrencySlots, the deployment's
+ * limit for PENDING/RUNNING/Late proposals under a policy with a deployment rule, and the limits of
+ * the leases the run holds.
+ */
+final class ConcurrencyLoading {
+  private ConcurrencyLoading() {}
+
+  static Future<ConcurrencyFacts> load(SqlConnection conn, RunKind kind, UUID runId, Policy policy, State proposed) {
+    StateType to = proposed.type();
+    if (kind == RunKind.TASK_RUN) {
+      boolean tagLimits = to == StateType.RUNNING && policy.contains(SecureTaskConcurrencySlots.class);
+      return ConcurrencyStore.loadTaskFacts(conn, runId, tagLimits);
+    }
+    boolean deployment = (to == StateType.PENDING && policy.contains(SecureFlowConcurrencySlots.class))
+        || (to == StateType.RUNNING && policy.contains(ValidateDeploymentConcurrencyAtRunning.class))
+        || (to == StateType.SCHEDULED && policy.contains(EnforceDeploymentConcurrencyOnLate.class));
+    return ConcurrencyStore.loadFlowFacts(conn, runId, deployment);
+  }
+
+  /** Tag limits in the order of the run's tags (messages name tags in that order). */
+  static ConcurrencyFacts ordered(ConcurrencyFacts cf, RunDraft run) {
+    if (cf == null || cf.tagLimits().size() < 2) {
+      return cf;
+    }
+    List<String> tags = run.tags();
+    List<ConcurrencyFacts.Limit> sorted = new ArrayList<>(cf.tagLimits());
+    sorted.sort(Comparator.comparingInt(l -> tags.indexOf(l.name().substring(4))));
+    return new ConcurrencyFacts(sorted, cf.legacyLimits(), cf.leases(), cf.deployment());
+  }
+}

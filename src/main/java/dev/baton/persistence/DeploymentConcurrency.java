@@ -1,0 +1,100 @@
+package dev.baton.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.domain.ConcurrencyLimitV2;
+import dev.baton.domain.Deployment;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A deployment's concurrency limit (spec/api.md §9): {@code concurrency_limit = N} owns the v2 limit
+ * {@code deployment:<id>} with {@code limit = N}, linked by {@code concurrency_limit_id}; null removes
+ * it. Also the deployment PATCH.
+ */
+public final class DeploymentConcurrency {
+  private DeploymentConcurrency() {}
+
+  static final String UPSERT_LIMIT = "INSERT INTO concurrency_limit_v2 AS c (name, \"limit\") VALUES ($1, $2)"
+      + " ON CONFLICT (name) DO UPDATE SET \"limit\" = EXCLUDED.\"limit\", updated = clock_timestamp()"
+      + " RETURNING c.id";
+
+  /** Makes the deployment's limit match {@code limit} (null = none) and links it. */
+  public static Future<Void> sync(SqlClient c, UUID deploymentId, UUID linkedLimitId, Integer limit) {
+    if (limit == null) {
+      if (linkedLimitId == null) {
+        return Future.succeededFuture();
+      }
+      return DeploymentRepository.setConcurrencyLimitId(c, deploymentId, null)
+          .compose(ok -> ConcurrencyStore.delete(c, linkedLimitId)).mapEmpty();
+    }
+    return c.preparedQuery(UPSERT_LIMIT).execute(Tuple.of("deployment:" + deploymentId, limit))
+        .compose(rows -> DeploymentRepository.setConcurrencyLimitId(c, deploymentId, rows.iterator().next().getUUID("id")))
+        .mapEmpty();
+  }
+
+  /** The deployment with its linked limit (null when none), or null. */
+  public record WithLimit(Deployment deployment, ConcurrencyLimitV2 limit) {}
+
+  public static Future<WithLimit> get(SqlClient c, UUID id) {
+    return DeploymentRepository.get(c, id).compose(d -> {
+      if (d == null) {
+        return Future.succeededFuture(null);
+      }
+      if (d.concurrencyLimitId() == null) {
+        return Future.succeededFuture(new WithLimit(d, null));
+      }
+      return ConcurrencyStore.get(c, d.concurrencyLimitId()).map(l -> new WithLimit(d, l));
+    });
+  }
+
+  /** Writes the present columns of a PATCH ({@code concurrency_limit} is synced by the caller). */
+  public static Future<Boolean> patch(SqlClient c, UUID id, Map<String, Object> present) {
+    List<String> sets = new ArrayList<>();
+    Tuple t = Tuple.tuple().addValue(id);
+    for (Map.Entry<String, Object> e : present.entrySet()) {
+      String k = e.getKey();
+      Object v = e.getValue();
+      int n = t.size() + 1;
+      switch (k) {
+        case "version", "description", "work_pool_name", "work_queue_name" -> {
+          sets.add(k + " = $" + n);
+          t.addValue(v);
+        }
+        case "paused" -> {
+          sets.add("paused = coalesce($" + n + ", false)");
+          t.addValue(v);
+        }
+        case "concurrency_limit" -> {
+          sets.add("concurrency_limit = $" + n);
+          t.addValue(v);
+        }
+        case "tags" -> {
+          sets.add("tags = coalesce($" + n + "::text::jsonb, '[]')");
+          t.addValue(v == null ? null : JsonCodec.writeStrings(castList(v)));
+        }
+        case "labels", "parameters" -> {
+          sets.add(k + " = coalesce($" + n + "::text::jsonb, '{}')");
+          t.addValue(v == null ? null : JsonCodec.write((JsonNode) v));
+        }
+        case "concurrency_options" -> {
+          sets.add("concurrency_options = $" + n + "::text::jsonb");
+          t.addValue(v == null ? null : JsonCodec.write((JsonNode) v));
+        }
+        default -> { }
+      }
+    }
+    sets.add("updated = now()");
+    return c.preparedQuery("UPDATE deployment SET " + String.join(", ", sets) + " WHERE id = $1").execute(t)
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> castList(Object v) {
+    return (List<String>) v;
+  }
+}
