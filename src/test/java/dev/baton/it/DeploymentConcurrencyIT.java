@@ -244,4 +244,38 @@ class DeploymentConcurrencyIT {
     assertEquals(0, slots(d));
     assertEquals(0, leases(d));
   }
+
+  /**
+   * The late-runs marker goes through the late-runs policy: a run that becomes late while its
+   * deployment's CANCEL_NEW limit is full is cancelled instead (EnforceDeploymentConcurrencyOnLate);
+   * with a free slot it is just marked Late.
+   */
+  @Test
+  void lateRunsMarkerCancelsLateRunsOfAFullCancelNewDeployment() throws Exception {
+    try (TestServer services = TestServer.start(Map.of(
+        "BATON_LATE_RUNS_INTERVAL_SECONDS", "0.2", "BATON_LATE_RUNS_AFTER_SECONDS", "1"))) {
+      String past = java.time.Instant.now().minusSeconds(60).toString();
+      Dep full = deployment(1, obj("collision_strategy", "CANCEL_NEW"));
+      UUID holder = scheduledRun(full);
+      assertEquals("ACCEPT", set(holder, state("PENDING"), NEW_CLIENT).expect(201).text("status"));
+      assertEquals(1, slots(full));
+      UUID late = api.post("/api/deployments/" + full.id() + "/create_flow_run",
+          obj("state", state("SCHEDULED", "state_details", obj("scheduled_time", past)))).expect(201).id();
+      Dep free = deployment(1, obj("collision_strategy", "CANCEL_NEW"));
+      UUID lateButFree = api.post("/api/deployments/" + free.id() + "/create_flow_run",
+          obj("state", state("SCHEDULED", "state_details", obj("scheduled_time", past)))).expect(201).id();
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (System.currentTimeMillis() < deadline
+          && !("CANCELLED".equals(api.flowRun(late).get("state_type").asText())
+              && "Late".equals(api.flowRun(lateButFree).get("state_name").asText()))) {
+        Thread.sleep(100);
+      }
+      JsonNode cancelled = api.flowRun(late);
+      assertEquals("CANCELLED", cancelled.get("state_type").asText());
+      assertEquals("Deployment concurrency limit reached.", cancelled.get("state").get("message").asText());
+      assertEquals("Late", api.flowRun(lateButFree).get("state_name").asText());
+      assertEquals(1, slots(full), "the holder keeps its slot; the cancelled run never took one");
+      assertEquals(0, slots(free));
+    }
+  }
 }
