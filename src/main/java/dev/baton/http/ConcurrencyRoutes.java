@@ -1,10 +1,8 @@
 package dev.baton.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.domain.ConcurrencyLimitV2;
 import dev.baton.http.json.ConcurrencyBodies;
 import dev.baton.http.json.ConcurrencyRender;
-import dev.baton.http.json.Decoded;
 import dev.baton.http.json.Render;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
@@ -24,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -68,23 +65,23 @@ public final class ConcurrencyRoutes {
     String v2 = "/v2/concurrency_limits";
     r.post(v2 + "/").handler(this::v2Create);
     r.post(v2).handler(this::v2Create);
-    r.post(v2 + "/filter").handler(ctx -> withBody(ctx, b -> ConcurrencyBodies.page(b, defaultLimit),
-        p -> reply(ctx, ConcurrencyStore.list(pool, null, p.limit(), p.offset()),
+    r.post(v2 + "/filter").handler(ctx -> Http.withBody(ctx, b -> ConcurrencyBodies.page(b, defaultLimit),
+        p -> Http.reply(ctx, ConcurrencyStore.list(pool, null, p.limit(), p.offset()),
             list -> Http.json(ctx, 200, Render.list(list, ConcurrencyRender::v2)))));
-    r.post(v2 + "/increment").handler(ctx -> withBody(ctx, ConcurrencyBodies::increment, b -> acquire(ctx, b, false)));
-    r.post(v2 + "/increment-with-lease").handler(ctx -> withBody(ctx, ConcurrencyBodies::incrementWithLease,
+    r.post(v2 + "/increment").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::increment, b -> acquire(ctx, b, false)));
+    r.post(v2 + "/increment-with-lease").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::incrementWithLease,
         b -> acquire(ctx, b, true)));
-    r.post(v2 + "/decrement").handler(ctx -> withBody(ctx, ConcurrencyBodies::decrement, b -> v2Decrement(ctx, b)));
-    r.post(v2 + "/decrement-with-lease").handler(ctx -> withBody(ctx, ConcurrencyBodies::leaseId,
+    r.post(v2 + "/decrement").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::decrement, b -> v2Decrement(ctx, b)));
+    r.post(v2 + "/decrement-with-lease").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::leaseId,
         id -> transact(ctx, c -> ConcurrencyStore.releaseLeases(c, List.of(id)).map(n -> Reply.noContent()))));
-    r.post(v2 + "/leases/filter").handler(ctx -> withBody(ctx, b -> ConcurrencyBodies.page(b, defaultLimit),
-        p -> withBody(ctx, ConcurrencyBodies::leaseFilter, f -> reply(ctx,
+    r.post(v2 + "/leases/filter").handler(ctx -> Http.withBody(ctx, b -> ConcurrencyBodies.page(b, defaultLimit),
+        p -> Http.withBody(ctx, ConcurrencyBodies::leaseFilter, f -> Http.reply(ctx,
             ConcurrencyStore.listLeases(pool, f.holderId(), f.limitId(), f.includeExpired(), p.limit(), p.offset()),
             list -> Http.json(ctx, 200, Render.list(list, ConcurrencyRender::lease))))));
     r.post(v2 + "/leases/:lease_id/renew").handler(ctx -> {
       UUID id = Http.pathId(ctx, "lease_id");
       if (id != null) {
-        withBody(ctx, ConcurrencyBodies::renew, ttl -> reply(ctx, ConcurrencyStore.renew(pool, id, ttl), ok -> {
+        Http.withBody(ctx, ConcurrencyBodies::renew, ttl -> Http.reply(ctx, ConcurrencyStore.renew(pool, id, ttl), ok -> {
           if (ok) {
             Http.noContent(ctx);
           } else {
@@ -93,7 +90,7 @@ public final class ConcurrencyRoutes {
         }));
       }
     });
-    r.get(v2 + "/:id_or_name/holders").handler(ctx -> reply(ctx,
+    r.get(v2 + "/:id_or_name/holders").handler(ctx -> Http.reply(ctx,
         ConcurrencyStore.getByIdOrName(pool, ctx.pathParam("id_or_name")).compose(l -> l == null
             ? Future.succeededFuture(null) : ConcurrencyStore.leasesOf(pool, l.id())),
         leases -> {
@@ -103,7 +100,7 @@ public final class ConcurrencyRoutes {
             Http.json(ctx, 200, Render.list(leases, ConcurrencyRender::holderEntry));
           }
         }));
-    r.get(v2 + "/:id_or_name").handler(ctx -> reply(ctx, ConcurrencyStore.getByIdOrName(pool, ctx.pathParam("id_or_name")),
+    r.get(v2 + "/:id_or_name").handler(ctx -> Http.reply(ctx, ConcurrencyStore.getByIdOrName(pool, ctx.pathParam("id_or_name")),
         l -> {
           if (l == null) {
             Http.detail(ctx, 404, V2_NOT_FOUND);
@@ -111,7 +108,7 @@ public final class ConcurrencyRoutes {
             Http.json(ctx, 200, Render.bytes(g -> ConcurrencyRender.v2(g, l)));
           }
         }));
-    r.patch(v2 + "/:id_or_name").handler(ctx -> withBody(ctx, ConcurrencyBodies::v2Update, b -> transact(ctx,
+    r.patch(v2 + "/:id_or_name").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::v2Update, b -> transact(ctx,
         c -> ConcurrencyStore.getByIdOrName(c, ctx.pathParam("id_or_name")).compose(l -> l == null
             ? Future.succeededFuture(Reply.detail(404, V2_NOT_FOUND))
             : ConcurrencyStore.patch(c, l.id(), fields(b)).map(ok -> Reply.noContent())))));
@@ -124,12 +121,12 @@ public final class ConcurrencyRoutes {
     String v1 = "/concurrency_limits";
     r.post(v1 + "/").handler(this::v1Create);
     r.post(v1).handler(this::v1Create);
-    r.post(v1 + "/filter").handler(ctx -> withBody(ctx, b -> ConcurrencyBodies.page(b, defaultLimit), p -> v1Filter(ctx, p)));
-    r.post(v1 + "/increment").handler(ctx -> withBody(ctx, ConcurrencyBodies::v1Slots, b -> v1Increment(ctx, b)));
-    r.post(v1 + "/decrement").handler(ctx -> withBody(ctx, ConcurrencyBodies::v1Slots, b -> v1Decrement(ctx, b)));
+    r.post(v1 + "/filter").handler(ctx -> Http.withBody(ctx, b -> ConcurrencyBodies.page(b, defaultLimit), p -> v1Filter(ctx, p)));
+    r.post(v1 + "/increment").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::v1Slots, b -> v1Increment(ctx, b)));
+    r.post(v1 + "/decrement").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::v1Slots, b -> v1Decrement(ctx, b)));
     r.get(v1 + "/tag/:tag").handler(ctx -> v1Read(ctx, null, ctx.pathParam("tag")));
     r.delete(v1 + "/tag/:tag").handler(ctx -> v1Delete(ctx, null, ctx.pathParam("tag")));
-    r.post(v1 + "/tag/:tag/reset").handler(ctx -> withBody(ctx, ConcurrencyBodies::reset,
+    r.post(v1 + "/tag/:tag/reset").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::reset,
         ids -> v1Reset(ctx, ctx.pathParam("tag"), ids)));
     r.get(v1 + "/:id").handler(ctx -> {
       UUID id = Http.pathId(ctx, "id");
@@ -154,7 +151,7 @@ public final class ConcurrencyRoutes {
   // v2
 
   private void v2Create(RoutingContext ctx) {
-    withBody(ctx, ConcurrencyBodies::v2Create, b -> reply(ctx, ConcurrencyStore.insert(pool, fields(b)),
+    Http.withBody(ctx, ConcurrencyBodies::v2Create, b -> Http.reply(ctx, ConcurrencyStore.insert(pool, fields(b)),
         l -> Http.json(ctx, 201, Render.bytes(g -> ConcurrencyRender.v2Full(g, l)))));
   }
 
@@ -241,7 +238,7 @@ public final class ConcurrencyRoutes {
   }
 
   private void v1Create(RoutingContext ctx) {
-    withBody(ctx, ConcurrencyBodies::v1Create, b -> transact(ctx, c -> ConcurrencyStore.getByName(c, tagName(b.tag()))
+    Http.withBody(ctx, ConcurrencyBodies::v1Create, b -> transact(ctx, c -> ConcurrencyStore.getByName(c, tagName(b.tag()))
         .compose(existing -> {
           if (existing != null) {
             return ConcurrencyStore.patch(c, existing.id(),
@@ -452,7 +449,7 @@ public final class ConcurrencyRoutes {
   }
 
   private void transact(RoutingContext ctx, Function<SqlConnection, Future<Reply>> work) {
-    reply(ctx, pool.withTransaction(work::apply), r -> {
+    Http.reply(ctx, pool.withTransaction(work::apply), r -> {
       if (r.retryAfter() != null) {
         ctx.response().putHeader("Retry-After", r.retryAfter());
       }
@@ -464,24 +461,5 @@ public final class ConcurrencyRoutes {
     });
   }
 
-  private static <T> void withBody(RoutingContext ctx, Function<JsonNode, Decoded<T>> decoder, Consumer<T> then) {
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    T value = Http.decoded(ctx, decoder.apply(body.node()), body.node());
-    if (value != null) {
-      then.accept(value);
-    }
-  }
 
-  private static <T> void reply(RoutingContext ctx, Future<T> f, Consumer<T> onSuccess) {
-    f.onComplete(ar -> {
-      if (ar.succeeded()) {
-        onSuccess.accept(ar.result());
-      } else {
-        Http.fail(ctx, ar.cause());
-      }
-    });
-  }
 }

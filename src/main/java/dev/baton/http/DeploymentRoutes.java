@@ -1,6 +1,5 @@
 package dev.baton.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.domain.ApiVersion;
 import dev.baton.domain.StateType;
@@ -8,7 +7,6 @@ import dev.baton.domain.command.FlowRunCreate;
 import dev.baton.domain.command.StateCreate;
 import dev.baton.http.json.Bodies;
 import dev.baton.http.json.ConcurrencyRender;
-import dev.baton.http.json.Decoded;
 import dev.baton.http.json.DeploymentBodies;
 import dev.baton.http.json.Json;
 import dev.baton.http.json.Render;
@@ -20,10 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Deployments as far as orchestration needs them (spec/api.md §9): create (upsert), read, PATCH,
@@ -44,9 +39,9 @@ public final class DeploymentRoutes {
   public void mount(Router r) {
     r.post("/deployments/").handler(this::create);
     r.post("/deployments").handler(this::create);
-    r.get("/deployments/:id").handler(ctx -> withId(ctx, id -> read(ctx, id, 200)));
-    r.patch("/deployments/:id").handler(ctx -> withId(ctx, id -> withBody(ctx, DeploymentBodies::update, u -> patch(ctx, id, u))));
-    r.delete("/deployments/:id").handler(ctx -> withId(ctx, id -> reply(ctx, pool.withTransaction(c ->
+    r.get("/deployments/:id").handler(ctx -> Http.withId(ctx, id -> read(ctx, id, 200)));
+    r.patch("/deployments/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, DeploymentBodies::update, u -> patch(ctx, id, u))));
+    r.delete("/deployments/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, pool.withTransaction(c ->
         DeploymentRepository.get(c, id).compose(d -> d == null ? Future.succeededFuture(false)
             : DeploymentConcurrency.sync(c, id, d.concurrencyLimitId(), null)
                 .compose(v -> DeploymentRepository.delete(c, id)))),
@@ -57,12 +52,12 @@ public final class DeploymentRoutes {
             Http.detail(ctx, 404, "Deployment not found");
           }
         })));
-    r.post("/deployments/:id/create_flow_run").handler(ctx -> withId(ctx, id ->
-        withBody(ctx, DeploymentBodies::createFlowRun, b -> createFlowRun(ctx, id, b))));
+    r.post("/deployments/:id/create_flow_run").handler(ctx -> Http.withId(ctx, id ->
+        Http.withBody(ctx, DeploymentBodies::createFlowRun, b -> createFlowRun(ctx, id, b))));
   }
 
   private void create(RoutingContext ctx) {
-    withBody(ctx, Bodies::deploymentCreate, body -> reply(ctx, pool.withTransaction(c ->
+    Http.withBody(ctx, Bodies::deploymentCreate, body -> Http.reply(ctx, pool.withTransaction(c ->
             DeploymentRepository.upsert(c, body).compose(up -> DeploymentConcurrency.sync(c, up.value().id(),
                     up.value().concurrencyLimitId(), body.concurrencyLimit())
                 .compose(v -> DeploymentConcurrency.get(c, up.value().id()))
@@ -71,7 +66,7 @@ public final class DeploymentRoutes {
   }
 
   private void read(RoutingContext ctx, UUID id, int status) {
-    reply(ctx, DeploymentConcurrency.get(pool, id), w -> {
+    Http.reply(ctx, DeploymentConcurrency.get(pool, id), w -> {
       if (w == null) {
         Http.detail(ctx, 404, "Deployment not found");
       } else {
@@ -81,7 +76,7 @@ public final class DeploymentRoutes {
   }
 
   private void patch(RoutingContext ctx, UUID id, DeploymentBodies.DeploymentUpdate u) {
-    reply(ctx, pool.withTransaction(c -> DeploymentRepository.get(c, id).compose(d -> {
+    Http.reply(ctx, pool.withTransaction(c -> DeploymentRepository.get(c, id).compose(d -> {
       if (d == null) {
         return Future.succeededFuture(false);
       }
@@ -101,7 +96,7 @@ public final class DeploymentRoutes {
 
   private void createFlowRun(RoutingContext ctx, UUID deploymentId, DeploymentBodies.FlowRunFromDeployment b) {
     ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
-    reply(ctx, DeploymentRepository.get(pool, deploymentId), d -> {
+    Http.reply(ctx, DeploymentRepository.get(pool, deploymentId), d -> {
       if (d == null) {
         Http.detail(ctx, 404, "Deployment not found");
         return;
@@ -114,7 +109,7 @@ public final class DeploymentRoutes {
       FlowRunCreate create = new FlowRunCreate(d.flowId(), b.name(), state, null, params, Json.MAPPER.createObjectNode(),
           b.parentTaskRunId(), null, dev.baton.domain.FlowRunPolicy.DEFAULT, b.tags() == null ? d.tags() : b.tags(), b.labels(), b.idempotencyKey(),
           null, b.workQueueName() != null ? b.workQueueName() : d.workQueueName(), b.jobVariables(), deploymentId);
-      reply(ctx, creation.createFlowRun(create, v),
+      Http.reply(ctx, creation.createFlowRun(create, v),
           c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
     });
   }
@@ -135,32 +130,7 @@ public final class DeploymentRoutes {
     }
   }
 
-  private static void withId(RoutingContext ctx, Consumer<UUID> then) {
-    UUID id = Http.pathId(ctx, "id");
-    if (id != null) {
-      then.accept(id);
-    }
-  }
 
-  private static <T> void withBody(RoutingContext ctx, Function<JsonNode, Decoded<T>> decoder, Consumer<T> then) {
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    T value = Http.decoded(ctx, decoder.apply(body.node()), body.node());
-    if (value != null) {
-      then.accept(value);
-    }
-  }
 
-  private static <T> void reply(RoutingContext ctx, Future<T> f, Consumer<T> onSuccess) {
-    f.onComplete(ar -> {
-      if (ar.succeeded()) {
-        onSuccess.accept(ar.result());
-      } else {
-        Http.fail(ctx, ar.cause());
-      }
-    });
-  }
 
 }

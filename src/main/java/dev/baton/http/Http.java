@@ -83,6 +83,66 @@ final class Http {
     }
   }
 
+  /** Runs {@code then} with the UUID path parameter {@code id}; a non-UUID was answered 404. */
+  static void withId(RoutingContext ctx, java.util.function.Consumer<UUID> then) {
+    UUID id = pathId(ctx, "id");
+    if (id != null) {
+      then.accept(id);
+    }
+  }
+
+  /** Parses and decodes the body, then runs {@code then}; bad bodies were answered 422. */
+  static <T> void withBody(RoutingContext ctx, java.util.function.Function<JsonNode, Decoded<T>> decoder,
+      java.util.function.Consumer<T> then) {
+    Parsed body = body(ctx);
+    if (body == null) {
+      return;
+    }
+    T value = decoded(ctx, decoder.apply(body.node()), body.node());
+    if (value != null) {
+      then.accept(value);
+    }
+  }
+
+  /** Answers with {@code onSuccess} when {@code f} succeeds, else with the failure's status. */
+  static <T> void reply(RoutingContext ctx, io.vertx.core.Future<T> f, java.util.function.Consumer<T> onSuccess) {
+    f.onComplete(ar -> {
+      if (ar.succeeded()) {
+        onSuccess.accept(ar.result());
+      } else {
+        fail(ctx, ar.cause());
+      }
+    });
+  }
+
+  /**
+   * Sends a proposal (set_state, resume) within the in-flight bound and answers its result: 201
+   * when a state was written, else 200; a WAIT for a concurrency slot also gets {@code Retry-After}.
+   * Past the bound: 503 with {@code Retry-After}, nothing sent.
+   */
+  static void orchestrate(RoutingContext ctx, InFlightLimiter limiter,
+      java.util.function.Supplier<io.vertx.core.Future<dev.baton.orchestration.api.OrchestrationResult>> send) {
+    if (!limiter.tryAcquire()) {
+      ctx.response().putHeader("Retry-After", "1");
+      exceptionMessage(ctx, 503, "Service Unavailable");
+      return;
+    }
+    send.get().onComplete(ar -> {
+      limiter.release();
+      if (ar.failed()) {
+        fail(ctx, ar.cause());
+        return;
+      }
+      dev.baton.orchestration.api.OrchestrationResult r = ar.result();
+      if (r.details() != null && r.details().retryAfter() != null) {
+        // WAIT for a concurrency slot: when to retry, in whole seconds (RFC 9110 delay-seconds)
+        ctx.response().putHeader("Retry-After", String.valueOf((long) Math.max(1, Math.ceil(r.details().retryAfter()))));
+      }
+      json(ctx, r.stateWritten() ? 201 : 200,
+          dev.baton.http.json.Render.orchestrationResult(r.state(), r.status(), r.details()));
+    });
+  }
+
   /** Answers a failed operation with the status and body its kind calls for. */
   static void fail(RoutingContext ctx, Throwable t) {
     OrchestrationException e = OrchestrationService.classify(t);

@@ -52,98 +52,54 @@ final class PauseRoutes {
   }
 
   private void resume(RoutingContext ctx) {
-    UUID id = Http.pathId(ctx, "id");
-    if (id == null) {
-      return;
-    }
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    ResumeBodies.Resume req = Http.decoded(ctx, ResumeBodies.resume(body.node()), body.node());
-    if (req == null) {
-      return;
-    }
-    if (!limiter.tryAcquire()) {
-      ctx.response().putHeader("Retry-After", "1");
-      Http.exceptionMessage(ctx, 503, "Service Unavailable");
-      return;
-    }
-    ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
-    client.send(new ResumeCommand(id, req.runInput(), v, ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent"))))
-        .onComplete(ar -> {
-          limiter.release();
-          if (ar.succeeded()) {
-            OrchestrationResult r = ar.result();
-            Http.json(ctx, r.stateWritten() ? 201 : 200, Render.orchestrationResult(r.state(), r.status(), r.details()));
-          } else {
-            Http.fail(ctx, ar.cause());
-          }
-        });
+    Http.withId(ctx, id -> Http.withBody(ctx, ResumeBodies::resume, req -> {
+      ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
+      String clientVersion = ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent"));
+      Http.orchestrate(ctx, limiter, () -> client.send(new ResumeCommand(id, req.runInput(), v, clientVersion)));
+    }));
   }
 
   /** Each matching run is orchestrated in its own transaction; a failure becomes an ABORT entry. */
   private void bulkSetState(RoutingContext ctx) {
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    ResumeBodies.BulkSetState req = Http.decoded(ctx, ResumeBodies.bulkSetState(body.node()), body.node());
-    if (req == null) {
-      return;
-    }
-    ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
-    String clientVersion = ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent"));
-    FilterSql.Where w = FilterSql.flowRuns(query(req.flowRuns()), "flow_run", 1);
-    FlowRunRepository.list(pool, w.sql(), w.params(), "flow_run.id", req.limit(), 0).onComplete(listed -> {
-      if (listed.failed()) {
-        Http.fail(ctx, listed.cause());
-        return;
-      }
-      List<UUID> ids = listed.result().stream().map(r -> r.id()).toList();
-      List<Future<OrchestrationResult>> results = new ArrayList<>();
-      for (UUID runId : ids) {
-        results.add(client.send(SetStateCommand.flow(runId, req.state(), req.force(), v, clientVersion))
-            .recover(t -> Future.succeededFuture(new OrchestrationResult(null, OrchestrationStatus.ABORT,
-                OrchestrationDetails.abort(t.getMessage()), false))));
-      }
-      Future.join(results).onComplete(done -> Http.json(ctx, 200, Render.bytes(g -> {
-        g.writeStartObject();
-        g.writeArrayFieldStart("results");
-        for (int i = 0; i < ids.size(); i++) {
-          OrchestrationResult r = results.get(i).result();
-          Render.bulkEntry(g, ids.get(i), r.state(), r.status(), r.details());
+    Http.withBody(ctx, ResumeBodies::bulkSetState, req -> {
+      ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
+      String clientVersion = ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent"));
+      FilterSql.Where w = FilterSql.flowRuns(query(req.flowRuns()), "flow_run", 1);
+      Http.reply(ctx, FlowRunRepository.list(pool, w.sql(), w.params(), "flow_run.id", req.limit(), 0), runs -> {
+        List<UUID> ids = runs.stream().map(r -> r.id()).toList();
+        List<Future<OrchestrationResult>> results = new ArrayList<>();
+        for (UUID runId : ids) {
+          results.add(client.send(SetStateCommand.flow(runId, req.state(), req.force(), v, clientVersion))
+              .recover(t -> Future.succeededFuture(new OrchestrationResult(null, OrchestrationStatus.ABORT,
+                  OrchestrationDetails.abort(t.getMessage()), false))));
         }
-        g.writeEndArray();
-        g.writeEndObject();
-      })));
+        Future.join(results).onComplete(done -> Http.json(ctx, 200, Render.bytes(g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("results");
+          for (int i = 0; i < ids.size(); i++) {
+            OrchestrationResult r = results.get(i).result();
+            Render.bulkEntry(g, ids.get(i), r.state(), r.status(), r.details());
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        })));
+      });
     });
   }
 
   private void bulkDelete(RoutingContext ctx) {
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    ResumeBodies.BulkDelete req = Http.decoded(ctx, ResumeBodies.bulkDelete(body.node()), body.node());
-    if (req == null) {
-      return;
-    }
-    FilterSql.Where w = FilterSql.flowRuns(query(req.flowRuns()), "flow_run", 1);
-    FlowRunRepository.deleteMatching(pool, w.sql(), w.params(), req.limit()).onComplete(ar -> {
-      if (ar.failed()) {
-        Http.fail(ctx, ar.cause());
-        return;
-      }
-      Http.json(ctx, 200, Render.bytes(g -> {
-        g.writeStartObject();
-        g.writeArrayFieldStart("deleted");
-        for (UUID id : ar.result()) {
-          g.writeString(id.toString());
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-      }));
+    Http.withBody(ctx, ResumeBodies::bulkDelete, req -> {
+      FilterSql.Where w = FilterSql.flowRuns(query(req.flowRuns()), "flow_run", 1);
+      Http.reply(ctx, FlowRunRepository.deleteMatching(pool, w.sql(), w.params(), req.limit()), deleted ->
+          Http.json(ctx, 200, Render.bytes(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("deleted");
+            for (UUID id : deleted) {
+              g.writeString(id.toString());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          })));
     });
   }
 
@@ -154,98 +110,59 @@ final class PauseRoutes {
   // ---- flow run input ----
 
   private void createInput(RoutingContext ctx) {
-    UUID id = Http.pathId(ctx, "id");
-    if (id == null) {
-      return;
-    }
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    ResumeBodies.InputCreate req = Http.decoded(ctx, ResumeBodies.inputCreate(body.node()), body.node());
-    if (req == null) {
-      return;
-    }
-    FlowRunInputRepository.insert(pool, id, req.key(), req.value(), req.sender()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        Http.json(ctx, 201, NULL);
-      } else if (SqlErrors.isUniqueViolation(ar.cause())) {
-        Http.detail(ctx, 409, "A flow run input with this key already exists.");
-      } else if (SqlErrors.isForeignKeyViolation(ar.cause())) {
-        Http.detail(ctx, 404, "Flow run not found");
-      } else {
-        Http.fail(ctx, ar.cause());
-      }
-    });
+    Http.withId(ctx, id -> Http.withBody(ctx, ResumeBodies::inputCreate, req ->
+        FlowRunInputRepository.insert(pool, id, req.key(), req.value(), req.sender()).onComplete(ar -> {
+          if (ar.succeeded()) {
+            Http.json(ctx, 201, NULL);
+          } else if (SqlErrors.isUniqueViolation(ar.cause())) {
+            Http.detail(ctx, 409, "A flow run input with this key already exists.");
+          } else if (SqlErrors.isForeignKeyViolation(ar.cause())) {
+            Http.detail(ctx, 404, "Flow run not found");
+          } else {
+            Http.fail(ctx, ar.cause());
+          }
+        })));
   }
 
   private void filterInputs(RoutingContext ctx) {
-    UUID id = Http.pathId(ctx, "id");
-    if (id == null) {
-      return;
-    }
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    ResumeBodies.InputFilter req = Http.decoded(ctx, ResumeBodies.inputFilter(body.node()), body.node());
-    if (req == null) {
-      return;
-    }
-    FlowRunInputRepository.filter(pool, id, req.prefix(), req.excludeKeys(), req.limit()).onComplete(ar -> {
-      if (ar.failed()) {
-        Http.fail(ctx, ar.cause());
-        return;
-      }
-      Http.json(ctx, 200, Render.bytes(g -> {
-        g.writeStartArray();
-        for (FlowRunInputRepository.FlowRunInput in : ar.result()) {
-          g.writeStartObject();
-          g.writeStringField("id", in.id().toString());
-          g.writeStringField("created", dev.baton.http.json.Times.format(in.created()));
-          g.writeStringField("updated", dev.baton.http.json.Times.format(in.updated()));
-          g.writeStringField("flow_run_id", in.flowRunId().toString());
-          g.writeStringField("key", in.key());
-          g.writeStringField("value", in.value());
-          g.writeStringField("sender", in.sender());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }));
-    });
+    Http.withId(ctx, id -> Http.withBody(ctx, ResumeBodies::inputFilter, req ->
+        Http.reply(ctx, FlowRunInputRepository.filter(pool, id, req.prefix(), req.excludeKeys(), req.limit()), inputs ->
+            Http.json(ctx, 200, Render.bytes(g -> {
+              g.writeStartArray();
+              for (FlowRunInputRepository.FlowRunInput in : inputs) {
+                g.writeStartObject();
+                g.writeStringField("id", in.id().toString());
+                g.writeStringField("created", dev.baton.http.json.Times.format(in.created()));
+                g.writeStringField("updated", dev.baton.http.json.Times.format(in.updated()));
+                g.writeStringField("flow_run_id", in.flowRunId().toString());
+                g.writeStringField("key", in.key());
+                g.writeStringField("value", in.value());
+                g.writeStringField("sender", in.sender());
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+            })))));
   }
 
   /** The stored value as {@code text/plain} (the Python client parses it itself). */
   private void readInput(RoutingContext ctx) {
-    UUID id = Http.pathId(ctx, "id");
-    if (id == null) {
-      return;
-    }
-    FlowRunInputRepository.get(pool, id, ctx.pathParam("key")).onComplete(ar -> {
-      if (ar.failed()) {
-        Http.fail(ctx, ar.cause());
-      } else if (ar.result() == null) {
+    Http.withId(ctx, id -> Http.reply(ctx, FlowRunInputRepository.get(pool, id, ctx.pathParam("key")), input -> {
+      if (input == null) {
         Http.detail(ctx, 404, "Flow run input not found");
       } else {
         ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-            .end(Buffer.buffer(ar.result().value()));
+            .end(Buffer.buffer(input.value()));
       }
-    });
+    }));
   }
 
   private void deleteInput(RoutingContext ctx) {
-    UUID id = Http.pathId(ctx, "id");
-    if (id == null) {
-      return;
-    }
-    FlowRunInputRepository.delete(pool, id, ctx.pathParam("key")).onComplete(ar -> {
-      if (ar.failed()) {
-        Http.fail(ctx, ar.cause());
-      } else if (ar.result()) {
+    Http.withId(ctx, id -> Http.reply(ctx, FlowRunInputRepository.delete(pool, id, ctx.pathParam("key")), deleted -> {
+      if (deleted) {
         Http.noContent(ctx);
       } else {
         Http.detail(ctx, 404, "Flow run input not found");
       }
-    });
+    }));
   }
 }

@@ -1,6 +1,5 @@
 package dev.baton.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.config.BatonConfig;
 import dev.baton.domain.ApiVersion;
 import dev.baton.domain.FlowRun;
@@ -56,105 +55,105 @@ public final class ResourceRoutes {
     r.get("/admin/version").handler(ctx -> Http.json(ctx, 200, "\"3.8.4\"".getBytes()));
     r.get("/hello").handler(ctx -> Http.json(ctx, 200, "\"\uD83D\uDC4B\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     r.get("/csrf-token").handler(ctx -> Http.detail(ctx, 422, "CSRF protection is disabled."));
-    collection(r, "/logs", ctx -> withBody(ctx, Bodies::logs, body -> reply(ctx, LogRepository.insertBatch(pool, toEntries(body)), v -> Http.json(ctx, 201, NULL))));
+    collection(r, "/logs", ctx -> Http.withBody(ctx, Bodies::logs, body -> Http.reply(ctx, LogRepository.insertBatch(pool, toEntries(body)), v -> Http.json(ctx, 201, NULL))));
 
     // flows
-    collection(r, "/flows", ctx -> withBody(ctx, Bodies::flowCreate, body -> reply(ctx, FlowRepository.insertOrGet(pool, body),
+    collection(r, "/flows", ctx -> Http.withBody(ctx, Bodies::flowCreate, body -> Http.reply(ctx, FlowRepository.insertOrGet(pool, body),
         c -> Http.json(ctx, c.created() ? 201 : 200, Render.flow(c.value())))));
-    r.post("/flows/filter").handler(ctx -> withBody(ctx, b -> FilterBodies.flows(b, api.defaultLimit(), false), q -> {
+    r.post("/flows/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.flows(b, api.defaultLimit(), false), q -> {
       FilterSql.Where w = FilterSql.flows(q.filter(), "flow", 1);
-      reply(ctx, FlowRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow"), q.limit(), q.offset()),
+      Http.reply(ctx, FlowRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow"), q.limit(), q.offset()),
           list -> Http.json(ctx, 200, Render.list(list, Render::flow)));
     }));
-    r.post("/flows/count").handler(ctx -> withBody(ctx, FilterBodies::count,
-        q -> reply(ctx, count(FilterSql.flows(q, "flow", 1), FlowRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
-    r.get("/flows/name/:name").handler(ctx -> reply(ctx, FlowRepository.getByName(pool, ctx.pathParam("name")),
+    r.post("/flows/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count,
+        q -> Http.reply(ctx, count(FilterSql.flows(q, "flow", 1), FlowRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    r.get("/flows/name/:name").handler(ctx -> Http.reply(ctx, FlowRepository.getByName(pool, ctx.pathParam("name")),
         f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found")));
-    r.get("/flows/:id").handler(ctx -> withId(ctx, id -> reply(ctx, FlowRepository.get(pool, id),
+    r.get("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRepository.get(pool, id),
         f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found"))));
-    r.delete("/flows/:id").handler(ctx -> withId(ctx, id -> reply(ctx, FlowRepository.delete(pool, id),
+    r.delete("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Flow not found"))));
 
     // deployments (what orchestration needs, with their concurrency limits): DeploymentRoutes
 
     // flow runs
-    collection(r, "/flow_runs", ctx -> withBody(ctx, b -> Bodies.flowRunCreate(b, api.maxParameterSize()), body -> {
+    collection(r, "/flow_runs", ctx -> Http.withBody(ctx, b -> Bodies.flowRunCreate(b, api.maxParameterSize()), body -> {
       if (body.workPoolName() != null) {
         // Baton has no work pools: any named pool is unknown
         Http.detail(ctx, 404, "Work pool \"" + body.workPoolName() + "\" not found.");
         return;
       }
       ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
-      reply(ctx, creation.createFlowRun(body, v), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
+      Http.reply(ctx, creation.createFlowRun(body, v), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
     }));
     r.post("/flow_runs/filter").handler(ctx -> listFlowRuns(ctx, false));
     r.post("/flow_runs/paginate").handler(ctx -> listFlowRuns(ctx, true));
-    r.post("/flow_runs/count").handler(ctx -> withBody(ctx, FilterBodies::count,
-        q -> reply(ctx, count(FilterSql.flowRuns(q, "flow_run", 1), FlowRunRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
-    r.get("/flow_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, FlowRunRepository.get(pool, id),
+    r.post("/flow_runs/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count,
+        q -> Http.reply(ctx, count(FilterSql.flowRuns(q, "flow_run", 1), FlowRunRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    r.get("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRunRepository.get(pool, id),
         run -> found(ctx, run == null ? null : Render.flowRun(run, service.now()), "Flow run not found"))));
-    r.patch("/flow_runs/:id").handler(ctx -> withId(ctx, id -> withBody(ctx, b -> Bodies.flowRunUpdate(b, api.maxParameterSize()),
+    r.patch("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, b -> Bodies.flowRunUpdate(b, api.maxParameterSize()),
         body -> patchFlowRun(ctx, id, body))));
-    r.patch("/flow_runs/:id/labels").handler(ctx -> withId(ctx, id -> withBody(ctx, Bodies::labels,
-        body -> reply(ctx, FlowRunRepository.mergeLabels(pool, id, body), updated -> {
+    r.patch("/flow_runs/:id/labels").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, Bodies::labels,
+        body -> Http.reply(ctx, FlowRunRepository.mergeLabels(pool, id, body), updated -> {
           if (updated) {
             Http.noContent(ctx);
           } else {
             Http.exceptionMessage(ctx, 404, "Flow run with id " + id + " not found");
           }
         }))));
-    r.delete("/flow_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, FlowRunRepository.delete(pool, id),
+    r.delete("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRunRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Flow run not found"))));
 
     // task runs
-    collection(r, "/task_runs", ctx -> withBody(ctx, b -> Bodies.taskRunCreate(b, api.maxCacheKeyLength()),
-        body -> reply(ctx, creation.createTaskRun(body), c -> Http.json(ctx, c.created() ? 201 : 200, Render.taskRun(c.run(), service.now())))));
+    collection(r, "/task_runs", ctx -> Http.withBody(ctx, b -> Bodies.taskRunCreate(b, api.maxCacheKeyLength()),
+        body -> Http.reply(ctx, creation.createTaskRun(body), c -> Http.json(ctx, c.created() ? 201 : 200, Render.taskRun(c.run(), service.now())))));
     r.post("/task_runs/filter").handler(ctx -> listTaskRuns(ctx, false));
     r.post("/task_runs/paginate").handler(ctx -> listTaskRuns(ctx, true));
-    r.post("/task_runs/count").handler(ctx -> withBody(ctx, FilterBodies::count,
-        q -> reply(ctx, count(FilterSql.taskRuns(q, "task_run", 1), TaskRunRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
-    r.get("/task_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, TaskRunRepository.get(pool, id),
+    r.post("/task_runs/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count,
+        q -> Http.reply(ctx, count(FilterSql.taskRuns(q, "task_run", 1), TaskRunRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    r.get("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, TaskRunRepository.get(pool, id),
         run -> found(ctx, run == null ? null : Render.taskRun(run, service.now()), "Task not found"))));
-    r.patch("/task_runs/:id").handler(ctx -> withId(ctx, id -> withBody(ctx, Bodies::taskRunUpdate,
-        body -> reply(ctx, body.hasName() ? TaskRunRepository.rename(pool, id, body.name()) : TaskRunRepository.get(pool, id).map(t -> t != null),
+    r.patch("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, Bodies::taskRunUpdate,
+        body -> Http.reply(ctx, body.hasName() ? TaskRunRepository.rename(pool, id, body.name()) : TaskRunRepository.get(pool, id).map(t -> t != null),
             updated -> done(ctx, updated, "Task run not found")))));
-    r.delete("/task_runs/:id").handler(ctx -> withId(ctx, id -> reply(ctx, TaskRunRepository.delete(pool, id),
+    r.delete("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, TaskRunRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Task not found"))));
 
     // state history
-    r.get("/flow_run_states/:id").handler(ctx -> withId(ctx, id -> reply(ctx, StateRepository.flowRunState(pool, id),
+    r.get("/flow_run_states/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, StateRepository.flowRunState(pool, id),
         s -> found(ctx, s == null ? null : Render.state(s), "Flow run state not found"))));
-    collectionGet(r, "/flow_run_states", ctx -> withQueryId(ctx, "flow_run_id", id -> reply(ctx, StateRepository.flowRunStates(pool, id),
+    collectionGet(r, "/flow_run_states", ctx -> withQueryId(ctx, "flow_run_id", id -> Http.reply(ctx, StateRepository.flowRunStates(pool, id),
         list -> Http.json(ctx, 200, Render.list(list, Render::state)))));
-    r.get("/task_run_states/:id").handler(ctx -> withId(ctx, id -> reply(ctx, StateRepository.taskRunState(pool, id),
+    r.get("/task_run_states/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, StateRepository.taskRunState(pool, id),
         s -> found(ctx, s == null ? null : Render.state(s), "Flow run state not found"))));
-    collectionGet(r, "/task_run_states", ctx -> withQueryId(ctx, "task_run_id", id -> reply(ctx, StateRepository.taskRunStates(pool, id),
+    collectionGet(r, "/task_run_states", ctx -> withQueryId(ctx, "task_run_id", id -> Http.reply(ctx, StateRepository.taskRunStates(pool, id),
         list -> Http.json(ctx, 200, Render.list(list, Render::state)))));
   }
 
   private void listFlowRuns(RoutingContext ctx, boolean paginate) {
-    withBody(ctx, b -> FilterBodies.flowRuns(b, api.defaultLimit(), paginate), q -> {
+    Http.withBody(ctx, b -> FilterBodies.flowRuns(b, api.defaultLimit(), paginate), q -> {
       FilterSql.Where w = FilterSql.flowRuns(q.filter(), "flow_run", 1);
       Future<List<FlowRun>> page = FlowRunRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow_run"), q.limit(), q.offset());
       Instant now = service.now();
       if (!paginate) {
-        reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.flowRun(g, run, now))));
+        Http.reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.flowRun(g, run, now))));
       } else {
-        reply(ctx, Future.all(page, FlowRunRepository.count(pool, w.sql(), w.params())), all -> Http.json(ctx, 200,
+        Http.reply(ctx, Future.all(page, FlowRunRepository.count(pool, w.sql(), w.params())), all -> Http.json(ctx, 200,
             Render.page(all.<List<FlowRun>>resultAt(0), all.<Long>resultAt(1), q.limit(), q.page(), (g, run) -> Render.flowRun(g, run, now))));
       }
     });
   }
 
   private void listTaskRuns(RoutingContext ctx, boolean paginate) {
-    withBody(ctx, b -> FilterBodies.taskRuns(b, api.defaultLimit(), paginate), q -> {
+    Http.withBody(ctx, b -> FilterBodies.taskRuns(b, api.defaultLimit(), paginate), q -> {
       FilterSql.Where w = FilterSql.taskRuns(q.filter(), "task_run", 1);
       Future<List<TaskRun>> page = TaskRunRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "task_run"), q.limit(), q.offset());
       Instant now = service.now();
       if (!paginate) {
-        reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.taskRun(g, run, now))));
+        Http.reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.taskRun(g, run, now))));
       } else {
-        reply(ctx, Future.all(page, TaskRunRepository.count(pool, w.sql(), w.params())), all -> Http.json(ctx, 200,
+        Http.reply(ctx, Future.all(page, TaskRunRepository.count(pool, w.sql(), w.params())), all -> Http.json(ctx, 200,
             Render.page(all.<List<TaskRun>>resultAt(0), all.<Long>resultAt(1), q.limit(), q.page(), (g, run) -> Render.taskRun(g, run, now))));
       }
     });
@@ -189,10 +188,10 @@ public final class ResourceRoutes {
         u.has("infrastructure_pid") ? java.util.Optional.ofNullable(u.infrastructurePid()) : null,
         u.has("job_variables") ? java.util.Optional.ofNullable(u.jobVariables()) : null);
     if (!u.has("job_variables")) {
-      reply(ctx, FlowRunRepository.patch(pool, id, patch), updated -> done(ctx, updated, "Flow run not found"));
+      Http.reply(ctx, FlowRunRepository.patch(pool, id, patch), updated -> done(ctx, updated, "Flow run not found"));
       return;
     }
-    reply(ctx, FlowRunRepository.get(pool, id), run -> {
+    Http.reply(ctx, FlowRunRepository.get(pool, id), run -> {
       if (run == null) {
         Http.detail(ctx, 404, "Flow run not found");
       } else if (run.stateType() == null) {
@@ -202,7 +201,7 @@ public final class ResourceRoutes {
       } else if (run.deploymentId() == null) {
         Http.detail(ctx, 400, "A deployment for the flow run could not be found");
       } else {
-        reply(ctx, FlowRunRepository.patch(pool, id, patch), updated -> done(ctx, updated, "Flow run not found"));
+        Http.reply(ctx, FlowRunRepository.patch(pool, id, patch), updated -> done(ctx, updated, "Flow run not found"));
       }
     });
   }
@@ -230,13 +229,6 @@ public final class ResourceRoutes {
     r.get(path).handler(get);
   }
 
-  private static void withId(RoutingContext ctx, Consumer<UUID> then) {
-    UUID id = Http.pathId(ctx, "id");
-    if (id != null) {
-      then.accept(id);
-    }
-  }
-
   /** A required UUID query parameter; missing or malformed ⇒ 422 in the framework's shape. */
   private static void withQueryId(RoutingContext ctx, String name, Consumer<UUID> then) {
     String raw = ctx.queryParams().get(name);
@@ -246,27 +238,6 @@ public final class ResourceRoutes {
       return;
     }
     then.accept(id.value());
-  }
-
-  private static <T> void withBody(RoutingContext ctx, java.util.function.Function<JsonNode, Decoded<T>> decoder, Consumer<T> then) {
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    T value = Http.decoded(ctx, decoder.apply(body.node()), body.node());
-    if (value != null) {
-      then.accept(value);
-    }
-  }
-
-  private static <T> void reply(RoutingContext ctx, Future<T> f, Consumer<T> onSuccess) {
-    f.onComplete(ar -> {
-      if (ar.succeeded()) {
-        onSuccess.accept(ar.result());
-      } else {
-        Http.fail(ctx, ar.cause());
-      }
-    });
   }
 
   private static void found(RoutingContext ctx, byte[] body, String notFound) {

@@ -1,13 +1,10 @@
 package dev.baton.http;
 
 import dev.baton.http.json.Bodies;
-import dev.baton.http.json.Render;
 import dev.baton.orchestration.api.OrchestrationClient;
-import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.UUID;
 
 /**
  * The headline endpoints: {@code POST /api/task_runs/{id}/set_state} and
@@ -29,40 +26,12 @@ final class SetStateRoutes {
   }
 
   private void setState(RoutingContext ctx, boolean flow) {
-    UUID id = Http.pathId(ctx, "id");
-    if (id == null) {
-      return;
-    }
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    Bodies.SetState req = Http.decoded(ctx, Bodies.setState(body.node()), body.node());
-    if (req == null) {
-      return;
-    }
-    SetStateCommand cmd = flow
-        ? SetStateCommand.flow(id, req.state(), req.force(), ctx.get(HttpVerticle.API_VERSION_KEY),
-            ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent")))
-        : SetStateCommand.task(id, req.state(), req.force());
-    if (!limiter.tryAcquire()) {
-      ctx.response().putHeader("Retry-After", "1");
-      Http.exceptionMessage(ctx, 503, "Service Unavailable");
-      return;
-    }
-    client.send(cmd).onComplete(ar -> {
-      limiter.release();
-      if (ar.succeeded()) {
-        OrchestrationResult r = ar.result();
-        if (r.details() != null && r.details().retryAfter() != null) {
-          // WAIT for a concurrency slot: when to retry, in whole seconds (RFC 9110 delay-seconds)
-          ctx.response().putHeader("Retry-After", String.valueOf((long) Math.max(1, Math.ceil(r.details().retryAfter()))));
-        }
-        Http.json(ctx, r.stateWritten() ? 201 : 200, Render.orchestrationResult(r.state(), r.status(), r.details()));
-      } else {
-        Http.fail(ctx, ar.cause());
-      }
-    });
+    Http.withId(ctx, id -> Http.withBody(ctx, Bodies::setState, req -> {
+      SetStateCommand cmd = flow
+          ? SetStateCommand.flow(id, req.state(), req.force(), ctx.get(HttpVerticle.API_VERSION_KEY),
+              ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent")))
+          : SetStateCommand.task(id, req.state(), req.force());
+      Http.orchestrate(ctx, limiter, () -> client.send(cmd));
+    }));
   }
-
 }
