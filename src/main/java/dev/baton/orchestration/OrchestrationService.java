@@ -111,9 +111,9 @@ public final class OrchestrationService {
       // only once both have succeeded, so nothing ever runs outside the transaction.
       Future<?> begun = conn.query("BEGIN").execute();
       Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
-      Future<ConcurrencyFacts> concurrency = ConcurrencyLoading.load(conn, cmd.kind(), cmd.runId(), policy, proposed);
-      return Future.all(begun, loaded, concurrency)
-          .compose(all -> decideAndWrite(conn, cmd.kind(), loaded.result(), concurrency.result(), proposed, policy,
+      return Future.all(begun, loaded)
+          .compose(both -> concurrencyFacts(conn, cmd.kind(), loaded.result(), policy, proposed))
+          .compose(cf -> decideAndWrite(conn, cmd.kind(), loaded.result(), cf, proposed, policy,
               cmd.apiVersion(), cmd.clientVersion(), now))
           .compose(outcome -> conn.query("COMMIT").execute().map(outcome))
           .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<OrchestrationOutcome>failedFuture(t)))
@@ -137,11 +137,21 @@ public final class OrchestrationService {
   /** As above with an explicit policy (the late-runs marker uses its own). */
   public Future<OrchestrationOutcome> orchestrate(SqlConnection conn, RunKind kind, UUID runId, State proposed,
       Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    Future<OrchestrationStore.LoadedRun> loaded = lock(conn, kind, runId, cacheKeyToLookUp(policy, proposed), now);
-    // issued now, pipelined behind the run lock: leases, then limits in id order (ConcurrencyFacts)
-    Future<ConcurrencyFacts> concurrency = ConcurrencyLoading.load(conn, kind, runId, policy, proposed);
-    return loaded.compose(run -> concurrency.compose(cf ->
-        decideAndWrite(conn, kind, run, cf, proposed, policy, apiVersion, clientVersion, now)));
+    return lock(conn, kind, runId, cacheKeyToLookUp(policy, proposed), now)
+        .compose(run -> concurrencyFacts(conn, kind, run, policy, proposed).compose(cf ->
+            decideAndWrite(conn, kind, run, cf, proposed, policy, apiVersion, clientVersion, now)));
+  }
+
+  /**
+   * The run's concurrency facts, read after the run lock (leases, then limits in id order) — or
+   * known empty, without a statement, when the locked row shows the run cannot be involved with a
+   * slot (see {@link OrchestrationStore.LoadedRun#concurrencyFree}).
+   */
+  private static Future<ConcurrencyFacts> concurrencyFacts(SqlConnection conn, RunKind kind,
+      OrchestrationStore.LoadedRun run, Policy policy, State proposed) {
+    return run.concurrencyFree()
+        ? Future.succeededFuture(ConcurrencyFacts.EMPTY)
+        : ConcurrencyLoading.load(conn, kind, run.draft().id(), policy, proposed);
   }
 
   /** Locks and loads a run; fails with NOT_FOUND when it does not exist. */
@@ -215,7 +225,7 @@ public final class OrchestrationService {
                 StateDetails.builder().scheduledTime(now).build())
             : new State(Ids.uuid7(), StateType.RUNNING, StateType.RUNNING.defaultName(), now, null, null, StateDetails.EMPTY);
         Policy policy = PolicySelector.select(RunKind.FLOW_RUN, false, false);
-        return ConcurrencyLoading.load(conn, RunKind.FLOW_RUN, cmd.flowRunId(), policy, proposal)
+        return concurrencyFacts(conn, RunKind.FLOW_RUN, run, policy, proposal)
             .compose(cf -> decideAndWrite(conn, RunKind.FLOW_RUN, run, cf, proposal, policy,
                 cmd.apiVersion(), cmd.clientVersion(), now))
             .compose(o -> {

@@ -27,7 +27,13 @@ public final class OrchestrationStore {
    * A locked run: the draft the engine works on, its current state (with data, or null) and the
    * facts read with it. {@code facts.apiVersion}/{@code clientVersion} are left for the caller.
    */
-  public record LoadedRun(RunDraft draft, State current, Facts facts) {}
+  /**
+   * A locked run with its current state and facts. {@code concurrencyFree}: the run cannot hold or
+   * take a concurrency slot in this transition — no tags (task) or no deployment (flow), no lease
+   * and no legacy slot naming it, and its current state names no lease — so its concurrency facts
+   * are known to be empty without reading them.
+   */
+  public record LoadedRun(RunDraft draft, State current, Facts facts, boolean concurrencyFree) {}
 
   private OrchestrationStore() {}
 
@@ -49,6 +55,7 @@ public final class OrchestrationStore {
              fr.empirical_policy::text AS empirical_policy, fr.tags::text AS tags, fr.state_id,
              fr.state_type, fr.state_name, fr.state_timestamp, fr.run_count, fr.expected_start_time,
              fr.next_scheduled_start_time, fr.start_time, fr.end_time, fr.total_run_time_us,
+             EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = fr.id) AS holds_leases,
              %s
         FROM flow_run fr
         LEFT JOIN flow_run_state s ON s.id = fr.state_id
@@ -71,7 +78,8 @@ public final class OrchestrationStore {
           Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), Rows.instant(r, "expected_start_time"),
           Rows.instant(r, "next_scheduled_start_time"), Rows.instant(r, "start_time"),
           Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
-      return withCurrentState(c, draft, Rows.state(r), Facts.NONE, true);
+      boolean free = draft.deploymentId() == null && !r.getBoolean("holds_leases");
+      return withCurrentState(c, draft, Rows.state(r), Facts.NONE, true, free);
     });
   }
 
@@ -80,6 +88,8 @@ public final class OrchestrationStore {
              tr.tags::text AS tags, tr.state_id, tr.state_type, tr.state_name, tr.state_timestamp,
              tr.run_count, tr.flow_run_run_count, tr.expected_start_time, tr.next_scheduled_start_time,
              tr.start_time, tr.end_time, tr.total_run_time_us,
+             EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = tr.id) AS holds_leases,
+             EXISTS (SELECT 1 FROM concurrency_limit v WHERE tr.id = ANY (v.active_slots)) AS holds_legacy,
              %s,
              f.id AS f_id, f.run_count AS f_run_count,
              %s,
@@ -125,17 +135,24 @@ public final class OrchestrationStore {
       Facts facts = Facts.NONE
           .withParentFlowRun(parent, flowRunId != null && parentId == null)
           .withCacheHit(Rows.state(r, "cs_"));
-      return withCurrentState(c, draft, Rows.state(r), facts, false);
+      boolean free = draft.tags().isEmpty() && !r.getBoolean("holds_leases") && !r.getBoolean("holds_legacy");
+      return withCurrentState(c, draft, Rows.state(r), facts, false, free);
     });
   }
 
-  /** The loaded run; re-reads the current state when the locked read could not see it (see above). */
-  private static Future<LoadedRun> withCurrentState(SqlConnection c, RunDraft draft, State joined, Facts facts, boolean flow) {
+  /**
+   * The loaded run; re-reads the current state when the locked read could not see it (see above).
+   * In that case the lease checks came from the old snapshot too, so the run is not declared
+   * concurrency-free. A current state naming a deployment lease never is.
+   */
+  private static Future<LoadedRun> withCurrentState(SqlConnection c, RunDraft draft, State joined, Facts facts,
+      boolean flow, boolean free) {
     if (draft.stateId() == null || joined != null) {
-      return Future.succeededFuture(new LoadedRun(draft, joined, facts));
+      boolean stateLease = joined != null && joined.details().deploymentConcurrencyLeaseId() != null;
+      return Future.succeededFuture(new LoadedRun(draft, joined, facts, free && !stateLease));
     }
     Future<State> fresh = flow ? StateRepository.flowRunState(c, draft.stateId()) : StateRepository.taskRunState(c, draft.stateId());
-    return fresh.map(s -> new LoadedRun(draft, s, facts));
+    return fresh.map(s -> new LoadedRun(draft, s, facts, false));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -212,4 +212,27 @@ class TagConcurrencyIT {
       return rs.getInt(1);
     }
   }
+
+  /**
+   * A task run without tags can still hold slots, taken for it through the v1 increment endpoint
+   * (and a legacy row). Orchestration must still read and release them when the run leaves RUNNING:
+   * the lock-and-load shortcut for runs that cannot hold slots must not apply to it.
+   */
+  @Test
+  void taglessRunHoldingSlotsThroughTheEndpointReleasesThem() {
+    String tag = "endpoint-" + UUID.randomUUID();
+    api.post("/api/concurrency_limits/", obj("tag", tag, "concurrency_limit", 1)).expect(201);
+    UUID flowRun = api.createFlowRun(state("RUNNING"));
+    UUID task = api.createTaskRun(flowRun, null);
+    assertEquals(0, api.taskRun(task).get("tags").size());
+    api.post("/api/concurrency_limits/increment", obj("names", List.of(tag), "task_run_id", task.toString())).expect(200);
+    assertEquals(1, api.get("/api/v2/concurrency_limits/tag:" + tag).expect(200).get("active_slots").asInt());
+    api.setTaskState(task, state("RUNNING")).expect(201);
+    assertEquals(1, api.get("/api/v2/concurrency_limits/tag:" + tag).expect(200).get("active_slots").asInt(),
+        "still held while RUNNING");
+    api.setTaskState(task, state("COMPLETED")).expect(201);
+    assertEquals(0, api.get("/api/v2/concurrency_limits/tag:" + tag).expect(200).get("active_slots").asInt(),
+        "released when the run left RUNNING");
+    assertEquals(0, api.get("/api/v2/concurrency_limits/tag:" + tag + "/holders").expect(200).body().size());
+  }
 }
