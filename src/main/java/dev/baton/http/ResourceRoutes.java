@@ -34,6 +34,12 @@ public final class ResourceRoutes {
   private static final byte[] TRUE = "true".getBytes();
   private static final byte[] NULL = "null".getBytes();
 
+  /** {@code PATCH /flows/{id}} body {@code {tags}}: empty when no tags were sent (nothing changes). */
+  private static final dev.baton.http.json.Model<java.util.Optional<List<String>>> FLOW_UPDATE =
+      dev.baton.http.json.Model.<java.util.Optional<List<String>>>forbid("FlowUpdate")
+          .opt("tags", dev.baton.http.json.Types.STR_LIST.nullable(), null)
+          .build(v -> java.util.Optional.ofNullable(v.<List<String>>get("tags")));
+
   private final Pool pool;
   private final OrchestrationService service;
   private final BatonConfig.Api api;
@@ -71,6 +77,9 @@ public final class ResourceRoutes {
         f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found")));
     r.get("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRepository.get(pool, id),
         f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found"))));
+    r.patch("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, FLOW_UPDATE::decodeBody,
+        tags -> Http.reply(ctx, tags.isEmpty() ? FlowRepository.get(pool, id).map(f -> f != null)
+            : FlowRepository.patchTags(pool, id, tags.get()), updated -> done(ctx, updated, "Flow not found")))));
     r.delete("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Flow not found"))));
 

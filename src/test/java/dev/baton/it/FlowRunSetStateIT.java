@@ -94,6 +94,20 @@ class FlowRunSetStateIT {
   }
 
   @Test
+  void flowsCanBeRetaggedAndDeleted() {
+    UUID flow = api.createFlow();
+    api.patch("/api/flows/" + flow, obj("tags", List.of("a", "b"))).expect(204);
+    assertEquals(List.of("a", "b"), List.of(api.get("/api/flows/" + flow).expect(200).body().get("tags").get(0).asText(),
+        api.get("/api/flows/" + flow).body().get("tags").get(1).asText()));
+    api.patch("/api/flows/" + flow, obj()).expect(204);
+    assertEquals(2, api.get("/api/flows/" + flow).body().get("tags").size(), "no tags sent: unchanged");
+    api.patch("/api/flows/" + flow, obj("tags", 5)).expect(422);
+    api.patch("/api/flows/" + UUID.randomUUID(), obj("tags", List.of())).expect(404);
+    api.delete("/api/flows/" + flow).expect(204);
+    assertEquals("Flow not found", api.get("/api/flows/" + flow).expect(404).text("detail"));
+  }
+
+  @Test
   void unknownFlowIsAConflict() {
     api.post("/api/flow_runs/", obj("flow_id", UUID.randomUUID().toString())).expect(409);
   }
