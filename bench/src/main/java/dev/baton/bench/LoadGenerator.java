@@ -37,7 +37,7 @@ public final class LoadGenerator {
   private final String runTag = Long.toString(System.currentTimeMillis(), 36)
       + Integer.toString((int) (Math.random() * 1296), 36);
 
-  private LoadGenerator(Options o, Vertx vertx) {
+  LoadGenerator(Options o, Vertx vertx) {
     this.o = o;
     this.vertx = vertx;
   }
@@ -73,7 +73,7 @@ public final class LoadGenerator {
     }
   }
 
-  private static <T> T await(Future<T> f, long seconds) throws Exception {
+  static <T> T await(Future<T> f, long seconds) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
   }
 
@@ -136,7 +136,7 @@ public final class LoadGenerator {
     return o.failOnError && failed ? 1 : 0;
   }
 
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
+  static void sleepUntil(long nanoTime) throws InterruptedException {
     long wait;
     while ((wait = nanoTime - System.nanoTime()) > 0) {
       TimeUnit.NANOSECONDS.sleep(Math.min(wait, 50_000_000L));
@@ -146,7 +146,7 @@ public final class LoadGenerator {
   // -----------------------------------------------------------------------------------------------
   // setup (not measured)
 
-  private Driver.Source setup() throws Exception {
+  Driver.Source setup() throws Exception {
     WebClient c = Http.client(vertx, o.setupConcurrency);
     try {
       String api = o.url + o.apiPrefix;
@@ -303,7 +303,7 @@ public final class LoadGenerator {
   // -----------------------------------------------------------------------------------------------
   // report
 
-  private JsonObject report(Stats s, Window w, Cpu.Sample before, Cpu.Sample after, Instant startedAt,
+  JsonObject report(Stats s, Window w, Cpu.Sample before, Cpu.Sample after, Instant startedAt,
       double setupSeconds) {
     double seconds = w.seconds();
     long requests = s.kinds.values().stream().mapToLong(k -> k.ok + k.errors).sum();
