@@ -114,6 +114,14 @@ public final class EventBusLoad {
       code = 2;
     } finally {
       if (vertx != null) {
+        // undeploy first (Baton's periodic services would otherwise race the closing pool)
+        for (String id : new ArrayList<>(vertx.deploymentIDs())) {
+          try {
+            LoadGenerator.await(vertx.undeploy(id), 10);
+          } catch (Exception ignored) {
+            // already gone, or shutting down anyway
+          }
+        }
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
             .exceptionally(t -> null).join();
       }
