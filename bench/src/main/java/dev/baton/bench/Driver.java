@@ -89,11 +89,12 @@ final class Driver extends VerticleBase {
 
   private void nextClosed(WebClient c, Lifecycle lc, int step) {
     long now = System.nanoTime();
-    if (now >= window.end()) {
+    boolean inProgress = lc != null && step < lc.steps();
+    if (now >= window.end() && !(inProgress && lc.mustFinish(step))) {
       workerStopped();
       return;
     }
-    if (lc == null || step >= lc.steps()) {
+    if (!inProgress) {
       lc = source.next();
       step = 0;
       if (lc == null) {
@@ -102,9 +103,20 @@ final class Driver extends VerticleBase {
         return;
       }
     }
-    Lifecycle l = lc;
-    int s = step;
-    send(c, l, s, now, ok -> nextClosed(c, ok ? l : null, ok ? s + 1 : 0));
+    stepClosed(c, lc, step, now);
+  }
+
+  private void stepClosed(WebClient c, Lifecycle l, int s, long intended) {
+    send(c, l, s, intended, ok -> nextClosed(c, ok ? l : null, ok ? s + 1 : 0),
+        waitMs -> vertx.setTimer(Math.max(1, waitMs), id -> {
+          // a WAIT holds nothing: past the window the lifecycle is dropped
+          long now = System.nanoTime();
+          if (now >= window.end()) {
+            workerStopped();
+          } else {
+            stepClosed(c, l, s, now);
+          }
+        }));
   }
 
   private void workerStopped() {
@@ -147,12 +159,21 @@ final class Driver extends VerticleBase {
     send(c, lc, step, intended, ok -> {
       inFlight--;
       long now = System.nanoTime();
-      // The next step is due as soon as the previous answer is in (if the window is still open).
-      if (ok && step + 1 < lc.steps() && now < window.end()) {
+      // The next step is due as soon as the previous answer is in (if the window is still open,
+      // or if the run holds something only the next steps give back).
+      if (ok && step + 1 < lc.steps() && (now < window.end() || lc.mustFinish(step + 1))) {
         runOpen(c, lc, step + 1, now);
       }
       maybeDoneOpen();
-    });
+    }, waitMs -> vertx.setTimer(Math.max(1, waitMs), id -> {
+      // still counted in flight while waiting; the retry is timed from when it is due
+      inFlight--;
+      long now = System.nanoTime();
+      if (now < window.end()) {
+        runOpen(c, lc, step, now);
+      }
+      maybeDoneOpen();
+    }));
   }
 
   private void maybeDoneOpen() {
@@ -167,8 +188,16 @@ final class Driver extends VerticleBase {
     void handle(boolean ok);
   }
 
-  /** Sends one step; records it when its intended time is inside the window; then {@code next}. */
-  private void send(WebClient c, Lifecycle lc, int step, long intended, Next next) {
+  /** An expected WAIT: propose the same step again after {@code waitMs}. */
+  private interface Retry {
+    void after(long waitMs);
+  }
+
+  /**
+   * Sends one step; records it when its intended time is inside the window; then {@code next}, or
+   * {@code retry} when the answer is an expected WAIT (counted as a wait, not an error).
+   */
+  private void send(WebClient c, Lifecycle lc, int step, long intended, Next next, Retry retry) {
     Lifecycle.Request r = lc.request(step, base);
     Http.post(c, o.url + r.path(), r.body(), o.requestTimeoutMs).onComplete(ar -> {
       long now = System.nanoTime();
@@ -180,6 +209,14 @@ final class Driver extends VerticleBase {
         sample = String.valueOf(ar.cause().getMessage());
       } else {
         HttpResponse<Buffer> resp = ar.result();
+        long waitMs = lc.waitMillis(step, resp);
+        if (waitMs >= 0) {
+          if (measured) {
+            stats.waited(r.kind(), now - intended);
+          }
+          retry.after(waitMs);
+          return;
+        }
         cause = lc.check(step, resp, r.expectedStatus());
         sample = cause == null ? null : cause + " — " + Http.snippet(resp);
       }

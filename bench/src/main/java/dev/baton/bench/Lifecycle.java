@@ -7,124 +7,115 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.UUID;
 
 /**
- * One run taken through its states: optionally created (initial state SCHEDULED), then proposed
- * PENDING, RUNNING, COMPLETED through {@code set_state} (force=false, so the core policy runs).
- * Every step that succeeds wrote exactly one state, i.e. is one transition. Not thread-safe: a
- * lifecycle lives on the event loop of the worker that runs it.
+ * One unit of measured work: a fixed sequence of requests ("steps"), each of which, when it
+ * succeeds, wrote exactly one state (one transition). Not thread-safe: a lifecycle lives on the
+ * event loop of the worker that runs it. Implementations: {@link RunLifecycle} (create, PENDING,
+ * RUNNING, COMPLETED), {@link PauseResumeLifecycle}, {@link ContendedLifecycle}.
  */
-final class Lifecycle {
-  static final String[] TARGETS = {"PENDING", "RUNNING", "COMPLETED"};
-  private static final String[] NAMES = {"Pending", "Running", "Completed"};
-  private static final Buffer[] TASK_BODIES = new Buffer[TARGETS.length];
-
-  static {
-    for (int i = 0; i < TARGETS.length; i++) {
-      TASK_BODIES[i] = Buffer.buffer(stateBody(TARGETS[i], NAMES[i], null).encode());
-    }
-  }
-
+abstract class Lifecycle {
   /** A request to send: method is always POST. */
   record Request(String kind, String path, Buffer body, int expectedStatus) {}
 
-  final boolean flow;
-  private final boolean create;
-  private final UUID parentFlowRunId; // task runs: the RUNNING flow run they belong to
-  private final UUID flowId;          // flow runs: their flow
-  private final String taskKey;
-  private final String dynamicKey;
+  /** The run this lifecycle works on (null until created). */
   UUID runId;
-  private final String[] kinds;
 
-  private Lifecycle(boolean flow, boolean create, UUID runId, UUID parentFlowRunId, UUID flowId,
-      String taskKey, String dynamicKey) {
-    this.flow = flow;
-    this.create = create;
-    this.runId = runId;
-    this.parentFlowRunId = parentFlowRunId;
-    this.flowId = flowId;
-    this.taskKey = taskKey;
-    this.dynamicKey = dynamicKey;
-    String noun = flow ? "flow_run" : "task_run";
-    kinds = new String[steps()];
-    int i = 0;
-    if (create) {
-      kinds[i++] = noun + " create SCHEDULED";
-    }
-    for (String t : TARGETS) {
-      kinds[i++] = noun + " set_state " + t;
-    }
+  abstract int steps();
+
+  abstract String kind(int step);
+
+  abstract Request request(int step, String api);
+
+  /** Null when the response is what this step expects (a transition); else a short error cause. */
+  abstract String check(int step, HttpResponse<Buffer> r, int expectedStatus);
+
+  /**
+   * When the answer to {@code step} is an expected WAIT (not an error, no state written): how long
+   * to wait, in ms, before proposing the same step again. -1: not a WAIT (then {@link #check} decides).
+   */
+  long waitMillis(int step, HttpResponse<Buffer> r) {
+    return -1;
+  }
+
+  /**
+   * True when {@code step} must be sent even though the measured window has closed, because the run
+   * holds something (a concurrency slot) that only the rest of the lifecycle gives back. Such
+   * requests are not recorded.
+   */
+  boolean mustFinish(int step) {
+    return false;
   }
 
   /** set-state-only: a pre-created task run in SCHEDULED. */
   static Lifecycle existingTaskRun(UUID taskRunId) {
-    return new Lifecycle(false, false, taskRunId, null, null, null, null);
+    return RunLifecycle.existingTaskRun(taskRunId);
   }
 
   /** task-lifecycle: a task run created in the measured loop. */
   static Lifecycle newTaskRun(UUID flowRunId, String taskKey, String dynamicKey) {
-    return new Lifecycle(false, true, null, flowRunId, null, taskKey, dynamicKey);
+    return RunLifecycle.newTaskRun(flowRunId, taskKey, dynamicKey);
   }
 
   /** flow-lifecycle: a flow run created in the measured loop. */
   static Lifecycle newFlowRun(UUID flowId) {
-    return new Lifecycle(true, true, null, null, flowId, null, null);
+    return RunLifecycle.newFlowRun(flowId);
   }
 
-  int steps() {
-    return (create ? 1 : 0) + TARGETS.length;
+  /** Steps per lifecycle of a scenario (open loop: lifecycles/s = rate / steps). */
+  static int stepsOf(String scenario) {
+    return switch (scenario) {
+      case "set-state-only" -> 3;
+      case "pause-resume" -> 4;
+      case "contended" -> 3;
+      default -> 4;
+    };
   }
 
-  String kind(int step) {
-    return kinds[step];
-  }
+  // -------------------------------------------------------------------------------------------
+  // shared response checks
 
-  Request request(int step, String api) {
-    if (create && step == 0) {
-      return flow
-          ? new Request(kinds[0], api + "/flow_runs/", Buffer.buffer(flowRunCreate(flowId).encode()), 201)
-          : new Request(kinds[0], api + "/task_runs/",
-              Buffer.buffer(taskRunCreate(parentFlowRunId, taskKey, dynamicKey).encode()), 201);
+  /** The body as a JSON object, or null. */
+  static JsonObject json(HttpResponse<Buffer> r) {
+    try {
+      return r.bodyAsJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      return null;
     }
-    int t = create ? step - 1 : step;
-    String path = api + (flow ? "/flow_runs/" : "/task_runs/") + runId + "/set_state";
-    // The Python client sends a fresh transition_id with every flow-run proposal.
-    Buffer body = flow
-        ? Buffer.buffer(stateBody(TARGETS[t], NAMES[t], UUID.randomUUID()).encode())
-        : TASK_BODIES[t];
-    return new Request(kinds[step], path, body, 201);
   }
 
-  /** Null when the response is what this step expects; else a short error cause. */
-  String check(int step, HttpResponse<Buffer> r, int expectedStatus) {
+  /** A create answered {@code expectedStatus} with an id and the run in {@code type}; sets {@link #runId}. */
+  String checkCreated(HttpResponse<Buffer> r, int expectedStatus, String type) {
     if (r.statusCode() != expectedStatus) {
       return "HTTP " + r.statusCode();
     }
-    JsonObject body;
-    try {
-      body = r.bodyAsJsonObject();
-    } catch (DecodeException | ClassCastException e) {
+    JsonObject body = json(r);
+    if (body == null) {
       return "body is not a JSON object";
     }
+    String id = body.getString("id");
+    JsonObject state = body.getJsonObject("state");
+    if (id == null || state == null || !type.equals(state.getString("type"))) {
+      return "created run without id or not " + type;
+    }
+    runId = UUID.fromString(id);
+    return null;
+  }
+
+  /** An orchestration result answered {@code expectedStatus}, ACCEPT, with the state in {@code type}. */
+  static String checkAccepted(HttpResponse<Buffer> r, int expectedStatus, String type) {
+    if (r.statusCode() != expectedStatus) {
+      return "HTTP " + r.statusCode();
+    }
+    JsonObject body = json(r);
     if (body == null) {
-      return "empty body";
+      return "body is not a JSON object";
     }
-    if (create && step == 0) {
-      String id = body.getString("id");
-      JsonObject state = body.getJsonObject("state");
-      if (id == null || state == null || !"SCHEDULED".equals(state.getString("type"))) {
-        return "created run without id or not SCHEDULED";
-      }
-      runId = UUID.fromString(id);
-      return null;
-    }
-    int t = create ? step - 1 : step;
     String status = body.getString("status");
     if (!"ACCEPT".equals(status)) {
       return "status " + status;
     }
     JsonObject state = body.getJsonObject("state");
-    if (state == null || !TARGETS[t].equals(state.getString("type"))) {
-      return "accepted state is not " + TARGETS[t];
+    if (state == null || !type.equals(state.getString("type"))) {
+      return "accepted state is not " + type;
     }
     return null;
   }

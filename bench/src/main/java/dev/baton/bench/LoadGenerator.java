@@ -37,7 +37,7 @@ public final class LoadGenerator {
   private final String runTag = Long.toString(System.currentTimeMillis(), 36)
       + Integer.toString((int) (Math.random() * 1296), 36);
 
-  private LoadGenerator(Options o, Vertx vertx) {
+  LoadGenerator(Options o, Vertx vertx) {
     this.o = o;
     this.vertx = vertx;
   }
@@ -73,7 +73,7 @@ public final class LoadGenerator {
     }
   }
 
-  private static <T> T await(Future<T> f, long seconds) throws Exception {
+  static <T> T await(Future<T> f, long seconds) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
   }
 
@@ -84,7 +84,7 @@ public final class LoadGenerator {
     double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
     log("setup done in %.1f s", setupSeconds);
 
-    int steps = o.scenario.equals("set-state-only") ? Lifecycle.TARGETS.length : Lifecycle.TARGETS.length + 1;
+    int steps = Lifecycle.stepsOf(o.scenario);
     int threads = Math.min(o.threads, o.workers);
     Window window = new Window(System.nanoTime(), o.warmupNanos, o.durationNanos);
     List<Driver> drivers = new ArrayList<>();
@@ -114,7 +114,15 @@ public final class LoadGenerator {
       d.loop().runOnContext(v -> p.complete(d.stats));
       total.mergeFrom(await(p.future(), 10));
     }
+    Integer activeSlots = null;
+    if (o.scenario.equals("contended")) {
+      activeSlots = verifySlots(total);
+    }
     JsonObject result = report(total, window, before, after, startedAt, setupSeconds);
+    if (o.scenario.equals("contended")) {
+      result.put("limit", o.limit).put("tag", o.tag).put("max_wait_ms", o.maxWaitMs)
+          .put("active_slots_after", activeSlots);
+    }
     System.out.println(summary(result));
     if (o.out != null) {
       Path out = Path.of(o.out);
@@ -128,7 +136,7 @@ public final class LoadGenerator {
     return o.failOnError && failed ? 1 : 0;
   }
 
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
+  static void sleepUntil(long nanoTime) throws InterruptedException {
     long wait;
     while ((wait = nanoTime - System.nanoTime()) > 0) {
       TimeUnit.NANOSECONDS.sleep(Math.min(wait, 50_000_000L));
@@ -138,7 +146,7 @@ public final class LoadGenerator {
   // -----------------------------------------------------------------------------------------------
   // setup (not measured)
 
-  private Driver.Source setup() throws Exception {
+  Driver.Source setup() throws Exception {
     WebClient c = Http.client(vertx, o.setupConcurrency);
     try {
       String api = o.url + o.apiPrefix;
@@ -150,6 +158,13 @@ public final class LoadGenerator {
           Buffer.buffer(new JsonObject().put("name", "baton-bench").encode()), 10_000), 15), "POST /flows/", 200, 201);
       if (o.scenario.equals("flow-lifecycle")) {
         return () -> Lifecycle.newFlowRun(flowId);
+      }
+      if (o.scenario.equals("pause-resume")) {
+        AtomicLong n = new AtomicLong();
+        return () -> new PauseResumeLifecycle(flowId, "bench-pr-" + runTag + "-" + n.getAndIncrement());
+      }
+      if (o.scenario.equals("contended")) {
+        createTagLimit(c, api);
       }
       List<UUID> flowRuns = new ArrayList<>();
       for (int i = 0; i < o.flowRuns; i++) {
@@ -165,6 +180,13 @@ public final class LoadGenerator {
         flowRuns.add(id);
       }
       String taskKey = "bench-" + runTag;
+      if (o.scenario.equals("contended")) {
+        AtomicLong n = new AtomicLong();
+        return () -> {
+          long i = n.getAndIncrement();
+          return new ContendedLifecycle(flowRuns.get((int) (i % flowRuns.size())), taskKey, "c" + i, o.tag, o.maxWaitMs);
+        };
+      }
       if (o.scenario.equals("task-lifecycle")) {
         AtomicLong n = new AtomicLong();
         return () -> {
@@ -177,6 +199,43 @@ public final class LoadGenerator {
         UUID id = runs.poll();
         return id == null ? null : Lifecycle.existingTaskRun(id);
       };
+    } finally {
+      c.close();
+    }
+  }
+
+  /** contended: the v1 tag limit (created, or updated to {@code --limit}; 201 or 200). */
+  private void createTagLimit(WebClient c, String api) throws Exception {
+    JsonObject body = new JsonObject().put("tag", o.tag).put("concurrency_limit", o.limit);
+    HttpResponse<Buffer> r = await(Http.post(c, api + "/concurrency_limits/", Buffer.buffer(body.encode()), 10_000), 15);
+    if (r.statusCode() != 200 && r.statusCode() != 201) {
+      throw new IllegalStateException("setup: POST /concurrency_limits/: " + Http.snippet(r));
+    }
+    Integer before = activeSlots(c, api);
+    log("tag limit %s = %d (v2 tag:%s, active_slots before: %s)", o.tag, o.limit, o.tag, before);
+    if (before == null || before != 0) {
+      throw new IllegalStateException("setup: tag:" + o.tag + " has active_slots " + before
+          + " before the run (left over from an earlier run? reset it or use --tag)");
+    }
+  }
+
+  /** {@code GET /v2/concurrency_limits/tag:<tag>} → {@code active_slots}, or null when unreadable. */
+  private Integer activeSlots(WebClient c, String api) throws Exception {
+    HttpResponse<Buffer> r = await(Http.get(c, api + "/v2/concurrency_limits/tag:" + o.tag, 10_000), 15);
+    JsonObject j = r.statusCode() == 200 ? Lifecycle.json(r) : null;
+    return j == null || !(j.getValue("active_slots") instanceof Number n) ? null : n.intValue();
+  }
+
+  /** contended, after the run: every slot must have been given back; anything else is an error. */
+  private Integer verifySlots(Stats total) throws Exception {
+    WebClient c = Http.client(vertx, 1);
+    try {
+      Integer n = activeSlots(c, o.url + o.apiPrefix);
+      System.out.printf(Locale.ROOT, "concurrency limit tag:%s after the run: active_slots = %s%n", o.tag, n);
+      if (n == null || n != 0) {
+        total.error("verify tag:" + o.tag + " active_slots", "active_slots " + n, "active_slots = " + n + " after the run, expected 0");
+      }
+      return n;
     } finally {
       c.close();
     }
@@ -244,7 +303,7 @@ public final class LoadGenerator {
   // -----------------------------------------------------------------------------------------------
   // report
 
-  private JsonObject report(Stats s, Window w, Cpu.Sample before, Cpu.Sample after, Instant startedAt,
+  JsonObject report(Stats s, Window w, Cpu.Sample before, Cpu.Sample after, Instant startedAt,
       double setupSeconds) {
     double seconds = w.seconds();
     long requests = s.kinds.values().stream().mapToLong(k -> k.ok + k.errors).sum();
@@ -272,6 +331,9 @@ public final class LoadGenerator {
         .put("transitions", s.transitions)
         .put("transitions_per_s", Stats.round2(s.transitions / seconds))
         .put("lifecycles", s.lifecycles)
+        .put("lifecycles_per_s", Stats.round2(s.lifecycles / seconds))
+        .put("waits", s.waits)
+        .put("waits_per_s", Stats.round2(s.waits / seconds))
         .put("requests", requests)
         .put("errors", s.errors());
     if (o.floorTps > 0) {
@@ -306,19 +368,26 @@ public final class LoadGenerator {
         j.getString("mode"), j.getInteger("workers"),
         "open".equals(j.getString("mode")) ? "connections" : "workers",
         j.getValue("target_rate") == null ? "" : ", target " + j.getValue("target_rate") + " transitions/s"));
-    b.append(String.format(Locale.ROOT, "window %.2f s%s: %d transitions = %.1f transitions/s, %d lifecycles, %d errors%n",
+    b.append(String.format(Locale.ROOT, "window %.2f s%s: %d transitions = %.1f transitions/s, %d lifecycles = %.1f/s, %d errors%n",
         j.getDouble("window_s"), j.getBoolean("exhausted") ? " (ended early: ran out of pre-created runs)" : "",
-        j.getLong("transitions"), j.getDouble("transitions_per_s"), j.getLong("lifecycles"), j.getLong("errors")));
+        j.getLong("transitions"), j.getDouble("transitions_per_s"), j.getLong("lifecycles"),
+        j.getDouble("lifecycles_per_s"), j.getLong("errors")));
+    if (j.getLong("waits", 0L) > 0 || j.containsKey("active_slots_after")) {
+      b.append(String.format(Locale.ROOT, "waits (WAIT answers, not errors): %d = %.1f/s%s%n", j.getLong("waits"),
+          j.getDouble("waits_per_s"), j.containsKey("active_slots_after")
+              ? String.format(Locale.ROOT, "; limit %s on tag %s, active_slots after the run: %s",
+                  j.getValue("limit"), j.getValue("tag"), j.getValue("active_slots_after")) : ""));
+    }
     if (j.containsKey("ratio_to_floor")) {
       b.append(String.format(Locale.ROOT, "ratio to the floor: %.3f (floor %.1f transactions/s)%n",
           j.getDouble("ratio_to_floor"), j.getDouble("floor_tps")));
     }
-    b.append(String.format(Locale.ROOT, "%-32s %9s %7s %9s %9s %9s %9s %9s%n", "request kind", "count", "errors",
+    b.append(String.format(Locale.ROOT, "%-36s %9s %7s %9s %9s %9s %9s %9s%n", "request kind", "count", "errors",
         "per s", "p50 ms", "p90 ms", "p99 ms", "max ms"));
     JsonObject kinds = j.getJsonObject("kinds");
     for (String k : kinds.fieldNames()) {
       JsonObject x = kinds.getJsonObject(k);
-      b.append(String.format(Locale.ROOT, "%-32s %9d %7d %9.1f %9s %9s %9s %9s%n", k, x.getLong("count"),
+      b.append(String.format(Locale.ROOT, "%-36s %9d %7d %9.1f %9s %9s %9s %9s%n", k, x.getLong("count"),
           x.getLong("errors"), x.getDouble("per_second"), fmt(x.getValue("p50_ms")), fmt(x.getValue("p90_ms")),
           fmt(x.getValue("p99_ms")), fmt(x.getValue("max_ms"))));
     }

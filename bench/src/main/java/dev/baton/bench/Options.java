@@ -27,8 +27,15 @@ final class Options {
   String label = "";
   /** The floor's transactions/s at this concurrency, measured just before (bench/floor.sh); 0 = none. */
   double floorTps = 0;
+  /** contended: the tag's concurrency limit, the tag, and the cap on a WAIT's back-off. */
+  int limit = 4;
+  String tag = "bench";
+  long maxWaitMs = 50;
   boolean failOnError = false;
   boolean quiet = false;
+
+  static final List<String> SCENARIOS =
+      List.of("set-state-only", "task-lifecycle", "flow-lifecycle", "pause-resume", "contended");
 
   static long seconds(long s) {
     return s * 1_000_000_000L;
@@ -37,7 +44,8 @@ final class Options {
   static final String USAGE = """
       usage: java -jar baton-bench.jar [options]
         --url URL                 Baton base URL (default http://127.0.0.1:4200); loopback only
-        --scenario NAME           set-state-only | task-lifecycle | flow-lifecycle (default set-state-only)
+        --scenario NAME           set-state-only | task-lifecycle | flow-lifecycle | pause-resume | contended
+                                  (default set-state-only)
         --workers N               closed loop: N workers, each on its own keep-alive connection;
                                   open loop: N connections shared by the scheduled requests (default 8)
         --duration D              measured window, e.g. 30s, 500ms, 2m (default 30s)
@@ -54,6 +62,9 @@ final class Options {
         --timeout-ms N            per-request timeout (default 30000)
         --label TEXT              free text copied into the result
         --floor-tps X             the floor's transactions/s measured just before: report the ratio
+        --limit N                 contended: concurrency limit of the tag (default 4)
+        --tag TAG                 contended: the limited tag (default bench)
+        --max-wait-ms N           contended: cap on the back-off after a WAIT (default 50)
         --fail-on-error           exit 1 when any request failed or nothing was measured
         --quiet                   no progress lines
       """;
@@ -110,12 +121,17 @@ final class Options {
         case "--timeout-ms" -> o.requestTimeoutMs = positive(a, Integer.parseInt(v));
         case "--label" -> o.label = v;
         case "--floor-tps" -> o.floorTps = Double.parseDouble(v);
+        case "--limit" -> o.limit = Integer.parseInt(v);
+        case "--tag" -> o.tag = v;
+        case "--max-wait-ms" -> o.maxWaitMs = Long.parseLong(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
-    if (!List.of("set-state-only", "task-lifecycle", "flow-lifecycle").contains(o.scenario)) {
-      throw new IllegalArgumentException("unknown scenario " + o.scenario
-          + " (set-state-only, task-lifecycle, flow-lifecycle)");
+    if (!SCENARIOS.contains(o.scenario)) {
+      throw new IllegalArgumentException("unknown scenario " + o.scenario + " (" + String.join(", ", SCENARIOS) + ")");
+    }
+    if (o.limit < 0 || o.maxWaitMs < 0) {
+      throw new IllegalArgumentException("--limit and --max-wait-ms must be >= 0");
     }
     if (o.durationNanos <= 0) {
       throw new IllegalArgumentException("--duration must be > 0");

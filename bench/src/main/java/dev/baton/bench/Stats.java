@@ -29,6 +29,8 @@ final class Stats {
   final List<String> errorSamples = new ArrayList<>();
   long transitions;
   long lifecycles;
+  /** Expected WAIT answers (contended): no state written, not errors, not transitions. */
+  long waits;
 
   Kind kind(String name) {
     return kinds.computeIfAbsent(name, k -> new Kind());
@@ -39,6 +41,14 @@ final class Stats {
     k.ok++;
     k.histogram.recordValue(Math.max(1, Math.min(HIGHEST_US, latencyNanos / 1000)));
     transitions++;
+  }
+
+  /** An expected WAIT answer to {@code kind}: timed under its own kind "<kind> → WAIT". */
+  void waited(String kind, long latencyNanos) {
+    Kind k = kind(kind + " → WAIT");
+    k.ok++;
+    k.histogram.recordValue(Math.max(1, Math.min(HIGHEST_US, latencyNanos / 1000)));
+    waits++;
   }
 
   void error(String kind, String cause, String sample) {
@@ -69,15 +79,16 @@ final class Stats {
     }
     transitions += other.transitions;
     lifecycles += other.lifecycles;
+    waits += other.waits;
   }
 
   static double ms(long micros) {
     return Math.round(micros / 10.0) / 100.0;
   }
 
-  /** Lifecycle order: create, then PENDING, RUNNING, COMPLETED. */
+  /** Lifecycle order: create, then PENDING, PAUSED, resume, RUNNING, COMPLETED. */
   static int rank(String kind) {
-    String[] order = {"create", "PENDING", "RUNNING", "COMPLETED"};
+    String[] order = {"create", "PENDING", "PAUSED", "resume", "RUNNING", "COMPLETED"};
     for (int i = 0; i < order.length; i++) {
       if (kind.contains(order[i])) {
         return i;
@@ -115,10 +126,14 @@ final class Stats {
     return out;
   }
 
-  /** All kinds together, for the headline latency. */
+  /** All transition kinds together (WAIT answers left out), for the headline latency. */
   Histogram all() {
     Histogram h = new Histogram(1, HIGHEST_US, 3);
-    kinds.values().forEach(k -> h.add(k.histogram));
+    kinds.forEach((name, k) -> {
+      if (!name.endsWith(" → WAIT")) {
+        h.add(k.histogram);
+      }
+    });
     return h;
   }
 
