@@ -265,6 +265,30 @@ class FlowRunSetStateIT {
     assertTrue(api.flowRun(run).get("empirical_policy").get("retry_type").isNull());
   }
 
+  @Test
+  void legacyClientsRetryFailedTaskRunsWithTheFlow() {
+    UUID run = api.createFlowRun(state("RUNNING"), "empirical_policy", obj("retries", 1, "retry_delay", 0));
+    UUID failedTask = api.createTaskRun(run, state("RUNNING"));
+    api.setTaskState(failedTask, state("FAILED")).expect(201);
+    UUID completedTask = api.createTaskRun(run, state("RUNNING"));
+    api.setTaskState(completedTask, state("COMPLETED")).expect(201);
+    Response r = api.post("/api/flow_runs/" + run + "/set_state", obj("state", state("FAILED")),
+        java.util.Map.of("X-PREFECT-API-VERSION", "0.8.2")).expect(201);
+    assertEquals("REJECT", r.text("status"));
+    assertEquals("AwaitingRetry", r.text("state", "name"));
+    JsonNode task = api.taskRun(failedTask);
+    assertEquals("SCHEDULED", task.get("state_type").asText(), "the failed task run is retried with its flow");
+    assertEquals("AwaitingRetry", task.get("state_name").asText());
+    assertEquals(0, task.get("run_count").asInt());
+    assertEquals("COMPLETED", api.taskRun(completedTask).get("state_type").asText(), "other task runs untouched");
+    // a current client (no header / 0.8.4) leaves task runs alone
+    UUID current = api.createFlowRun(state("RUNNING"), "empirical_policy", obj("retries", 1));
+    UUID task2 = api.createTaskRun(current, state("RUNNING"));
+    api.setTaskState(task2, state("FAILED")).expect(201);
+    api.setFlowState(current, state("FAILED")).expect(201);
+    assertEquals("FAILED", api.taskRun(task2).get("state_type").asText());
+  }
+
   // ---- E. cancellation ----
 
   @Test
