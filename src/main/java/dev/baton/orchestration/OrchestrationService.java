@@ -80,7 +80,7 @@ public final class OrchestrationService {
   public Future<OrchestrationResult> setState(SetStateCommand cmd) {
     long start = System.nanoTime();
     String endpoint = "set_state";
-    return attempt(cmd, 1)
+    return retryOnConflict(() -> attempt(cmd))
         .map(o -> {
           metrics.outcome(cmd.kind(), endpoint, o.status(), o.decidedBy(), System.nanoTime() - start);
           if (LOG.isDebugEnabled()) {
@@ -90,19 +90,38 @@ public final class OrchestrationService {
           }
           return new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
         })
-        .recover(t -> {
-          OrchestrationException e = classify(t);
-          metrics.failure(cmd.kind(), endpoint, e.failure().name());
-          if (e.failure() == OrchestrationFailure.INTERNAL) {
-            LOG.error("event=orchestration_failed run_kind={} run_id={} error=\"{}\"", cmd.kind(), cmd.runId(), t.toString(), t);
-          } else if (e.failure() == OrchestrationFailure.UNAVAILABLE) {
-            LOG.warn("event=orchestration_unavailable run_kind={} run_id={} error=\"{}\"", cmd.kind(), cmd.runId(), t.toString());
-          }
-          return Future.failedFuture(e);
-        });
+        .recover(t -> failed(cmd.kind(), endpoint, cmd.runId(), t));
   }
 
-  private Future<OrchestrationOutcome> attempt(SetStateCommand cmd, int n) {
+  /** Classifies a failed proposal, counts it, logs the unexpected ones, and fails with it. */
+  private <T> Future<T> failed(RunKind kind, String endpoint, UUID runId, Throwable t) {
+    OrchestrationException e = classify(t);
+    metrics.failure(kind, endpoint, e.failure().name());
+    if (e.failure() == OrchestrationFailure.INTERNAL) {
+      LOG.error("event=orchestration_failed endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
+          t.toString(), t);
+    } else if (e.failure() == OrchestrationFailure.UNAVAILABLE) {
+      LOG.warn("event=orchestration_unavailable endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
+          t.toString());
+    }
+    return Future.failedFuture(e);
+  }
+
+  /**
+   * Runs a whole transaction again (up to {@value #MAX_ATTEMPTS} times) when PostgreSQL rolled it
+   * back for a deadlock or serialization failure.
+   */
+  private static <T> Future<T> retryOnConflict(java.util.function.Supplier<Future<T>> transaction) {
+    return retryOnConflict(transaction, 1);
+  }
+
+  private static <T> Future<T> retryOnConflict(java.util.function.Supplier<Future<T>> transaction, int n) {
+    return transaction.get().recover(t -> n < MAX_ATTEMPTS && isTransactionConflict(t)
+        ? retryOnConflict(transaction, n + 1)
+        : Future.failedFuture(t));
+  }
+
+  private Future<OrchestrationOutcome> attempt(SetStateCommand cmd) {
     Instant now = now();
     State proposed = cmd.state().toState(Ids.uuid7(), now);
     Policy policy = PolicySelector.select(cmd.kind(), cmd.force(), proposed.details().isDeferred());
@@ -118,9 +137,7 @@ public final class OrchestrationService {
           .compose(outcome -> conn.query("COMMIT").execute().map(outcome))
           .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<OrchestrationOutcome>failedFuture(t)))
           .onComplete(done -> conn.close());
-    }).recover(t -> n < MAX_ATTEMPTS && isTransactionConflict(t)
-        ? attempt(cmd, n + 1)
-        : Future.failedFuture(t));
+    });
   }
 
   /**
@@ -189,22 +206,15 @@ public final class OrchestrationService {
    */
   public Future<OrchestrationResult> resume(ResumeCommand cmd) {
     long start = System.nanoTime();
-    return resumeAttempt(cmd, 1)
+    return retryOnConflict(() -> resumeAttempt(cmd))
         .map(r -> {
           metrics.outcome(RunKind.FLOW_RUN, "resume", r.status(), null, System.nanoTime() - start);
           return r;
         })
-        .recover(t -> {
-          OrchestrationException e = classify(t);
-          metrics.failure(RunKind.FLOW_RUN, "resume", e.failure().name());
-          if (e.failure() == OrchestrationFailure.INTERNAL) {
-            LOG.error("event=resume_failed run_id={} error=\"{}\"", cmd.flowRunId(), t.toString(), t);
-          }
-          return Future.failedFuture(e);
-        });
+        .recover(t -> failed(RunKind.FLOW_RUN, "resume", cmd.flowRunId(), t));
   }
 
-  private Future<OrchestrationResult> resumeAttempt(ResumeCommand cmd, int n) {
+  private Future<OrchestrationResult> resumeAttempt(ResumeCommand cmd) {
     Instant now = now();
     return pool.withTransaction(conn -> lock(conn, RunKind.FLOW_RUN, cmd.flowRunId(), null, now).compose(run -> {
       State current = run.current();
@@ -233,11 +243,12 @@ public final class OrchestrationService {
               if (o.status() != OrchestrationStatus.ACCEPT || !ok.shouldStore()) {
                 return Future.succeededFuture(result);
               }
-              return FlowRunInputRepository.insert(conn, cmd.flowRunId(), ok.responseKey(), compactJson(ok.input()), null)
+              // stored as compact JSON text, e.g. {"approved":true}
+              return FlowRunInputRepository.insert(conn, cmd.flowRunId(), ok.responseKey(), ok.input().toString(), null)
                   .map(result);
             });
       });
-    })).recover(t -> n < MAX_ATTEMPTS && isTransactionConflict(t) ? resumeAttempt(cmd, n + 1) : Future.failedFuture(t));
+    }));
   }
 
   /** Loads what the input check needs (the schema record, the workspace variables) and runs it. */
@@ -259,10 +270,6 @@ public final class OrchestrationService {
   /** Workspace variables are loaded only when the input refers to one. */
   private static boolean mentionsVariables(JsonNode input) {
     return input != null && input.toString().contains("workspace_variable");
-  }
-
-  private static String compactJson(JsonNode n) {
-    return n.toString();
   }
 
   /** Only the policies with CacheRetrieval look up the cache, and only for RUNNING proposals. */
@@ -299,24 +306,18 @@ public final class OrchestrationService {
     return chain;
   }
 
-  private static final String FAILED_TASK_RUNS =
-      "SELECT id FROM task_run WHERE flow_run_id = $1 AND state_type = 'FAILED' ORDER BY id";
-  private static final String RESET_RUN_COUNT = "UPDATE task_run SET run_count = 0 WHERE id = $1";
-
   /**
    * Legacy flow retries (api-version < 0.8.3): every FAILED task run of the flow run is force-set
    * to AwaitingRetry at the flow's retry time and its run_count reset to 0.
    */
   private Future<Void> resetFailedTaskRuns(SqlConnection conn, Effect.ResetFailedTaskRunsForFlowRetry r, Instant now) {
-    return conn.preparedQuery(FAILED_TASK_RUNS).execute(io.vertx.sqlclient.Tuple.of(r.flowRunId())).compose(rows -> {
+    return OrchestrationStore.failedTaskRunIds(conn, r.flowRunId()).compose(ids -> {
       Future<Void> chain = Future.succeededFuture();
-      for (io.vertx.sqlclient.Row row : rows) {
-        UUID taskRunId = row.getUUID(0);
+      for (UUID taskRunId : ids) {
         State awaiting = new State(Ids.uuid7(), StateType.SCHEDULED, "AwaitingRetry", now, null, null,
-            dev.baton.domain.StateDetails.builder().scheduledTime(r.scheduledTime()).build());
+            StateDetails.builder().scheduledTime(r.scheduledTime()).build());
         chain = chain.compose(v -> orchestrate(conn, RunKind.TASK_RUN, taskRunId, awaiting, true, null, null, now))
-            .compose(o -> conn.preparedQuery(RESET_RUN_COUNT).execute(io.vertx.sqlclient.Tuple.of(taskRunId)))
-            .mapEmpty();
+            .compose(o -> OrchestrationStore.resetRunCount(conn, taskRunId));
       }
       return chain;
     });

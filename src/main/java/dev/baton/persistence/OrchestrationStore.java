@@ -9,7 +9,6 @@ import dev.baton.orchestration.engine.RunDraft;
 import dev.baton.orchestration.engine.TaskRunDraft;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -275,6 +274,28 @@ public final class OrchestrationStore {
       }
       return "WITH " + String.join(",\n", ctes) + "\nSELECT 1";
     });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // legacy flow retries (api-version < 0.8.3)
+
+  static final String FAILED_TASK_RUNS =
+      "SELECT id FROM task_run WHERE flow_run_id = $1 AND state_type = 'FAILED' ORDER BY id";
+
+  /** The FAILED task runs of a flow run, in id order. */
+  public static Future<List<UUID>> failedTaskRunIds(SqlConnection c, UUID flowRunId) {
+    return c.preparedQuery(FAILED_TASK_RUNS).execute(Tuple.of(flowRunId)).map(rows -> {
+      List<UUID> ids = new ArrayList<>(rows.size());
+      rows.forEach(r -> ids.add(r.getUUID("id")));
+      return ids;
+    });
+  }
+
+  static final String RESET_RUN_COUNT = "UPDATE task_run SET run_count = 0 WHERE id = $1";
+
+  /** Resets a task run's retry accounting. */
+  public static Future<Void> resetRunCount(SqlConnection c, UUID taskRunId) {
+    return c.preparedQuery(RESET_RUN_COUNT).execute(Tuple.of(taskRunId)).mapEmpty();
   }
 
   /** The stored form of a state's data. */
