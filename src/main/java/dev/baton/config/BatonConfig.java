@@ -51,8 +51,16 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    * @param dataDir absolute data directory of the embedded server (unused with {@code url})
    * @param embeddedPort port of the embedded server; 0 means "any free port"
    * @param poolSize maximum connections of the shared pool
+   * @param groupSize most set-state proposals orchestrated in one transaction (group commit; 1 = off)
+   * @param groupsInFlight group transactions each orchestration verticle (one per event loop) runs
+   *     at once; proposals arriving past that wait and leave together in the next group
    */
-  public record Db(String url, Path dataDir, int embeddedPort, int poolSize) {
+  public record Db(String url, Path dataDir, int embeddedPort, int poolSize, int groupSize, int groupsInFlight) {
+    /** Default grouping. */
+    public Db(String url, Path dataDir, int embeddedPort, int poolSize) {
+      this(url, dataDir, embeddedPort, poolSize, 64, 1);
+    }
+
     public boolean embedded() {
       return url == null;
     }

@@ -3,6 +3,7 @@ package dev.baton.observability;
 import dev.baton.domain.OrchestrationStatus;
 import dev.baton.domain.RunKind;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -23,11 +24,23 @@ public final class OrchestrationMetrics {
   private final ConcurrentMap<FailureKey, Counter> failures = new ConcurrentHashMap<>();
   private final Timer taskLatency;
   private final Timer flowLatency;
+  private final DistributionSummary groupSize;
 
   public OrchestrationMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.taskLatency = timer("task_run");
     this.flowLatency = timer("flow_run");
+    this.groupSize = DistributionSummary.builder("baton.orchestration.group.size")
+        .description("Set-state proposals orchestrated together in one transaction (group commit)")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(1.0)
+        .maximumExpectedValue(1024.0)
+        .register(registry);
+  }
+
+  /** One group of set-state proposals left for the database. */
+  public void group(int size) {
+    groupSize.record(size);
   }
 
   private Timer timer(String kind) {

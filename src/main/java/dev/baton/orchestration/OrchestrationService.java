@@ -37,6 +37,9 @@ import java.util.Map;
 import dev.baton.persistence.SqlErrors;
 import dev.baton.persistence.TaskRunIdConflictException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
@@ -71,6 +74,10 @@ public final class OrchestrationService {
     this.clock = clock;
   }
 
+  public OrchestrationMetrics metrics() {
+    return metrics;
+  }
+
   /** Microsecond-precision "now", matching PostgreSQL timestamptz. */
   public Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -78,9 +85,60 @@ public final class OrchestrationService {
 
   /** Orchestrates one proposal in its own transaction; retried on deadlock/serialization failure. */
   public Future<OrchestrationResult> setState(SetStateCommand cmd) {
+    return answered(cmd, System.nanoTime(), retryOnConflict(() -> attempt(cmd)));
+  }
+
+  /**
+   * Orchestrates proposals for distinct runs together (group commit): one transaction locks and
+   * loads them all in one statement per run kind, runs the engine on each, writes every outcome and
+   * commits — two round trips and one commit for the whole group. Each proposal still gets its own
+   * answer, exactly as if it had been sent alone:
+   * <ul>
+   *   <li>a run that does not exist fails NOT_FOUND alone;
+   *   <li>a run the group path cannot finish — one that may hold or take a concurrency slot, or whose
+   *       outcome orchestrates other runs — is left untouched by the group and orchestrated alone
+   *       right after it commits;
+   *   <li>when PostgreSQL rejects any statement of the group (a constraint, a deadlock), the group
+   *       is rolled back and every proposal is orchestrated alone, so one bad proposal never fails
+   *       another;
+   *   <li>a lost connection fails them all (a COMMIT may or may not have happened), as it would
+   *       fail a proposal sent alone.
+   * </ul>
+   * The answers are index-aligned with {@code cmds}, whose run ids must be distinct per kind.
+   */
+  public List<Future<OrchestrationResult>> setStates(List<SetStateCommand> cmds) {
+    if (cmds.size() == 1) {
+      return List.of(setState(cmds.get(0)));
+    }
     long start = System.nanoTime();
+    List<Promise<OrchestrationOutcome>> promises = new ArrayList<>(cmds.size());
+    List<Future<OrchestrationResult>> answers = new ArrayList<>(cmds.size());
+    for (SetStateCommand cmd : cmds) {
+      Promise<OrchestrationOutcome> p = Promise.promise();
+      promises.add(p);
+      answers.add(answered(cmd, start, p.future()));
+    }
+    groupAttempt(cmds).onComplete(group -> {
+      for (int i = 0; i < cmds.size(); i++) {
+        SetStateCommand cmd = cmds.get(i);
+        Object verdict = group.succeeded() ? group.result()[i]
+            : SqlErrors.pgException(group.cause()) != null ? ALONE : group.cause();
+        if (verdict == ALONE) {
+          retryOnConflict(() -> attempt(cmd)).onComplete(promises.get(i));
+        } else if (verdict instanceof OrchestrationOutcome o) {
+          promises.get(i).complete(o);
+        } else {
+          promises.get(i).fail((Throwable) verdict);
+        }
+      }
+    });
+    return answers;
+  }
+
+  /** A proposal's answer once orchestrated: metrics and a debug line, or the classified failure. */
+  private Future<OrchestrationResult> answered(SetStateCommand cmd, long start, Future<OrchestrationOutcome> outcome) {
     String endpoint = "set_state";
-    return retryOnConflict(() -> attempt(cmd))
+    return outcome
         .map(o -> {
           metrics.outcome(cmd.kind(), endpoint, o.status(), o.decidedBy(), System.nanoTime() - start);
           if (LOG.isDebugEnabled()) {
@@ -91,6 +149,89 @@ public final class OrchestrationService {
           return new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
         })
         .recover(t -> failed(cmd.kind(), endpoint, cmd.runId(), t));
+  }
+
+  /** A group verdict: orchestrate this proposal alone. */
+  private static final Object ALONE = new Object();
+
+  /**
+   * The group transaction of {@link #setStates}. Completes with one verdict per proposal: its
+   * committed {@link OrchestrationOutcome}, {@link #ALONE}, or the Throwable it fails with.
+   */
+  private Future<Object[]> groupAttempt(List<SetStateCommand> cmds) {
+    Instant now = now();
+    int n = cmds.size();
+    State[] proposed = new State[n];
+    Policy[] policies = new Policy[n];
+    List<UUID> taskIds = new ArrayList<>(n);
+    List<String> cacheKeys = new ArrayList<>(n);
+    List<UUID> flowIds = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      SetStateCommand cmd = cmds.get(i);
+      proposed[i] = cmd.state().toState(Ids.uuid7(), now);
+      policies[i] = PolicySelector.select(cmd.kind(), cmd.force(), proposed[i].details().isDeferred());
+      if (cmd.kind() == RunKind.TASK_RUN) {
+        taskIds.add(cmd.runId());
+        cacheKeys.add(cacheKeyToLookUp(policies[i], proposed[i]));
+      } else {
+        flowIds.add(cmd.runId());
+      }
+    }
+    return pool.getConnection().compose(conn -> {
+      // Flow runs are locked before task runs, the order nested orchestration takes them in.
+      Future<?> begun = conn.query("BEGIN").execute();
+      Future<Map<UUID, OrchestrationStore.LoadedRun>> flows = flowIds.isEmpty() ? Future.succeededFuture(Map.of())
+          : OrchestrationStore.lockFlowRuns(conn, flowIds);
+      Future<Map<UUID, OrchestrationStore.LoadedRun>> tasks = taskIds.isEmpty() ? Future.succeededFuture(Map.of())
+          : OrchestrationStore.lockTaskRuns(conn, taskIds, cacheKeys, now);
+      return Future.all(begun, flows, tasks).compose(loaded -> {
+        Object[] verdicts = new Object[n];
+        List<Future<Void>> writes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          SetStateCommand cmd = cmds.get(i);
+          OrchestrationStore.LoadedRun run = (cmd.kind() == RunKind.TASK_RUN ? tasks : flows).result().get(cmd.runId());
+          if (run == null) {
+            verdicts[i] = notFound(cmd.kind(), cmd.runId());
+          } else if (!run.concurrencyFree()) {
+            verdicts[i] = ALONE;
+          } else {
+            OrchestrationOutcome o = decideQuietly(cmd, run, proposed[i], policies[i], now);
+            if (o == null || !writtenByStoreAlone(o)) {
+              verdicts[i] = ALONE;
+            } else {
+              verdicts[i] = o;
+              writes.add(OrchestrationStore.writeOutcome(conn, o));
+            }
+          }
+        }
+        // COMMIT goes out right behind the writes (one round trip): if a write fails, PostgreSQL
+        // answers that COMMIT with a rollback, and the failed write fails the group.
+        Future<?> committed = conn.query("COMMIT").execute();
+        return Future.all(writes).compose(w -> committed).map(verdicts);
+      })
+          .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<Object[]>failedFuture(t)))
+          .onComplete(done -> conn.close());
+    });
+  }
+
+  /** The engine's outcome, or null when it throws: the proposal then goes alone and fails there. */
+  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, OrchestrationStore.LoadedRun run, State proposed,
+      Policy policy, Instant now) {
+    try {
+      return decide(cmd.kind(), run, ConcurrencyFacts.EMPTY, proposed, policy, cmd.apiVersion(), cmd.clientVersion(), now);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** True when {@link OrchestrationStore#writeOutcome} writes the whole outcome (no statement depends on another). */
+  private static boolean writtenByStoreAlone(OrchestrationOutcome o) {
+    for (Effect e : o.effects()) {
+      if (!(e instanceof Effect.InsertCacheEntry)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Classifies a failed proposal, counts it, logs the unexpected ones, and fails with it. */
@@ -132,9 +273,20 @@ public final class OrchestrationService {
       Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
       return Future.all(begun, loaded)
           .compose(both -> concurrencyFacts(conn, cmd.kind(), loaded.result(), policy, proposed))
-          .compose(cf -> decideAndWrite(conn, cmd.kind(), loaded.result(), cf, proposed, policy,
-              cmd.apiVersion(), cmd.clientVersion(), now))
-          .compose(outcome -> conn.query("COMMIT").execute().map(outcome))
+          .compose(cf -> {
+            OrchestrationOutcome outcome = decide(cmd.kind(), loaded.result(), cf, proposed, policy,
+                cmd.apiVersion(), cmd.clientVersion(), now);
+            if (writtenByStoreAlone(outcome)) {
+              // the usual case: write and COMMIT in one round trip (a failed write turns the COMMIT
+              // into a rollback and fails the attempt)
+              Future<Void> written = OrchestrationStore.writeOutcome(conn, outcome);
+              Future<?> committed = conn.query("COMMIT").execute();
+              return written.compose(w -> committed).map(outcome);
+            }
+            return writeAndApply(conn, outcome, now)
+                .compose(w -> conn.query("COMMIT").execute())
+                .map(outcome);
+          })
           .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<OrchestrationOutcome>failedFuture(t)))
           .onComplete(done -> conn.close());
     });
@@ -177,21 +329,32 @@ public final class OrchestrationService {
     Future<OrchestrationStore.LoadedRun> loaded = kind == RunKind.TASK_RUN
         ? OrchestrationStore.lockTaskRun(conn, runId, cacheKey, now)
         : OrchestrationStore.lockFlowRun(conn, runId);
-    return loaded.compose(run -> run != null ? Future.succeededFuture(run) : Future.failedFuture(
-        OrchestrationException.notFound((kind == RunKind.TASK_RUN ? "Task run" : "Flow run") + " with id " + runId + " not found")));
+    return loaded.compose(run -> run != null ? Future.succeededFuture(run) : Future.failedFuture(notFound(kind, runId)));
+  }
+
+  private static OrchestrationException notFound(RunKind kind, UUID runId) {
+    return OrchestrationException.notFound((kind == RunKind.TASK_RUN ? "Task run" : "Flow run") + " with id " + runId + " not found");
   }
 
   /** Runs the engine over an already locked run, then writes the outcome and its effects. */
   private Future<OrchestrationOutcome> decideAndWrite(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
       ConcurrencyFacts concurrency, State proposed, Policy policy, ApiVersion apiVersion, String clientVersion,
       Instant now) {
+    OrchestrationOutcome outcome = decide(kind, run, concurrency, proposed, policy, apiVersion, clientVersion, now);
+    return writeAndApply(conn, outcome, now).map(outcome);
+  }
+
+  /** Runs the engine over an already locked run (pure: nothing is written). */
+  private OrchestrationOutcome decide(RunKind kind, OrchestrationStore.LoadedRun run, ConcurrencyFacts concurrency,
+      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
     Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion)
         .withConcurrency(ConcurrencyLoading.ordered(concurrency, run.draft()));
-    OrchestrationOutcome outcome = engine.orchestrate(policy, PolicySelector.global(kind), run.draft(),
-        run.current(), proposed, facts, env(now));
-    return OrchestrationStore.writeOutcome(conn, outcome)
-        .compose(v -> applyEffects(conn, outcome, now))
-        .map(outcome);
+    return engine.orchestrate(policy, PolicySelector.global(kind), run.draft(), run.current(), proposed, facts, env(now));
+  }
+
+  /** Writes an outcome, then applies its effects, in the caller's transaction. */
+  private Future<Void> writeAndApply(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
+    return OrchestrationStore.writeOutcome(conn, outcome).compose(v -> applyEffects(conn, outcome, now));
   }
 
   // ---- resume ----

@@ -18,14 +18,24 @@ import io.vertx.core.eventbus.MessageConsumer;
  */
 public final class OrchestrationVerticle extends VerticleBase {
   private final OrchestrationService service;
+  private final int maxGroupSize;
+  private final int groupsInFlight;
+  private ProposalBatcher batcher;
 
-  public OrchestrationVerticle(OrchestrationService service) {
+  /**
+   * Set-state proposals grouped (see {@link ProposalBatcher}): at most {@code groupsInFlight}
+   * transactions of this verticle at once, each for up to {@code maxGroupSize} proposals.
+   */
+  public OrchestrationVerticle(OrchestrationService service, int maxGroupSize, int groupsInFlight) {
     this.service = service;
+    this.maxGroupSize = maxGroupSize;
+    this.groupsInFlight = groupsInFlight;
   }
 
   @Override
   public Future<?> start() {
     OrchestrationClient.registerCodecs(vertx);
+    batcher = new ProposalBatcher(service::setStates, maxGroupSize, groupsInFlight, service.metrics()::group);
     MessageConsumer<SetStateCommand> task = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.TASK_RUN_SET_STATE, this::handle);
     MessageConsumer<SetStateCommand> flow = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.FLOW_RUN_SET_STATE, this::handle);
     MessageConsumer<ResumeCommand> resume = vertx.eventBus().<ResumeCommand>localConsumer(Addresses.FLOW_RUN_RESUME,
@@ -45,6 +55,6 @@ public final class OrchestrationVerticle extends VerticleBase {
   }
 
   private void handle(Message<SetStateCommand> msg) {
-    reply(msg, service.setState(msg.body()));
+    reply(msg, batcher.submit(msg.body()));
   }
 }

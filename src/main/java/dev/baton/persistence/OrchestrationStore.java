@@ -13,7 +13,9 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -49,40 +51,75 @@ public final class OrchestrationStore {
    * statement. The parent flow run and the cache entry are not locked anyway; their slightly older
    * snapshot is the same read any unlocked reader gets.
    */
-  static final String LOCK_LOAD_FLOW_RUN = """
+  private static final String FLOW_RUN_COLUMNS = """
       SELECT fr.id, fr.flow_id, fr.deployment_id, fr.parent_task_run_id, fr.infrastructure_pid,
              fr.empirical_policy::text AS empirical_policy, fr.tags::text AS tags, fr.state_id,
              fr.state_type, fr.state_name, fr.state_timestamp, fr.run_count, fr.expected_start_time,
              fr.next_scheduled_start_time, fr.start_time, fr.end_time, fr.total_run_time_us,
              EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = fr.id) AS holds_leases,
              %s
+      """.formatted(Rows.STATE_COLUMNS);
+
+  static final String LOCK_LOAD_FLOW_RUN = FLOW_RUN_COLUMNS + """
         FROM flow_run fr
         LEFT JOIN flow_run_state s ON s.id = fr.state_id
-       WHERE fr.id = $1""".formatted(Rows.STATE_COLUMNS) + "\n FOR UPDATE OF fr";
+       WHERE fr.id = $1
+         FOR UPDATE OF fr""";
+
+  /**
+   * The same for a group of flow runs ({@code $1} distinct ids): rows are locked in id order, so
+   * groups that share runs wait for each other instead of deadlocking.
+   */
+  static final String LOCK_LOAD_FLOW_RUNS = FLOW_RUN_COLUMNS + """
+        FROM flow_run fr
+        LEFT JOIN flow_run_state s ON s.id = fr.state_id
+       WHERE fr.id = ANY ($1::uuid[])
+       ORDER BY fr.id
+         FOR UPDATE OF fr""";
 
   /**
    * Locks the flow-run row ({@code SELECT … FOR UPDATE}) and loads it with its current state.
    * Succeeds with null when the run does not exist.
    */
   public static Future<LoadedRun> lockFlowRun(SqlConnection c, UUID id) {
-    return c.preparedQuery(LOCK_LOAD_FLOW_RUN).execute(Tuple.of(id)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture(null);
-      }
-      Row r = rows.iterator().next();
-      FlowRunDraft draft = new FlowRunDraft(r.getUUID("id"), r.getUUID("flow_id"), r.getUUID("deployment_id"),
-          r.getUUID("parent_task_run_id"), r.getString("infrastructure_pid"),
-          JsonCodec.readFlowPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
-          r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
-          Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), Rows.instant(r, "expected_start_time"),
-          Rows.instant(r, "next_scheduled_start_time"), Rows.instant(r, "start_time"),
-          Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
-      boolean free = draft.deploymentId() == null && !r.getBoolean("holds_leases");
-      return withCurrentState(c, draft, Rows.state(r), Facts.NONE, true, free);
+    return c.preparedQuery(LOCK_LOAD_FLOW_RUN).execute(Tuple.of(id)).compose(rows ->
+        rows.size() == 0 ? Future.succeededFuture(null) : flowRun(c, rows.iterator().next()));
+  }
+
+  /**
+   * Locks and loads a group of distinct flow runs in one statement (see {@link #LOCK_LOAD_FLOW_RUNS});
+   * the map has no entry for a run that does not exist.
+   */
+  public static Future<Map<UUID, LoadedRun>> lockFlowRuns(SqlConnection c, List<UUID> ids) {
+    return c.preparedQuery(LOCK_LOAD_FLOW_RUNS).execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .compose(rows -> collect(rows, r -> flowRun(c, r)));
+  }
+
+  private static Future<LoadedRun> flowRun(SqlConnection c, Row r) {
+    FlowRunDraft draft = new FlowRunDraft(r.getUUID("id"), r.getUUID("flow_id"), r.getUUID("deployment_id"),
+        r.getUUID("parent_task_run_id"), r.getString("infrastructure_pid"),
+        JsonCodec.readFlowPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
+        r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
+        Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), Rows.instant(r, "expected_start_time"),
+        Rows.instant(r, "next_scheduled_start_time"), Rows.instant(r, "start_time"),
+        Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
+    boolean free = draft.deploymentId() == null && !r.getBoolean("holds_leases");
+    return withCurrentState(c, draft, Rows.state(r), Facts.NONE, true, free);
+  }
+
+  /** The loaded runs of a group statement by id; re-reads (rare) run concurrently. */
+  private static Future<Map<UUID, LoadedRun>> collect(io.vertx.sqlclient.RowSet<Row> rows,
+      java.util.function.Function<Row, Future<LoadedRun>> load) {
+    List<Future<LoadedRun>> runs = new ArrayList<>(rows.size());
+    rows.forEach(r -> runs.add(load.apply(r)));
+    return Future.all(runs).map(all -> {
+      Map<UUID, LoadedRun> byId = new HashMap<>(runs.size() * 2);
+      runs.forEach(f -> byId.put(f.result().draft().id(), f.result()));
+      return byId;
     });
   }
 
-  static final String LOCK_LOAD_TASK_RUN = """
+  private static final String TASK_RUN_COLUMNS = """
       SELECT tr.id, tr.flow_run_id, tr.task_key, tr.empirical_policy::text AS empirical_policy,
              tr.tags::text AS tags, tr.state_id, tr.state_type, tr.state_name, tr.state_timestamp,
              tr.run_count, tr.flow_run_run_count, tr.expected_start_time, tr.next_scheduled_start_time,
@@ -93,7 +130,10 @@ public final class OrchestrationStore {
              f.id AS f_id, f.run_count AS f_run_count,
              %s,
              %s
-        FROM task_run tr
+      """.formatted(Rows.STATE_COLUMNS, Rows.stateColumns("fs", "fs_"), Rows.stateColumns("cs", "cs_"));
+
+  /** The joins of a task run's lock-and-load; {@code %1$s} is the cache key to look up (SQL text). */
+  private static final String TASK_RUN_JOINS = """
         LEFT JOIN task_run_state s ON s.id = tr.state_id
         LEFT JOIN flow_run f ON f.id = tr.flow_run_id
         LEFT JOIN flow_run_state fs ON fs.id = f.state_id
@@ -101,13 +141,27 @@ public final class OrchestrationStore {
               SELECT cached.*
                 FROM task_run_state_cache c
                 JOIN task_run_state cached ON cached.id = c.task_run_state_id
-               WHERE $2::text IS NOT NULL
-                 AND c.cache_key = $2::text
+               WHERE %1$s IS NOT NULL
+                 AND c.cache_key = %1$s
                  AND (c.cache_expiration IS NULL OR c.cache_expiration > $3)
                ORDER BY c.created DESC
                LIMIT 1) cs ON true
-       WHERE tr.id = $1""".formatted(Rows.STATE_COLUMNS, Rows.stateColumns("fs", "fs_"),
-      Rows.stateColumns("cs", "cs_")) + "\n FOR UPDATE OF tr";
+      """;
+
+  static final String LOCK_LOAD_TASK_RUN = TASK_RUN_COLUMNS + "  FROM task_run tr\n"
+      + TASK_RUN_JOINS.formatted("$2::text") + """
+       WHERE tr.id = $1
+         FOR UPDATE OF tr""";
+
+  /**
+   * The same for a group of distinct task runs: {@code $1} their ids, {@code $2} each one's cache
+   * key to look up (or null), {@code $3} now. Rows are locked in id order.
+   */
+  static final String LOCK_LOAD_TASK_RUNS = TASK_RUN_COLUMNS
+      + "  FROM unnest($1::uuid[], $2::text[]) AS p(id, cache_key)\n  JOIN task_run tr ON tr.id = p.id\n"
+      + TASK_RUN_JOINS.formatted("p.cache_key") + """
+       ORDER BY tr.id
+         FOR UPDATE OF tr""";
 
   /**
    * Locks the task-run row and loads it with its current state, its flow run's run count and
@@ -116,27 +170,37 @@ public final class OrchestrationStore {
    * does not exist.
    */
   public static Future<LoadedRun> lockTaskRun(SqlConnection c, UUID id, String cacheKeyToLookUp, Instant now) {
-    return c.preparedQuery(LOCK_LOAD_TASK_RUN).execute(Tuple.of(id, cacheKeyToLookUp, Rows.ts(now))).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture(null);
-      }
-      Row r = rows.iterator().next();
-      UUID flowRunId = r.getUUID("flow_run_id");
-      TaskRunDraft draft = new TaskRunDraft(r.getUUID("id"), flowRunId, r.getString("task_key"),
-          JsonCodec.readTaskPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
-          r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
-          Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), r.getInteger("flow_run_run_count"),
-          Rows.instant(r, "expected_start_time"), Rows.instant(r, "next_scheduled_start_time"),
-          Rows.instant(r, "start_time"), Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
-      UUID parentId = r.getUUID("f_id");
-      Facts.ParentFlowRun parent = parentId == null ? null
-          : new Facts.ParentFlowRun(parentId, r.getInteger("f_run_count"), Rows.state(r, "fs_"));
-      Facts facts = Facts.NONE
-          .withParentFlowRun(parent, flowRunId != null && parentId == null)
-          .withCacheHit(Rows.state(r, "cs_"));
-      boolean free = draft.tags().isEmpty() && !r.getBoolean("holds_leases") && !r.getBoolean("holds_legacy");
-      return withCurrentState(c, draft, Rows.state(r), facts, false, free);
-    });
+    return c.preparedQuery(LOCK_LOAD_TASK_RUN).execute(Tuple.of(id, cacheKeyToLookUp, Rows.ts(now))).compose(rows ->
+        rows.size() == 0 ? Future.succeededFuture(null) : taskRun(c, rows.iterator().next()));
+  }
+
+  /**
+   * Locks and loads a group of distinct task runs in one statement (see {@link #LOCK_LOAD_TASK_RUNS});
+   * {@code cacheKeysToLookUp} is index-aligned with {@code ids}. No entry for a missing run.
+   */
+  public static Future<Map<UUID, LoadedRun>> lockTaskRuns(SqlConnection c, List<UUID> ids, List<String> cacheKeysToLookUp,
+      Instant now) {
+    return c.preparedQuery(LOCK_LOAD_TASK_RUNS)
+        .execute(Tuple.of(ids.toArray(UUID[]::new), cacheKeysToLookUp.toArray(String[]::new), Rows.ts(now)))
+        .compose(rows -> collect(rows, r -> taskRun(c, r)));
+  }
+
+  private static Future<LoadedRun> taskRun(SqlConnection c, Row r) {
+    UUID flowRunId = r.getUUID("flow_run_id");
+    TaskRunDraft draft = new TaskRunDraft(r.getUUID("id"), flowRunId, r.getString("task_key"),
+        JsonCodec.readTaskPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
+        r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
+        Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), r.getInteger("flow_run_run_count"),
+        Rows.instant(r, "expected_start_time"), Rows.instant(r, "next_scheduled_start_time"),
+        Rows.instant(r, "start_time"), Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
+    UUID parentId = r.getUUID("f_id");
+    Facts.ParentFlowRun parent = parentId == null ? null
+        : new Facts.ParentFlowRun(parentId, r.getInteger("f_run_count"), Rows.state(r, "fs_"));
+    Facts facts = Facts.NONE
+        .withParentFlowRun(parent, flowRunId != null && parentId == null)
+        .withCacheHit(Rows.state(r, "cs_"));
+    boolean free = draft.tags().isEmpty() && !r.getBoolean("holds_leases") && !r.getBoolean("holds_legacy");
+    return withCurrentState(c, draft, Rows.state(r), facts, false, free);
   }
 
   /**
