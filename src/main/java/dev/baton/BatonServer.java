@@ -56,7 +56,8 @@ public final class BatonServer {
       concurrency.mount(r);
     };
 
-    return vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(), config.db().groupsInFlight()), new DeploymentOptions().setInstances(instances))
+    return vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(), config.db().groupsInFlight()),
+            new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles()))
         .compose(id -> vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services())))
         .compose(id -> {
           // all instances in one deployment: with port 0 they share one random port

@@ -74,10 +74,16 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
   public record Api(int defaultLimit, int maxParameterSize, int maxCacheKeyLength) {}
 
   /**
-   * @param eventLoops Vert.x event-loop threads
+   * @param eventLoops Vert.x event-loop threads (and HTTP verticle instances)
    * @param logLevel one of TRACE, DEBUG, INFO, WARN, ERROR, OFF
+   * @param orchestrationVerticles orchestration verticle instances; each groups the proposals it
+   *     receives on its own, so fewer instances make larger groups
    */
-  public record Runtime(int eventLoops, String logLevel) {}
+  public record Runtime(int eventLoops, String logLevel, int orchestrationVerticles) {
+    public Runtime(int eventLoops, String logLevel) {
+      this(eventLoops, logLevel, 1);
+    }
+  }
 
   /**
    * Periodic services (0 interval = off).
