@@ -307,8 +307,27 @@ public final class OrchestrationService {
   public Future<OrchestrationOutcome> orchestrate(SqlConnection conn, RunKind kind, UUID runId, State proposed,
       Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
     return lock(conn, kind, runId, cacheKeyToLookUp(policy, proposed), now)
-        .compose(run -> concurrencyFacts(conn, kind, run, policy, proposed).compose(cf ->
-            decideAndWrite(conn, kind, run, cf, proposed, policy, apiVersion, clientVersion, now)));
+        .compose(run -> orchestrateLocked(conn, kind, run, proposed, policy, apiVersion, clientVersion, now));
+  }
+
+  /**
+   * As {@link #orchestrate} for a run the caller has already locked and loaded in this transaction
+   * (run creation loads the row it has just inserted in the same round trip as the insert). The
+   * loaded run must have been read without a cache key, so the policy must not look one up.
+   */
+  public Future<OrchestrationOutcome> orchestrateLoaded(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
+      State proposed, boolean force, ApiVersion apiVersion, String clientVersion, Instant now) {
+    Policy policy = PolicySelector.select(kind, force, proposed.details().isDeferred());
+    if (cacheKeyToLookUp(policy, proposed) != null) {
+      return orchestrate(conn, kind, run.draft().id(), proposed, policy, apiVersion, clientVersion, now);
+    }
+    return orchestrateLocked(conn, kind, run, proposed, policy, apiVersion, clientVersion, now);
+  }
+
+  private Future<OrchestrationOutcome> orchestrateLocked(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
+      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
+    return concurrencyFacts(conn, kind, run, policy, proposed).compose(cf ->
+        decideAndWrite(conn, kind, run, cf, proposed, policy, apiVersion, clientVersion, now));
   }
 
   /**

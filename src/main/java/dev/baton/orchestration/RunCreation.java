@@ -17,11 +17,14 @@ import dev.baton.domain.Names;
 import dev.baton.persistence.DeploymentRepository;
 import dev.baton.persistence.FlowRepository;
 import dev.baton.persistence.FlowRunRepository;
+import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.TaskRunRepository;
+import dev.baton.persistence.Upserted;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Creating a flow run or a task run: insert (or find the existing run for an idempotency key /
@@ -86,35 +89,38 @@ public final class RunCreation {
     });
   }
 
+  /**
+   * Three round trips for a new task run: BEGIN, the insert (labels inherited from the flow run
+   * inside it) and the lock-and-load of the new row, pipelined; the initial state's write; the
+   * read-back and COMMIT, pipelined. A run found by its natural key costs a few more.
+   */
   public Future<Created<TaskRun>> createTaskRun(TaskRunCreate create) {
     Instant now = service.now();
-    return pool.withTransaction(conn -> (create.flowRunId() == null
-            ? Future.succeededFuture((ObjectNode) null)
-            : FlowRunRepository.get(conn, create.flowRunId()).map(r -> r == null ? null : r.labels()))
-        .compose(parentLabels -> {
-          ObjectNode labels = JsonNodeFactory.instance.objectNode();
-          if (parentLabels != null) {
-            labels.setAll(parentLabels);
-          }
-          if (create.flowRunId() != null) {
-            labels.put("prefect.flow-run.id", create.flowRunId().toString());
-          }
-          if (create.labels() != null) {
-            labels.setAll(create.labels());
-          }
-          String name = create.name() == null || create.name().isEmpty() ? Names.slug() : create.name();
-          return TaskRunRepository.insertIfAbsent(conn, create, name, labels);
-        })
-        .compose(inserted -> {
-          if (!inserted.created()) {
-            return TaskRunRepository.get(conn, inserted.value()).map(r -> new Created<>(r, false));
-          }
-          StateCreate initial = create.state() == null ? StateCreate.of(StateType.PENDING) : create.state();
-          State proposed = initial.toState(Ids.uuid7(), now);
-          return service.orchestrate(conn, RunKind.TASK_RUN, inserted.value(), proposed, true, null, null, now)
-              .compose(o -> TaskRunRepository.get(conn, inserted.value()))
-              .map(r -> new Created<>(r, true));
-        }));
+    UUID id = create.id() != null ? create.id() : Ids.uuid7();
+    String name = create.name() == null || create.name().isEmpty() ? Names.slug() : create.name();
+    StateCreate initial = create.state() == null ? StateCreate.of(StateType.PENDING) : create.state();
+    State proposed = initial.toState(Ids.uuid7(), now);
+    return pool.getConnection().compose(conn -> {
+      Future<?> begun = conn.query("BEGIN").execute();
+      Future<Upserted<UUID>> inserted = TaskRunRepository.insertInheritingLabels(conn, id, create, name, create.labels());
+      // null when the insert found an existing run by its natural key (under another id)
+      Future<OrchestrationStore.LoadedRun> loaded = OrchestrationStore.lockTaskRun(conn, id, null, now);
+      return Future.all(begun, inserted, loaded)
+          .compose(all -> {
+            Upserted<UUID> run = inserted.result();
+            Future<Boolean> created = run.created()
+                ? service.orchestrateLoaded(conn, RunKind.TASK_RUN, loaded.result(), proposed, true, null, null, now)
+                    .map(true)
+                : Future.succeededFuture(false);
+            return created.compose(isNew -> {
+              Future<TaskRun> read = TaskRunRepository.get(conn, run.value());
+              Future<?> committed = conn.query("COMMIT").execute();
+              return Future.all(read, committed).map(both -> new Created<>(read.result(), isNew));
+            });
+          })
+          .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<Created<TaskRun>>failedFuture(t)))
+          .onComplete(done -> conn.close());
+    });
   }
 
 }

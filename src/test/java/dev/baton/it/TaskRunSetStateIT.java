@@ -297,6 +297,19 @@ class TaskRunSetStateIT {
   }
 
   @Test
+  void o93_ownLabelsOverrideInheritedOnes() {
+    UUID flowRun = runningFlowRun();
+    Response r = api.post("/api/task_runs/", obj("flow_run_id", flowRun.toString(), "task_key", "k", "dynamic_key", "0",
+        "labels", obj("prefect.flow-run.id", "mine", "prefect.flow.id", "also-mine"))).expect(201);
+    assertEquals("mine", r.body().get("labels").get("prefect.flow-run.id").asText());
+    assertEquals("also-mine", r.body().get("labels").get("prefect.flow.id").asText());
+    // without a flow run: only the run's own labels
+    Response alone = api.post("/api/task_runs/", obj("task_key", "k-" + UUID.randomUUID(), "dynamic_key", "0",
+        "labels", obj("a", "b"))).expect(201);
+    assertEquals("{\"a\":\"b\"}", alone.body().get("labels").toString());
+  }
+
+  @Test
   void o94_naturalKeyIsIdempotent() {
     UUID flowRun = runningFlowRun();
     var body = obj("flow_run_id", flowRun.toString(), "task_key", "same", "dynamic_key", "7");
