@@ -56,7 +56,7 @@ public final class ConfigLoader {
       new Setting("api.maxCacheKeyLength", "BATON_MAX_CACHE_KEY_LENGTH", 2000, "an integer 1..1000000",
           s -> intIn(s, 1, 1_000_000)),
       new Setting("runtime.eventLoops", "BATON_EVENT_LOOPS", 0,
-          "an integer 0..1024 (0 = twice the number of processors)", s -> intIn(s, 0, 1024)),
+          "an integer 0..1024 (0 = the number of processors)", s -> intIn(s, 0, 1024)),
       new Setting("runtime.orchestrationVerticles", "BATON_ORCHESTRATION_VERTICLES", 1, "an integer 1..1024",
           s -> intIn(s, 1, 1024)),
       new Setting("runtime.logLevel", "BATON_LOG_LEVEL", "INFO", "one of TRACE, DEBUG, INFO, WARN, ERROR, OFF",
@@ -182,7 +182,7 @@ public final class ConfigLoader {
   private static BatonConfig build(Map<String, Object> v, Path workingDir) {
     int eventLoops = (Integer) v.get("runtime.eventLoops");
     if (eventLoops == 0) {
-      eventLoops = 2 * Runtime.getRuntime().availableProcessors();
+      eventLoops = Runtime.getRuntime().availableProcessors();
     }
     Path dataDir = workingDir.resolve((String) v.get("db.dataDir")).toAbsolutePath().normalize();
     return new BatonConfig(

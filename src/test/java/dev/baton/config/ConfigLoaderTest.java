@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     assertEquals(200, c.api().defaultLimit());
     assertEquals(524288, c.api().maxParameterSize());
     assertEquals(2000, c.api().maxCacheKeyLength());
-    assertEquals(2 * Runtime.getRuntime().availableProcessors(), c.runtime().eventLoops());
+    assertEquals(Runtime.getRuntime().availableProcessors(), c.runtime().eventLoops());
     assertEquals("INFO", c.runtime().logLevel());
   }
 
