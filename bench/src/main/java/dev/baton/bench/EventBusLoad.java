@@ -56,6 +56,11 @@ public final class EventBusLoad {
   private EventBusLoad() {}
 
   public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the event-bus load; returns the process exit code (as {@link LoadGenerator#execute}). */
+  public static int execute(String[] args) {
     String dbUrl = System.getenv("BATON_DB_URL");
     List<String> rest = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -81,8 +86,7 @@ public final class EventBusLoad {
       System.err.println("usage: java -cp target/baton.jar:bench/target/baton-bench.jar dev.baton.bench.EventBusLoad"
           + " --db-url URL [--workers N] [--duration D] [--warmup D] [--prefill N] [--pg-pid PID] [--out FILE]"
           + " [--fail-on-error] [--quiet]");
-      System.exit(64);
-      return;
+      return 64;
     }
 
     Map<String, String> env = new HashMap<>();
@@ -129,7 +133,7 @@ public final class EventBusLoad {
         db.close();
       }
     }
-    System.exit(code);
+    return code;
   }
 
   private static int run(Options o, Vertx vertx) throws Exception {

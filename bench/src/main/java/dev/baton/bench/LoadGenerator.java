@@ -43,14 +43,18 @@ public final class LoadGenerator {
   }
 
   public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the generator; returns the process exit code (0 ok, 1 errors with --fail-on-error, 2 failure, 64 usage). */
+  public static int execute(String[] args) {
     Options o;
     try {
       o = Options.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("baton-bench: " + e.getMessage());
       System.err.print(Options.USAGE);
-      System.exit(64);
-      return;
+      return 64;
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(o.threads).setWorkerPoolSize(1)
         .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
@@ -64,7 +68,7 @@ public final class LoadGenerator {
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
           .exceptionally(t -> null).join();
     }
-    System.exit(code);
+    return code;
   }
 
   private void log(String fmt, Object... args) {
