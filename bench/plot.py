@@ -10,41 +10,36 @@ import matplotlib.pyplot as plt
 
 def main(src, dst):
     d = json.load(open(src))
-    rows = [r for r in d["rows"] if r["baton"] or r["floor"]]
-    w = [r["workers"] for r in rows]
-
-    def col(f):
-        return [f(r) for r in rows]
-
-    b_tps = col(lambda r: r["baton"]["transitions_per_s"] if r["baton"] else None)
-    f_tps = col(lambda r: r["floor"]["tps"] if r["floor"] else None)
-    b_p99 = col(lambda r: r["baton"].get("all_p99_ms") if r["baton"] else None)
-    f_p99 = col(lambda r: r["floor"]["p99_ms"] if r["floor"] else None)
-
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-    ax1.plot(w, b_tps, "o-", label="Baton (transitions/s)")
-    ax1.plot(w, f_tps, "s--", label="floor: pgbench (transactions/s)")
-    ax1.set_xscale("log", base=2)
-    ax1.set_xticks(w, [str(x) for x in w])
-    ax1.set_xlabel("workers / pgbench clients")
-    ax1.set_ylabel("per second")
+    floor = [r for r in d["floor"] if r["floor"]]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
+    if floor:
+        fw = [r["workers"] for r in floor]
+        ax1.plot(fw, [r["floor"]["tps"] for r in floor], "k--", marker="s", label="floor: pgbench (tx/s)")
+        ax2.plot(fw, [r["floor"]["p99_ms"] for r in floor], "k--", marker="s", label="floor p99 (per tx)")
+    for sc, rows in d["scenarios"].items():
+        rows = [r for r in rows if r["baton"]]
+        if not rows:
+            continue
+        w = [r["workers"] for r in rows]
+        ax1.plot(w, [r["baton"]["transitions_per_s"] for r in rows], "o-", label=f"Baton {sc}")
+        ax2.plot(w, [r["baton"].get("all_p99_ms") for r in rows], "o-", label=f"Baton {sc}")
+    ticks = d["workers"]
+    for ax in (ax1, ax2):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(ticks, [str(x) for x in ticks])
+        ax.set_xlabel("workers / pgbench clients")
+        ax.grid(True, alpha=0.3)
+    ax1.set_ylabel("requests (transitions) per second")
     ax1.set_ylim(bottom=0)
     ax1.set_title("Throughput")
-    ax1.grid(True, alpha=0.3)
-    ax1.legend()
-    ax2.plot(w, b_p99, "o-", label="Baton p99 (per request)")
-    ax2.plot(w, f_p99, "s--", label="floor p99 (per transaction)")
-    ax2.set_xscale("log", base=2)
+    ax1.legend(fontsize=7)
     ax2.set_yscale("log")
-    ax2.set_xticks(w, [str(x) for x in w])
-    ax2.set_xlabel("workers / pgbench clients")
     ax2.set_ylabel("ms")
     ax2.axhline(50, color="grey", lw=0.8, ls=":")
-    ax2.set_title("p99 latency")
-    ax2.grid(True, alpha=0.3)
-    ax2.legend()
+    ax2.set_title("p99 latency (per request)")
+    ax2.legend(fontsize=7)
     m = d.get("machine", {})
-    fig.suptitle(f"Baton {d['scenario']} vs floor — {m.get('cpus')} CPUs, {d.get('postgres') or ''}", fontsize=9)
+    fig.suptitle(f"Baton vs floor — {m.get('cpus')} CPUs, {d.get('postgres') or ''}", fontsize=9)
     fig.tight_layout()
     fig.savefig(dst, dpi=110)
     print(f"[plot] wrote {dst}", file=sys.stderr)

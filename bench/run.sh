@@ -3,8 +3,13 @@
 # synchronous_commit on), the floor and Baton measured back to back at each concurrency, then the
 # results: bench/results/<date>.json, bench/results/<date>.md (table) and bench/results/plot.png.
 #
-#   bench/run.sh [--workers 1,8,64,256] [--duration 30] [--warmup 5] [--scenario set-state-only]
+#   bench/run.sh [--workers 1,8,64,256] [--duration 30] [--warmup 5]
+#                [--scenarios set-state-only,task-lifecycle,pause-resume,contended,event-bus]
 #                [--pg-port 55433] [--baton-port 54200] [--threads 1] [--no-build]
+#
+# At each worker count: the floor, then every scenario, back to back (each scenario's throughput
+# is printed as a ratio of the floor measured minutes before). event-bus is Baton in the
+# generator's JVM (EventBusLoad) against the same PostgreSQL, while the HTTP Baton idles.
 #
 # Loopback only. Everything it starts it stops (by pid) on exit.
 set -euo pipefail
@@ -13,7 +18,7 @@ root="$(cd "$here/.." && pwd)"
 workers="1,8,64,256"
 duration=30
 warmup=5
-scenario="set-state-only"
+scenarios="set-state-only,task-lifecycle,pause-resume,contended,event-bus"
 pg_port=55433
 baton_port=54200
 threads=1
@@ -23,12 +28,12 @@ while [ $# -gt 0 ]; do
     --workers) workers="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
-    --scenario) scenario="$2"; shift 2 ;;
+    --scenarios|--scenario) scenarios="$2"; shift 2 ;;
     --pg-port) pg_port="$2"; shift 2 ;;
     --baton-port) baton_port="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -84,19 +89,32 @@ java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --
   --workers 8 --duration "${BATON_WARMUP_S:-15}s" --warmup 0s --quiet > /dev/null
 
 IFS=',' read -r -a wlist <<< "$workers"
+IFS=',' read -r -a slist <<< "$scenarios"
+for sc in "${slist[@]}"; do mkdir -p "$work/runs/$sc"; done
 for w in "${wlist[@]}"; do
-  echo "[run] ---- $w: floor, then Baton ----" >&2
+  echo "[run] ---- $w: floor, then ${scenarios} ----" >&2
   "$here/floor.sh" --clients "$w" --duration "$duration" --out "$work/runs/floor-$w.json" >&2
   floor_tps="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tps"])' "$work/runs/floor-$w.json")"
-  # set-state-only: enough pre-created runs for the floor's rate (+30 %) over warm-up and window.
-  prefill="$(python3 -c 'import math,sys; t,d=float(sys.argv[1]),float(sys.argv[2]); print(max(2000, math.ceil(t*d/3*1.3)))' "$floor_tps" "$((duration + warmup))")"
-  java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$scenario" \
-    --workers "$w" --duration "${duration}s" --warmup "${warmup}s" --threads "$threads" --prefill "$prefill" \
-    --baton-pid "$baton_pid" --pg-pid "$pg_pid" --floor-tps "$floor_tps" --label "run.sh $stamp" \
-    --out "$work/runs/baton-$w.json"
+  # set-state-only: enough pre-created runs for twice the floor's rate over warm-up and window
+  # (group commit takes Baton past the floor).
+  prefill="$(python3 -c 'import math,sys; t,d=float(sys.argv[1]),float(sys.argv[2]); print(max(2000, math.ceil(t*d/3*2.2)))' "$floor_tps" "$((duration + warmup))")"
+  for sc in "${slist[@]}"; do
+    echo "[run] $w workers: $sc" >&2
+    common=(--workers "$w" --duration "${duration}s" --warmup "${warmup}s" --pg-pid "$pg_pid"
+            --floor-tps "$floor_tps" --label "run.sh $stamp" --out "$work/runs/$sc/baton-$w.json")
+    if [ "$sc" = event-bus ]; then
+      java -cp "$root/target/baton.jar:$here/target/baton-bench.jar" dev.baton.bench.EventBusLoad \
+        --db-url "postgresql://postgres@127.0.0.1:$pg_port/baton" --prefill "$prefill" "${common[@]}" \
+        || echo "[run] event-bus at $w workers failed" >&2
+    else
+      java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$sc" \
+        --threads "$threads" --prefill "$prefill" --baton-pid "$baton_pid" "${common[@]}" \
+        || echo "[run] $sc at $w workers failed" >&2
+    fi
+  done
 done
 
-python3 "$here/report.py" --runs "$work/runs" --workers "$workers" --scenario "$scenario" \
+python3 "$here/report.py" --runs "$work/runs" --workers "$workers" --scenarios "$scenarios" \
   --json "$results/$stamp.json" --md "$results/$stamp.md"
 cat "$results/$stamp.md"
 if python3 -c 'import matplotlib' 2>/dev/null || /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
