@@ -40,6 +40,8 @@ def main():
     ap.add_argument("--scenarios", required=True)
     ap.add_argument("--json", required=True)
     ap.add_argument("--md", required=True)
+    ap.add_argument("--startup-ms", type=int, default=0)
+    ap.add_argument("--peak-rss-kb", type=int, default=0)
     a = ap.parse_args()
     workers = [int(x) for x in a.workers.split(",")]
     scenarios = a.scenarios.split(",")
@@ -49,6 +51,7 @@ def main():
         server = server or (floor or {}).get("server")
         floors[w] = floor["results"][0] if floor and floor.get("results") else None
     out = {"machine": machine(), "postgres": server, "workers": workers,
+           "baton_startup_ms": a.startup_ms or None, "baton_peak_rss_mb": round(a.peak_rss_kb / 1024) if a.peak_rss_kb else None,
            "floor": [{"workers": w, "floor": floors[w]} for w in workers], "scenarios": {}}
     for sc in scenarios:
         rows = []
@@ -65,7 +68,10 @@ def main():
     m = out["machine"]
     lines = [f"{m['cpus']} CPUs ({m['cpu']}), kernel {m['kernel']}; PostgreSQL: {server}. "
              "Floor: pgbench running Baton's statements for one transition (bench/floor.sh), measured just "
-             "before the scenarios at each worker count; ratio = Baton transitions/s ÷ floor transactions/s."]
+             "before the scenarios at each worker count; ratio = Baton transitions/s ÷ floor transactions/s.",
+             "",
+             f"Baton (HTTP) healthy {fmt(out['baton_startup_ms'])} ms after launch (external PostgreSQL, polled every "
+             f"0.5 s); peak resident set over the whole run: {fmt(out['baton_peak_rss_mb'])} MB."]
     for sc in scenarios:
         rows = out["scenarios"][sc]
         lines += ["", f"### `{sc}`", "",

@@ -75,6 +75,7 @@ echo "[run] starting Baton on 127.0.0.1:$baton_port" >&2
 BATON_DB_URL="postgresql://postgres@127.0.0.1:$pg_port/baton" BATON_HTTP_HOST=127.0.0.1 BATON_HTTP_PORT="$baton_port" \
   BATON_LOG_LEVEL="${BATON_LOG_LEVEL:-WARN}" java ${BATON_JAVA_OPTS:-} -jar "$root/target/baton.jar" > "$work/baton.log" 2>&1 &
 baton_pid=$!
+started_ns=$(date +%s%N)
 for i in $(seq 1 120); do
   if curl -sf "http://127.0.0.1:$baton_port/api/health" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$baton_pid" 2>/dev/null; then echo "[run] Baton exited:" >&2; tail -30 "$work/baton.log" >&2; exit 1; fi
@@ -87,6 +88,9 @@ done
 echo "[run] warming Baton up (${BATON_WARMUP_S:-15} s, task-lifecycle, 8 workers, not recorded)" >&2
 java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario task-lifecycle \
   --workers 8 --duration "${BATON_WARMUP_S:-15}s" --warmup 0s --quiet > /dev/null
+
+startup_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
+echo "[run] Baton healthy ${startup_ms} ms after launch (polled every 0.5 s)" >&2
 
 IFS=',' read -r -a wlist <<< "$workers"
 IFS=',' read -r -a slist <<< "$scenarios"
@@ -114,7 +118,9 @@ for w in "${wlist[@]}"; do
   done
 done
 
+peak_rss_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$baton_pid/status" 2>/dev/null || echo "")"
 python3 "$here/report.py" --runs "$work/runs" --workers "$workers" --scenarios "$scenarios" \
+  --startup-ms "$startup_ms" --peak-rss-kb "${peak_rss_kb:-0}" \
   --json "$results/$stamp.json" --md "$results/$stamp.md"
 cat "$results/$stamp.md"
 if python3 -c 'import matplotlib' 2>/dev/null || /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
