@@ -1,9 +1,10 @@
 -- One Baton task-run transition, as pgbench runs it (bench/floor.sh). Mirrors what
--- OrchestrationService.setState does for POST /api/task_runs/{id}/set_state: BEGIN and the
--- lock-and-load statement (OrchestrationStore.LOCK_LOAD_TASK_RUN, SELECT … FOR UPDATE OF tr) sent
--- pipelined in one round trip; the single write statement (OrchestrationStore.writeOutcome: insert
--- the state, update the run, data-modifying CTEs); COMMIT. Four statements, three round trips,
--- prepared statements (pgbench -M prepared), as the Vert.x PostgreSQL client sends them. The
+-- OrchestrationService.setState does for POST /api/task_runs/{id}/set_state when the proposal is
+-- alone (no group commit): BEGIN and the lock-and-load statement (OrchestrationStore.LOCK_LOAD_TASK_RUN,
+-- SELECT … FOR UPDATE OF tr) pipelined in one round trip; the single write statement
+-- (OrchestrationStore.writeOutcome: insert the state, update the run, data-modifying CTEs) and
+-- COMMIT pipelined in a second. Four statements, two round trips, prepared statements
+-- (pgbench -M prepared), as the Vert.x PostgreSQL client sends them. The
 -- benchmark's task runs have no tags and hold no slots, so — as in Baton — the concurrency facts
 -- are known empty from the locked row and their three statements are not sent.
 --
@@ -50,6 +51,7 @@ SELECT tr.id, tr.flow_run_id, tr.task_key, tr.empirical_policy::text AS empirica
  WHERE tr.id = ('00000000-0000-4000-8000-' || lpad(:r::text, 12, '0'))::uuid
    FOR UPDATE OF tr;
 \endpipeline
+\startpipeline
 WITH ins_state AS (
   INSERT INTO task_run_state (id, task_run_id, type, name, timestamp, message, state_details, data)
   VALUES ((lpad(to_hex((extract(epoch FROM now()) * 1000000)::bigint), 16, '0') || lpad(to_hex(:sid::bigint), 16, '0'))::uuid,
@@ -71,3 +73,4 @@ upd_run AS (
    WHERE id = ('00000000-0000-4000-8000-' || lpad(:r::text, 12, '0'))::uuid)
 SELECT 1;
 COMMIT;
+\endpipeline
