@@ -71,7 +71,7 @@ def main():
              "before the scenarios at each worker count; ratio = Baton transitions/s ÷ floor transactions/s.",
              "",
              f"Baton (HTTP) healthy {fmt(out['baton_startup_ms'])} ms after launch (external PostgreSQL, polled every "
-             f"0.5 s); peak resident set over the whole run: {fmt(out['baton_peak_rss_mb'])} MB."]
+             f"0.1 s); peak resident set over the whole run: {fmt(out['baton_peak_rss_mb'])} MB."]
     for sc in scenarios:
         rows = out["scenarios"][sc]
         lines += ["", f"### `{sc}`", "",

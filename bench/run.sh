@@ -76,21 +76,20 @@ BATON_DB_URL="postgresql://postgres@127.0.0.1:$pg_port/baton" BATON_HTTP_HOST=12
   BATON_LOG_LEVEL="${BATON_LOG_LEVEL:-WARN}" java ${BATON_JAVA_OPTS:-} -jar "$root/target/baton.jar" > "$work/baton.log" 2>&1 &
 baton_pid=$!
 started_ns=$(date +%s%N)
-for i in $(seq 1 120); do
+for i in $(seq 1 600); do
   if curl -sf "http://127.0.0.1:$baton_port/api/health" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$baton_pid" 2>/dev/null; then echo "[run] Baton exited:" >&2; tail -30 "$work/baton.log" >&2; exit 1; fi
-  sleep 0.5
-  [ "$i" = 120 ] && { echo "[run] Baton did not become healthy in 60 s" >&2; tail -30 "$work/baton.log" >&2; exit 1; }
+  sleep 0.1
+  [ "$i" = 600 ] && { echo "[run] Baton did not become healthy in 60 s" >&2; tail -30 "$work/baton.log" >&2; exit 1; }
 done
+startup_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
+echo "[run] Baton healthy ${startup_ms} ms after launch (polled every 0.1 s)" >&2
 
 # Warm Baton's JIT before the first measured run (not recorded): otherwise the first concurrency
 # pays for compilation.
 echo "[run] warming Baton up (${BATON_WARMUP_S:-15} s, task-lifecycle, 8 workers, not recorded)" >&2
 java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario task-lifecycle \
   --workers 8 --duration "${BATON_WARMUP_S:-15}s" --warmup 0s --quiet > /dev/null
-
-startup_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
-echo "[run] Baton healthy ${startup_ms} ms after launch (polled every 0.5 s)" >&2
 
 IFS=',' read -r -a wlist <<< "$workers"
 IFS=',' read -r -a slist <<< "$scenarios"
