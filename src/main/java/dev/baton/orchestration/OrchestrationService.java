@@ -186,7 +186,7 @@ public final class OrchestrationService {
           : OrchestrationStore.lockTaskRuns(conn, taskIds, cacheKeys, now);
       return Future.all(begun, flows, tasks).compose(loaded -> {
         Object[] verdicts = new Object[n];
-        List<Future<Void>> writes = new ArrayList<>(n);
+        List<OrchestrationOutcome> decided = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           SetStateCommand cmd = cmds.get(i);
           OrchestrationStore.LoadedRun run = (cmd.kind() == RunKind.TASK_RUN ? tasks : flows).result().get(cmd.runId());
@@ -200,14 +200,15 @@ public final class OrchestrationService {
               verdicts[i] = ALONE;
             } else {
               verdicts[i] = o;
-              writes.add(OrchestrationStore.writeOutcome(conn, o));
+              decided.add(o);
             }
           }
         }
         // COMMIT goes out right behind the writes (one round trip): if a write fails, PostgreSQL
         // answers that COMMIT with a rollback, and the failed write fails the group.
+        Future<Void> written = OrchestrationStore.writeOutcomes(conn, decided);
         Future<?> committed = conn.query("COMMIT").execute();
-        return Future.all(writes).compose(w -> committed).map(verdicts);
+        return written.compose(w -> committed).map(verdicts);
       })
           .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<Object[]>failedFuture(t)))
           .onComplete(done -> conn.close());

@@ -311,6 +311,116 @@ public final class OrchestrationStore {
   }
 
   /**
+   * Writes the outcomes of a group (distinct runs, one transaction): every outcome that writes a
+   * state and changes its run, without cache entries — the usual transition — goes into one
+   * statement per run kind ({@link #GROUP_WRITE_TASK}/{@link #GROUP_WRITE_FLOW}: the rows as
+   * arrays, {@code unnest}ed into one INSERT and one UPDATE); the others are written one by one as
+   * by {@link #writeOutcome}. All statements are sent at once; the future fails if any fails.
+   */
+  public static Future<Void> writeOutcomes(SqlConnection c, List<OrchestrationOutcome> outcomes) {
+    List<OrchestrationOutcome> tasks = new ArrayList<>();
+    List<OrchestrationOutcome> flows = new ArrayList<>();
+    List<Future<Void>> writes = new ArrayList<>();
+    for (OrchestrationOutcome o : outcomes) {
+      if (o.stateWritten() && o.run().changed() && o.effects().stream().noneMatch(e -> e instanceof Effect.InsertCacheEntry)) {
+        (o.run() instanceof FlowRunDraft ? flows : tasks).add(o);
+      } else {
+        writes.add(writeOutcome(c, o));
+      }
+    }
+    for (List<OrchestrationOutcome> same : List.of(tasks, flows)) {
+      if (same.size() == 1) {
+        writes.add(writeOutcome(c, same.get(0)));
+      } else if (same.size() > 1) {
+        writes.add(writeGroup(c, same));
+      }
+    }
+    return Future.all(writes).mapEmpty();
+  }
+
+  private static final String GROUP_WRITE = """
+      WITH v AS (
+        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
+                             $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[], $12::timestamptz[],
+                             $13::int[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[],
+                             $17::timestamptz[], $18::bigint[], $19::%1$s[])
+          AS v(state_id, run_id, type, name, ts, message, details, data, run_state_id, run_state_type,
+               run_state_name, run_state_ts, run_count, expected_start_time, next_scheduled_start_time,
+               start_time, end_time, total_run_time_us, extra)),
+      ins_state AS (
+        INSERT INTO %2$s_state (id, %2$s_id, type, name, timestamp, message, state_details, data)
+        SELECT state_id, run_id, type, name, ts, message, details::jsonb, data::jsonb FROM v)
+      UPDATE %2$s r
+         SET state_id = v.run_state_id, state_type = v.run_state_type, state_name = v.run_state_name,
+             state_timestamp = v.run_state_ts, run_count = v.run_count,
+             expected_start_time = v.expected_start_time, next_scheduled_start_time = v.next_scheduled_start_time,
+             start_time = v.start_time, end_time = v.end_time, total_run_time_us = v.total_run_time_us,
+             %3$s, updated = now()
+        FROM v
+       WHERE r.id = v.run_id""";
+
+  /** {@link #writeOutcomes}: task runs; {@code extra} is {@code flow_run_run_count}. */
+  static final String GROUP_WRITE_TASK = GROUP_WRITE.formatted("int", "task_run", "flow_run_run_count = v.extra");
+
+  /** {@link #writeOutcomes}: flow runs; {@code extra} is {@code empirical_policy}. */
+  static final String GROUP_WRITE_FLOW = GROUP_WRITE.formatted("text", "flow_run", "empirical_policy = v.extra::jsonb");
+
+  private static Future<Void> writeGroup(SqlConnection c, List<OrchestrationOutcome> same) {
+    int n = same.size();
+    boolean flow = same.get(0).run() instanceof FlowRunDraft;
+    UUID[] stateIds = new UUID[n];
+    UUID[] runIds = new UUID[n];
+    String[] types = new String[n];
+    String[] names = new String[n];
+    java.time.OffsetDateTime[] timestamps = new java.time.OffsetDateTime[n];
+    String[] messages = new String[n];
+    String[] details = new String[n];
+    String[] data = new String[n];
+    UUID[] runStateIds = new UUID[n];
+    String[] runStateTypes = new String[n];
+    String[] runStateNames = new String[n];
+    java.time.OffsetDateTime[] runStateTimestamps = new java.time.OffsetDateTime[n];
+    Integer[] runCounts = new Integer[n];
+    java.time.OffsetDateTime[] expected = new java.time.OffsetDateTime[n];
+    java.time.OffsetDateTime[] nextScheduled = new java.time.OffsetDateTime[n];
+    java.time.OffsetDateTime[] starts = new java.time.OffsetDateTime[n];
+    java.time.OffsetDateTime[] ends = new java.time.OffsetDateTime[n];
+    Long[] totals = new Long[n];
+    Object[] extra = flow ? new String[n] : new Integer[n];
+    for (int i = 0; i < n; i++) {
+      OrchestrationOutcome o = same.get(i);
+      State s = o.state();
+      RunDraft run = o.run();
+      stateIds[i] = s.id();
+      runIds[i] = run.id();
+      types[i] = s.type().name();
+      names[i] = s.name();
+      timestamps[i] = Rows.ts(s.timestamp());
+      messages[i] = s.message();
+      details[i] = JsonCodec.writeDetails(s.details());
+      data[i] = JsonCodecData.of(s).text();
+      runStateIds[i] = run.stateId();
+      runStateTypes[i] = run.stateType() == null ? null : run.stateType().name();
+      runStateNames[i] = run.stateName();
+      runStateTimestamps[i] = Rows.ts(run.stateTimestamp());
+      runCounts[i] = run.runCount();
+      expected[i] = Rows.ts(run.expectedStartTime());
+      nextScheduled[i] = Rows.ts(run.nextScheduledStartTime());
+      starts[i] = Rows.ts(run.startTime());
+      ends[i] = Rows.ts(run.endTime());
+      totals[i] = run.totalRunTimeMicros();
+      extra[i] = flow ? JsonCodec.writeFlowPolicy(((FlowRunDraft) run).policy()) : ((TaskRunDraft) run).flowRunRunCount();
+    }
+    Tuple t = Tuple.tuple().addValue(stateIds).addValue(runIds).addValue(types).addValue(names).addValue(timestamps)
+        .addValue(messages).addValue(details).addValue(data).addValue(runStateIds).addValue(runStateTypes)
+        .addValue(runStateNames).addValue(runStateTimestamps).addValue(runCounts).addValue(expected)
+        .addValue(nextScheduled).addValue(starts).addValue(ends).addValue(totals).addValue(extra);
+    return c.preparedQuery(flow ? GROUP_WRITE_FLOW : GROUP_WRITE_TASK).execute(t).compose(rows ->
+        rows.rowCount() == n ? Future.succeededFuture()
+            : Future.failedFuture(new IllegalStateException("group write updated " + rows.rowCount() + " of " + n + " runs")));
+  }
+
+  /**
    * The write statement for one shape of outcome, built once and reused: the same String instance
    * every time keeps the prepared-statement cache lookup cheap (its hash is cached) and avoids
    * formatting SQL on the hot path.

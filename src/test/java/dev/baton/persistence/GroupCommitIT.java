@@ -99,8 +99,9 @@ class GroupCommitIT extends DbTestBase {
     await(service.setState(SetStateCommand.task(c, new StateCreate(StateType.COMPLETED, null, null,
         Fixtures.obj().put("storage_key", "s3://r"), StateDetails.EMPTY), false)));
 
+    UUID thirdFlow = Fixtures.flowRun(pool, Fixtures.flow(pool, "h-" + UUID.randomUUID()).id());
     List<OrchestrationResult> r = group(List.of(task(a, StateType.PENDING), task(b, StateType.RUNNING),
-        task(c, StateType.RUNNING), flow(otherFlow, StateType.PENDING)));
+        task(c, StateType.RUNNING), flow(otherFlow, StateType.PENDING), flow(thirdFlow, StateType.PENDING)));
 
     assertEquals(OrchestrationStatus.ACCEPT, r.get(0).status());
     assertTrue(r.get(0).stateWritten());
@@ -116,18 +117,69 @@ class GroupCommitIT extends DbTestBase {
     assertEquals("RUNNING", runStateType(b));
     assertEquals(2, history(c).size());
     assertEquals("COMPLETED", runStateType(c));
-    assertEquals(1, await(StateRepository.flowRunStates(pool, otherFlow)).size());
+    assertEquals(OrchestrationStatus.ACCEPT, r.get(4).status());
+    for (UUID f : List.of(otherFlow, thirdFlow)) {
+      assertEquals(1, await(StateRepository.flowRunStates(pool, f)).size());
+      var fr = await(pool.preparedQuery("SELECT state_type, state_id, empirical_policy::text AS p FROM flow_run WHERE id = $1")
+          .execute(Tuple.of(f))).iterator().next();
+      assertEquals("PENDING", fr.getString("state_type"));
+      assertEquals(await(StateRepository.flowRunStates(pool, f)).get(0).id(), fr.getUUID("state_id"));
+      assertTrue(fr.getString("p").startsWith("{"), fr.getString("p"));
+    }
     // one transaction wrote them all (same xmin): the group really was committed together
     assertEquals(1, await(pool.preparedQuery("""
         SELECT count(DISTINCT x) FROM (
           SELECT xmin::text AS x FROM task_run_state WHERE task_run_id = ANY ($1)
           UNION ALL SELECT xmin::text FROM flow_run_state WHERE flow_run_id = $2) t""")
         .execute(Tuple.of(new UUID[] {a, b}, otherFlow))).iterator().next().getLong(0));
+    assertEquals(1, await(pool.preparedQuery("""
+        SELECT count(DISTINCT x) FROM (
+          SELECT xmin::text AS x FROM task_run_state WHERE task_run_id = $1
+          UNION ALL SELECT xmin::text FROM flow_run_state WHERE flow_run_id = $2) t""")
+        .execute(Tuple.of(a, thirdFlow))).iterator().next().getLong(0));
     // run_count and start_time bookkeeping ran for the RUNNING proposal
     var row = await(pool.preparedQuery("SELECT run_count, start_time FROM task_run WHERE id = $1").execute(Tuple.of(b)))
         .iterator().next();
     assertEquals(1, row.getInteger("run_count"));
     assertTrue(row.getValue("start_time") != null);
+  }
+
+  /** The columns a transition writes, with times reduced to whether they are set. */
+  private static String written(UUID taskRun) {
+    var run = await(pool.preparedQuery("""
+        SELECT state_type, state_name, run_count, flow_run_run_count, start_time IS NOT NULL AS started,
+               end_time IS NOT NULL AS ended, total_run_time_us > 0 AS ran, expected_start_time IS NOT NULL AS expected,
+               next_scheduled_start_time IS NOT NULL AS next, state_id IS NOT NULL AS has_state
+          FROM task_run WHERE id = $1""").execute(Tuple.of(taskRun))).iterator().next().toJson().encode();
+    StringBuilder states = new StringBuilder(run);
+    await(pool.preparedQuery("""
+        SELECT type, name, message, state_details - 'scheduled_time' - 'task_run_id' AS details, data
+          FROM task_run_state WHERE task_run_id = $1 ORDER BY timestamp, id""").execute(Tuple.of(taskRun)))
+        .forEach(r -> states.append('\n').append(r.toJson().encode()));
+    return states.toString();
+  }
+
+  @Test
+  void aGroupWritesExactlyWhatTheProposalsWouldWriteAlone() {
+    List<UUID> alone = List.of(untaggedTaskRun(), untaggedTaskRun(), untaggedTaskRun());
+    List<UUID> grouped = List.of(untaggedTaskRun(), untaggedTaskRun(), untaggedTaskRun());
+    List<java.util.function.Function<UUID, SetStateCommand>> steps = List.of(
+        id -> task(id, StateType.PENDING),
+        id -> SetStateCommand.task(id, new StateCreate(StateType.RUNNING, "Running", "go", null, StateDetails.EMPTY), false),
+        id -> SetStateCommand.task(id, new StateCreate(StateType.COMPLETED, null, "done",
+            Fixtures.obj().put("storage_key", "s3://" + "x"), StateDetails.EMPTY), false));
+    for (var step : steps) {
+      for (UUID id : alone) {
+        assertEquals(OrchestrationStatus.ACCEPT, await(service.setState(step.apply(id))).status());
+      }
+      List<OrchestrationResult> r = group(grouped.stream().map(step).toList());
+      r.forEach(x -> assertEquals(OrchestrationStatus.ACCEPT, x.status()));
+    }
+    for (int i = 0; i < 3; i++) {
+      assertEquals(written(alone.get(i)), written(grouped.get(i)));
+    }
+    assertTrue(written(grouped.get(0)).contains("\"state_type\":\"COMPLETED\""), written(grouped.get(0)));
+    assertTrue(written(grouped.get(0)).contains("s3://x"));
   }
 
   @Test
