@@ -98,9 +98,9 @@ for w in "${wlist[@]}"; do
   echo "[run] ---- $w: floor, then ${scenarios} ----" >&2
   "$here/floor.sh" --clients "$w" --duration "$duration" --out "$work/runs/floor-$w.json" >&2
   floor_tps="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tps"])' "$work/runs/floor-$w.json")"
-  # set-state-only: enough pre-created runs for twice the floor's rate over warm-up and window
-  # (group commit takes Baton past the floor).
-  prefill="$(python3 -c 'import math,sys; t,d=float(sys.argv[1]),float(sys.argv[2]); print(max(2000, math.ceil(t*d/3*2.2)))' "$floor_tps" "$((duration + warmup))")"
+  # set-state-only: enough pre-created runs for three times the floor's rate over warm-up and
+  # window (group commit takes Baton past the floor).
+  prefill="$(python3 -c 'import math,sys; t,d=float(sys.argv[1]),float(sys.argv[2]); print(max(2000, math.ceil(t*d/3*3)))' "$floor_tps" "$((duration + warmup))")"
   for sc in "${slist[@]}"; do
     echo "[run] $w workers: $sc" >&2
     common=(--workers "$w" --duration "${duration}s" --warmup "${warmup}s" --pg-pid "$pg_pid"
