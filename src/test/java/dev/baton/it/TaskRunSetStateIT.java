@@ -297,6 +297,17 @@ class TaskRunSetStateIT {
   }
 
   @Test
+  void metricsCountOutcomesAndGroupSizes() {
+    UUID task = api.createTaskRun(runningFlowRun(), null);
+    api.setTaskState(task, state("PENDING")).expect(201);
+    String metrics = api.get("/metrics").expect(200).raw();
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("baton_orchestration_outcomes_total{")
+        && l.contains("run_kind=\"task_run\"") && l.contains("status=\"ACCEPT\"")), metrics);
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("baton_orchestration_group_size_count ")
+        && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), "group sizes are recorded");
+  }
+
+  @Test
   void o93_ownLabelsOverrideInheritedOnes() {
     UUID flowRun = runningFlowRun();
     Response r = api.post("/api/task_runs/", obj("flow_run_id", flowRun.toString(), "task_key", "k", "dynamic_key", "0",
