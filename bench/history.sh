@@ -34,37 +34,13 @@ filler_runs=$(( (rows + per_run - 1) / per_run ))
 stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
 work="$(mktemp -d /tmp/baton-history.XXXXXX)"
 chmod 711 "$work"
-baton_pid=""
-cleanup() {
-  if [ -n "$baton_pid" ] && kill -0 "$baton_pid" 2>/dev/null; then
-    kill "$baton_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$baton_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$baton_pid" 2>/dev/null || true
-  fi
-  "$here/pg.sh" stop "$work/pg" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+trap bench_cleanup EXIT
 
-if [ "$build" = 1 ] || [ ! -f "$root/target/baton.jar" ]; then
-  (cd "$root" && mvn -q -DskipTests package)
-fi
-if [ "$build" = 1 ] || [ ! -f "$here/target/baton-bench.jar" ]; then
-  (cd "$here" && mvn -q package)
-fi
-
-"$here/pg.sh" start "$work/pg" "$pg_port" >/dev/null
-pg_pid="$("$here/pg.sh" pid "$work/pg")"
-export PGHOST=127.0.0.1 PGPORT="$pg_port" PGUSER=postgres
-psql -q -X -d postgres -c "CREATE DATABASE baton" >/dev/null
-BATON_DB_URL="postgresql://postgres@127.0.0.1:$pg_port/baton" BATON_HTTP_HOST=127.0.0.1 BATON_HTTP_PORT="$baton_port" \
-  BATON_LOG_LEVEL=WARN java -jar "$root/target/baton.jar" > "$work/baton.log" 2>&1 &
-baton_pid=$!
-for i in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$baton_port/api/health" >/dev/null 2>&1 && break
-  kill -0 "$baton_pid" 2>/dev/null || { tail -30 "$work/baton.log" >&2; exit 1; }
-  sleep 0.1
-done
+bench_build
+bench_start_pg "$pg_port"
+bench_start_baton "$baton_port" "$pg_port"
 
 gen() {
   java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" "$@"

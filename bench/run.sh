@@ -43,47 +43,13 @@ results="$here/results"
 work="$(mktemp -d /tmp/baton-bench.XXXXXX)"
 mkdir -p "$results" "$work/runs"
 chmod 711 "$work"  # PostgreSQL runs as nobody and must reach $work/pg
-baton_pid=""
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+trap bench_cleanup EXIT
 
-cleanup() {
-  if [ -n "$baton_pid" ] && kill -0 "$baton_pid" 2>/dev/null; then
-    kill "$baton_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$baton_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$baton_pid" 2>/dev/null || true
-  fi
-  "$here/pg.sh" stop "$work/pg" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-if [ "$build" = 1 ] || [ ! -f "$root/target/baton.jar" ]; then
-  echo "[run] building Baton (mvn -DskipTests package)" >&2
-  (cd "$root" && mvn -q -DskipTests package)
-fi
-if [ "$build" = 1 ] || [ ! -f "$here/target/baton-bench.jar" ]; then
-  echo "[run] building the load generator" >&2
-  (cd "$here" && mvn -q package)
-fi
-
-echo "[run] starting PostgreSQL 15 on 127.0.0.1:$pg_port" >&2
-"$here/pg.sh" start "$work/pg" "$pg_port" >/dev/null
-pg_pid="$("$here/pg.sh" pid "$work/pg")"
-export PGHOST=127.0.0.1 PGPORT="$pg_port" PGUSER=postgres
-psql -q -X -d postgres -c "CREATE DATABASE baton" >/dev/null
-
-echo "[run] starting Baton on 127.0.0.1:$baton_port" >&2
-BATON_DB_URL="postgresql://postgres@127.0.0.1:$pg_port/baton" BATON_HTTP_HOST=127.0.0.1 BATON_HTTP_PORT="$baton_port" \
-  BATON_LOG_LEVEL="${BATON_LOG_LEVEL:-WARN}" java ${BATON_JAVA_OPTS:-} -jar "$root/target/baton.jar" > "$work/baton.log" 2>&1 &
-baton_pid=$!
-started_ns=$(date +%s%N)
-for i in $(seq 1 600); do
-  if curl -sf "http://127.0.0.1:$baton_port/api/health" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$baton_pid" 2>/dev/null; then echo "[run] Baton exited:" >&2; tail -30 "$work/baton.log" >&2; exit 1; fi
-  sleep 0.1
-  [ "$i" = 600 ] && { echo "[run] Baton did not become healthy in 60 s" >&2; tail -30 "$work/baton.log" >&2; exit 1; }
-done
-startup_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
-echo "[run] Baton healthy ${startup_ms} ms after launch (polled every 0.1 s)" >&2
+bench_build
+bench_start_pg "$pg_port"
+bench_start_baton "$baton_port" "$pg_port"
 
 # Warm Baton's JIT before the first measured run (not recorded): otherwise the first concurrency
 # pays for compilation.
