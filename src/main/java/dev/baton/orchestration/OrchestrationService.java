@@ -27,6 +27,7 @@ import dev.baton.persistence.ConcurrencyStore;
 import dev.baton.persistence.FlowRunInputRepository;
 import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.VariableRepository;
+import dev.baton.runinput.Hydrator;
 import dev.baton.runinput.ResumeInputCheck;
 import dev.baton.orchestration.api.ResumeCommand;
 import dev.baton.domain.OrchestrationDetails;
@@ -443,16 +444,12 @@ public final class OrchestrationService {
     Future<FlowRunInputRepository.FlowRunInput> schema = schemaKey == null
         ? Future.succeededFuture(null)
         : FlowRunInputRepository.get(conn, cmd.flowRunId(), schemaKey);
-    Future<Map<String, JsonNode>> variables = mentionsVariables(cmd.runInput())
+    // workspace variables are loaded only when the input refers to one
+    Future<Map<String, JsonNode>> variables = Hydrator.referencesVariables(cmd.runInput())
         ? VariableRepository.all(conn)
         : Future.succeededFuture(Map.of());
     return Future.all(schema, variables).map(all -> ResumeInputCheck.check(keyset, cmd.runInput(),
         schema.result() == null ? null : schema.result().value(), variables.result()));
-  }
-
-  /** Workspace variables are loaded only when the input refers to one. */
-  private static boolean mentionsVariables(JsonNode input) {
-    return input != null && input.toString().contains("workspace_variable");
   }
 
   /** Only the policies with CacheRetrieval look up the cache, and only for RUNNING proposals. */

@@ -45,6 +45,31 @@ public final class Hydrator {
     return new Hydrator(variables).hydrate(value);
   }
 
+  /**
+   * Whether hydrating {@code value} may read a workspace variable: some object in it is a
+   * {@code {"__prefect_kind": "workspace_variable", …}} (text parsed by a {@code json} kind is not
+   * hydrated again, so it cannot add one). Lets the caller skip loading the variables.
+   */
+  public static boolean referencesVariables(JsonNode value) {
+    if (value == null) {
+      return false;
+    }
+    if (value.isObject()) {
+      JsonNode kind = value.get(KIND);
+      if (kind != null && "workspace_variable".equals(kind.textValue())) {
+        return true;
+      }
+    }
+    if (value.isContainerNode()) {
+      for (JsonNode child : value) {
+        if (referencesVariables(child)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   public JsonNode hydrate(JsonNode value) throws HydrationException {
     if (value == null || value.isMissingNode()) return NullNode.instance;
     JsonNode r = walk(value);

@@ -109,4 +109,19 @@ class HydratorTest {
     assertEquals(copy, in);
     assertFalse(Hydrator.hydrate(j("null"), VARS).isObject());
   }
+
+  @Test
+  void findsWorkspaceVariableReferencesAnywhereInTheTree() {
+    assertTrue(Hydrator.referencesVariables(j("{'__prefect_kind':'workspace_variable','variable_name':'v'}")));
+    assertTrue(Hydrator.referencesVariables(j("{'a':[1,{'b':{'__prefect_kind':'workspace_variable'}}]}")));
+    assertTrue(Hydrator.referencesVariables(
+        j("{'__prefect_kind':'none','value':{'__prefect_kind':'workspace_variable','variable_name':'v'}}")));
+    // the word alone, a json kind's text, other kinds: nothing to load
+    assertFalse(Hydrator.referencesVariables(j("{'workspace_variable':'workspace_variable'}")));
+    assertFalse(Hydrator.referencesVariables(
+        j("{'__prefect_kind':'json','value':'{\\\"__prefect_kind\\\": \\\"workspace_variable\\\"}'}")));
+    assertFalse(Hydrator.referencesVariables(j("{'__prefect_kind':'jinja','template':'x'}")));
+    assertFalse(Hydrator.referencesVariables(j("[1,'a',null]")));
+    assertFalse(Hydrator.referencesVariables(null));
+  }
 }
