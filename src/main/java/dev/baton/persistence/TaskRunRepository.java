@@ -13,6 +13,7 @@ import java.util.UUID;
 public final class TaskRunRepository {
   private TaskRunRepository() {}
 
+  /** The plain insert; creation uses {@link #INSERT_INHERITING_LABELS}, built from it. */
   static final String INSERT = """
       INSERT INTO task_run (id, name, flow_run_id, task_key, dynamic_key, cache_key, cache_expiration,
                             task_version, empirical_policy, tags, labels, task_inputs)
@@ -24,19 +25,6 @@ public final class TaskRunRepository {
   static final String BY_NATURAL_KEY = """
       SELECT id FROM task_run
        WHERE flow_run_id IS NOT DISTINCT FROM $1 AND task_key = $2 AND dynamic_key = $3""";
-
-  /**
-   * Inserts the task run unless one with the same {@code (flow_run_id, task_key, dynamic_key)}
-   * exists (a null flow run counts as a value), whose id is then returned with
-   * {@code created = false}. The id is {@code cmd.id()} when given, else random. A client id that
-   * already belongs to another natural key fails with {@link TaskRunIdConflictException}; an
-   * unknown flow run with a foreign-key violation ({@link SqlErrors}).
-   */
-  public static Future<Upserted<UUID>> insertIfAbsent(SqlClient c, TaskRunCreate cmd, String name,
-      ObjectNode labels) {
-    UUID id = cmd.id() != null ? cmd.id() : UUID.randomUUID();
-    return insert(c, INSERT, id, cmd, name, labels);
-  }
 
   /**
    * The labels a new task run gets: its flow run's, then {@code prefect.flow-run.id}, then its own
@@ -53,8 +41,12 @@ public final class TaskRunRepository {
              $12::text::jsonb""");
 
   /**
-   * As {@link #insertIfAbsent}, with the id chosen by the caller and the labels inherited from the
-   * flow run inside the statement (one round trip fewer): {@code ownLabels} override them.
+   * Inserts the task run unless one with the same {@code (flow_run_id, task_key, dynamic_key)}
+   * exists (a null flow run counts as a value), whose id is then returned with
+   * {@code created = false}. Its labels are inherited from the flow run inside the statement, then
+   * {@code ownLabels} override them. An {@code id} that already belongs to another natural key
+   * fails with {@link TaskRunIdConflictException}; an unknown flow run with a foreign-key violation
+   * ({@link SqlErrors}).
    */
   public static Future<Upserted<UUID>> insertInheritingLabels(SqlClient c, UUID id, TaskRunCreate cmd, String name,
       ObjectNode ownLabels) {

@@ -41,7 +41,13 @@ final class Fixtures {
         obj().set("x", JsonNodeFactory.instance.arrayNode().add(obj().put("input_type", "parameter").put("name", "x"))));
   }
 
+  /** Inserts a task run as task-run creation does (the command's id, else a random one). */
+  static io.vertx.core.Future<Upserted<UUID>> insertTaskRun(SqlClient c, TaskRunCreate cmd, String name,
+      ObjectNode labels) {
+    return TaskRunRepository.insertInheritingLabels(c, cmd.id() != null ? cmd.id() : UUID.randomUUID(), cmd, name, labels);
+  }
+
   static UUID taskRun(SqlClient c, UUID flowRunId, String key) {
-    return await(TaskRunRepository.insertIfAbsent(c, taskRunCreate(null, flowRunId, key, "0"), "task", obj())).value();
+    return await(insertTaskRun(c, taskRunCreate(null, flowRunId, key, "0"), "task", obj())).value();
   }
 }

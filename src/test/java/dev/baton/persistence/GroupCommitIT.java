@@ -52,7 +52,7 @@ class GroupCommitIT extends DbTestBase {
   private UUID untaggedTaskRun() {
     TaskRunCreate c = new TaskRunCreate(null, null, "task", flowRun, "k-" + UUID.randomUUID(), "0", null, null, null,
         new TaskRunPolicy(0, 0.0, 0, null, null, null), List.of(), Fixtures.obj(), Fixtures.obj());
-    return await(TaskRunRepository.insertIfAbsent(pool, c, "task", Fixtures.obj())).value();
+    return await(Fixtures.insertTaskRun(pool, c, "task", Fixtures.obj())).value();
   }
 
   private static SetStateCommand task(UUID id, StateType type) {

@@ -174,25 +174,25 @@ class RepositoriesIT extends DbTestBase {
   void taskRunInsertIfAbsentOnNaturalKey() {
     UUID flowRunId = Fixtures.flowRun(pool, Fixtures.flow(pool, "f").id());
     UUID clientId = UUID.randomUUID();
-    Upserted<UUID> a = await(TaskRunRepository.insertIfAbsent(pool, Fixtures.taskRunCreate(clientId, flowRunId, "k", "0"),
+    Upserted<UUID> a = await(Fixtures.insertTaskRun(pool, Fixtures.taskRunCreate(clientId, flowRunId, "k", "0"),
         "task-1", obj().put("prefect.flow-run.id", flowRunId.toString())));
     assertTrue(a.created());
     assertEquals(clientId, a.value());
-    Upserted<UUID> same = await(TaskRunRepository.insertIfAbsent(pool, Fixtures.taskRunCreate(null, flowRunId, "k", "0"),
+    Upserted<UUID> same = await(Fixtures.insertTaskRun(pool, Fixtures.taskRunCreate(null, flowRunId, "k", "0"),
         "other", obj()));
     assertFalse(same.created());
     assertEquals(clientId, same.value());
-    Upserted<UUID> sameWithId = await(TaskRunRepository.insertIfAbsent(pool,
+    Upserted<UUID> sameWithId = await(Fixtures.insertTaskRun(pool,
         Fixtures.taskRunCreate(clientId, flowRunId, "k", "0"), "other", obj()));
     assertFalse(sameWithId.created());
 
-    Throwable conflict = failure(TaskRunRepository.insertIfAbsent(pool,
+    Throwable conflict = failure(Fixtures.insertTaskRun(pool,
         Fixtures.taskRunCreate(clientId, flowRunId, "k", "1"), "other", obj()));
     assertInstanceOf(TaskRunIdConflictException.class, conflict);
 
     // null flow run: the natural key still holds (NULLS NOT DISTINCT)
-    Upserted<UUID> l1 = await(TaskRunRepository.insertIfAbsent(pool, Fixtures.taskRunCreate(null, null, "k", "0"), "x", obj()));
-    Upserted<UUID> l2 = await(TaskRunRepository.insertIfAbsent(pool, Fixtures.taskRunCreate(null, null, "k", "0"), "y", obj()));
+    Upserted<UUID> l1 = await(Fixtures.insertTaskRun(pool, Fixtures.taskRunCreate(null, null, "k", "0"), "x", obj()));
+    Upserted<UUID> l2 = await(Fixtures.insertTaskRun(pool, Fixtures.taskRunCreate(null, null, "k", "0"), "y", obj()));
     assertTrue(l1.created());
     assertFalse(l2.created());
     assertEquals(l1.value(), l2.value());
@@ -223,7 +223,7 @@ class RepositoriesIT extends DbTestBase {
     assertTrue(await(TaskRunRepository.delete(pool, clientId)));
     assertFalse(await(TaskRunRepository.delete(pool, clientId)));
 
-    Throwable fk = failure(TaskRunRepository.insertIfAbsent(pool, Fixtures.taskRunCreate(null, UUID.randomUUID(), "k", "0"),
+    Throwable fk = failure(Fixtures.insertTaskRun(pool, Fixtures.taskRunCreate(null, UUID.randomUUID(), "k", "0"),
         "x", obj()));
     assertEquals(SqlErrors.Kind.FOREIGN_KEY_VIOLATION, SqlErrors.classify(fk));
   }
