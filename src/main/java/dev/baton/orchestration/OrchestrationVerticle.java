@@ -17,6 +17,9 @@ import io.vertx.core.eventbus.MessageConsumer;
  * {@link dev.baton.orchestration.api.OrchestrationFailure}.
  */
 public final class OrchestrationVerticle extends VerticleBase {
+  /** Proposals waiting for a group, at most; past it they are answered UNAVAILABLE at once. */
+  static final int MAX_QUEUED = 16_384;
+
   private final OrchestrationService service;
   private final int maxGroupSize;
   private final int groupsInFlight;
@@ -35,7 +38,8 @@ public final class OrchestrationVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     OrchestrationClient.registerCodecs(vertx);
-    batcher = new ProposalBatcher(service::setStates, maxGroupSize, groupsInFlight, service.metrics()::group);
+    batcher = new ProposalBatcher(service::setStates, maxGroupSize, groupsInFlight, MAX_QUEUED,
+        service.metrics()::group);
     MessageConsumer<SetStateCommand> task = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.TASK_RUN_SET_STATE, this::handle);
     MessageConsumer<SetStateCommand> flow = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.FLOW_RUN_SET_STATE, this::handle);
     MessageConsumer<ResumeCommand> resume = vertx.eventBus().<ResumeCommand>localConsumer(Addresses.FLOW_RUN_RESUME,

@@ -1,6 +1,8 @@
 package dev.baton.orchestration;
 
 import dev.baton.domain.RunKind;
+import dev.baton.orchestration.api.OrchestrationException;
+import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
 import io.vertx.core.Future;
@@ -36,6 +38,7 @@ public final class ProposalBatcher {
   private final Function<List<SetStateCommand>, List<Future<OrchestrationResult>>> orchestrate;
   private final int maxGroupSize;
   private final int groupsInFlight;
+  private final int maxQueued;
   private final IntConsumer groupSizes;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
@@ -44,21 +47,27 @@ public final class ProposalBatcher {
    * @param orchestrate orchestrates a group of proposals for distinct runs, answers index-aligned
    * @param maxGroupSize largest group (1 = every proposal alone)
    * @param groupsInFlight groups orchestrated at once
+   * @param maxQueued most proposals waiting; past it a proposal is refused at once (UNAVAILABLE)
+   *     rather than queued without bound (HTTP has its own in-flight limit; event-bus senders not)
    * @param groupSizes told the size of every group that leaves
    */
   public ProposalBatcher(Function<List<SetStateCommand>, List<Future<OrchestrationResult>>> orchestrate,
-      int maxGroupSize, int groupsInFlight, IntConsumer groupSizes) {
-    if (maxGroupSize < 1 || groupsInFlight < 1) {
-      throw new IllegalArgumentException("maxGroupSize and groupsInFlight must be at least 1");
+      int maxGroupSize, int groupsInFlight, int maxQueued, IntConsumer groupSizes) {
+    if (maxGroupSize < 1 || groupsInFlight < 1 || maxQueued < 1) {
+      throw new IllegalArgumentException("maxGroupSize, groupsInFlight and maxQueued must be at least 1");
     }
     this.orchestrate = orchestrate;
     this.maxGroupSize = maxGroupSize;
     this.groupsInFlight = groupsInFlight;
+    this.maxQueued = maxQueued;
     this.groupSizes = groupSizes;
   }
 
   /** Queues a proposal; the future completes with its own answer. */
   public Future<OrchestrationResult> submit(SetStateCommand cmd) {
+    if (queue.size() >= maxQueued) {
+      return Future.failedFuture(new OrchestrationException(OrchestrationFailure.UNAVAILABLE, "Service Unavailable"));
+    }
     Promise<OrchestrationResult> answer = Promise.promise();
     queue.addLast(new Pending(cmd, answer));
     drain();

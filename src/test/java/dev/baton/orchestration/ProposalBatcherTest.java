@@ -10,6 +10,8 @@ import dev.baton.domain.OrchestrationDetails;
 import dev.baton.domain.OrchestrationStatus;
 import dev.baton.domain.StateType;
 import dev.baton.domain.command.StateCreate;
+import dev.baton.orchestration.api.OrchestrationException;
+import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
 import io.vertx.core.Future;
@@ -49,7 +51,7 @@ class ProposalBatcherTest {
     }
 
     ProposalBatcher batcher(int maxGroupSize, int inFlight) {
-      return new ProposalBatcher(this::orchestrate, maxGroupSize, inFlight, sizes::add);
+      return new ProposalBatcher(this::orchestrate, maxGroupSize, inFlight, 1000, sizes::add);
     }
   }
 
@@ -199,14 +201,31 @@ class ProposalBatcherTest {
       List<Future<OrchestrationResult>> ok = new ArrayList<>();
       cmds.forEach(c -> ok.add(Future.succeededFuture(result(c.runId()))));
       return ok;
-    }, 64, 1, sizes::add);
+    }, 64, 1, 1000, sizes::add);
     assertEquals("down", b.submit(task(UUID.randomUUID())).cause().getMessage());
     assertTrue(b.submit(task(UUID.randomUUID())).succeeded());
+  }
+
+  @Test
+  void pastTheQueueBoundAProposalIsRefusedAtOnce() {
+    Recorder r = new Recorder();
+    ProposalBatcher b = new ProposalBatcher(r::orchestrate, 64, 1, 2, r.sizes::add);
+    b.submit(task(UUID.randomUUID())); // in flight
+    Future<OrchestrationResult> q1 = b.submit(task(UUID.randomUUID()));
+    Future<OrchestrationResult> q2 = b.submit(task(UUID.randomUUID()));
+    Future<OrchestrationResult> refused = b.submit(task(UUID.randomUUID()));
+    assertEquals(OrchestrationFailure.UNAVAILABLE, ((OrchestrationException) refused.cause()).failure());
+    assertEquals(2, b.queued());
+    r.answer(0);
+    r.answer(1);
+    assertTrue(q1.succeeded() && q2.succeeded());
+    assertTrue(b.submit(task(UUID.randomUUID())) != null && b.queued() == 0, "room again once the queue drained");
   }
 
   @Test
   void rejectsNonsenseBounds() {
     assertThrows(IllegalArgumentException.class, () -> new Recorder().batcher(0, 1));
     assertThrows(IllegalArgumentException.class, () -> new Recorder().batcher(1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new ProposalBatcher(c -> List.of(), 1, 1, 0, s -> { }));
   }
 }
