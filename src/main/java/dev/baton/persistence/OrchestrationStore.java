@@ -11,7 +11,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.lang.reflect.Array;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -266,32 +268,10 @@ public final class OrchestrationStore {
     boolean flow = run instanceof FlowRunDraft;
 
     if (o.stateWritten()) {
-      State s = o.state();
-      params.add(s.id());
-      params.add(run.id());
-      params.add(s.type().name());
-      params.add(s.name());
-      params.add(Rows.ts(s.timestamp()));
-      params.add(s.message());
-      params.add(JsonCodec.writeDetails(s.details()));
-      params.add(JsonCodecData.of(s).text());
+      addStateValues(params, o.state(), run);
     }
     if (run.changed()) {
-      params.add(run.stateId());
-      params.add(run.stateType() == null ? null : run.stateType().name());
-      params.add(run.stateName());
-      params.add(Rows.ts(run.stateTimestamp()));
-      params.add(run.runCount());
-      params.add(Rows.ts(run.expectedStartTime()));
-      params.add(Rows.ts(run.nextScheduledStartTime()));
-      params.add(Rows.ts(run.startTime()));
-      params.add(Rows.ts(run.endTime()));
-      params.add(run.totalRunTimeMicros());
-      if (run instanceof FlowRunDraft f) {
-        params.add(JsonCodec.writeFlowPolicy(f.policy()));
-      } else {
-        params.add(((TaskRunDraft) run).flowRunRunCount());
-      }
+      addRunValues(params, run);
       params.add(run.id());
     }
     int cacheInserts = 0;
@@ -308,6 +288,41 @@ public final class OrchestrationStore {
     }
     String sql = writeSql(flow, o.stateWritten(), run.changed(), cacheInserts);
     return c.preparedQuery(sql).execute(Tuple.from(params)).mapEmpty();
+  }
+
+  /** A new state row's values, in the order of the INSERTs: id, run id, type, name, timestamp, message, details, data. */
+  private static void addStateValues(List<Object> values, State s, RunDraft run) {
+    values.add(s.id());
+    values.add(run.id());
+    values.add(s.type().name());
+    values.add(s.name());
+    values.add(Rows.ts(s.timestamp()));
+    values.add(s.message());
+    values.add(JsonCodec.writeDetails(s.details()));
+    values.add(JsonCodecData.of(s).text());
+  }
+
+  /**
+   * A changed run's mutable columns, in the order of the UPDATEs: the current state's id, type,
+   * name and timestamp, run_count, expected, next scheduled, start and end times, total run time,
+   * then {@code empirical_policy} (flow runs) or {@code flow_run_run_count} (task runs).
+   */
+  private static void addRunValues(List<Object> values, RunDraft run) {
+    values.add(run.stateId());
+    values.add(run.stateType() == null ? null : run.stateType().name());
+    values.add(run.stateName());
+    values.add(Rows.ts(run.stateTimestamp()));
+    values.add(run.runCount());
+    values.add(Rows.ts(run.expectedStartTime()));
+    values.add(Rows.ts(run.nextScheduledStartTime()));
+    values.add(Rows.ts(run.startTime()));
+    values.add(Rows.ts(run.endTime()));
+    values.add(run.totalRunTimeMicros());
+    if (run instanceof FlowRunDraft f) {
+      values.add(JsonCodec.writeFlowPolicy(f.policy()));
+    } else {
+      values.add(((TaskRunDraft) run).flowRunRunCount());
+    }
   }
 
   /**
@@ -365,57 +380,35 @@ public final class OrchestrationStore {
   /** {@link #writeOutcomes}: flow runs; {@code extra} is {@code empirical_policy}. */
   static final String GROUP_WRITE_FLOW = GROUP_WRITE.formatted("text", "flow_run", "empirical_policy = v.extra::jsonb");
 
+  /**
+   * The element types of the group write's 19 arrays ({@link #addStateValues} then
+   * {@link #addRunValues}); the last is the kind's extra column.
+   */
+  private static final Class<?>[] GROUP_COLUMNS = {UUID.class, UUID.class, String.class, String.class,
+      OffsetDateTime.class, String.class, String.class, String.class, UUID.class, String.class, String.class,
+      OffsetDateTime.class, Integer.class, OffsetDateTime.class, OffsetDateTime.class, OffsetDateTime.class,
+      OffsetDateTime.class, Long.class, null};
+
+  /** One row per outcome, the same values the single write binds, bound column by column as arrays. */
   private static Future<Void> writeGroup(SqlConnection c, List<OrchestrationOutcome> same) {
     int n = same.size();
     boolean flow = same.get(0).run() instanceof FlowRunDraft;
-    UUID[] stateIds = new UUID[n];
-    UUID[] runIds = new UUID[n];
-    String[] types = new String[n];
-    String[] names = new String[n];
-    java.time.OffsetDateTime[] timestamps = new java.time.OffsetDateTime[n];
-    String[] messages = new String[n];
-    String[] details = new String[n];
-    String[] data = new String[n];
-    UUID[] runStateIds = new UUID[n];
-    String[] runStateTypes = new String[n];
-    String[] runStateNames = new String[n];
-    java.time.OffsetDateTime[] runStateTimestamps = new java.time.OffsetDateTime[n];
-    Integer[] runCounts = new Integer[n];
-    java.time.OffsetDateTime[] expected = new java.time.OffsetDateTime[n];
-    java.time.OffsetDateTime[] nextScheduled = new java.time.OffsetDateTime[n];
-    java.time.OffsetDateTime[] starts = new java.time.OffsetDateTime[n];
-    java.time.OffsetDateTime[] ends = new java.time.OffsetDateTime[n];
-    Long[] totals = new Long[n];
-    Object[] extra = flow ? new String[n] : new Integer[n];
+    Object[][] columns = new Object[GROUP_COLUMNS.length][];
+    for (int j = 0; j < columns.length; j++) {
+      Class<?> type = GROUP_COLUMNS[j] != null ? GROUP_COLUMNS[j] : flow ? String.class : Integer.class;
+      columns[j] = (Object[]) Array.newInstance(type, n);
+    }
+    List<Object> row = new ArrayList<>(columns.length);
     for (int i = 0; i < n; i++) {
       OrchestrationOutcome o = same.get(i);
-      State s = o.state();
-      RunDraft run = o.run();
-      stateIds[i] = s.id();
-      runIds[i] = run.id();
-      types[i] = s.type().name();
-      names[i] = s.name();
-      timestamps[i] = Rows.ts(s.timestamp());
-      messages[i] = s.message();
-      details[i] = JsonCodec.writeDetails(s.details());
-      data[i] = JsonCodecData.of(s).text();
-      runStateIds[i] = run.stateId();
-      runStateTypes[i] = run.stateType() == null ? null : run.stateType().name();
-      runStateNames[i] = run.stateName();
-      runStateTimestamps[i] = Rows.ts(run.stateTimestamp());
-      runCounts[i] = run.runCount();
-      expected[i] = Rows.ts(run.expectedStartTime());
-      nextScheduled[i] = Rows.ts(run.nextScheduledStartTime());
-      starts[i] = Rows.ts(run.startTime());
-      ends[i] = Rows.ts(run.endTime());
-      totals[i] = run.totalRunTimeMicros();
-      extra[i] = flow ? JsonCodec.writeFlowPolicy(((FlowRunDraft) run).policy()) : ((TaskRunDraft) run).flowRunRunCount();
+      row.clear();
+      addStateValues(row, o.state(), o.run());
+      addRunValues(row, o.run());
+      for (int j = 0; j < columns.length; j++) {
+        columns[j][i] = row.get(j);
+      }
     }
-    Tuple t = Tuple.tuple().addValue(stateIds).addValue(runIds).addValue(types).addValue(names).addValue(timestamps)
-        .addValue(messages).addValue(details).addValue(data).addValue(runStateIds).addValue(runStateTypes)
-        .addValue(runStateNames).addValue(runStateTimestamps).addValue(runCounts).addValue(expected)
-        .addValue(nextScheduled).addValue(starts).addValue(ends).addValue(totals).addValue(extra);
-    return c.preparedQuery(flow ? GROUP_WRITE_FLOW : GROUP_WRITE_TASK).execute(t).compose(rows ->
+    return c.preparedQuery(flow ? GROUP_WRITE_FLOW : GROUP_WRITE_TASK).execute(Tuple.from(columns)).compose(rows ->
         rows.rowCount() == n ? Future.succeededFuture()
             : Future.failedFuture(new IllegalStateException("group write updated " + rows.rowCount() + " of " + n + " runs")));
   }
