@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import dev.baton.persistence.SqlErrors;
 import dev.baton.persistence.TaskRunIdConflictException;
+import dev.baton.persistence.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -178,9 +179,8 @@ public final class OrchestrationService {
         flowIds.add(cmd.runId());
       }
     }
-    return pool.getConnection().compose(conn -> {
+    return Transactions.pipelined(pool, (conn, begun) -> {
       // Flow runs are locked before task runs, the order nested orchestration takes them in.
-      Future<?> begun = conn.query("BEGIN").execute();
       Future<Map<UUID, OrchestrationStore.LoadedRun>> flows = flowIds.isEmpty() ? Future.succeededFuture(Map.of())
           : OrchestrationStore.lockFlowRuns(conn, flowIds);
       Future<Map<UUID, OrchestrationStore.LoadedRun>> tasks = taskIds.isEmpty() ? Future.succeededFuture(Map.of())
@@ -205,14 +205,9 @@ public final class OrchestrationService {
             }
           }
         }
-        // COMMIT goes out right behind the writes (one round trip): if a write fails, PostgreSQL
-        // answers that COMMIT with a rollback, and the failed write fails the group.
-        Future<Void> written = OrchestrationStore.writeOutcomes(conn, decided);
-        Future<?> committed = conn.query("COMMIT").execute();
-        return written.compose(w -> committed).map(verdicts);
-      })
-          .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<Object[]>failedFuture(t)))
-          .onComplete(done -> conn.close());
+        // the writes and COMMIT in one round trip; a failed write fails the group
+        return Transactions.commitBehind(conn, OrchestrationStore.writeOutcomes(conn, decided)).map(verdicts);
+      });
     });
   }
 
@@ -268,10 +263,9 @@ public final class OrchestrationService {
     Instant now = now();
     State proposed = cmd.state().toState(Ids.uuid7(), now);
     Policy policy = PolicySelector.select(cmd.kind(), cmd.force(), proposed.details().isDeferred());
-    return pool.getConnection().compose(conn -> {
+    return Transactions.pipelined(pool, (conn, begun) -> {
       // BEGIN and the lock-and-load statement go out together (one round trip); the write is sent
       // only once both have succeeded, so nothing ever runs outside the transaction.
-      Future<?> begun = conn.query("BEGIN").execute();
       Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
       return Future.all(begun, loaded)
           .compose(both -> concurrencyFacts(conn, cmd.kind(), loaded.result(), policy, proposed))
@@ -279,18 +273,13 @@ public final class OrchestrationService {
             OrchestrationOutcome outcome = decide(cmd.kind(), loaded.result(), cf, proposed, policy,
                 cmd.apiVersion(), cmd.clientVersion(), now);
             if (writtenByStoreAlone(outcome)) {
-              // the usual case: write and COMMIT in one round trip (a failed write turns the COMMIT
-              // into a rollback and fails the attempt)
-              Future<Void> written = OrchestrationStore.writeOutcome(conn, outcome);
-              Future<?> committed = conn.query("COMMIT").execute();
-              return written.compose(w -> committed).map(outcome);
+              // the usual case: write and COMMIT in one round trip
+              return Transactions.commitBehind(conn, OrchestrationStore.writeOutcome(conn, outcome)).map(outcome);
             }
             return writeAndApply(conn, outcome, now)
                 .compose(w -> conn.query("COMMIT").execute())
                 .map(outcome);
-          })
-          .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<OrchestrationOutcome>failedFuture(t)))
-          .onComplete(done -> conn.close());
+          });
     });
   }
 

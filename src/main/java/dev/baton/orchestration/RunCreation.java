@@ -19,6 +19,7 @@ import dev.baton.persistence.FlowRepository;
 import dev.baton.persistence.FlowRunRepository;
 import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.TaskRunRepository;
+import dev.baton.persistence.Transactions;
 import dev.baton.persistence.Upserted;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -100,8 +101,7 @@ public final class RunCreation {
     String name = create.name() == null || create.name().isEmpty() ? Names.slug() : create.name();
     StateCreate initial = create.state() == null ? StateCreate.of(StateType.PENDING) : create.state();
     State proposed = initial.toState(Ids.uuid7(), now);
-    return pool.getConnection().compose(conn -> {
-      Future<?> begun = conn.query("BEGIN").execute();
+    return Transactions.pipelined(pool, (conn, begun) -> {
       Future<Upserted<UUID>> inserted = TaskRunRepository.insertInheritingLabels(conn, id, create, name, create.labels());
       // null when the insert found an existing run by its natural key (under another id)
       Future<OrchestrationStore.LoadedRun> loaded = OrchestrationStore.lockTaskRun(conn, id, null, now);
@@ -112,14 +112,9 @@ public final class RunCreation {
                 ? service.orchestrateLoaded(conn, RunKind.TASK_RUN, loaded.result(), proposed, true, null, null, now)
                     .map(true)
                 : Future.succeededFuture(false);
-            return created.compose(isNew -> {
-              Future<TaskRun> read = TaskRunRepository.get(conn, run.value());
-              Future<?> committed = conn.query("COMMIT").execute();
-              return Future.all(read, committed).map(both -> new Created<>(read.result(), isNew));
-            });
-          })
-          .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<Created<TaskRun>>failedFuture(t)))
-          .onComplete(done -> conn.close());
+            return created.compose(isNew -> Transactions.commitBehind(conn, TaskRunRepository.get(conn, run.value()))
+                .map(read -> new Created<>(read, isNew)));
+          });
     });
   }
 

@@ -1,0 +1,39 @@
+package dev.baton.persistence;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.function.BiFunction;
+
+/**
+ * Transactions whose statements are pipelined: BEGIN travels with the first statements and COMMIT
+ * with the last, so a transaction of two dependent steps costs two round trips.
+ */
+public final class Transactions {
+  private Transactions() {}
+
+  /**
+   * Runs {@code work} in a transaction on a pooled connection. BEGIN is sent, not awaited: {@code
+   * work} gets its future and must join it before acting on its first results, and must end the
+   * transaction (see {@link #commitBehind}). On any failure ROLLBACK is sent; the connection goes
+   * back to the pool in every case.
+   */
+  public static <T> Future<T> pipelined(Pool pool, BiFunction<SqlConnection, Future<?>, Future<T>> work) {
+    return pool.getConnection().compose(conn -> {
+      Future<?> begun = conn.query("BEGIN").execute();
+      return work.apply(conn, begun)
+          .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<T>failedFuture(t)))
+          .onComplete(done -> conn.close());
+    });
+  }
+
+  /**
+   * Sends COMMIT right behind the statements already sent (one round trip) and completes with
+   * {@code last}'s result once both are done. If {@code last} (or anything before it) failed,
+   * PostgreSQL answers that COMMIT with a rollback and the result fails with {@code last}'s cause.
+   */
+  public static <T> Future<T> commitBehind(SqlConnection conn, Future<T> last) {
+    Future<?> committed = conn.query("COMMIT").execute();
+    return last.compose(r -> committed.map(r));
+  }
+}
