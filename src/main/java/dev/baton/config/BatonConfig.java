@@ -56,11 +56,6 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    *     at once; proposals arriving past that wait and leave together in the next group
    */
   public record Db(String url, Path dataDir, int embeddedPort, int poolSize, int groupSize, int groupsInFlight) {
-    /** Default grouping. */
-    public Db(String url, Path dataDir, int embeddedPort, int poolSize) {
-      this(url, dataDir, embeddedPort, poolSize, 64, 1);
-    }
-
     public boolean embedded() {
       return url == null;
     }
@@ -79,11 +74,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    * @param orchestrationVerticles orchestration verticle instances; each groups the proposals it
    *     receives on its own, so fewer instances make larger groups
    */
-  public record Runtime(int eventLoops, String logLevel, int orchestrationVerticles) {
-    public Runtime(int eventLoops, String logLevel) {
-      this(eventLoops, logLevel, 1);
-    }
-  }
+  public record Runtime(int eventLoops, String logLevel, int orchestrationVerticles) {}
 
   /**
    * Periodic services (0 interval = off).

@@ -89,9 +89,9 @@ class ConfigLoaderTest {
         Map.entry("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "2")));
     assertEquals(new BatonConfig(
         new BatonConfig.Http("localhost", 9999, 2048),
-        new BatonConfig.Db("postgresql://u:p@db.example:5433/baton?sslmode=disable", dir.resolve("data/pg"), 5555, 1000),
+        new BatonConfig.Db("postgresql://u:p@db.example:5433/baton?sslmode=disable", dir.resolve("data/pg"), 5555, 1000, 64, 1),
         new BatonConfig.Api(50, 0, 10),
-        new BatonConfig.Runtime(3, "WARN"),
+        new BatonConfig.Runtime(3, "WARN", 1),
         new BatonConfig.Services(500, 0, 2000), BatonConfig.Concurrency.DEFAULTS), c);
     assertFalse(c.db().embedded());
   }

@@ -56,7 +56,7 @@ class DatabaseIT {
   @Test
   void embeddedRestartKeepsDataAndMigrationIsIdempotent() throws Exception {
     Path data = dir.resolve("nested/data");
-    BatonConfig.Db cfg = new BatonConfig.Db(null, data, 0, 2);
+    BatonConfig.Db cfg = new BatonConfig.Db(null, data, 0, 2, 64, 1);
     int migrations;
     try (Database db = Database.start(cfg)) {
       assertTrue(db.isEmbedded());
@@ -103,7 +103,7 @@ class DatabaseIT {
     Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
     Files.setAttribute(closed, "unix:uid", 12345);
     ConfigException e = assertThrows(ConfigException.class,
-        () -> Database.start(new BatonConfig.Db(null, closed.resolve("data"), 0, 2)));
+        () -> Database.start(new BatonConfig.Db(null, closed.resolve("data"), 0, 2, 64, 1)));
     assertTrue(e.getMessage().contains("BATON_DATA_DIR"), e.getMessage());
     assertTrue(!e.getMessage().contains("\n"), e.getMessage());
   }
@@ -111,7 +111,7 @@ class DatabaseIT {
   @Test
   void badUrlFailsWithOneLine() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> Database.start(new BatonConfig.Db("postgresql://nobody@127.0.0.1:1/none", dir, 0, 2)));
+        () -> Database.start(new BatonConfig.Db("postgresql://nobody@127.0.0.1:1/none", dir, 0, 2, 64, 1)));
     assertTrue(e.getMessage().startsWith("database jdbc:postgresql://127.0.0.1:1/none"), e.getMessage());
     assertTrue(!e.getMessage().contains("\n"), e.getMessage());
   }
