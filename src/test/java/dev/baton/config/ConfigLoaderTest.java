@@ -37,6 +37,9 @@ class ConfigLoaderTest {
     assertTrue(c.db().embedded());
     assertEquals(dir.resolve(".baton-data"), c.db().dataDir());
     assertEquals(16, c.db().poolSize());
+    assertEquals(64, c.db().groupSize());
+    assertEquals(1, c.db().groupsInFlight());
+    assertEquals(1, c.runtime().orchestrationVerticles());
     assertEquals(0, c.db().embeddedPort());
     assertEquals(200, c.api().defaultLimit());
     assertEquals(524288, c.api().maxParameterSize());
@@ -79,6 +82,9 @@ class ConfigLoaderTest {
         Map.entry("BATON_DATA_DIR", "data/pg"),
         Map.entry("BATON_DB_EMBEDDED_PORT", "5555"),
         Map.entry("BATON_DB_POOL_SIZE", "1000"),
+        Map.entry("BATON_DB_GROUP_SIZE", "1"),
+        Map.entry("BATON_DB_GROUPS_IN_FLIGHT", "3"),
+        Map.entry("BATON_ORCHESTRATION_VERTICLES", "2"),
         Map.entry("BATON_API_DEFAULT_LIMIT", "50"),
         Map.entry("BATON_MAX_PARAMETER_SIZE", "0"),
         Map.entry("BATON_MAX_CACHE_KEY_LENGTH", "10"),
@@ -89,9 +95,9 @@ class ConfigLoaderTest {
         Map.entry("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "2")));
     assertEquals(new BatonConfig(
         new BatonConfig.Http("localhost", 9999, 2048),
-        new BatonConfig.Db("postgresql://u:p@db.example:5433/baton?sslmode=disable", dir.resolve("data/pg"), 5555, 1000, 64, 1),
+        new BatonConfig.Db("postgresql://u:p@db.example:5433/baton?sslmode=disable", dir.resolve("data/pg"), 5555, 1000, 1, 3),
         new BatonConfig.Api(50, 0, 10),
-        new BatonConfig.Runtime(3, "WARN", 1),
+        new BatonConfig.Runtime(3, "WARN", 2),
         new BatonConfig.Services(500, 0, 2000), BatonConfig.Concurrency.DEFAULTS), c);
     assertFalse(c.db().embedded());
   }
@@ -108,6 +114,9 @@ class ConfigLoaderTest {
       "BATON_HTTP_PORT|-1|an integer 0..65535",
       "BATON_DB_POOL_SIZE|0|an integer 1..1000",
       "BATON_DB_POOL_SIZE|1001|an integer 1..1000",
+      "BATON_DB_GROUP_SIZE|0|an integer 1..1000 (1 = no group commit)",
+      "BATON_DB_GROUPS_IN_FLIGHT|x|an integer 1..1000",
+      "BATON_ORCHESTRATION_VERTICLES|0|an integer 1..1024",
       "BATON_DB_URL|mysql://x/y|postgresql://user:password@host:port/database",
       "BATON_DB_URL|localhost:5432|postgresql://user:password@host:port/database",
       "BATON_HTTP_BODY_LIMIT|1k|a number of bytes",
