@@ -37,13 +37,4 @@ final class Queries {
     return c.preparedQuery(sql).execute(Tuple.from(params == null ? List.of() : params))
         .map(rows -> rows.iterator().next().getLong("n"));
   }
-
-  /** {@code sql} with its one occurrence of {@code part} replaced; fails at class load when absent. */
-  static String replaceOnce(String sql, String part, String replacement) {
-    int at = sql.indexOf(part);
-    if (at < 0 || sql.indexOf(part, at + 1) >= 0) {
-      throw new IllegalStateException("expected exactly one occurrence of: " + part);
-    }
-    return sql.substring(0, at) + replacement + sql.substring(at + part.length());
-  }
 }

@@ -13,32 +13,25 @@ import java.util.UUID;
 public final class TaskRunRepository {
   private TaskRunRepository() {}
 
-  /** The plain insert; creation uses {@link #INSERT_INHERITING_LABELS}, built from it. */
+  /**
+   * Inserts a task run unless its natural key exists. Its labels: its flow run's, then
+   * {@code prefect.flow-run.id}, then its own ({@code $11}), later keys winning.
+   */
   static final String INSERT = """
       INSERT INTO task_run (id, name, flow_run_id, task_key, dynamic_key, cache_key, cache_expiration,
                             task_version, empirical_policy, tags, labels, task_inputs)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11::text::jsonb,
-              $12::text::jsonb)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb,
+             CASE WHEN $3::uuid IS NULL THEN '{}'::jsonb
+                  ELSE coalesce((SELECT f.labels FROM flow_run f WHERE f.id = $3), '{}'::jsonb)
+                       || jsonb_build_object('prefect.flow-run.id', $3::text) END
+             || $11::text::jsonb,
+             $12::text::jsonb
       ON CONFLICT (flow_run_id, task_key, dynamic_key) DO NOTHING
       RETURNING id""";
 
   static final String BY_NATURAL_KEY = """
       SELECT id FROM task_run
        WHERE flow_run_id IS NOT DISTINCT FROM $1 AND task_key = $2 AND dynamic_key = $3""";
-
-  /**
-   * The labels a new task run gets: its flow run's, then {@code prefect.flow-run.id}, then its own
-   * ({@code $11}), later keys winning — computed in the insert itself.
-   */
-  static final String INSERT_INHERITING_LABELS = Queries.replaceOnce(INSERT,
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11::text::jsonb,\n"
-          + "        $12::text::jsonb)", """
-      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb,
-             CASE WHEN $3::uuid IS NULL THEN '{}'::jsonb
-                  ELSE coalesce((SELECT f.labels FROM flow_run f WHERE f.id = $3), '{}'::jsonb)
-                       || jsonb_build_object('prefect.flow-run.id', $3::text) END
-             || $11::text::jsonb,
-             $12::text::jsonb""");
 
   /**
    * Inserts the task run unless one with the same {@code (flow_run_id, task_key, dynamic_key)}
@@ -50,18 +43,13 @@ public final class TaskRunRepository {
    */
   public static Future<Upserted<UUID>> insertInheritingLabels(SqlClient c, UUID id, TaskRunCreate cmd, String name,
       ObjectNode ownLabels) {
-    return insert(c, INSERT_INHERITING_LABELS, id, cmd, name, ownLabels);
-  }
-
-  private static Future<Upserted<UUID>> insert(SqlClient c, String sql, UUID id, TaskRunCreate cmd, String name,
-      ObjectNode labels) {
     Tuple t = Tuple.tuple()
         .addValue(id).addValue(name).addValue(cmd.flowRunId()).addValue(cmd.taskKey()).addValue(cmd.dynamicKey())
         .addValue(cmd.cacheKey()).addValue(Rows.ts(cmd.cacheExpiration())).addValue(cmd.taskVersion())
         .addValue(JsonCodec.writeTaskPolicy(cmd.empiricalPolicy())).addValue(JsonCodec.writeStrings(cmd.tags()))
-        .addValue(JsonCodec.write(JsonCodec.objectOrEmpty(labels)))
+        .addValue(JsonCodec.write(JsonCodec.objectOrEmpty(ownLabels)))
         .addValue(JsonCodec.write(JsonCodec.objectOrEmpty(cmd.taskInputs())));
-    return c.preparedQuery(sql).execute(t)
+    return c.preparedQuery(INSERT).execute(t)
         .recover(e -> SqlErrors.isUniqueViolation(e) && "task_run_pkey".equals(SqlErrors.constraint(e))
             ? Future.failedFuture(new TaskRunIdConflictException(id))
             : Future.failedFuture(e))
