@@ -3,8 +3,8 @@ package dev.baton;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigException;
 import dev.baton.config.ConfigLoader;
+import dev.baton.observability.Metrics;
 import dev.baton.persistence.Database;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -51,12 +51,12 @@ public final class Main {
       return;
     }
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)); // buckets: Metrics.newRegistry()
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops()).setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))
