@@ -179,6 +179,8 @@ public final class Database implements AutoCloseable {
       throw new ConfigException("BATON_DATA_DIR: cannot create " + dataDir + " (" + e.getMessage()
           + "); set BATON_DATA_DIR to a writable directory");
     }
+    // a server orphaned by a JVM that died without stopping it (kill -9) would block the start
+    StalePostmaster.clear(dataDir);
     EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)
