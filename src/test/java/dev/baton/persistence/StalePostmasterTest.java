@@ -122,6 +122,25 @@ class StalePostmasterTest {
     assertFalse(Files.exists(data.resolve("postmaster.pid")));
   }
 
+  /**
+   * After a container restart the old postmaster's pid may be a thread of the new JVM (thread ids
+   * share the pid space, and PostgreSQL's own kill(pid, 0) check then refuses to start): such a
+   * pid file is stale. Signalling that "pid" would signal this very JVM.
+   */
+  @Test
+  void aPidThatIsAThreadOfThisJvmIsStale(@TempDir Path tmp) throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    long self = ProcessHandle.current().pid();
+    long tid;
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      tid = tasks.map(p -> Long.parseLong(p.getFileName().toString())).filter(t -> t != self).findFirst().orElseThrow();
+    }
+    assertTrue(StalePostmaster.inspect(tid).alive(), "a thread id is visible in /proc like a pid");
+    Files.writeString(data.resolve("postmaster.pid"), tid + "\n" + data + "\n1\n5432\n");
+    StalePostmaster.clear(data);
+    assertFalse(Files.exists(data.resolve("postmaster.pid")));
+  }
+
   @Test
   void anOrphanedPostmasterOfThisDirectoryIsStopped(@TempDir Path tmp) throws Exception {
     Path data = Files.createDirectories(tmp.resolve("data"));
