@@ -47,6 +47,13 @@ public final class BatonServer {
   /** Like {@link #deploy(Vertx, Pool, PrometheusMeterRegistry, BatonConfig)}, {@code /api/ready} answering from {@code readiness}. */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config,
       Readiness readiness) {
+    // the JSON-Schema validator's static set-up loads and compiles the meta-schema: do it here, on
+    // the starting thread, not on the event loop of the first resume with input
+    try {
+      Class.forName("dev.baton.runinput.RunInputValidator", true, BatonServer.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
     BatonConfig.Api api = config.api();
     BatonConfig.Concurrency cc = config.concurrency();
     OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(), cc.tagSlotWaitSeconds(),

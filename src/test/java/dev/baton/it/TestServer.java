@@ -128,7 +128,10 @@ public final class TestServer implements AutoCloseable {
       // taken now, on the checker's thread, while the event loop is still blocked
       StringBuilder b = new StringBuilder("[server started by ").append(owner).append("] thread ")
           .append(t.getName()).append(" blocked for ").append(event.duration() / 1_000_000).append(" ms, limit ")
-          .append(event.maxExecTime() / 1_000_000).append(" ms; its stack:");
+          .append(event.maxExecTime() / 1_000_000).append(" ms; state ").append(t.getState())
+          .append(", machine load average ").append(String.format("%.1f",
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+          .append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" cores; its stack:");
       for (StackTraceElement f : t.getStackTrace()) {
         b.append("\n\tat ").append(f);
       }
