@@ -60,6 +60,8 @@ class CrashRestartIT {
 
       second.destroy(); // SIGTERM: the shutdown hook stops PostgreSQL
       assertTrue(second.waitFor(60, TimeUnit.SECONDS), "Baton exits on SIGTERM");
+      assertTrue(Files.readString(dir.resolve("second.log"), StandardCharsets.UTF_8)
+          .contains("event=readiness_changed ready=false reason=draining"), "SIGTERM first makes the instance unready");
       long end = System.currentTimeMillis() + 10_000;
       while (!postgresOf(data).isEmpty() && System.currentTimeMillis() < end) {
         Thread.sleep(100);
