@@ -7,7 +7,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,7 +216,7 @@ final class StalePostmaster {
     long t0 = System.nanoTime();
     long pid = file.pid();
     List<Long> children = childrenOf(pid);
-    String used = null;
+    String used = "none";
     for (String signal : List.of("INT", "QUIT", "KILL")) {
       if (!signal(pid, signal)) {
         if (!inspect(pid).alive()) {
@@ -247,8 +246,8 @@ final class StalePostmaster {
       awaitGone(children, STEP_WAIT_MS);
     }
     deleteIfNamesPid(pidFile, pid); // a fast shutdown removed it; SIGQUIT/SIGKILL do not
-    LOG.info("event=embedded_pg_stale_server_stopped pid={} port={} signal=SIG{} backends={} took_ms={} data_dir=\"{}\"",
-        pid, file.port(), used, children.size(), (System.nanoTime() - t0) / 1_000_000, dataDir);
+    LOG.info("event=embedded_pg_stale_server_stopped pid={} port={} signal={} backends={} took_ms={} data_dir=\"{}\"",
+        pid, file.port(), used.equals("none") ? used : "SIG" + used, children.size(), (System.nanoTime() - t0) / 1_000_000, dataDir);
   }
 
   // ---- /proc and signals ---------------------------------------------------------------------
@@ -342,10 +341,8 @@ final class StalePostmaster {
   private static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return null;
     } catch (IOException e) {
-      return null;
+      return null; // gone meanwhile, or unreadable
     }
   }
 

@@ -166,6 +166,28 @@ class StalePostmasterTest {
   }
 
   @Test
+  void aPostmasterIgnoringFastShutdownGetsSigquit(@TempDir Path tmp) throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Path fake = Files.createDirectories(tmp.resolve("bin")).resolve("postgres");
+    Files.copy(Path.of("/bin/sh").toRealPath(), fake, StandardCopyOption.COPY_ATTRIBUTES);
+    Process pm = new ProcessBuilder(fake.toString(), "-c", "trap '' INT; while :; do sleep 1; done",
+        "-D", data.toString()).start();
+    try {
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (StalePostmaster.childrenOf(pm.pid()).isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      Files.writeString(data.resolve("postmaster.pid"), pm.pid() + "\n" + data + "\n1\n5432\n");
+      StalePostmaster.clear(data);
+      assertTrue(pm.waitFor(5, TimeUnit.SECONDS));
+      assertEquals(128 + 3, pm.exitValue(), "ended by SIGQUIT, the second step");
+      assertFalse(Files.exists(data.resolve("postmaster.pid")), "removed: SIGQUIT leaves the file behind");
+    } finally {
+      pm.destroyForcibly();
+    }
+  }
+
+  @Test
   void aDirectoryLockedByAnotherLiveServerIsNotTouched(@TempDir Path tmp) throws Exception {
     Path data = Files.createDirectories(tmp.resolve("data"));
     Process other = new ProcessBuilder("sleep", "60").start();
