@@ -6,6 +6,7 @@ import dev.baton.http.ConcurrencyRoutes;
 import dev.baton.http.DeploymentRoutes;
 import dev.baton.http.HttpVerticle;
 import dev.baton.http.InFlightLimiter;
+import dev.baton.http.Readiness;
 import dev.baton.http.ResourceRoutes;
 import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.orchestration.OrchestrationService;
@@ -29,15 +30,30 @@ public final class BatonServer {
   private final Vertx vertx;
   private final int port;
   private final OrchestrationService service;
+  private final Readiness readiness;
 
-  private BatonServer(Vertx vertx, int port, OrchestrationService service) {
+  private BatonServer(Vertx vertx, int port, OrchestrationService service, Readiness readiness) {
     this.vertx = vertx;
     this.port = port;
     this.service = service;
+    this.readiness = readiness;
   }
 
   /** Deploys everything; completes with the server once it listens. */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config) {
+    return deploy(vertx, pool, registry, config, new Readiness(pool));
+  }
+
+  /** Like {@link #deploy(Vertx, Pool, PrometheusMeterRegistry, BatonConfig)}, {@code /api/ready} answering from {@code readiness}. */
+  public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config,
+      Readiness readiness) {
+    // the JSON-Schema validator's static set-up loads and compiles the meta-schema: do it here, on
+    // the starting thread, not on the event loop of the first resume with input
+    try {
+      Class.forName("dev.baton.runinput.RunInputValidator", true, BatonServer.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
     BatonConfig.Api api = config.api();
     BatonConfig.Concurrency cc = config.concurrency();
     OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(), cc.tagSlotWaitSeconds(),
@@ -47,7 +63,7 @@ public final class BatonServer {
     int instances = Math.max(1, config.runtime().eventLoops());
     // a generous bound: past it, proposals are answered 503 rather than queued without limit
     InFlightLimiter limiter = new InFlightLimiter(Math.max(1024, 64 * config.db().poolSize()));
-    ResourceRoutes resources = new ResourceRoutes(pool, service, api);
+    ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness);
     DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit());
     java.util.function.Consumer<io.vertx.ext.web.Router> routes = r -> {
@@ -72,11 +88,16 @@ public final class BatonServer {
         })
         .compose(port -> cc.reaperIntervalMs() == 0 ? Future.succeededFuture(port)
             : vertx.deployVerticle(new LeaseReaperVerticle(pool, cc.reaperIntervalMs(), cc.reaperBatch())).map(x -> port))
-        .map(port -> new BatonServer(vertx, port, service));
+        .map(port -> new BatonServer(vertx, port, service, readiness));
   }
 
   public int port() {
     return port;
+  }
+
+  /** Readiness of this instance; {@link Readiness#setDraining()} on shutdown. */
+  public Readiness readiness() {
+    return readiness;
   }
 
   public OrchestrationService service() {

@@ -3,6 +3,7 @@ package dev.baton;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigException;
 import dev.baton.config.ConfigLoader;
+import dev.baton.http.Readiness;
 import dev.baton.observability.Metrics;
 import dev.baton.persistence.Database;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,7 +63,9 @@ public final class Main {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
 
+    Readiness readiness = new Readiness(db.pool(vertx));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      readiness.setDraining(); // /api/ready answers 503 from now on
       log.info("event=shutdown");
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -72,7 +75,7 @@ public final class Main {
       db.close();
     }, "baton-shutdown"));
 
-    BatonServer.deploy(vertx, db.pool(vertx), registry, config).onComplete(ar -> {
+    BatonServer.deploy(vertx, db.pool(vertx), registry, config, readiness).onComplete(ar -> {
       if (ar.succeeded()) {
         log.info("event=started port={} database={} startup_ms={}", ar.result().port(),
             db.isEmbedded() ? "embedded" : "external", (System.nanoTime() - t0) / 1_000_000);

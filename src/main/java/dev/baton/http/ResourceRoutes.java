@@ -44,12 +44,14 @@ public final class ResourceRoutes {
   private final OrchestrationService service;
   private final BatonConfig.Api api;
   private final RunCreation creation;
+  private final Readiness readiness;
 
-  public ResourceRoutes(Pool pool, OrchestrationService service, BatonConfig.Api api) {
+  public ResourceRoutes(Pool pool, OrchestrationService service, BatonConfig.Api api, Readiness readiness) {
     this.pool = pool;
     this.service = service;
     this.api = api;
     this.creation = new RunCreation(pool, service);
+    this.readiness = readiness;
   }
 
   /** Mounts every route on the {@code /api} sub-router. */
@@ -215,12 +217,14 @@ public final class ResourceRoutes {
     });
   }
 
+  /** Readiness: the database answers and the instance is not draining (liveness is /health). */
   private void ready(RoutingContext ctx) {
-    pool.query("SELECT 1").execute().onComplete(ar -> {
-      if (ar.succeeded()) {
-        Http.json(ctx, 200, "{\"message\":\"OK\"}".getBytes());
-      } else {
-        Http.json(ctx, 503, "{\"message\":\"Database is not available\"}".getBytes());
+    readiness.check(ctx.vertx()).onComplete(ar -> {
+      Readiness.Status s = ar.succeeded() ? ar.result() : Readiness.Status.DATABASE_UNAVAILABLE;
+      switch (s) {
+        case READY -> Http.json(ctx, 200, "{\"message\":\"OK\"}".getBytes());
+        case DRAINING -> Http.json(ctx, 503, "{\"message\":\"Server is shutting down\"}".getBytes());
+        case DATABASE_UNAVAILABLE -> Http.json(ctx, 503, "{\"message\":\"Database is not available\"}".getBytes());
       }
     });
   }

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * The database behind Baton. {@link #start} is blocking and runs before anything is deployed on
  * Vert.x: with no URL it starts the embedded PostgreSQL (data kept under the configured directory
  * across restarts; run as {@code nobody} through {@link RootSafeBinaryResolver} when the JVM is
- * root), then it applies the Flyway migrations. {@link #pool} builds the one shared Vert.x pool.
+ * root; a server a killed earlier JVM left running on the directory is stopped first, see
+ * {@link StalePostmaster}), then it applies the Flyway migrations. {@link #pool} builds the one
+ * shared Vert.x pool.
  */
 public final class Database implements AutoCloseable {
 
@@ -179,6 +181,8 @@ public final class Database implements AutoCloseable {
       throw new ConfigException("BATON_DATA_DIR: cannot create " + dataDir + " (" + e.getMessage()
           + "); set BATON_DATA_DIR to a writable directory");
     }
+    // a server orphaned by a JVM that died without stopping it (kill -9) would block the start
+    StalePostmaster.clear(dataDir);
     EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)

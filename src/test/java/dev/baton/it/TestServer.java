@@ -3,12 +3,15 @@ package dev.baton.it;
 import dev.baton.BatonServer;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigLoader;
+import dev.baton.persistence.Database;
 import dev.baton.testsupport.TestDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.threadchecker.BlockedThreadEvent;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,15 +28,14 @@ public final class TestServer implements AutoCloseable {
   private final Pool pool;
   private final BatonServer baton;
   private final ApiClient api;
+  private final BlockedLoops blocked;
 
-  /** Event-loop threads seen blocked for longer than the limit, across all test servers. */
-  private static final java.util.List<String> BLOCKED = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-
-  private TestServer(Vertx vertx, Pool pool, BatonServer baton) {
+  private TestServer(Vertx vertx, Pool pool, BatonServer baton, BlockedLoops blocked) {
     this.vertx = vertx;
     this.pool = pool;
     this.baton = baton;
     this.api = new ApiClient(baton.port());
+    this.blocked = blocked;
   }
 
   public static TestServer start() {
@@ -42,6 +44,15 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts an instance; {@code env} holds extra {@code BATON_*} settings. */
   public static TestServer start(Map<String, String> env) {
+    return start(env, null);
+  }
+
+  /**
+   * Starts an instance on the database {@code db} describes (null = the shared test database);
+   * {@code env} holds extra {@code BATON_*} settings.
+   */
+  public static TestServer start(Map<String, String> env, PgConnectOptions db) {
+    String owner = caller();
     Map<String, String> e = new HashMap<>(env);
     e.putIfAbsent("BATON_HTTP_PORT", "0");
     e.putIfAbsent("BATON_HTTP_HOST", "127.0.0.1");
@@ -58,12 +69,85 @@ public final class TestServer implements AutoCloseable {
         .setMaxEventLoopExecuteTime(500)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     // a blocking call on an event loop fails the test that owns this server (see close())
-    ((io.vertx.core.internal.VertxInternal) vertx).blockedThreadChecker()
-        .setThreadBlockedHandler(event -> BLOCKED.add(event.toString()));
-    Pool pool = TestDatabase.pool(vertx, config.db().poolSize());
+    BlockedLoops blocked = new BlockedLoops(owner);
+    ((io.vertx.core.internal.VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(blocked::record);
+    Pool pool = db == null ? TestDatabase.pool(vertx, config.db().poolSize())
+        : Database.newPool(vertx, db, config.db().poolSize());
     BatonServer baton = await(BatonServer.deploy(vertx, pool,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config));
-    return new TestServer(vertx, pool, baton);
+    blocked.arm();
+    return new TestServer(vertx, pool, baton, blocked);
+  }
+
+  /** The test method that starts a server: the first caller outside this class. */
+  private static String caller() {
+    for (StackTraceElement f : Thread.currentThread().getStackTrace()) {
+      String c = f.getClassName();
+      if (!c.equals(TestServer.class.getName()) && !c.equals(Thread.class.getName())) {
+        return c.substring(c.lastIndexOf('.') + 1) + "." + f.getMethodName() + ":" + f.getLineNumber();
+      }
+    }
+    return "unknown";
+  }
+
+  /**
+   * Event loops of one server seen blocked past the limit: one report per blocking episode (the
+   * checker fires every interval while a loop stays blocked), each with the blocked thread's stack
+   * taken while it was still blocked, and the test that started the server.
+   */
+  static final class BlockedLoops {
+    private static final int MAX_REPORTS = 10;
+    /**
+     * Until the server is deployed only a gross block counts: on a loaded machine the first
+     * deployment in a JVM can stall past 500 ms loading classes (a stack in the class loader).
+     */
+    private static final long DEPLOY_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private final String owner;
+    private volatile boolean armed;
+    private final java.util.List<String> reports = new java.util.ArrayList<>();
+    private final Map<Thread, Long> episodeDuration = new HashMap<>();
+
+    BlockedLoops(String owner) {
+      this.owner = owner;
+    }
+
+    /** From now on every block past the Vert.x limit counts. */
+    void arm() {
+      armed = true;
+    }
+
+    synchronized void record(BlockedThreadEvent event) {
+      if (!armed && event.duration() < DEPLOY_LIMIT_NANOS) {
+        return;
+      }
+      Thread t = event.thread();
+      Long seen = episodeDuration.put(t, event.duration());
+      if (seen != null && event.duration() > seen) {
+        return; // the same episode, still blocked
+      }
+      // taken now, on the checker's thread, while the event loop is still blocked
+      StringBuilder b = new StringBuilder("[server started by ").append(owner).append("] thread ")
+          .append(t.getName()).append(" blocked for ").append(event.duration() / 1_000_000).append(" ms, limit ")
+          .append(event.maxExecTime() / 1_000_000).append(" ms; state ").append(t.getState())
+          .append(", machine load average ").append(String.format("%.1f",
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+          .append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" cores; its stack:");
+      for (StackTraceElement f : t.getStackTrace()) {
+        b.append("\n\tat ").append(f);
+      }
+      String report = b.toString();
+      System.err.println("TestServer: " + report);
+      if (reports.size() < MAX_REPORTS) {
+        reports.add(report);
+      }
+    }
+
+    synchronized String drain() {
+      String r = reports.isEmpty() ? null : String.join("\n", reports);
+      reports.clear();
+      episodeDuration.clear();
+      return r;
+    }
   }
 
   public static <T> T await(Future<T> f) {
@@ -122,12 +206,9 @@ public final class TestServer implements AutoCloseable {
     } catch (Exception e) {
       throw new RuntimeException(e);
     }
-    synchronized (BLOCKED) {
-      if (!BLOCKED.isEmpty()) {
-        String report = String.join("\n", BLOCKED);
-        BLOCKED.clear();
-        throw new AssertionError("an event loop was blocked:\n" + report);
-      }
+    String report = blocked.drain();
+    if (report != null) {
+      throw new AssertionError("an event loop was blocked:\n" + report);
     }
   }
 }
