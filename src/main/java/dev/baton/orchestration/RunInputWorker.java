@@ -7,6 +7,7 @@ import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.runinput.ResumeInputCheck;
 import dev.baton.runinput.RunInputBudget;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,6 +18,8 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +36,7 @@ public final class RunInputWorker {
   public static final String POOL_NAME = "baton-run-input";
 
   /** Whether a warm-up has succeeded in this JVM. */
-  private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean WARMED = new AtomicBoolean();
 
   /** Counts of what the worker did, for tests and diagnostics. */
   public record Stats(long checked, long overBudget, long refused, String lastThread) {}
@@ -75,7 +78,7 @@ public final class RunInputWorker {
   private static Blocking pool(Vertx vertx, int workers, RunInputBudget budget) {
     // a check longer than its budget is abandoned; report only one that is far past it
     long maxExecuteMillis = Math.max(10_000, Math.min(budget.timeMillis(), 3_600_000) * 4);
-    WorkerExecutor executor = vertx.createSharedWorkerExecutor(POOL_NAME, workers, maxExecuteMillis * 1_000_000);
+    WorkerExecutor executor = vertx.createSharedWorkerExecutor(POOL_NAME, workers, maxExecuteMillis, TimeUnit.MILLISECONDS);
     return new Blocking() {
       @Override
       public <T> Future<T> run(Callable<T> job) {
@@ -114,7 +117,7 @@ public final class RunInputWorker {
     this.refused = Counter.builder("baton.run_input.refused")
         .description("Resume run-input checks refused because the run-input worker's queue was full (HTTP 503)")
         .register(registry);
-    io.micrometer.core.instrument.Gauge.builder("baton.run_input.in_flight", inFlight, AtomicInteger::get)
+    Gauge.builder("baton.run_input.in_flight", inFlight, AtomicInteger::get)
         .description("Run-input checks running or waiting for a run-input worker")
         .register(registry);
   }
@@ -154,7 +157,7 @@ public final class RunInputWorker {
         ResumeInputCheck.Outcome o = ResumeInputCheck.check(keyset, runInput, schemaValue, variables, budget.start());
         Timer t = ResumeInputCheck.overBudget(o) ? overBudgetTimer
             : o instanceof ResumeInputCheck.Reject ? rejectTimer : okTimer;
-        t.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        t.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return o;
       });
     } catch (RuntimeException e) {
