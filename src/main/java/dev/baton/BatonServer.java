@@ -11,6 +11,7 @@ import dev.baton.http.ResourceRoutes;
 import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.orchestration.OrchestrationService;
 import dev.baton.orchestration.OrchestrationVerticle;
+import dev.baton.orchestration.RunInputWorker;
 import dev.baton.orchestration.ScheduledServicesVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,8 +59,9 @@ public final class BatonServer {
     BatonConfig.Concurrency cc = config.concurrency();
     OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(), cc.tagSlotWaitSeconds(),
         cc.deploymentSlotWaitSeconds(), cc.deploymentLeaseSeconds(), cc.taskLeaseSeconds(), cc.maxSlotWaitSeconds());
+    RunInputWorker runInput = new RunInputWorker(vertx, config.runInput(), registry);
     OrchestrationService service = new OrchestrationService(pool, settings,
-        new OrchestrationMetrics(registry), Clock.systemUTC());
+        new OrchestrationMetrics(registry), Clock.systemUTC(), runInput);
     int instances = Math.max(1, config.runtime().eventLoops());
     // a generous bound: past it, proposals are answered 503 rather than queued without limit
     InFlightLimiter limiter = new InFlightLimiter(Math.max(1024, 64 * config.db().poolSize()));
@@ -72,8 +74,10 @@ public final class BatonServer {
       concurrency.mount(r);
     };
 
-    return vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(), config.db().groupsInFlight()),
-            new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles()))
+    // Jinjava and the JSON-Schema validator are loaded on the run-input worker before anything listens
+    return runInput.warmUp()
+        .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(), config.db().groupsInFlight()),
+            new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles())))
         .compose(id -> vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services())))
         .compose(id -> {
           // all instances in one deployment: with port 0 they share one random port

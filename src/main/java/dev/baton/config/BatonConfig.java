@@ -7,7 +7,8 @@ import java.util.Objects;
  * The validated configuration, built once by {@link ConfigLoader} and handed to constructors.
  * Nothing here reads the environment.
  */
-public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
+public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
+    RunInput runInput) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -16,11 +17,17 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(services, "services");
     Objects.requireNonNull(concurrency, "concurrency");
+    Objects.requireNonNull(runInput, "runInput");
   }
 
-  /** With the default periodic-service and concurrency settings. */
+  /** With the default periodic-service, concurrency and run-input settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime) {
     this(http, db, api, runtime, Services.DEFAULTS, Concurrency.DEFAULTS);
+  }
+
+  /** With the default run-input settings. */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
+    this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS);
   }
 
   /**
@@ -85,5 +92,21 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    */
   public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis) {
     public static final Services DEFAULTS = new Services(5000, 15000, 5000);
+  }
+
+  /**
+   * Checking a resume's {@code run_input} (hydration, Jinja, JSON Schema): done on its own small
+   * worker pool before the run row is locked, within a budget per request.
+   *
+   * @param workers threads of the run-input worker pool
+   * @param maxQueued checks running or waiting for a worker, at most; past it a resume is answered 503
+   * @param maxTemplates most Jinja templates in one run input
+   * @param maxTemplateChars most characters of Jinja template text in one run input
+   * @param maxRenderedChars most characters of rendered template output in one run input
+   * @param timeBudgetMillis most wall-clock milliseconds for one run input's hydration and validation
+   */
+  public record RunInput(int workers, int maxQueued, int maxTemplates, int maxTemplateChars, int maxRenderedChars,
+      int timeBudgetMillis) {
+    public static final RunInput DEFAULTS = new RunInput(2, 16, 1000, 512 * 1024, 1024 * 1024, 500);
   }
 }

@@ -80,7 +80,18 @@ public final class ConfigLoader {
       new Setting("concurrency.reaperIntervalMs", "BATON_CONCURRENCY_REAPER_INTERVAL_MS", 15000,
           "an integer 0..3600000 (0 = no reaper)", s -> intIn(s, 0, 3_600_000)),
       new Setting("concurrency.reaperBatch", "BATON_CONCURRENCY_REAPER_BATCH", 100,
-          "an integer 1..10000", s -> intIn(s, 1, 10_000)));
+          "an integer 1..10000", s -> intIn(s, 1, 10_000)),
+      new Setting("runInput.workers", "BATON_RUN_INPUT_WORKERS", 2, "an integer 1..64", s -> intIn(s, 1, 64)),
+      new Setting("runInput.maxQueued", "BATON_RUN_INPUT_MAX_QUEUED", 16, "an integer 1..10000",
+          s -> intIn(s, 1, 10_000)),
+      new Setting("runInput.maxTemplates", "BATON_RUN_INPUT_MAX_TEMPLATES", 1000, "an integer 0..1000000",
+          s -> intIn(s, 0, 1_000_000)),
+      new Setting("runInput.maxTemplateChars", "BATON_RUN_INPUT_MAX_TEMPLATE_CHARS", 512 * 1024,
+          "a number of characters 0..2147483647", s -> intIn(s, 0, Integer.MAX_VALUE)),
+      new Setting("runInput.maxRenderedChars", "BATON_RUN_INPUT_MAX_RENDERED_CHARS", 1024 * 1024,
+          "a number of characters 0..2147483647", s -> intIn(s, 0, Integer.MAX_VALUE)),
+      new Setting("runInput.timeBudgetMs", "BATON_RUN_INPUT_TIME_BUDGET_MS", 500,
+          "a number of milliseconds 1..3600000", s -> intIn(s, 1, 3_600_000)));
 
   private ConfigLoader() {}
 
@@ -136,7 +147,7 @@ public final class ConfigLoader {
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException("config file " + file + ": expected a JSON object with sections "
-          + "http, db, api, runtime, services, concurrency");
+          + "http, db, api, runtime, services, concurrency, runInput");
     }
     Map<String, Setting> byKey = new LinkedHashMap<>();
     SETTINGS.forEach(s -> byKey.put(s.key(), s));
@@ -144,7 +155,7 @@ public final class ConfigLoader {
       Map.Entry<String, JsonNode> section = sections.next();
       if (!section.getValue().isObject()) {
         throw new ConfigException("config file " + file + ": \"" + section.getKey()
-            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency");
+            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, runInput");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -200,7 +211,10 @@ public final class ConfigLoader {
         new BatonConfig.Concurrency((Integer) v.get("concurrency.tagSlotWaitSeconds"),
             (Integer) v.get("concurrency.deploymentSlotWaitSeconds"), (Integer) v.get("concurrency.maxSlotWaitSeconds"),
             (Integer) v.get("concurrency.deploymentLeaseSeconds"), (Long) v.get("concurrency.taskLeaseSeconds"),
-            (Integer) v.get("concurrency.reaperIntervalMs"), (Integer) v.get("concurrency.reaperBatch")));
+            (Integer) v.get("concurrency.reaperIntervalMs"), (Integer) v.get("concurrency.reaperBatch")),
+        new BatonConfig.RunInput((Integer) v.get("runInput.workers"), (Integer) v.get("runInput.maxQueued"),
+            (Integer) v.get("runInput.maxTemplates"), (Integer) v.get("runInput.maxTemplateChars"),
+            (Integer) v.get("runInput.maxRenderedChars"), (Integer) v.get("runInput.timeBudgetMs")));
   }
 
   // ---- parsers: throw IllegalArgumentException, the caller words the message ----

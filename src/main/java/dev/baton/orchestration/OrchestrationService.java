@@ -1,5 +1,6 @@
 package dev.baton.orchestration;
 
+import dev.baton.config.BatonConfig;
 import dev.baton.domain.ApiVersion;
 import dev.baton.domain.Ids;
 import dev.baton.domain.RunKind;
@@ -25,6 +26,7 @@ import dev.baton.orchestration.policies.PolicySelector;
 import dev.baton.orchestration.rules.task.CacheRetrieval;
 import dev.baton.persistence.ConcurrencyStore;
 import dev.baton.persistence.FlowRunInputRepository;
+import dev.baton.persistence.FlowRunRepository;
 import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.VariableRepository;
 import dev.baton.runinput.Hydrator;
@@ -66,14 +68,31 @@ public final class OrchestrationService {
   private final OrchestrationSettings settings;
   private final OrchestrationMetrics metrics;
   private final Clock clock;
+  private final RunInputWorker runInput;
   private final Engine engine = new Engine();
 
+  /**
+   * Without a run-input worker of its own: resume checks run on Vert.x's shared worker pool, within
+   * the default budget.
+   */
   public OrchestrationService(Pool pool, OrchestrationSettings settings,
       OrchestrationMetrics metrics, Clock clock) {
+    this(pool, settings, metrics, clock, RunInputWorker.onCallerContext(BatonConfig.RunInput.DEFAULTS.maxQueued(),
+        RunInputWorker.budget(BatonConfig.RunInput.DEFAULTS)));
+  }
+
+  /** @param runInput where and within which budget resume checks its run input */
+  public OrchestrationService(Pool pool, OrchestrationSettings settings,
+      OrchestrationMetrics metrics, Clock clock, RunInputWorker runInput) {
     this.pool = pool;
     this.settings = settings;
     this.metrics = metrics;
     this.clock = clock;
+    this.runInput = runInput;
+  }
+
+  public RunInputWorker runInput() {
+    return runInput;
   }
 
   public OrchestrationMetrics metrics() {
@@ -371,15 +390,24 @@ public final class OrchestrationService {
 
   private static final String NOT_PAUSED = "Cannot resume a flow run that is not paused.";
 
+  /** Check-then-lock rounds when the pause changes between the input check and the lock, at most. */
+  private static final int MAX_RESUME_ROUNDS = 3;
+
   /**
-   * Resumes a paused flow run (resume.md §3) in one transaction with the run row locked: input
-   * checks against the pause's schema, then the proposal (Running, or Scheduled "Resuming" for a
-   * suspended run) through the core flow policy, then the input stored under the keyset's response
-   * key. Concurrent resumes of one run serialize on the lock: exactly one is accepted.
+   * Resumes a paused flow run (resume.md §3). The costly part comes first and outside any lock:
+   * the pause and its schema are read without locking and the run input is hydrated and validated
+   * on the run-input worker, within its budget ({@link RunInputWorker}). Then one transaction locks
+   * the run row and re-checks only the cheap facts that check depended on — the run is still
+   * PAUSED with the same {@code run_input_keyset}, the schema is the same row (kept from deletion
+   * with {@code FOR SHARE}) — before the proposal (Running, or Scheduled "Resuming" for a suspended
+   * run) goes through the core flow policy and the input is stored under the keyset's response key.
+   * If the pause changed in between, the check is done again (at most {@value #MAX_RESUME_ROUNDS}
+   * rounds, then UNAVAILABLE); nothing decided on stale facts is committed. Concurrent resumes of
+   * one run serialize on the row lock: exactly one is accepted.
    */
   public Future<OrchestrationResult> resume(ResumeCommand cmd) {
     long start = System.nanoTime();
-    return retryOnConflict(() -> resumeAttempt(cmd))
+    return resumeRound(cmd, 1)
         .map(r -> {
           metrics.outcome(RunKind.FLOW_RUN, "resume", r.status(), null, System.nanoTime() - start);
           return r;
@@ -387,22 +415,106 @@ public final class OrchestrationService {
         .recover(t -> failed(RunKind.FLOW_RUN, "resume", cmd.flowRunId(), t));
   }
 
-  private Future<OrchestrationResult> resumeAttempt(ResumeCommand cmd) {
-    Instant now = now();
-    return pool.withTransaction(conn -> lock(conn, RunKind.FLOW_RUN, cmd.flowRunId(), null, now).compose(run -> {
-      State current = run.current();
+  private Future<OrchestrationResult> resumeRound(ResumeCommand cmd, int round) {
+    return checkInputBeforeLock(cmd)
+        .compose(checked -> checked.answer() != null
+            ? Future.succeededFuture(checked.answer())
+            : retryOnConflict(() -> resumeLocked(cmd, checked)))
+        .compose(result -> {
+          if (result != STALE) {
+            return Future.succeededFuture(result);
+          }
+          if (round < MAX_RESUME_ROUNDS) {
+            return resumeRound(cmd, round + 1);
+          }
+          return Future.failedFuture(new OrchestrationException(OrchestrationFailure.UNAVAILABLE,
+              "The flow run's pause kept changing while its run input was checked; retry later"));
+        });
+  }
+
+  /** The answer of a locked attempt whose input check no longer applies (compared by identity). */
+  private static final OrchestrationResult STALE = new OrchestrationResult(null, OrchestrationStatus.ABORT,
+      OrchestrationDetails.abort("stale run input check"), false);
+
+  private static OrchestrationResult notPaused() {
+    return new OrchestrationResult(null, OrchestrationStatus.ABORT, OrchestrationDetails.abort(NOT_PAUSED), false);
+  }
+
+  /**
+   * What was decided before the lock: either an {@code answer} that needs no lock (the run is not
+   * paused), or the {@code outcome} of checking the input against the pause's {@code keyset} (null
+   * when it asks for no input) and the schema row {@code schemaId} (null when there is none).
+   */
+  private record CheckedInput(OrchestrationResult answer, Map<String, String> keyset, UUID schemaId,
+      ResumeInputCheck.Outcome outcome) {}
+
+  /** Reads the pause, its schema and (when referred to) the variables without locking; checks the input on the worker. */
+  private Future<CheckedInput> checkInputBeforeLock(ResumeCommand cmd) {
+    UUID id = cmd.flowRunId();
+    return FlowRunRepository.get(pool, id).compose(run -> {
+      if (run == null) {
+        return Future.failedFuture(notFound(RunKind.FLOW_RUN, id));
+      }
+      State current = run.state();
       if (current == null || current.type() != StateType.PAUSED) {
-        return Future.succeededFuture(new OrchestrationResult(null, OrchestrationStatus.ABORT,
-            OrchestrationDetails.abort(NOT_PAUSED), false));
+        return Future.succeededFuture(new CheckedInput(notPaused(), null, null, null));
       }
       Map<String, String> keyset = current.details().runInputKeyset();
-      return checkInput(conn, cmd, keyset).compose(check -> {
-        if (check instanceof ResumeInputCheck.Reject reject) {
+      if (!ResumeInputCheck.wantsInput(keyset)) {
+        // no input asked for: nothing is hydrated, validated or stored
+        return Future.succeededFuture(new CheckedInput(null, null, null,
+            ResumeInputCheck.check(null, cmd.runInput(), null, Map.of())));
+      }
+      String schemaKey = ResumeInputCheck.schemaKey(keyset);
+      Future<FlowRunInputRepository.FlowRunInput> schema = schemaKey == null
+          ? Future.succeededFuture(null)
+          : FlowRunInputRepository.get(pool, id, schemaKey);
+      // workspace variables are loaded only when the input refers to one
+      Future<Map<String, JsonNode>> variables = Hydrator.referencesVariables(cmd.runInput())
+          ? VariableRepository.all(pool)
+          : Future.succeededFuture(Map.of());
+      return Future.all(schema, variables).compose(all -> {
+        FlowRunInputRepository.FlowRunInput s = schema.result();
+        return runInput.check(keyset, cmd.runInput(), s == null ? null : s.value(), variables.result())
+            .map(outcome -> new CheckedInput(null, keyset, s == null ? null : s.id(), outcome));
+      });
+    });
+  }
+
+  /** The keyset as far as the input check is concerned: null when it asks for no input. */
+  private static Map<String, String> inputKeyset(Map<String, String> keyset) {
+    return ResumeInputCheck.wantsInput(keyset) ? keyset : null;
+  }
+
+  /**
+   * The transaction of a resume whose input has been checked: lock the run, re-check what the
+   * check depended on ({@link #STALE} when it changed), then the proposal and the stored input.
+   */
+  private Future<OrchestrationResult> resumeLocked(ResumeCommand cmd, CheckedInput checked) {
+    Instant now = now();
+    UUID id = cmd.flowRunId();
+    String schemaKey = ResumeInputCheck.schemaKey(checked.keyset());
+    return pool.withTransaction(conn -> {
+      Future<OrchestrationStore.LoadedRun> locked = lock(conn, RunKind.FLOW_RUN, id, null, now);
+      // pipelined behind the lock: it reads (and shares) the schema row once the run row is locked
+      Future<UUID> schemaId = schemaKey == null ? Future.succeededFuture(null)
+          : FlowRunInputRepository.shareId(conn, id, schemaKey);
+      return Future.all(locked, schemaId).compose(both -> {
+        OrchestrationStore.LoadedRun run = locked.result();
+        State current = run.current();
+        if (current == null || current.type() != StateType.PAUSED) {
+          return Future.succeededFuture(notPaused());
+        }
+        if (!java.util.Objects.equals(inputKeyset(current.details().runInputKeyset()), inputKeyset(checked.keyset()))
+            || !java.util.Objects.equals(schemaId.result(), checked.schemaId())) {
+          return Future.succeededFuture(STALE);
+        }
+        if (checked.outcome() instanceof ResumeInputCheck.Reject reject) {
           // status REJECT with abort_details, as Prefect answers input problems; nothing written
           return Future.succeededFuture(new OrchestrationResult(current, OrchestrationStatus.REJECT,
               OrchestrationDetails.abort(reject.reason()), false));
         }
-        ResumeInputCheck.Ok ok = (ResumeInputCheck.Ok) check;
+        ResumeInputCheck.Ok ok = (ResumeInputCheck.Ok) checked.outcome();
         State proposal = current.details().pauseReschedule()
             ? new State(Ids.uuid7(), StateType.SCHEDULED, "Resuming", now, null, null,
                 StateDetails.builder().scheduledTime(now).build())
@@ -417,28 +529,11 @@ public final class OrchestrationService {
                 return Future.succeededFuture(result);
               }
               // stored as compact JSON text, e.g. {"approved":true}
-              return FlowRunInputRepository.insert(conn, cmd.flowRunId(), ok.responseKey(), ok.input().toString(), null)
+              return FlowRunInputRepository.insert(conn, id, ok.responseKey(), ok.input().toString(), null)
                   .map(result);
             });
       });
-    }));
-  }
-
-  /** Loads what the input check needs (the schema record, the workspace variables) and runs it. */
-  private static Future<ResumeInputCheck.Outcome> checkInput(SqlConnection conn, ResumeCommand cmd, Map<String, String> keyset) {
-    if (!ResumeInputCheck.wantsInput(keyset)) {
-      return Future.succeededFuture(ResumeInputCheck.check(keyset, cmd.runInput(), null, Map.of()));
-    }
-    String schemaKey = ResumeInputCheck.schemaKey(keyset);
-    Future<FlowRunInputRepository.FlowRunInput> schema = schemaKey == null
-        ? Future.succeededFuture(null)
-        : FlowRunInputRepository.get(conn, cmd.flowRunId(), schemaKey);
-    // workspace variables are loaded only when the input refers to one
-    Future<Map<String, JsonNode>> variables = Hydrator.referencesVariables(cmd.runInput())
-        ? VariableRepository.all(conn)
-        : Future.succeededFuture(Map.of());
-    return Future.all(schema, variables).map(all -> ResumeInputCheck.check(keyset, cmd.runInput(),
-        schema.result() == null ? null : schema.result().value(), variables.result()));
+    });
   }
 
   /** Only the policies with CacheRetrieval look up the cache, and only for RUNNING proposals. */

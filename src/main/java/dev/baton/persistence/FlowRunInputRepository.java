@@ -36,6 +36,17 @@ public final class FlowRunInputRepository {
     return c.preparedQuery(GET).execute(Tuple.of(flowRunId, key)).map(FlowRepository.first(FlowRunInputRepository::row));
   }
 
+  static final String SHARE_ID = "SELECT id FROM flow_run_input WHERE flow_run_id = $1 AND key = $2 FOR SHARE";
+
+  /**
+   * The input's id, or null; the row, when there is one, is locked against deletion until the
+   * transaction ends ({@code FOR SHARE}).
+   */
+  public static Future<UUID> shareId(SqlClient c, UUID flowRunId, String key) {
+    return c.preparedQuery(SHARE_ID).execute(Tuple.of(flowRunId, key)).map(rows ->
+        rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
+  }
+
   static final String FILTER = "SELECT " + COLUMNS + " FROM flow_run_input"
       + " WHERE flow_run_id = $1 AND starts_with(key, $2) AND NOT (key = ANY($3::text[]))"
       + " ORDER BY created, id LIMIT $4";

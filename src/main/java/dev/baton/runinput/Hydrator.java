@@ -12,7 +12,9 @@ import java.util.Map;
  * Hydration of dehydrated {@code run_input} values (resume.md §4), in the mode the resume endpoint
  * uses: raise on the first error, render Jinja, resolve workspace variables. Objects carrying
  * {@code "__prefect_kind"} are replaced by their hydrated value; a "remove" result drops the member
- * from its parent object/array, and turns a top-level result into {@code {}}.
+ * from its parent object/array, and turns a top-level result into {@code {}}. With a
+ * {@link RunInputBudget.Spending}, every template is counted and rendered within it, and the time
+ * budget is checked at every {@code __prefect_kind} object.
  */
 public final class Hydrator {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -34,15 +36,29 @@ public final class Hydrator {
   }
 
   private final Map<String, JsonNode> variables;
+  private final RunInputBudget.Spending spending;
 
   /** @param variables all workspace variables by name (their stored JSON values) */
   public Hydrator(Map<String, JsonNode> variables) {
-    this.variables = Map.copyOf(variables);
+    this(variables, RunInputBudget.UNLIMITED.start());
   }
 
-  /** Hydrates {@code value}; JSON null stays null; a removed top-level value becomes {@code {}}. */
+  /**
+   * @param variables all workspace variables by name (their stored JSON values)
+   * @param spending the budget the hydration spends (templates, their output, time)
+   */
+  public Hydrator(Map<String, JsonNode> variables, RunInputBudget.Spending spending) {
+    this.variables = Map.copyOf(variables);
+    this.spending = spending;
+  }
+
+  /** Hydrates {@code value} without a budget; JSON null stays null; a removed top-level value becomes {@code {}}. */
   public static JsonNode hydrate(JsonNode value, Map<String, JsonNode> variables) throws HydrationException {
-    return new Hydrator(variables).hydrate(value);
+    try {
+      return new Hydrator(variables).hydrate(value);
+    } catch (RunInputBudget.Exceeded e) {
+      throw new IllegalStateException("an unlimited budget was exceeded", e);
+    }
   }
 
   /**
@@ -70,13 +86,14 @@ public final class Hydrator {
     return false;
   }
 
-  public JsonNode hydrate(JsonNode value) throws HydrationException {
+  /** Hydrates {@code value} within this hydrator's budget. */
+  public JsonNode hydrate(JsonNode value) throws HydrationException, RunInputBudget.Exceeded {
     if (value == null || value.isMissingNode()) return NullNode.instance;
     JsonNode r = walk(value);
     return r == REMOVE ? F.objectNode() : r;
   }
 
-  private JsonNode walk(JsonNode n) throws HydrationException {
+  private JsonNode walk(JsonNode n) throws HydrationException, RunInputBudget.Exceeded {
     if (n.isObject()) {
       if (n.has(KIND)) return handle((ObjectNode) n);
       ObjectNode out = F.objectNode();
@@ -98,7 +115,8 @@ public final class Hydrator {
     return n;
   }
 
-  private JsonNode handle(ObjectNode o) throws HydrationException {
+  private JsonNode handle(ObjectNode o) throws HydrationException, RunInputBudget.Exceeded {
+    spending.checkTime();
     JsonNode kind = o.get(KIND);
     String k = kind.isTextual() ? kind.textValue() : null;
     if ("none".equals(k)) {
@@ -130,8 +148,11 @@ public final class Hydrator {
             + (t == REMOVE ? "RemoveValue" : PyRepr.typeName(t)) + "'");
       }
       try {
+        spending.template(t.textValue());
         JinjaTemplates.validate(t.textValue());
-        return F.textNode(JinjaTemplates.render(t.textValue()));
+        String out = JinjaTemplates.render(t.textValue(), spending);
+        spending.rendered(out);
+        return F.textNode(out);
       } catch (JinjaTemplates.InvalidTemplate e) {
         throw new HydrationException("Invalid jinja: " + e.getMessage());
       }

@@ -2,6 +2,7 @@ package dev.baton.runinput;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.el.JinjavaNodePreProcessor;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -21,7 +22,9 @@ import java.util.Map;
  * {@code {{} or {@code {%} is returned unrendered; a failure while rendering is not an error but
  * yields Prefect's "Failed to render template …" text. {@code range()} longer than
  * {@value #MAX_TEMPLATE_RANGE} fails the render. No file, classpath or URL access: {@code include},
- * {@code import}, {@code from} and {@code extends} cannot load anything.
+ * {@code import}, {@code from} and {@code extends} cannot load anything. A render given a
+ * {@link RunInputBudget.Spending} is abandoned once its time is spent: the clock is read before
+ * every template node (loop bodies included), not only between templates.
  */
 public final class JinjaTemplates {
   public static final int MAX_TEMPLATE_RANGE = 100;
@@ -58,6 +61,7 @@ public final class JinjaTemplates {
         .withMaxMacroRecursionDepth(10)
         .withNestedInterpretationEnabled(false)
         .withFailOnUnknownTokens(false)
+        .withNodePreProcessor(new BudgetCheck())
         .build();
     Jinjava j = new Jinjava(config);
     j.setResourceLocator((name, encoding, interpreter) -> {
@@ -70,6 +74,28 @@ public final class JinjaTemplates {
       throw new IllegalStateException("cannot install the range guard", e);
     }
     return j;
+  }
+
+  /** The spending of the render running on this thread, if it has a budget. */
+  private static final ThreadLocal<RunInputBudget.Spending> SPENDING = new ThreadLocal<>();
+
+  /** Thrown inside a render whose time is spent; stackless, as Jinjava may catch it per node. */
+  static final class OverTime extends RuntimeException {
+    OverTime() {
+      super("run input time budget spent", null, false, false);
+    }
+  }
+
+  /** Jinjava's own pre-processing (current node, thread interrupts), then the budget's clock. */
+  private static final class BudgetCheck extends JinjavaNodePreProcessor {
+    @Override
+    protected void checkForInterrupt(Node node) {
+      super.checkForInterrupt(node);
+      RunInputBudget.Spending s = SPENDING.get();
+      if (s != null && s.overTime()) {
+        throw new OverTime();
+      }
+    }
   }
 
   /** The guarded {@code range()} (public for the expression engine only). */
@@ -173,6 +199,33 @@ public final class JinjaTemplates {
     } catch (RuntimeException e) {
       return failed(describe(e), template);
     }
+    return result(r, template);
+  }
+
+  /**
+   * As {@link #render(String)}, abandoned with {@link RunInputBudget.Exceeded} once {@code spending}'s
+   * time is spent (checked before every node), whatever the render produced so far.
+   */
+  public static String render(String template, RunInputBudget.Spending spending)
+      throws InvalidTemplate, RunInputBudget.Exceeded {
+    if (!maybeTemplate(template)) return template;
+    spending.checkTime();
+    RenderResult r;
+    SPENDING.set(spending);
+    try {
+      r = JINJAVA.renderForResult(template, Map.of());
+    } catch (RuntimeException e) {
+      spending.checkTime();
+      return failed(describe(e), template);
+    } finally {
+      SPENDING.remove();
+    }
+    // an abandoned render ends with errors or a partial output: never use it
+    spending.checkTime();
+    return result(r, template);
+  }
+
+  private static String result(RenderResult r, String template) throws InvalidTemplate {
     for (TemplateError e : r.getErrors()) {
       if (e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR && e.getMessage() != null
           && e.getMessage().startsWith("Error parsing '") && e.getMessage().contains(": syntax error at position")) {

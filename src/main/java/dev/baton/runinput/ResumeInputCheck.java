@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The input part of the resume algorithm (resume.md §3): hydrate the given {@code run_input}, find
  * and parse the stored schema, validate. Pure: the caller loads the schema record (key
- * {@link #schemaKey}) and the workspace variables beforehand.
+ * {@link #schemaKey}) and the workspace variables beforehand. CPU-bound (Jinja, JSON Schema): the
+ * server runs it on a worker thread, within a {@link RunInputBudget}.
  */
 public final class ResumeInputCheck {
   private ResumeInputCheck() {}
@@ -51,12 +52,26 @@ public final class ResumeInputCheck {
    */
   public static Outcome check(Map<String, String> keyset, JsonNode runInput, String schemaValue,
       Map<String, JsonNode> variables) {
+    return check(keyset, runInput, schemaValue, variables, RunInputBudget.UNLIMITED.start());
+  }
+
+  /**
+   * As above, within a budget: a run input with more templates or template text than it allows is
+   * refused before anything is rendered; rendering and validation are abandoned once its time is
+   * spent (and a validation that ends past it is refused too). Refusals are {@link Reject}s with
+   * the reason {@link RunInputBudget.Exceeded#reason()}.
+   */
+  public static Outcome check(Map<String, String> keyset, JsonNode runInput, String schemaValue,
+      Map<String, JsonNode> variables, RunInputBudget.Spending spending) {
     if (!wantsInput(keyset)) return new Ok(runInput == null ? JsonNodeFactory.instance.nullNode() : runInput, null);
     JsonNode input = truthy(runInput) ? runInput : JsonNodeFactory.instance.objectNode();
     try {
-      input = Hydrator.hydrate(input, variables);
+      spending.prescan(input);
+      input = new Hydrator(variables, spending).hydrate(input);
     } catch (Hydrator.HydrationException e) {
       return new Reject("Error hydrating run input: " + e.getMessage());
+    } catch (RunInputBudget.Exceeded e) {
+      return new Reject(e.reason());
     }
     if (!truthy(input)) input = JsonNodeFactory.instance.objectNode();
     if (schemaKey(keyset) == null || schemaValue == null) return new Reject(SCHEMA_NOT_FOUND);
@@ -66,9 +81,56 @@ public final class ResumeInputCheck {
     } catch (PyJson.DecodeError e) {
       return new Reject(SCHEMA_NOT_JSON);
     }
-    RunInputValidator.Result r = RunInputValidator.validate(input, schema);
+    RunInputValidator.Result r;
+    try {
+      spending.checkTime();
+      r = RunInputValidator.validate(input, schema);
+      spending.checkTime();
+    } catch (RunInputBudget.Exceeded e) {
+      return new Reject(e.reason());
+    }
     if (r.reason() != null) return new Reject(r.reason());
     return new Ok(input, keyset.get("response"));
+  }
+
+  /** True when {@code o} refuses the run input for costing more than the budget allows. */
+  public static boolean overBudget(Outcome o) {
+    return o instanceof Reject r && r.reason().startsWith(RunInputBudget.REASON_PREFIX);
+  }
+
+  /**
+   * Runs every costly part once — Jinja parsing and rendering (expressions, filters, loops, a failed
+   * render), hydration of each kind, schema pre-processing, meta-schema and instance validation with
+   * formats, references and the best-match error — so that class loading and initialisation happen
+   * here (at start-up, on a worker) rather than in the first request. Returns what it checked: an
+   * {@link Ok} for a valid input, then a {@link Reject} for an invalid one.
+   */
+  public static java.util.List<Outcome> warmUp() {
+    Map<String, String> keyset = Map.of("description", "warm-up-description", "response", "warm-up-response",
+        "schema", "warm-up-schema");
+    String schema = "{\"type\":\"object\",\"$defs\":{\"Code\":{\"type\":\"string\",\"pattern\":\"^[A-Z]+-[0-9]+$\"}},"
+        + "\"properties\":{\"approved\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\",\"maxLength\":200},"
+        + "\"when\":{\"type\":\"string\",\"format\":\"date-time\"},\"code\":{\"$ref\":\"#/$defs/Code\"},"
+        + "\"count\":{\"type\":\"integer\",\"minimum\":0},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+        + "\"choice\":{\"enum\":[\"a\",\"b\"]}},\"required\":[\"approved\"]}";
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    com.fasterxml.jackson.databind.node.ObjectNode valid = f.objectNode();
+    valid.put("approved", true);
+    valid.set("note", f.objectNode().put(Hydrator.KIND, "jinja")
+        .put("template", "{% for i in range(3) %}{{ i * 2 }}{% if not loop.last %},{% endif %}{% endfor %}"
+            + " {{ 'ok' | upper }} {{ [1, 2] | join('-') }} {{ {'a': 1}.a + 1 }}"));
+    valid.set("when", f.objectNode().put(Hydrator.KIND, "json").put("value", "\"2024-01-01T00:00:00Z\""));
+    valid.set("code", f.objectNode().put(Hydrator.KIND, "none").put("value", "AB-12"));
+    valid.put("count", 3);
+    valid.set("tags", f.arrayNode().add("x").add(f.objectNode().put(Hydrator.KIND, "jinja").put("template", "{{ range(200) }}")));
+    valid.put("choice", "a");
+    com.fasterxml.jackson.databind.node.ObjectNode invalid = valid.deepCopy();
+    invalid.remove("approved");
+    invalid.put("count", -1);
+    invalid.put("code", "lower");
+    RunInputBudget budget = new RunInputBudget(100, 100_000, 1_000_000, 60_000);
+    return java.util.List.of(check(keyset, valid, schema, Map.of(), budget.start()),
+        check(keyset, invalid, schema, Map.of(), budget.start()));
   }
 
   /** Python truthiness of a decoded JSON value. */

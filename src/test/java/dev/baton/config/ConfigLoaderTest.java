@@ -103,6 +103,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void runInputSettings() throws IOException {
+    assertEquals(BatonConfig.RunInput.DEFAULTS, load(Map.of()).runInput());
+    assertEquals(new BatonConfig.RunInput(2, 16, 1000, 524288, 1048576, 500), BatonConfig.RunInput.DEFAULTS);
+    assertEquals(new BatonConfig.RunInput(1, 4, 0, 10, 20, 3000), load(Map.of(
+        "BATON_RUN_INPUT_WORKERS", "1", "BATON_RUN_INPUT_MAX_QUEUED", "4", "BATON_RUN_INPUT_MAX_TEMPLATES", "0",
+        "BATON_RUN_INPUT_MAX_TEMPLATE_CHARS", "10", "BATON_RUN_INPUT_MAX_RENDERED_CHARS", "20",
+        "BATON_RUN_INPUT_TIME_BUDGET_MS", "3000")).runInput());
+    Path file = dir.resolve("ri.json");
+    Files.writeString(file, "{\"runInput\": {\"workers\": 3, \"timeBudgetMs\": 250}}");
+    BatonConfig.RunInput fromFile = load(Map.of("BATON_CONFIG", "ri.json", "BATON_RUN_INPUT_WORKERS", "4")).runInput();
+    assertEquals(4, fromFile.workers(), "the environment overrides the file");
+    assertEquals(250, fromFile.timeBudgetMillis());
+    assertEquals(16, fromFile.maxQueued());
+    for (String[] bad : new String[][] {
+        {"BATON_RUN_INPUT_WORKERS", "0", "an integer 1..64"},
+        {"BATON_RUN_INPUT_WORKERS", "65", "an integer 1..64"},
+        {"BATON_RUN_INPUT_MAX_QUEUED", "0", "an integer 1..10000"},
+        {"BATON_RUN_INPUT_MAX_TEMPLATES", "-1", "an integer 0..1000000"},
+        {"BATON_RUN_INPUT_MAX_TEMPLATE_CHARS", "lots", "a number of characters 0..2147483647"},
+        {"BATON_RUN_INPUT_MAX_RENDERED_CHARS", "1e6", "a number of characters 0..2147483647"},
+        {"BATON_RUN_INPUT_TIME_BUDGET_MS", "0", "a number of milliseconds 1..3600000"}}) {
+      String msg = fails(Map.of(bad[0], bad[1])).getMessage();
+      assertTrue(msg.startsWith(bad[0] + ": expected " + bad[2]) && !msg.contains("\n"), msg);
+    }
+  }
+
+  @Test
   void emptyDbUrlMeansEmbedded() {
     assertTrue(load(Map.of("BATON_DB_URL", "")).db().embedded());
   }
