@@ -116,6 +116,15 @@ class LogFilterIT {
   }
 
   @Test
+  void theClientsReadLogsBodyWithEveryKeyDumped() {
+    // PrefectClient.read_logs: LogFilter.model_dump(mode="json") sends every key, unset ones as null
+    Object body = obj("logs", obj("operator", "and_", "level", obj("ge_", 30, "le_", null),
+        "timestamp", obj("before_", null, "after_", null), "flow_run_id", obj("any_", List.of(FLOW_RUN_A.toString())),
+        "task_run_id", obj("any_", null, "is_null_", null)), "limit", null, "offset", null, "sort", "TIMESTAMP_ASC");
+    assertEquals(List.of("t1 failed", "t2 warning", "flow critical"), filter(body));
+  }
+
+  @Test
   void operatorOrCombinesCriteria() {
     List<String> or = filter(obj("logs",
         obj("operator", "or_", "task_run_id", any(TASK_RUN_1), "flow_run_id", any(FLOW_RUN_B))));
