@@ -10,6 +10,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import dev.baton.ServerState;
+import dev.baton.config.BatonConfig;
+import dev.baton.observability.OverloadMetrics;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.function.Consumer;
@@ -26,7 +30,8 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Settings of the HTTP layer. */
   public record Options(String host, int port, long bodyLimitBytes, InFlightLimiter limiter,
-      PrometheusMeterRegistry registry, Pool pool) {}
+      PrometheusMeterRegistry registry, Pool pool, ServerState state, OverloadMetrics overloadMetrics,
+      BatonConfig.Overload overload) {}
 
   private final Options options;
   private final Consumer<Router> resourceRoutes;
@@ -43,17 +48,22 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    OrchestrationClient client = new OrchestrationClient(vertx);
+    OrchestrationClient client = new OrchestrationClient(vertx, options.overload().busTimeoutMs(),
+        options.overload().proposalDeadlineMs());
     Router root = Router.router(vertx);
     if (options.registry() != null) {
       root.get("/metrics").handler(PrometheusScrapingHandler.create(options.registry()));
     }
 
     Router api = Router.router(vertx);
+    // past the request timeout: 503 (errorHandler below); the timeouts behind it are shorter, so a
+    // proposal is always answered before (docs/operations.md, Timeouts)
+    api.route().handler(TimeoutHandler.create(options.overload().requestTimeoutMs(), 503));
     api.route().handler(this::checkApiVersion);
     api.route().handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()).setHandleFileUploads(false));
-    new SetStateRoutes(client, options.limiter()).mount(api);
-    new PauseRoutes(client, options.pool(), options.limiter()).mount(api);
+    api.route().handler(new Admission(options.limiter(), options.state(), options.overloadMetrics()));
+    new SetStateRoutes(client).mount(api);
+    new PauseRoutes(client, options.pool()).mount(api);
     new VariableRoutes(options.pool()).mount(api);
     resourceRoutes.accept(api);
     root.route("/api/*").subRouter(api);
@@ -64,6 +74,10 @@ public final class HttpVerticle extends VerticleBase {
     root.errorHandler(405, ctx -> Http.detail(ctx, 405, "Method Not Allowed"));
     root.errorHandler(413, ctx -> Http.detail(ctx, 413, "Request body too large"));
     root.errorHandler(400, ctx -> Http.detail(ctx, 400, "Bad Request"));
+    root.errorHandler(503, ctx -> {
+      options.overloadMetrics().rejected("request_timeout");
+      Http.unavailable(ctx);
+    });
     root.errorHandler(500, ctx -> {
       if (ctx.failure() != null) {
         LOG.error("event=unhandled path={} error=\"{}\"", ctx.request().path(), ctx.failure().toString(), ctx.failure());

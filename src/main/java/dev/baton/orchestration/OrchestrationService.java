@@ -6,6 +6,7 @@ import dev.baton.domain.RunKind;
 import dev.baton.domain.State;
 import dev.baton.domain.StateType;
 import dev.baton.observability.OrchestrationMetrics;
+import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
@@ -193,6 +194,9 @@ public final class OrchestrationService {
           OrchestrationStore.LoadedRun run = (cmd.kind() == RunKind.TASK_RUN ? tasks : flows).result().get(cmd.runId());
           if (run == null) {
             verdicts[i] = notFound(cmd.kind(), cmd.runId());
+          } else if (cmd.deadlinePassed()) {
+            // the caller is (about to be) told 503: it must not be committed — left out of the writes
+            verdicts[i] = Deadline.exceeded();
           } else if (!run.concurrencyFree()) {
             verdicts[i] = ALONE;
           } else {
@@ -238,8 +242,9 @@ public final class OrchestrationService {
     if (e.failure() == OrchestrationFailure.INTERNAL) {
       LOG.error("event=orchestration_failed endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
           t.toString(), t);
-    } else if (e.failure() == OrchestrationFailure.UNAVAILABLE) {
-      LOG.warn("event=orchestration_unavailable endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
+    } else if (e.failure() == OrchestrationFailure.UNAVAILABLE && LOG.isDebugEnabled()) {
+      // shed load is counted (baton_overload_rejected_total), not logged per proposal at INFO+
+      LOG.debug("event=orchestration_unavailable endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
           t.toString());
     }
     return Future.failedFuture(e);
@@ -263,7 +268,13 @@ public final class OrchestrationService {
     Instant now = now();
     State proposed = cmd.state().toState(Ids.uuid7(), now);
     Policy policy = PolicySelector.select(cmd.kind(), cmd.force(), proposed.details().isDeferred());
+    if (cmd.deadlinePassed()) {
+      return Future.failedFuture(Deadline.exceeded());
+    }
     return Transactions.pipelined(pool, (conn, begun) -> {
+      if (cmd.deadlinePassed()) { // waited too long for a connection
+        return Future.failedFuture(Deadline.exceeded());
+      }
       // BEGIN and the lock-and-load statement go out together (one round trip); the write is sent
       // only once both have succeeded, so nothing ever runs outside the transaction.
       Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
@@ -272,12 +283,16 @@ public final class OrchestrationService {
           .compose(cf -> {
             OrchestrationOutcome outcome = decide(cmd.kind(), loaded.result(), cf, proposed, policy,
                 cmd.apiVersion(), cmd.clientVersion(), now);
+            if (cmd.deadlinePassed()) { // e.g. waited for the row lock: rolled back, nothing written
+              return Future.failedFuture(Deadline.exceeded());
+            }
             if (writtenByStoreAlone(outcome)) {
               // the usual case: write and COMMIT in one round trip
               return Transactions.commitBehind(conn, OrchestrationStore.writeOutcome(conn, outcome)).map(outcome);
             }
             return writeAndApply(conn, outcome, now)
-                .compose(w -> conn.query("COMMIT").execute())
+                .compose(w -> cmd.deadlinePassed() ? Future.failedFuture(Deadline.exceeded())
+                    : conn.query("COMMIT").execute())
                 .map(outcome);
           });
     });
@@ -388,8 +403,18 @@ public final class OrchestrationService {
   }
 
   private Future<OrchestrationResult> resumeAttempt(ResumeCommand cmd) {
+    if (cmd.deadlinePassed()) {
+      return Future.failedFuture(Deadline.exceeded());
+    }
     Instant now = now();
-    return pool.withTransaction(conn -> lock(conn, RunKind.FLOW_RUN, cmd.flowRunId(), null, now).compose(run -> {
+    // past the deadline the transaction is rolled back instead of committed (withTransaction
+    // commits only when the work succeeds)
+    return pool.withTransaction(conn -> resumeLocked(conn, cmd, now).compose(r -> cmd.deadlinePassed()
+        ? Future.<OrchestrationResult>failedFuture(Deadline.exceeded()) : Future.succeededFuture(r)));
+  }
+
+  private Future<OrchestrationResult> resumeLocked(SqlConnection conn, ResumeCommand cmd, Instant now) {
+    return lock(conn, RunKind.FLOW_RUN, cmd.flowRunId(), null, now).compose(run -> {
       State current = run.current();
       if (current == null || current.type() != StateType.PAUSED) {
         return Future.succeededFuture(new OrchestrationResult(null, OrchestrationStatus.ABORT,
@@ -421,7 +446,7 @@ public final class OrchestrationService {
                   .map(result);
             });
       });
-    }));
+    });
   }
 
   /** Loads what the input check needs (the schema record, the workspace variables) and runs it. */

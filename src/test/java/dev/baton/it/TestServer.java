@@ -60,7 +60,9 @@ public final class TestServer implements AutoCloseable {
     // a blocking call on an event loop fails the test that owns this server (see close())
     ((io.vertx.core.internal.VertxInternal) vertx).blockedThreadChecker()
         .setThreadBlockedHandler(event -> BLOCKED.add(event.toString()));
-    Pool pool = TestDatabase.pool(vertx, config.db().poolSize());
+    // as in production: session timeouts and the bounded wait queue of config.overload()
+    Pool pool = dev.baton.persistence.Database.newPool(vertx, TestDatabase.connectOptions(), config.db().poolSize(),
+        config.overload());
     BatonServer baton = await(BatonServer.deploy(vertx, pool,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config));
     return new TestServer(vertx, pool, baton);
