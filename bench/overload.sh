@@ -61,8 +61,10 @@ for w in "${wlist[@]}"; do
     --workers "$w" --duration "${duration}s" --warmup "${warmup}s" --shed-retry-max-ms "$shed" \
     --baton-pid "$baton_pid" --pg-pid "$pg_pid" --setup-concurrency 32 --label "overload.sh $stamp" \
     --out "$work/runs/baton-$w.json" --quiet >&2 || echo "[overload] $w workers: generator failed" >&2
-  curl -sf "http://127.0.0.1:$baton_port/metrics" | grep '^baton_overload_rejected_total' > "$work/runs/after-$w.txt" || true
+  curl -sf "http://127.0.0.1:$baton_port/metrics" > "$work/runs/metrics-$w.txt" || true
+  grep '^baton_overload_rejected_total' "$work/runs/metrics-$w.txt" > "$work/runs/after-$w.txt" || true
 done
+[ -n "${OVERLOAD_KEEP:-}" ] && cp -r "$work/runs" "$OVERLOAD_KEEP"
 
 python3 - "$work/runs" "$results/$stamp-overload.json" "$workers" <<'PY'
 import json, os, re, sys

@@ -125,7 +125,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
 
     /** The HTTP in-flight bound for a pool of {@code poolSize} connections. */
     public int maxInFlight(int poolSize) {
-      return maxInFlight > 0 ? maxInFlight : 8 * poolSize;
+      return maxInFlight > 0 ? maxInFlight : 4 * poolSize;
     }
 
     /** The pool's wait-queue bound for a pool of {@code poolSize} connections. */

@@ -82,7 +82,7 @@ public final class ConfigLoader {
       new Setting("concurrency.reaperBatch", "BATON_CONCURRENCY_REAPER_BATCH", 100,
           "an integer 1..10000", s -> intIn(s, 1, 10_000)),
       new Setting("overload.maxInFlight", "BATON_MAX_IN_FLIGHT", 0,
-          "an integer 0..1000000 (0 = 8 × the pool size)", s -> intIn(s, 0, 1_000_000)),
+          "an integer 0..1000000 (0 = 4 × the pool size)", s -> intIn(s, 0, 1_000_000)),
       new Setting("overload.poolWaitQueue", "BATON_DB_POOL_WAIT_QUEUE", 0,
           "an integer 0..1000000 (0 = 8 × the pool size)", s -> intIn(s, 0, 1_000_000)),
       new Setting("overload.orchestrationMaxInFlight", "BATON_ORCHESTRATION_MAX_IN_FLIGHT", 1024,

@@ -3,6 +3,7 @@ package dev.baton.http;
 import dev.baton.ServerState;
 import dev.baton.observability.OverloadMetrics;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
@@ -10,7 +11,8 @@ import java.util.Set;
  * The gate in front of every API route that touches the database or the event bus: past the
  * in-flight bound, or while the server drains, the request is answered at once with 503
  * {@code {"exception_message": "Service Unavailable"}} and {@code Retry-After} — never queued.
- * An admitted request holds its place until its response is done (or its connection is gone).
+ * An admitted request holds its place until its response is done (or its connection is gone), and
+ * is answered 503 if it is still unanswered after the request timeout.
  * Routes that touch neither (liveness, version, hello, csrf-token) pass freely.
  */
 final class Admission implements Handler<RoutingContext> {
@@ -18,14 +20,23 @@ final class Admission implements Handler<RoutingContext> {
   private static final Set<String> FREE = Set.of("/api/health", "/api/version", "/api/admin/version", "/api/hello",
       "/api/csrf-token");
 
+  private final Vertx vertx;
   private final InFlightLimiter limiter;
   private final ServerState state;
   private final OverloadMetrics metrics;
+  private final long requestTimeoutMs;
 
-  Admission(InFlightLimiter limiter, ServerState state, OverloadMetrics metrics) {
+  /**
+   * @param requestTimeoutMs an admitted request not answered this long after admission is
+   *     answered 503 (the timeouts behind it are shorter, so a proposal is always answered first;
+   *     docs/operations.md, Timeouts)
+   */
+  Admission(Vertx vertx, InFlightLimiter limiter, ServerState state, OverloadMetrics metrics, long requestTimeoutMs) {
+    this.vertx = vertx;
     this.limiter = limiter;
     this.state = state;
     this.metrics = metrics;
+    this.requestTimeoutMs = requestTimeoutMs;
   }
 
   @Override
@@ -47,7 +58,17 @@ final class Admission implements Handler<RoutingContext> {
       Http.unavailable(ctx);
       return;
     }
-    ctx.addEndHandler(done -> limiter.release());
+    // one timer per admitted request only: a refused one costs no timer
+    long timer = vertx.setTimer(requestTimeoutMs, id -> {
+      if (!ctx.response().ended()) {
+        metrics.rejected("request_timeout");
+        Http.unavailable(ctx);
+      }
+    });
+    ctx.addEndHandler(done -> {
+      vertx.cancelTimer(timer);
+      limiter.release();
+    });
     ctx.next();
   }
 

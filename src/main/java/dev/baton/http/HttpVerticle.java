@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import dev.baton.ServerState;
 import dev.baton.config.BatonConfig;
 import dev.baton.observability.OverloadMetrics;
@@ -56,12 +55,10 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     Router api = Router.router(vertx);
-    // past the request timeout: 503 (errorHandler below); the timeouts behind it are shorter, so a
-    // proposal is always answered before (docs/operations.md, Timeouts)
-    api.route().handler(TimeoutHandler.create(options.overload().requestTimeoutMs(), 503));
     api.route().handler(this::checkApiVersion);
     api.route().handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()).setHandleFileUploads(false));
-    api.route().handler(new Admission(options.limiter(), options.state(), options.overloadMetrics()));
+    api.route().handler(new Admission(vertx, options.limiter(), options.state(), options.overloadMetrics(),
+        options.overload().requestTimeoutMs()));
     new SetStateRoutes(client).mount(api);
     new PauseRoutes(client, options.pool()).mount(api);
     new VariableRoutes(options.pool()).mount(api);
@@ -74,10 +71,6 @@ public final class HttpVerticle extends VerticleBase {
     root.errorHandler(405, ctx -> Http.detail(ctx, 405, "Method Not Allowed"));
     root.errorHandler(413, ctx -> Http.detail(ctx, 413, "Request body too large"));
     root.errorHandler(400, ctx -> Http.detail(ctx, 400, "Bad Request"));
-    root.errorHandler(503, ctx -> {
-      options.overloadMetrics().rejected("request_timeout");
-      Http.unavailable(ctx);
-    });
     root.errorHandler(500, ctx -> {
       if (ctx.failure() != null) {
         LOG.error("event=unhandled path={} error=\"{}\"", ctx.request().path(), ctx.failure().toString(), ctx.failure());

@@ -106,7 +106,7 @@ class ConfigLoaderTest {
   void overloadDefaultsDeriveFromThePoolSize() {
     BatonConfig c = load(Map.of("BATON_DB_POOL_SIZE", "10"));
     assertEquals(BatonConfig.Overload.DEFAULTS, c.overload());
-    assertEquals(80, c.overload().maxInFlight(c.db().poolSize()));
+    assertEquals(40, c.overload().maxInFlight(c.db().poolSize()));
     assertEquals(80, c.overload().poolWaitQueue(c.db().poolSize()));
     assertNull(c.overload().chainError());
   }
@@ -164,7 +164,7 @@ class ConfigLoaderTest {
       "BATON_EVENT_LOOPS|many|an integer 0..1024",
       "BATON_LOG_LEVEL|loud|one of TRACE, DEBUG, INFO, WARN, ERROR, OFF",
       "BATON_HTTP_HOST|a b|a host name or IP address",
-      "BATON_MAX_IN_FLIGHT|-1|an integer 0..1000000 (0 = 8 × the pool size)",
+      "BATON_MAX_IN_FLIGHT|-1|an integer 0..1000000 (0 = 4 × the pool size)",
       "BATON_DB_STATEMENT_TIMEOUT_MS|0|a number of milliseconds 1..3600000",
       "BATON_DB_LOCK_TIMEOUT_MS|1s|a number of milliseconds 0..3600000 (0 = off)",
       "BATON_SHUTDOWN_GRACE_MS|x|a number of milliseconds 0..3600000",
