@@ -60,10 +60,16 @@ public final class Main {
         .setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops()).setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    Vertx vertx;
+    try {
+      vertx = Vertx.builder()
+          .with(new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops()).setMetricsOptions(metrics))
+          .withMetrics(new MicrometerMetricsFactory(registry))
+          .build();
+    } catch (RuntimeException e) {
+      db.close(); // no shutdown hook yet: the embedded server must not outlive us
+      throw e;
+    }
 
     AtomicReference<BatonServer> server = new AtomicReference<>();
     long grace = config.overload().shutdownGraceMs();
