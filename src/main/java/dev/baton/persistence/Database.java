@@ -140,12 +140,15 @@ public final class Database implements AutoCloseable {
    * A new pool; the caller closes it. Every connection carries {@code statement_timeout},
    * {@code lock_timeout} and {@code idle_in_transaction_session_timeout} (startup parameters, so no
    * extra round trip); at most {@link BatonConfig.Overload#poolWaitQueue} requests wait for a
-   * connection — one more fails at once (SqlErrors: RETRYABLE, i.e. 503).
+   * connection — one more fails at once — and none for longer than the proposal deadline (both
+   * SqlErrors RETRYABLE, i.e. 503).
    */
   public static Pool newPool(Vertx vertx, PgConnectOptions options, int size, BatonConfig.Overload overload) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setName("baton-pg")
-            .setMaxWaitQueueSize(overload.poolWaitQueue(size)))
+            .setMaxWaitQueueSize(overload.poolWaitQueue(size))
+            // nobody waits for a connection longer than a proposal may take as a whole
+            .setConnectionTimeout(overload.proposalDeadlineMs()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
         .connectingTo(withTimeouts(tune(new PgConnectOptions(options)), overload))
         .using(vertx)
         .build();

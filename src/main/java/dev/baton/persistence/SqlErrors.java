@@ -81,6 +81,10 @@ public final class SqlErrors {
       if (isPoolClosed(c)) {
         return "pool_closed";
       }
+      if (c instanceof VertxException && String.valueOf(c.getMessage()).startsWith("Timeout")) {
+        // waited longer than the pool's connection timeout ("Timeout waiting for connection")
+        return "pool_timeout";
+      }
     }
     return "connection";
   }

@@ -146,4 +146,35 @@ class OverloadIT {
       assertNotEquals(503, api.get("/api/flow_runs/" + flowRun).status());
     }
   }
+
+  @Test
+  void nobodyWaitsForAConnectionLongerThanTheDeadline() throws Exception {
+    try (TestServer s = TestServer.start(Map.of("BATON_DB_POOL_SIZE", "1", "BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0",
+        "BATON_DB_LOCK_TIMEOUT_MS", "0", "BATON_DB_STATEMENT_TIMEOUT_MS", "10000", "BATON_PROPOSAL_DEADLINE_MS", "500",
+        "BATON_EVENT_BUS_TIMEOUT_MS", "21000", "BATON_HTTP_REQUEST_TIMEOUT_MS", "25000"))) {
+      ApiClient api = s.api();
+      UUID flowRun = api.createFlowRun(state("RUNNING"));
+      UUID task = api.createTaskRun(flowRun, state("PENDING"));
+      Connection holder = lockTaskRun(task);
+      CompletableFuture<ApiClient.Response> stuck;
+      try {
+        // the only connection is held by a proposal waiting for the lock
+        stuck = CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING")));
+        eventually(5000, () -> metric(s, "baton_http_in_flight") == 1.0);
+        Thread.sleep(200);
+        long t0 = System.nanoTime();
+        ApiClient.Response read = api.get("/api/flow_runs/" + flowRun);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertShed(read);
+        assertTrue(ms >= 400 && ms < 5000, "waited about the deadline (500 ms) for a connection: " + ms + " ms");
+        assertTrue(metric(s, "baton_overload_rejected_total{reason=\"pool_timeout\"}") >= 1, metrics(s));
+      } finally {
+        holder.commit();
+        holder.close();
+      }
+      // the proposal got the lock after its deadline: refused, not committed
+      assertShed(stuck.get(20, TimeUnit.SECONDS));
+      assertEquals("PENDING", api.taskRun(task).get("state").get("type").asText());
+    }
+  }
 }

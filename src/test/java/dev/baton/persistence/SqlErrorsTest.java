@@ -42,6 +42,9 @@ class SqlErrorsTest {
   void retryableReasonsOfPoolFailures() {
     assertEquals("pool_wait_queue", SqlErrors.retryableReason(new io.vertx.core.http.ConnectionPoolTooBusyException("x")));
     assertEquals("pool_closed", SqlErrors.retryableReason(new io.vertx.core.VertxException("Pool closed", true)));
+    // what the pool fails an acquisition with after its connection timeout
+    assertEquals("pool_timeout", SqlErrors.retryableReason(new io.vertx.core.VertxException("Timeout waiting for connection", true)));
+    assertEquals("pool_timeout", SqlErrors.retryableReason(new io.vertx.core.impl.NoStackTraceThrowable("Timeout")));
     assertEquals(null, SqlErrors.retryableReason(new PgException("m", "ERROR", "23505", null)));
   }
 }
