@@ -16,7 +16,12 @@ import dev.baton.orchestration.ScheduledServicesVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
+import dev.baton.observability.OverloadMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -25,19 +30,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Baton's verticles on one Vert.x instance: the orchestration verticle(s), then the HTTP
- * verticle(s) sharing one port. Used by {@link Main} and by tests (port 0).
+ * verticle(s) sharing one port. Used by {@link Main} and by tests (port 0). {@link #shutdown}
+ * drains it: new work refused (503), work in flight finished and answered, then everything undeployed
+ * and the pool closed.
  */
 public final class BatonServer {
+  private static final Logger LOG = LoggerFactory.getLogger(BatonServer.class);
+
   private final Vertx vertx;
   private final int port;
   private final OrchestrationService service;
+  private final Pool pool;
+  private final ServerState state;
   private final Readiness readiness;
+  private final InFlightLimiter httpInFlight;
+  private final InFlightLimiter busInFlight;
+  private final List<String> httpDeployments;
+  private final List<String> otherDeployments;
 
-  private BatonServer(Vertx vertx, int port, OrchestrationService service, Readiness readiness) {
+  private BatonServer(Vertx vertx, int port, OrchestrationService service, Pool pool, ServerState state,
+      Readiness readiness, InFlightLimiter httpInFlight, InFlightLimiter busInFlight, List<String> httpDeployments,
+      List<String> otherDeployments) {
     this.vertx = vertx;
     this.port = port;
     this.service = service;
+    this.pool = pool;
+    this.state = state;
     this.readiness = readiness;
+    this.httpInFlight = httpInFlight;
+    this.busInFlight = busInFlight;
+    this.httpDeployments = httpDeployments;
+    this.otherDeployments = otherDeployments;
   }
 
   /** Deploys everything; completes with the server once it listens. */
@@ -57,14 +80,24 @@ public final class BatonServer {
     }
     BatonConfig.Api api = config.api();
     BatonConfig.Concurrency cc = config.concurrency();
+    BatonConfig.Overload overload = config.overload();
     OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(), cc.tagSlotWaitSeconds(),
         cc.deploymentSlotWaitSeconds(), cc.deploymentLeaseSeconds(), cc.taskLeaseSeconds(), cc.maxSlotWaitSeconds());
     RunInputWorker runInput = new RunInputWorker(vertx, config.runInput(), registry);
     OrchestrationService service = new OrchestrationService(pool, settings,
         new OrchestrationMetrics(registry), Clock.systemUTC(), runInput);
     int instances = Math.max(1, config.runtime().eventLoops());
-    // a generous bound: past it, proposals are answered 503 rather than queued without limit
-    InFlightLimiter limiter = new InFlightLimiter(Math.max(1024, 64 * config.db().poolSize()));
+    ServerState state = new ServerState();
+    OverloadMetrics overloadMetrics = new OverloadMetrics(registry);
+    // every request that touches the database or the event bus, across all HTTP verticles
+    InFlightLimiter httpInFlight = new InFlightLimiter(overload.maxInFlight(config.db().poolSize()));
+    // every proposal accepted by the orchestration verticles, whoever sent it
+    InFlightLimiter busInFlight = new InFlightLimiter(overload.orchestrationMaxInFlight());
+    overloadMetrics.gauge("http.in.flight", "API requests admitted and not yet answered", httpInFlight::inFlight);
+    overloadMetrics.gauge("http.in.flight.max", "Bound of baton_http_in_flight", httpInFlight::max);
+    overloadMetrics.gauge("orchestration.in.flight", "Proposals accepted by orchestration and not yet answered",
+        busInFlight::inFlight);
+    overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
     ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness);
     DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit());
@@ -73,26 +106,104 @@ public final class BatonServer {
       deployments.mount(r);
       concurrency.mount(r);
     };
+    List<String> httpIds = new CopyOnWriteArrayList<>();
+    List<String> otherIds = new CopyOnWriteArrayList<>();
 
     // Jinjava and the JSON-Schema validator are loaded on the run-input worker before anything listens
     return runInput.warmUp()
-        .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(), config.db().groupsInFlight()),
+        .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(),
+                config.db().groupsInFlight(), busInFlight, state, overloadMetrics),
             new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles())))
-        .compose(id -> vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services())))
         .compose(id -> {
+          otherIds.add(id);
+          return vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services()));
+        })
+        .compose(id -> {
+          otherIds.add(id);
           // all instances in one deployment: with port 0 they share one random port
           HttpVerticle.Options http = new HttpVerticle.Options(config.http().host(), config.http().port(),
-              config.http().bodyLimitBytes(), limiter, registry, pool);
+              config.http().bodyLimitBytes(), httpInFlight, registry, pool, state, overloadMetrics, overload);
           List<HttpVerticle> created = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(http, routes);
             created.add(v);
             return v;
-          }, new DeploymentOptions().setInstances(instances)).map(x -> created.get(0).actualPort());
+          }, new DeploymentOptions().setInstances(instances)).map(x -> {
+            httpIds.add(x);
+            return created.get(0).actualPort();
+          });
         })
         .compose(port -> cc.reaperIntervalMs() == 0 ? Future.succeededFuture(port)
-            : vertx.deployVerticle(new LeaseReaperVerticle(pool, cc.reaperIntervalMs(), cc.reaperBatch())).map(x -> port))
-        .map(port -> new BatonServer(vertx, port, service, readiness));
+            : vertx.deployVerticle(new LeaseReaperVerticle(pool, cc.reaperIntervalMs(), cc.reaperBatch())).map(x -> {
+              otherIds.add(x);
+              return port;
+            }))
+        .map(port -> new BatonServer(vertx, port, service, pool, state, readiness, httpInFlight, busInFlight, httpIds, otherIds));
+  }
+
+  /**
+   * Drains and stops this server, bounded by {@code graceMillis}: (1) draining starts — new API
+   * requests and new proposals are answered 503 with {@code Retry-After} (HTTP also with {@code
+   * Connection: close}) and readiness reports it; (2) every request and proposal already admitted
+   * finishes and is answered, until none is in flight or the grace period ends; (3) the HTTP
+   * verticles are undeployed (the listener closes), then the others (orchestration, periodic
+   * services, lease reaper); (4) the pool is closed. Stopping an embedded database is the owner's
+   * next step ({@code Database.close}). Never fails; completes with the milliseconds it took.
+   */
+  public Future<Long> shutdown(long graceMillis) {
+    long t0 = System.nanoTime();
+    if (!state.startDraining()) {
+      return Future.succeededFuture(0L);
+    }
+    readiness.setDraining();
+    LOG.info("event=draining http_in_flight={} proposals_in_flight={} grace_ms={}", httpInFlight.inFlight(),
+        busInFlight.inFlight(), graceMillis);
+    Promise<Void> drained = Promise.promise();
+    long deadline = t0 + graceMillis * 1_000_000L;
+    waitIdle(drained, deadline);
+    return drained.future()
+        .compose(v -> {
+          if (httpInFlight.inFlight() > 0 || busInFlight.inFlight() > 0) {
+            LOG.warn("event=drain_incomplete http_in_flight={} proposals_in_flight={}", httpInFlight.inFlight(),
+                busInFlight.inFlight());
+          }
+          return undeployAll(httpDeployments);
+        })
+        .compose(v -> undeployAll(otherDeployments))
+        .compose(v -> pool.close())
+        .transform(ar -> {
+          if (ar.failed()) {
+            LOG.warn("event=shutdown_step_failed error=\"{}\"", ar.cause().toString());
+          }
+          long ms = (System.nanoTime() - t0) / 1_000_000;
+          LOG.info("event=drained shutdown_ms={}", ms);
+          return Future.succeededFuture(ms);
+        });
+  }
+
+  /** True once {@link #shutdown} has begun. */
+  public boolean draining() {
+    return state.draining();
+  }
+
+  public ServerState state() {
+    return state;
+  }
+
+  private void waitIdle(Promise<Void> drained, long deadlineNanos) {
+    if ((httpInFlight.inFlight() == 0 && busInFlight.inFlight() == 0) || System.nanoTime() - deadlineNanos >= 0) {
+      drained.complete();
+      return;
+    }
+    vertx.setTimer(10, id -> waitIdle(drained, deadlineNanos));
+  }
+
+  private Future<Void> undeployAll(List<String> ids) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (String id : ids) {
+      all.add(vertx.undeploy(id).recover(t -> Future.succeededFuture()));
+    }
+    return Future.join(all).mapEmpty();
   }
 
   public int port() {

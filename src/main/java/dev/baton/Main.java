@@ -3,7 +3,6 @@ package dev.baton;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigException;
 import dev.baton.config.ConfigLoader;
-import dev.baton.http.Readiness;
 import dev.baton.observability.Metrics;
 import dev.baton.persistence.Database;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,6 +14,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts Baton: configuration → database (embedded PostgreSQL when no URL) → migrations → Vert.x →
@@ -41,7 +41,9 @@ public final class Main {
 
     Database db;
     try {
-      db = Database.start(config.db());
+      // the embedded server is stopped by the shutdown hook below, after draining — not by a hook
+      // of its own that would stop it while requests are still being answered
+      db = Database.start(config.db(), false);
     } catch (ConfigException e) {
       System.err.println("baton: " + e.getMessage());
       System.exit(2);
@@ -58,25 +60,44 @@ public final class Main {
         .setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)); // buckets: Metrics.newRegistry()
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops()).setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    Vertx vertx;
+    try {
+      vertx = Vertx.builder()
+          .with(new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops()).setMetricsOptions(metrics))
+          .withMetrics(new MicrometerMetricsFactory(registry))
+          .build();
+    } catch (RuntimeException e) {
+      db.close(); // no shutdown hook yet: the embedded server must not outlive us
+      throw e;
+    }
 
-    Readiness readiness = new Readiness(db.pool(vertx));
+    AtomicReference<BatonServer> server = new AtomicReference<>();
+    long grace = config.overload().shutdownGraceMs();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      readiness.setDraining(); // /api/ready answers 503 from now on
-      log.info("event=shutdown");
+      // SIGTERM: drain (new requests 503, in-flight ones finish), undeploy, close the pool, then
+      // stop Vert.x and the embedded database — in that order, bounded by the grace period
+      long stopping = System.nanoTime();
+      log.info("event=shutdown grace_ms={}", grace);
+      BatonServer s = server.get();
+      if (s != null) {
+        try {
+          s.shutdown(grace).toCompletionStage().toCompletableFuture().get(grace + 5000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          log.warn("event=shutdown_drain_failed error=\"{}\"", e.toString());
+        }
+      }
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("event=shutdown_vertx_failed error=\"{}\"", e.toString());
       }
       db.close();
+      log.info("event=stopped shutdown_ms={}", (System.nanoTime() - stopping) / 1_000_000);
     }, "baton-shutdown"));
 
-    BatonServer.deploy(vertx, db.pool(vertx), registry, config, readiness).onComplete(ar -> {
+    BatonServer.deploy(vertx, db.pool(vertx, config.overload()), registry, config).onComplete(ar -> {
       if (ar.succeeded()) {
+        server.set(ar.result());
         log.info("event=started port={} database={} startup_ms={}", ar.result().port(),
             db.isEmbedded() ? "embedded" : "external", (System.nanoTime() - t0) / 1_000_000);
       } else {

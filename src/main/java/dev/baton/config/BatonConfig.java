@@ -8,7 +8,7 @@ import java.util.Objects;
  * Nothing here reads the environment.
  */
 public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
-    RunInput runInput) {
+    RunInput runInput, Overload overload) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -18,16 +18,17 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(services, "services");
     Objects.requireNonNull(concurrency, "concurrency");
     Objects.requireNonNull(runInput, "runInput");
+    Objects.requireNonNull(overload, "overload");
   }
 
-  /** With the default periodic-service, concurrency and run-input settings. */
+  /** With the default periodic-service, concurrency, run-input and overload settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime) {
     this(http, db, api, runtime, Services.DEFAULTS, Concurrency.DEFAULTS);
   }
 
-  /** With the default run-input settings. */
+  /** With the default run-input and overload settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
-    this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS);
+    this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS, Overload.DEFAULTS);
   }
 
   /**
@@ -108,5 +109,59 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
   public record RunInput(int workers, int maxQueued, int maxTemplates, int maxTemplateChars, int maxRenderedChars,
       int timeBudgetMillis) {
     public static final RunInput DEFAULTS = new RunInput(2, 16, 1000, 512 * 1024, 1024 * 1024, 500);
+  }
+
+  /**
+   * Bounds on work in flight, timeouts and shutdown (docs/operations.md: Overload, Timeouts,
+   * Shutdown). The timeouts form a chain: a proposal not committed by {@code proposalDeadlineMs}
+   * is never committed; the orchestrator answers within deadline + 2 × statement timeout (the
+   * write and the COMMIT sent at the deadline's last moment); the event-bus timeout is longer than
+   * that, and the HTTP request timeout longer than the event-bus timeout — so a 503 always means
+   * "not committed" for a proposal.
+   *
+   * @param maxInFlight HTTP requests that touch the database (or the event bus) at once, across all
+   *     HTTP verticles; past it 503 at once; 0 = 8 × the pool size
+   * @param poolWaitQueue requests waiting for a pooled connection, at most; past it UNAVAILABLE;
+   *     0 = 8 × the pool size
+   * @param orchestrationMaxInFlight proposals (set_state, resume) from any sender, HTTP or a
+   *     co-located verticle, accepted by the orchestration verticles and not yet answered; past it
+   *     UNAVAILABLE at once
+   * @param statementTimeoutMs PostgreSQL {@code statement_timeout} of every pooled connection
+   * @param lockTimeoutMs PostgreSQL {@code lock_timeout} (0 = off)
+   * @param idleInTransactionTimeoutMs PostgreSQL {@code idle_in_transaction_session_timeout} (0 = off)
+   * @param proposalDeadlineMs a proposal not orchestrated (COMMIT not sent) this long after it was
+   *     sent is refused: UNAVAILABLE, nothing written
+   * @param busTimeoutMs event-bus send timeout of {@code OrchestrationClient}
+   * @param requestTimeoutMs HTTP request timeout: 503 past it
+   * @param shutdownGraceMs on SIGTERM, how long in-flight requests and proposals may take to finish
+   */
+  public record Overload(int maxInFlight, int poolWaitQueue, int orchestrationMaxInFlight, int statementTimeoutMs,
+      int lockTimeoutMs, int idleInTransactionTimeoutMs, int proposalDeadlineMs, int busTimeoutMs,
+      int requestTimeoutMs, int shutdownGraceMs) {
+    public static final Overload DEFAULTS = new Overload(0, 0, 1024, 3000, 2000, 10000, 5000, 12000, 15000, 20000);
+
+    /** The HTTP in-flight bound for a pool of {@code poolSize} connections. */
+    public int maxInFlight(int poolSize) {
+      return maxInFlight > 0 ? maxInFlight : 4 * poolSize;
+    }
+
+    /** The pool's wait-queue bound for a pool of {@code poolSize} connections. */
+    public int poolWaitQueue(int poolSize) {
+      return poolWaitQueue > 0 ? poolWaitQueue : 8 * poolSize;
+    }
+
+    /** Why the timeout chain is broken, or null when it holds. */
+    public String chainError() {
+      long orchestrated = (long) proposalDeadlineMs + 2L * statementTimeoutMs;
+      if (busTimeoutMs <= orchestrated) {
+        return "BATON_EVENT_BUS_TIMEOUT_MS (" + busTimeoutMs + ") must exceed BATON_PROPOSAL_DEADLINE_MS + 2 × "
+            + "BATON_DB_STATEMENT_TIMEOUT_MS (" + orchestrated + ")";
+      }
+      if (requestTimeoutMs <= busTimeoutMs) {
+        return "BATON_HTTP_REQUEST_TIMEOUT_MS (" + requestTimeoutMs + ") must exceed BATON_EVENT_BUS_TIMEOUT_MS ("
+            + busTimeoutMs + ")";
+      }
+      return null;
+    }
   }
 }

@@ -91,7 +91,27 @@ public final class ConfigLoader {
       new Setting("runInput.maxRenderedChars", "BATON_RUN_INPUT_MAX_RENDERED_CHARS", 1024 * 1024,
           "a number of characters 0..2147483647", s -> intIn(s, 0, Integer.MAX_VALUE)),
       new Setting("runInput.timeBudgetMs", "BATON_RUN_INPUT_TIME_BUDGET_MS", 500,
-          "a number of milliseconds 1..3600000", s -> intIn(s, 1, 3_600_000)));
+          "a number of milliseconds 1..3600000", s -> intIn(s, 1, 3_600_000)),
+      new Setting("overload.maxInFlight", "BATON_MAX_IN_FLIGHT", 0,
+          "an integer 0..1000000 (0 = 4 × the pool size)", s -> intIn(s, 0, 1_000_000)),
+      new Setting("overload.poolWaitQueue", "BATON_DB_POOL_WAIT_QUEUE", 0,
+          "an integer 0..1000000 (0 = 8 × the pool size)", s -> intIn(s, 0, 1_000_000)),
+      new Setting("overload.orchestrationMaxInFlight", "BATON_ORCHESTRATION_MAX_IN_FLIGHT", 1024,
+          "an integer 1..1000000", s -> intIn(s, 1, 1_000_000)),
+      new Setting("overload.statementTimeoutMs", "BATON_DB_STATEMENT_TIMEOUT_MS", 3000,
+          "a number of milliseconds 1..3600000", s -> intIn(s, 1, 3_600_000)),
+      new Setting("overload.lockTimeoutMs", "BATON_DB_LOCK_TIMEOUT_MS", 2000,
+          "a number of milliseconds 0..3600000 (0 = off)", s -> intIn(s, 0, 3_600_000)),
+      new Setting("overload.idleInTransactionTimeoutMs", "BATON_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10000,
+          "a number of milliseconds 0..3600000 (0 = off)", s -> intIn(s, 0, 3_600_000)),
+      new Setting("overload.proposalDeadlineMs", "BATON_PROPOSAL_DEADLINE_MS", 5000,
+          "a number of milliseconds 1..3600000", s -> intIn(s, 1, 3_600_000)),
+      new Setting("overload.busTimeoutMs", "BATON_EVENT_BUS_TIMEOUT_MS", 12000,
+          "a number of milliseconds 1..36000000", s -> intIn(s, 1, 36_000_000)),
+      new Setting("overload.requestTimeoutMs", "BATON_HTTP_REQUEST_TIMEOUT_MS", 15000,
+          "a number of milliseconds 1..36000000", s -> intIn(s, 1, 36_000_000)),
+      new Setting("overload.shutdownGraceMs", "BATON_SHUTDOWN_GRACE_MS", 20000,
+          "a number of milliseconds 0..3600000", s -> intIn(s, 0, 3_600_000)));
 
   private ConfigLoader() {}
 
@@ -196,6 +216,15 @@ public final class ConfigLoader {
       eventLoops = Runtime.getRuntime().availableProcessors();
     }
     Path dataDir = workingDir.resolve((String) v.get("db.dataDir")).toAbsolutePath().normalize();
+    BatonConfig.Overload overload = new BatonConfig.Overload((Integer) v.get("overload.maxInFlight"),
+        (Integer) v.get("overload.poolWaitQueue"), (Integer) v.get("overload.orchestrationMaxInFlight"),
+        (Integer) v.get("overload.statementTimeoutMs"), (Integer) v.get("overload.lockTimeoutMs"),
+        (Integer) v.get("overload.idleInTransactionTimeoutMs"), (Integer) v.get("overload.proposalDeadlineMs"),
+        (Integer) v.get("overload.busTimeoutMs"), (Integer) v.get("overload.requestTimeoutMs"),
+        (Integer) v.get("overload.shutdownGraceMs"));
+    if (overload.chainError() != null) {
+      throw new ConfigException(overload.chainError());
+    }
     return new BatonConfig(
         new BatonConfig.Http((String) v.get("http.host"), (Integer) v.get("http.port"),
             (Long) v.get("http.bodyLimitBytes")),
@@ -214,7 +243,8 @@ public final class ConfigLoader {
             (Integer) v.get("concurrency.reaperIntervalMs"), (Integer) v.get("concurrency.reaperBatch")),
         new BatonConfig.RunInput((Integer) v.get("runInput.workers"), (Integer) v.get("runInput.maxQueued"),
             (Integer) v.get("runInput.maxTemplates"), (Integer) v.get("runInput.maxTemplateChars"),
-            (Integer) v.get("runInput.maxRenderedChars"), (Integer) v.get("runInput.timeBudgetMs")));
+            (Integer) v.get("runInput.maxRenderedChars"), (Integer) v.get("runInput.timeBudgetMs")),
+        overload);
   }
 
   // ---- parsers: throw IllegalArgumentException, the caller words the message ----

@@ -116,19 +116,13 @@ final class Http {
   }
 
   /**
-   * Sends a proposal (set_state, resume) within the in-flight bound and answers its result: 201
-   * when a state was written, else 200; a WAIT for a concurrency slot also gets {@code Retry-After}.
-   * Past the bound: 503 with {@code Retry-After}, nothing sent.
+   * Sends a proposal (set_state, resume) and answers its result: 201 when a state was written,
+   * else 200; a WAIT for a concurrency slot also gets {@code Retry-After}. (The request was
+   * admitted within the in-flight bound by {@link Admission}.)
    */
-  static void orchestrate(RoutingContext ctx, InFlightLimiter limiter,
+  static void orchestrate(RoutingContext ctx,
       java.util.function.Supplier<io.vertx.core.Future<dev.baton.orchestration.api.OrchestrationResult>> send) {
-    if (!limiter.tryAcquire()) {
-      ctx.response().putHeader("Retry-After", "1");
-      exceptionMessage(ctx, 503, "Service Unavailable");
-      return;
-    }
     send.get().onComplete(ar -> {
-      limiter.release();
       if (ar.failed()) {
         fail(ctx, ar.cause());
         return;
@@ -143,6 +137,33 @@ final class Http {
     });
   }
 
+  /** 503 {@code {"exception_message": "Service Unavailable"}} with {@code Retry-After: 1}. */
+  static void unavailable(RoutingContext ctx) {
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    exceptionMessage(ctx, 503, "Service Unavailable");
+  }
+
+  /**
+   * Counts a 503 by its reason. A proposal's own reason was counted by the orchestration verticle
+   * (only the event bus failing to deliver or answer is counted here); a direct database failure
+   * by its SQLSTATE or pool condition.
+   */
+  private static void countUnavailable(RoutingContext ctx, Throwable t) {
+    dev.baton.observability.OverloadMetrics m = ctx.get(Admission.METRICS_KEY);
+    if (m == null) {
+      return;
+    }
+    if (t instanceof OrchestrationException) {
+      if (t.getCause() instanceof io.vertx.core.eventbus.ReplyException re) {
+        m.rejected("event_bus_" + re.failureType().name().toLowerCase());
+      }
+      return;
+    }
+    m.rejected(dev.baton.persistence.SqlErrors.retryableReason(t));
+  }
+
   /** Answers a failed operation with the status and body its kind calls for. */
   static void fail(RoutingContext ctx, Throwable t) {
     OrchestrationException e = OrchestrationService.classify(t);
@@ -152,8 +173,8 @@ final class Http {
       case CONFLICT -> detail(ctx, 409, e.getMessage());
       case INVALID_INPUT -> detail(ctx, 422, e.getMessage());
       case UNAVAILABLE -> {
-        ctx.response().putHeader("Retry-After", "1");
-        exceptionMessage(ctx, 503, "Service Unavailable");
+        countUnavailable(ctx, t);
+        unavailable(ctx);
       }
       case INTERNAL -> {
         LOG.error("event=request_failed method={} path={} error=\"{}\"", ctx.request().method(), ctx.request().path(), t.toString(), t);

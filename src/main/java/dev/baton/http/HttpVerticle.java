@@ -10,6 +10,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import dev.baton.ServerState;
+import dev.baton.config.BatonConfig;
+import dev.baton.observability.OverloadMetrics;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.function.Consumer;
@@ -26,7 +29,8 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Settings of the HTTP layer. */
   public record Options(String host, int port, long bodyLimitBytes, InFlightLimiter limiter,
-      PrometheusMeterRegistry registry, Pool pool) {}
+      PrometheusMeterRegistry registry, Pool pool, ServerState state, OverloadMetrics overloadMetrics,
+      BatonConfig.Overload overload) {}
 
   private final Options options;
   private final Consumer<Router> resourceRoutes;
@@ -43,7 +47,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    OrchestrationClient client = new OrchestrationClient(vertx);
+    OrchestrationClient client = new OrchestrationClient(vertx, options.overload().busTimeoutMs(),
+        options.overload().proposalDeadlineMs());
     Router root = Router.router(vertx);
     if (options.registry() != null) {
       root.get("/metrics").handler(PrometheusScrapingHandler.create(options.registry()));
@@ -52,8 +57,10 @@ public final class HttpVerticle extends VerticleBase {
     Router api = Router.router(vertx);
     api.route().handler(this::checkApiVersion);
     api.route().handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()).setHandleFileUploads(false));
-    new SetStateRoutes(client, options.limiter()).mount(api);
-    new PauseRoutes(client, options.pool(), options.limiter()).mount(api);
+    api.route().handler(new Admission(vertx, options.limiter(), options.state(), options.overloadMetrics(),
+        options.overload().requestTimeoutMs()));
+    new SetStateRoutes(client).mount(api);
+    new PauseRoutes(client, options.pool()).mount(api);
     new VariableRoutes(options.pool()).mount(api);
     resourceRoutes.accept(api);
     root.route("/api/*").subRouter(api);

@@ -3,8 +3,9 @@ package dev.baton.http;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bounds the proposals in flight across all HTTP verticle instances: past the bound, requests are
- * answered 503 with {@code Retry-After} instead of queueing without limit.
+ * A shared bound on work in flight (the HTTP requests of all HTTP verticle instances; the
+ * proposals of all orchestration verticles): past it, work is refused at once (503 with
+ * {@code Retry-After}) instead of queueing without limit. Thread-safe.
  */
 public final class InFlightLimiter {
   private final int max;
@@ -25,6 +26,10 @@ public final class InFlightLimiter {
 
   public void release() {
     inFlight.decrementAndGet();
+  }
+
+  public int max() {
+    return max;
   }
 
   public int inFlight() {

@@ -33,12 +33,10 @@ final class PauseRoutes {
 
   private final OrchestrationClient client;
   private final Pool pool;
-  private final InFlightLimiter limiter;
 
-  PauseRoutes(OrchestrationClient client, Pool pool, InFlightLimiter limiter) {
+  PauseRoutes(OrchestrationClient client, Pool pool) {
     this.client = client;
     this.pool = pool;
-    this.limiter = limiter;
   }
 
   void mount(Router api) {
@@ -55,7 +53,7 @@ final class PauseRoutes {
     Http.withId(ctx, id -> Http.withBody(ctx, ResumeBodies::resume, req -> {
       ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
       String clientVersion = ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent"));
-      Http.orchestrate(ctx, limiter, () -> client.send(new ResumeCommand(id, req.runInput(), v, clientVersion)));
+      Http.orchestrate(ctx, () -> client.send(new ResumeCommand(id, req.runInput(), v, clientVersion)));
     }));
   }
 

@@ -13,11 +13,9 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class SetStateRoutes {
   private final OrchestrationClient client;
-  private final InFlightLimiter limiter;
 
-  SetStateRoutes(OrchestrationClient client, InFlightLimiter limiter) {
+  SetStateRoutes(OrchestrationClient client) {
     this.client = client;
-    this.limiter = limiter;
   }
 
   void mount(Router api) {
@@ -31,7 +29,7 @@ final class SetStateRoutes {
           ? SetStateCommand.flow(id, req.state(), req.force(), ctx.get(HttpVerticle.API_VERSION_KEY),
               ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent")))
           : SetStateCommand.task(id, req.state(), req.force());
-      Http.orchestrate(ctx, limiter, () -> client.send(cmd));
+      Http.orchestrate(ctx, () -> client.send(cmd));
     }));
   }
 }

@@ -7,6 +7,7 @@ import dev.baton.domain.RunKind;
 import dev.baton.domain.State;
 import dev.baton.domain.StateType;
 import dev.baton.observability.OrchestrationMetrics;
+import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
@@ -212,6 +213,9 @@ public final class OrchestrationService {
           OrchestrationStore.LoadedRun run = (cmd.kind() == RunKind.TASK_RUN ? tasks : flows).result().get(cmd.runId());
           if (run == null) {
             verdicts[i] = notFound(cmd.kind(), cmd.runId());
+          } else if (cmd.deadlinePassed()) {
+            // the caller is (about to be) told 503: it must not be committed — left out of the writes
+            verdicts[i] = Deadline.exceeded();
           } else if (!run.concurrencyFree()) {
             verdicts[i] = ALONE;
           } else {
@@ -257,8 +261,9 @@ public final class OrchestrationService {
     if (e.failure() == OrchestrationFailure.INTERNAL) {
       LOG.error("event=orchestration_failed endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
           t.toString(), t);
-    } else if (e.failure() == OrchestrationFailure.UNAVAILABLE) {
-      LOG.warn("event=orchestration_unavailable endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
+    } else if (e.failure() == OrchestrationFailure.UNAVAILABLE && LOG.isDebugEnabled()) {
+      // shed load is counted (baton_overload_rejected_total), not logged per proposal at INFO+
+      LOG.debug("event=orchestration_unavailable endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
           t.toString());
     }
     return Future.failedFuture(e);
@@ -282,7 +287,13 @@ public final class OrchestrationService {
     Instant now = now();
     State proposed = cmd.state().toState(Ids.uuid7(), now);
     Policy policy = PolicySelector.select(cmd.kind(), cmd.force(), proposed.details().isDeferred());
+    if (cmd.deadlinePassed()) {
+      return Future.failedFuture(Deadline.exceeded());
+    }
     return Transactions.pipelined(pool, (conn, begun) -> {
+      if (cmd.deadlinePassed()) { // waited too long for a connection
+        return Future.failedFuture(Deadline.exceeded());
+      }
       // BEGIN and the lock-and-load statement go out together (one round trip); the write is sent
       // only once both have succeeded, so nothing ever runs outside the transaction.
       Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
@@ -291,12 +302,16 @@ public final class OrchestrationService {
           .compose(cf -> {
             OrchestrationOutcome outcome = decide(cmd.kind(), loaded.result(), cf, proposed, policy,
                 cmd.apiVersion(), cmd.clientVersion(), now);
+            if (cmd.deadlinePassed()) { // e.g. waited for the row lock: rolled back, nothing written
+              return Future.failedFuture(Deadline.exceeded());
+            }
             if (writtenByStoreAlone(outcome)) {
               // the usual case: write and COMMIT in one round trip
               return Transactions.commitBehind(conn, OrchestrationStore.writeOutcome(conn, outcome)).map(outcome);
             }
             return writeAndApply(conn, outcome, now)
-                .compose(w -> conn.query("COMMIT").execute())
+                .compose(w -> cmd.deadlinePassed() ? Future.failedFuture(Deadline.exceeded())
+                    : conn.query("COMMIT").execute())
                 .map(outcome);
           });
     });
@@ -491,48 +506,58 @@ public final class OrchestrationService {
    * check depended on ({@link #STALE} when it changed), then the proposal and the stored input.
    */
   private Future<OrchestrationResult> resumeLocked(ResumeCommand cmd, CheckedInput checked) {
+    if (cmd.deadlinePassed()) { // e.g. the input check waited for a worker
+      return Future.failedFuture(Deadline.exceeded());
+    }
     Instant now = now();
     UUID id = cmd.flowRunId();
     String schemaKey = ResumeInputCheck.schemaKey(checked.keyset());
-    return pool.withTransaction(conn -> {
-      Future<OrchestrationStore.LoadedRun> locked = lock(conn, RunKind.FLOW_RUN, id, null, now);
-      // pipelined behind the lock: it reads (and shares) the schema row once the run row is locked
-      Future<UUID> schemaId = schemaKey == null ? Future.succeededFuture(null)
-          : FlowRunInputRepository.shareId(conn, id, schemaKey);
-      return Future.all(locked, schemaId).compose(both -> {
-        OrchestrationStore.LoadedRun run = locked.result();
-        State current = run.current();
-        if (current == null || current.type() != StateType.PAUSED) {
-          return Future.succeededFuture(notPaused());
-        }
-        if (!java.util.Objects.equals(inputKeyset(current.details().runInputKeyset()), inputKeyset(checked.keyset()))
-            || !java.util.Objects.equals(schemaId.result(), checked.schemaId())) {
-          return Future.succeededFuture(STALE);
-        }
-        if (checked.outcome() instanceof ResumeInputCheck.Reject reject) {
-          // status REJECT with abort_details, as Prefect answers input problems; nothing written
-          return Future.succeededFuture(new OrchestrationResult(current, OrchestrationStatus.REJECT,
-              OrchestrationDetails.abort(reject.reason()), false));
-        }
-        ResumeInputCheck.Ok ok = (ResumeInputCheck.Ok) checked.outcome();
-        State proposal = current.details().pauseReschedule()
-            ? new State(Ids.uuid7(), StateType.SCHEDULED, "Resuming", now, null, null,
-                StateDetails.builder().scheduledTime(now).build())
-            : new State(Ids.uuid7(), StateType.RUNNING, StateType.RUNNING.defaultName(), now, null, null, StateDetails.EMPTY);
-        Policy policy = PolicySelector.select(RunKind.FLOW_RUN, false, false);
-        return concurrencyFacts(conn, RunKind.FLOW_RUN, run, policy, proposal)
-            .compose(cf -> decideAndWrite(conn, RunKind.FLOW_RUN, run, cf, proposal, policy,
-                cmd.apiVersion(), cmd.clientVersion(), now))
-            .compose(o -> {
-              OrchestrationResult result = new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
-              if (o.status() != OrchestrationStatus.ACCEPT || !ok.shouldStore()) {
-                return Future.succeededFuture(result);
-              }
-              // stored as compact JSON text, e.g. {"approved":true}
-              return FlowRunInputRepository.insert(conn, id, ok.responseKey(), ok.input().toString(), null)
-                  .map(result);
-            });
-      });
+    // past the deadline the transaction is rolled back instead of committed (withTransaction
+    // commits only when the work succeeds)
+    return pool.withTransaction(conn -> resumeLockedIn(conn, cmd, checked, now, id, schemaKey)
+        .compose(r -> cmd.deadlinePassed() ? Future.<OrchestrationResult>failedFuture(Deadline.exceeded())
+            : Future.succeededFuture(r)));
+  }
+
+  private Future<OrchestrationResult> resumeLockedIn(SqlConnection conn, ResumeCommand cmd, CheckedInput checked,
+      Instant now, UUID id, String schemaKey) {
+    Future<OrchestrationStore.LoadedRun> locked = lock(conn, RunKind.FLOW_RUN, id, null, now);
+    // pipelined behind the lock: it reads (and shares) the schema row once the run row is locked
+    Future<UUID> schemaId = schemaKey == null ? Future.succeededFuture(null)
+        : FlowRunInputRepository.shareId(conn, id, schemaKey);
+    return Future.all(locked, schemaId).compose(both -> {
+      OrchestrationStore.LoadedRun run = locked.result();
+      State current = run.current();
+      if (current == null || current.type() != StateType.PAUSED) {
+        return Future.succeededFuture(notPaused());
+      }
+      if (!java.util.Objects.equals(inputKeyset(current.details().runInputKeyset()), inputKeyset(checked.keyset()))
+          || !java.util.Objects.equals(schemaId.result(), checked.schemaId())) {
+        return Future.succeededFuture(STALE);
+      }
+      if (checked.outcome() instanceof ResumeInputCheck.Reject reject) {
+        // status REJECT with abort_details, as Prefect answers input problems; nothing written
+        return Future.succeededFuture(new OrchestrationResult(current, OrchestrationStatus.REJECT,
+            OrchestrationDetails.abort(reject.reason()), false));
+      }
+      ResumeInputCheck.Ok ok = (ResumeInputCheck.Ok) checked.outcome();
+      State proposal = current.details().pauseReschedule()
+          ? new State(Ids.uuid7(), StateType.SCHEDULED, "Resuming", now, null, null,
+              StateDetails.builder().scheduledTime(now).build())
+          : new State(Ids.uuid7(), StateType.RUNNING, StateType.RUNNING.defaultName(), now, null, null, StateDetails.EMPTY);
+      Policy policy = PolicySelector.select(RunKind.FLOW_RUN, false, false);
+      return concurrencyFacts(conn, RunKind.FLOW_RUN, run, policy, proposal)
+          .compose(cf -> decideAndWrite(conn, RunKind.FLOW_RUN, run, cf, proposal, policy,
+              cmd.apiVersion(), cmd.clientVersion(), now))
+          .compose(o -> {
+            OrchestrationResult result = new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
+            if (o.status() != OrchestrationStatus.ACCEPT || !ok.shouldStore()) {
+              return Future.succeededFuture(result);
+            }
+            // stored as compact JSON text, e.g. {"approved":true}
+            return FlowRunInputRepository.insert(conn, id, ok.responseKey(), ok.input().toString(), null)
+                .map(result);
+          });
     });
   }
 

@@ -6,59 +6,105 @@ import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.ResumeCommand;
 import dev.baton.orchestration.api.SetStateCommand;
+import dev.baton.ServerState;
+import dev.baton.http.InFlightLimiter;
+import dev.baton.observability.OverloadMetrics;
+import dev.baton.orchestration.api.Deadline;
+import dev.baton.orchestration.api.OrchestrationFailure;
+import dev.baton.persistence.SqlErrors;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
 /**
- * Consumes typed set-state commands from the event bus and answers with the orchestration result.
- * Expected failures travel as {@code message.fail(code, text)} with the codes of
- * {@link dev.baton.orchestration.api.OrchestrationFailure}.
+ * Consumes typed set-state and resume commands from the event bus and answers with the
+ * orchestration result. Expected failures travel as {@code message.fail(code, text)} with the codes
+ * of {@link dev.baton.orchestration.api.OrchestrationFailure}.
+ *
+ * <p>Bounded like the HTTP side: at most {@code maxInFlight} proposals (from any sender, across
+ * all instances) accepted and not yet answered; one more, one past its deadline, or any while the
+ * server drains, is answered UNAVAILABLE at once without touching the database.
  */
 public final class OrchestrationVerticle extends VerticleBase {
-  /** Proposals waiting for a group, at most; past it they are answered UNAVAILABLE at once. */
-  static final int MAX_QUEUED = 16_384;
-
   private final OrchestrationService service;
   private final int maxGroupSize;
   private final int groupsInFlight;
+  private final InFlightLimiter inFlight;
+  private final ServerState state;
+  private final OverloadMetrics overload;
   private ProposalBatcher batcher;
 
   /**
    * Set-state proposals grouped (see {@link ProposalBatcher}): at most {@code groupsInFlight}
    * transactions of this verticle at once, each for up to {@code maxGroupSize} proposals.
+   *
+   * @param inFlight shared by all instances: proposals accepted and not yet answered
    */
-  public OrchestrationVerticle(OrchestrationService service, int maxGroupSize, int groupsInFlight) {
+  public OrchestrationVerticle(OrchestrationService service, int maxGroupSize, int groupsInFlight,
+      InFlightLimiter inFlight, ServerState state, OverloadMetrics overload) {
     this.service = service;
     this.maxGroupSize = maxGroupSize;
     this.groupsInFlight = groupsInFlight;
+    this.inFlight = inFlight;
+    this.state = state;
+    this.overload = overload;
   }
 
   @Override
   public Future<?> start() {
     OrchestrationClient.registerCodecs(vertx);
-    batcher = new ProposalBatcher(service::setStates, maxGroupSize, groupsInFlight, MAX_QUEUED,
+    // the in-flight bound also bounds the queue: every queued proposal is in flight
+    batcher = new ProposalBatcher(service::setStates, maxGroupSize, groupsInFlight, Math.max(1, inFlight.max()),
         service.metrics()::group);
     MessageConsumer<SetStateCommand> task = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.TASK_RUN_SET_STATE, this::handle);
     MessageConsumer<SetStateCommand> flow = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.FLOW_RUN_SET_STATE, this::handle);
     MessageConsumer<ResumeCommand> resume = vertx.eventBus().<ResumeCommand>localConsumer(Addresses.FLOW_RUN_RESUME,
-        msg -> reply(msg, service.resume(msg.body())));
+        msg -> {
+          if (admit(msg, msg.body().deadlinePassed())) {
+            reply(msg, service.resume(msg.body()));
+          }
+        });
     return Future.all(task.completion(), flow.completion(), resume.completion());
   }
 
-  private static void reply(Message<?> msg, Future<OrchestrationResult> result) {
+  /** Takes a place in flight, or answers UNAVAILABLE (draining, past its deadline, bound reached). */
+  private boolean admit(Message<?> msg, boolean deadlinePassed) {
+    String refused = state.draining() ? "draining"
+        : deadlinePassed ? "deadline"
+        : !inFlight.tryAcquire() ? "orchestration_in_flight"
+        : null;
+    if (refused == null) {
+      return true;
+    }
+    overload.rejected(refused);
+    msg.fail(OrchestrationFailure.UNAVAILABLE.code(), "Service Unavailable");
+    return false;
+  }
+
+  private void reply(Message<?> msg, Future<OrchestrationResult> result) {
     result.onComplete(ar -> {
+      inFlight.release();
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {
         OrchestrationException e = OrchestrationService.classify(ar.cause());
+        if (e.failure() == OrchestrationFailure.UNAVAILABLE) {
+          overload.rejected(Deadline.isExceeded(ar.cause()) ? "deadline" : SqlErrors.retryableReason(rootOf(ar.cause())));
+        }
         msg.fail(e.failure().code(), e.getMessage());
       }
     });
   }
 
+  /** The cause a classified failure wraps, or the failure itself. */
+  private static Throwable rootOf(Throwable t) {
+    return t instanceof OrchestrationException oe && oe.getCause() != null ? oe.getCause() : t;
+  }
+
   private void handle(Message<SetStateCommand> msg) {
-    reply(msg, batcher.submit(msg.body()));
+    if (admit(msg, msg.body().deadlinePassed())) {
+      reply(msg, batcher.submit(msg.body()));
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.baton.orchestration;
 
 import dev.baton.domain.RunKind;
+import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
@@ -82,6 +83,9 @@ public final class ProposalBatcher {
   private void drain() {
     while (inFlight < groupsInFlight && !queue.isEmpty()) {
       List<Pending> group = nextGroup();
+      if (group.isEmpty()) {
+        continue; // every proposal looked at was past its deadline
+      }
       List<SetStateCommand> cmds = new ArrayList<>(group.size());
       group.forEach(p -> cmds.add(p.cmd()));
       inFlight++;
@@ -115,7 +119,11 @@ public final class ProposalBatcher {
     Iterator<Pending> it = queue.iterator();
     while (it.hasNext() && group.size() < maxGroupSize) {
       Pending p = it.next();
-      if (runs.add(new RunKey(p.cmd().kind(), p.cmd().runId()))) {
+      if (p.cmd().deadlinePassed()) {
+        // waited past its deadline: refused without touching the database
+        it.remove();
+        p.answer().fail(Deadline.exceeded());
+      } else if (runs.add(new RunKey(p.cmd().kind(), p.cmd().runId()))) {
         group.add(p);
         it.remove();
       }

@@ -54,13 +54,22 @@ public final class Database implements AutoCloseable {
    * Blocking. Problems the operator can fix become a one-line {@link ConfigException}.
    */
   public static Database start(BatonConfig.Db db) {
+    return start(db, true);
+  }
+
+  /**
+   * As {@link #start(BatonConfig.Db)}; with {@code stopOnJvmExit} false the embedded server gets no
+   * JVM shutdown hook of its own: the caller stops it with {@link #close()} (Main does, after
+   * draining — otherwise the server would stop while requests are still being answered).
+   */
+  public static Database start(BatonConfig.Db db, boolean stopOnJvmExit) {
     if (!db.embedded()) {
       PgConnectOptions o = PgConnectOptions.fromUri(db.url());
       return started(new Database(tune(o), db.poolSize(), null));
     }
     // durability on: an acknowledged transition must survive a crash of the machine
     EmbeddedPostgres pg = startEmbedded(new EmbeddedOptions(db.dataDir(), db.embeddedPort(),
-        Map.of("synchronous_commit", "on")));
+        Map.of("synchronous_commit", "on")), stopOnJvmExit);
     return started(new Database(tune(embeddedOptions(pg)), db.poolSize(), pg));
   }
 
@@ -71,7 +80,7 @@ public final class Database implements AutoCloseable {
 
   /** An embedded server whose lifetime the caller owns ({@link #close()} stops it). */
   public static Database startEmbedded(EmbeddedOptions options, int poolSize) {
-    EmbeddedPostgres pg = startEmbedded(options);
+    EmbeddedPostgres pg = startEmbedded(options, true);
     return started(new Database(tune(embeddedOptions(pg)), poolSize, pg));
   }
 
@@ -98,7 +107,10 @@ public final class Database implements AutoCloseable {
     return embedded != null;
   }
 
-  /** The shared pool, built on first call with {@code vertx}; later calls return the same pool. */
+  /**
+   * The shared pool, built on first call with {@code vertx}; later calls return the same pool.
+   * Without session timeouts or wait-queue bound: the server uses {@link #pool(Vertx, BatonConfig.Overload)}.
+   */
   public synchronized Pool pool(Vertx vertx) {
     if (pool == null) {
       pool = newPool(vertx, connectOptions, poolSize);
@@ -106,13 +118,49 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
-  /** A new pool; the caller closes it. */
+  /**
+   * The shared pool with the timeouts and wait-queue bound of {@code overload}, built on first
+   * call; later calls return the same pool.
+   */
+  public synchronized Pool pool(Vertx vertx, BatonConfig.Overload overload) {
+    if (pool == null) {
+      pool = newPool(vertx, connectOptions, poolSize, overload);
+    }
+    return pool;
+  }
+
+  /** A new pool without session timeouts or wait-queue bound (tools, tests); the caller closes it. */
   public static Pool newPool(Vertx vertx, PgConnectOptions options, int size) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setName("baton-pg"))
         .connectingTo(tune(new PgConnectOptions(options)))
         .using(vertx)
         .build();
+  }
+
+  /**
+   * A new pool; the caller closes it. Every connection carries {@code statement_timeout},
+   * {@code lock_timeout} and {@code idle_in_transaction_session_timeout} (startup parameters, so no
+   * extra round trip); at most {@link BatonConfig.Overload#poolWaitQueue} requests wait for a
+   * connection — one more fails at once — and none for longer than the proposal deadline (both
+   * SqlErrors RETRYABLE, i.e. 503).
+   */
+  public static Pool newPool(Vertx vertx, PgConnectOptions options, int size, BatonConfig.Overload overload) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setName("baton-pg")
+            .setMaxWaitQueueSize(overload.poolWaitQueue(size))
+            // nobody waits for a connection longer than a proposal may take as a whole
+            .setConnectionTimeout(overload.proposalDeadlineMs()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .connectingTo(withTimeouts(tune(new PgConnectOptions(options)), overload))
+        .using(vertx)
+        .build();
+  }
+
+  /** The session timeouts of {@code overload} as startup parameters (milliseconds; 0 = off). */
+  static PgConnectOptions withTimeouts(PgConnectOptions o, BatonConfig.Overload overload) {
+    return o.addProperty("statement_timeout", Integer.toString(overload.statementTimeoutMs()))
+        .addProperty("lock_timeout", Integer.toString(overload.lockTimeoutMs()))
+        .addProperty("idle_in_transaction_session_timeout", Integer.toString(overload.idleInTransactionTimeoutMs()));
   }
 
   /** Applies pending migrations (idempotent). Blocking. */
@@ -172,7 +220,7 @@ public final class Database implements AutoCloseable {
     return url;
   }
 
-  private static EmbeddedPostgres startEmbedded(EmbeddedOptions options) {
+  private static EmbeddedPostgres startEmbedded(EmbeddedOptions options, boolean stopOnJvmExit) {
     Path dataDir = options.dataDir().toAbsolutePath().normalize();
     RootMode mode = RootMode.detect();
     try {
@@ -189,7 +237,8 @@ public final class Database implements AutoCloseable {
         .setPort(options.port())
         .setServerConfig("listen_addresses", "localhost")
         .setServerConfig("unix_socket_directories", "")
-        .setPGStartupWait(java.time.Duration.ofSeconds(60));
+        .setPGStartupWait(java.time.Duration.ofSeconds(60))
+        .setRegisterShutdownHook(stopOnJvmExit);
     options.serverConfig().forEach(b::setServerConfig);
     if (mode != RootMode.NOT_ROOT) {
       prepareDataDirForRoot(dataDir, mode);

@@ -21,9 +21,17 @@ public final class Transactions {
   public static <T> Future<T> pipelined(Pool pool, BiFunction<SqlConnection, Future<?>, Future<T>> work) {
     return pool.getConnection().compose(conn -> {
       Future<?> begun = conn.query("BEGIN").execute();
-      return work.apply(conn, begun)
+      Future<T> done;
+      try {
+        done = work.apply(conn, begun);
+      } catch (RuntimeException e) {
+        // thrown before any future could carry it: roll back and release all the same, or the
+        // connection would stay checked out, idle in transaction
+        done = Future.failedFuture(e);
+      }
+      return done
           .recover(t -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<T>failedFuture(t)))
-          .onComplete(done -> conn.close());
+          .onComplete(x -> conn.close());
     });
   }
 

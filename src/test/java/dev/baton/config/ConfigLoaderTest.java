@@ -130,6 +130,44 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void overloadDefaultsDeriveFromThePoolSize() {
+    BatonConfig c = load(Map.of("BATON_DB_POOL_SIZE", "10"));
+    assertEquals(BatonConfig.Overload.DEFAULTS, c.overload());
+    assertEquals(40, c.overload().maxInFlight(c.db().poolSize()));
+    assertEquals(80, c.overload().poolWaitQueue(c.db().poolSize()));
+    assertNull(c.overload().chainError());
+  }
+
+  @Test
+  void overloadVariablesAreRead() {
+    BatonConfig c = load(Map.ofEntries(
+        Map.entry("BATON_MAX_IN_FLIGHT", "50"),
+        Map.entry("BATON_DB_POOL_WAIT_QUEUE", "20"),
+        Map.entry("BATON_ORCHESTRATION_MAX_IN_FLIGHT", "300"),
+        Map.entry("BATON_DB_STATEMENT_TIMEOUT_MS", "1000"),
+        Map.entry("BATON_DB_LOCK_TIMEOUT_MS", "0"),
+        Map.entry("BATON_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "7000"),
+        Map.entry("BATON_PROPOSAL_DEADLINE_MS", "2000"),
+        Map.entry("BATON_EVENT_BUS_TIMEOUT_MS", "4500"),
+        Map.entry("BATON_HTTP_REQUEST_TIMEOUT_MS", "6000"),
+        Map.entry("BATON_SHUTDOWN_GRACE_MS", "9000")));
+    assertEquals(new BatonConfig.Overload(50, 20, 300, 1000, 0, 7000, 2000, 4500, 6000, 9000), c.overload());
+    assertEquals(50, c.overload().maxInFlight(16));
+    assertEquals(20, c.overload().poolWaitQueue(16));
+  }
+
+  @Test
+  void brokenTimeoutChainIsRefused() {
+    // the bus must outlast deadline + 2 × statement timeout, else a timed-out send could still commit
+    String m = fails(Map.of("BATON_PROPOSAL_DEADLINE_MS", "5000", "BATON_DB_STATEMENT_TIMEOUT_MS", "3000",
+        "BATON_EVENT_BUS_TIMEOUT_MS", "11000")).getMessage();
+    assertTrue(m.startsWith("BATON_EVENT_BUS_TIMEOUT_MS (11000) must exceed"), m);
+    m = fails(Map.of("BATON_HTTP_REQUEST_TIMEOUT_MS", "12000")).getMessage();
+    assertTrue(m.startsWith("BATON_HTTP_REQUEST_TIMEOUT_MS (12000) must exceed BATON_EVENT_BUS_TIMEOUT_MS"), m);
+    assertFalse(m.contains("\n"));
+  }
+
+  @Test
   void emptyDbUrlMeansEmbedded() {
     assertTrue(load(Map.of("BATON_DB_URL", "")).db().embedded());
   }
@@ -153,6 +191,10 @@ class ConfigLoaderTest {
       "BATON_EVENT_LOOPS|many|an integer 0..1024",
       "BATON_LOG_LEVEL|loud|one of TRACE, DEBUG, INFO, WARN, ERROR, OFF",
       "BATON_HTTP_HOST|a b|a host name or IP address",
+      "BATON_MAX_IN_FLIGHT|-1|an integer 0..1000000 (0 = 4 × the pool size)",
+      "BATON_DB_STATEMENT_TIMEOUT_MS|0|a number of milliseconds 1..3600000",
+      "BATON_DB_LOCK_TIMEOUT_MS|1s|a number of milliseconds 0..3600000 (0 = off)",
+      "BATON_SHUTDOWN_GRACE_MS|x|a number of milliseconds 0..3600000",
   })
   void badVariableGivesOneLineNamingIt(String var, String value, String form) {
     ConfigException e = fails(Map.of(var, value));

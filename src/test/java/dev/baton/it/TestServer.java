@@ -71,10 +71,11 @@ public final class TestServer implements AutoCloseable {
     // a blocking call on an event loop fails the test that owns this server (see close())
     BlockedLoops blocked = new BlockedLoops(owner);
     ((io.vertx.core.internal.VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(blocked::record);
-    Pool pool = db == null ? TestDatabase.pool(vertx, config.db().poolSize())
-        : Database.newPool(vertx, db, config.db().poolSize());
+    // as in production: session timeouts and the bounded wait queue of config.overload()
+    Pool pool = Database.newPool(vertx, db == null ? TestDatabase.connectOptions() : db, config.db().poolSize(),
+        config.overload());
     BatonServer baton = await(BatonServer.deploy(vertx, pool,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config));
+        dev.baton.observability.Metrics.newRegistry(), config));
     blocked.arm();
     return new TestServer(vertx, pool, baton, blocked);
   }

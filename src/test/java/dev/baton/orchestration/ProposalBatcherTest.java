@@ -10,6 +10,7 @@ import dev.baton.domain.OrchestrationDetails;
 import dev.baton.domain.OrchestrationStatus;
 import dev.baton.domain.StateType;
 import dev.baton.domain.command.StateCreate;
+import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
@@ -220,6 +221,35 @@ class ProposalBatcherTest {
     r.answer(1);
     assertTrue(q1.succeeded() && q2.succeeded());
     assertTrue(b.submit(task(UUID.randomUUID())) != null && b.queued() == 0, "room again once the queue drained");
+  }
+
+  @Test
+  void proposalsPastTheirDeadlineLeaveTheQueueRefusedWithoutReachingTheDatabase() {
+    Recorder r = new Recorder();
+    ProposalBatcher b = r.batcher(64, 1);
+    b.submit(task(UUID.randomUUID())); // in flight
+    long past = Deadline.in(-1);
+    Future<OrchestrationResult> late1 = b.submit(task(UUID.randomUUID()).withDeadline(past));
+    UUID live = UUID.randomUUID();
+    Future<OrchestrationResult> onTime = b.submit(task(live).withDeadline(Deadline.in(3_600_000)));
+    Future<OrchestrationResult> late2 = b.submit(flow(UUID.randomUUID()).withDeadline(past));
+    r.answer(0);
+    assertEquals(2, r.groups.size());
+    assertEquals(List.of(live), r.groups.get(1).stream().map(SetStateCommand::runId).toList(), "only the live one");
+    assertTrue(Deadline.isExceeded(late1.cause()), String.valueOf(late1.cause()));
+    assertTrue(Deadline.isExceeded(late2.cause()));
+    assertEquals(OrchestrationFailure.UNAVAILABLE, ((OrchestrationException) late2.cause()).failure());
+    r.answer(1);
+    assertTrue(onTime.succeeded());
+
+    // a queue holding only late proposals empties without a group
+    b.submit(task(UUID.randomUUID())); // in flight (group 2)
+    Future<OrchestrationResult> late3 = b.submit(task(UUID.randomUUID()).withDeadline(past));
+    Future<OrchestrationResult> late4 = b.submit(task(UUID.randomUUID()).withDeadline(past));
+    r.answer(2);
+    assertEquals(3, r.groups.size());
+    assertTrue(Deadline.isExceeded(late3.cause()) && Deadline.isExceeded(late4.cause()));
+    assertEquals(0, b.queued());
   }
 
   @Test

@@ -209,6 +209,14 @@ final class Driver extends VerticleBase {
         sample = String.valueOf(ar.cause().getMessage());
       } else {
         HttpResponse<Buffer> resp = ar.result();
+        if (o.shedRetryMaxMs > 0 && (resp.statusCode() == 503 || resp.statusCode() == 429)) {
+          // load shed: an error, then the same step again after Retry-After (capped, jittered)
+          if (measured) {
+            stats.error(r.kind(), resp.statusCode() + " shed (retried)", Http.snippet(resp));
+          }
+          retry.after(shedWaitMillis(resp.getHeader("Retry-After")));
+          return;
+        }
         long waitMs = lc.waitMillis(step, resp);
         if (waitMs >= 0) {
           if (measured) {
@@ -235,5 +243,19 @@ final class Driver extends VerticleBase {
         next.handle(false);
       }
     });
+  }
+
+  /** Retry-After (seconds; 1 when absent or unreadable) capped by --shed-retry-max-ms, times 0.5..1. */
+  private long shedWaitMillis(String retryAfter) {
+    long ms = 1000;
+    try {
+      if (retryAfter != null) {
+        ms = Math.max(0, Long.parseLong(retryAfter.trim())) * 1000;
+      }
+    } catch (NumberFormatException ignored) {
+      // an HTTP date or garbage: the default
+    }
+    ms = Math.min(ms, o.shedRetryMaxMs);
+    return Math.max(1, (long) (ms * (0.5 + 0.5 * java.util.concurrent.ThreadLocalRandom.current().nextDouble())));
   }
 }

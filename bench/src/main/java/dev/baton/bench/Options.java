@@ -31,6 +31,8 @@ final class Options {
   int limit = 4;
   String tag = "bench";
   long maxWaitMs = 50;
+  /** Shed answers (503/429 with Retry-After): retry the same step after Retry-After (capped, jittered) instead of dropping the lifecycle; 0 = drop. */
+  long shedRetryMaxMs = 0;
   boolean failOnError = false;
   boolean quiet = false;
 
@@ -65,6 +67,9 @@ final class Options {
         --limit N                 contended: concurrency limit of the tag (default 4)
         --tag TAG                 contended: the limited tag (default bench)
         --max-wait-ms N           contended: cap on the back-off after a WAIT (default 50)
+        --shed-retry-max-ms N     on 503/429 (load shed): counted as an error, then the same step is sent
+                                  again after its Retry-After, capped at N ms, times a random 0.5..1
+                                  (as a well-behaved client does); default 0 = drop the lifecycle
         --fail-on-error           exit 1 when any request failed or nothing was measured
         --quiet                   no progress lines
       """;
@@ -124,14 +129,15 @@ final class Options {
         case "--limit" -> o.limit = Integer.parseInt(v);
         case "--tag" -> o.tag = v;
         case "--max-wait-ms" -> o.maxWaitMs = Long.parseLong(v);
+        case "--shed-retry-max-ms" -> o.shedRetryMaxMs = Long.parseLong(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
     if (!SCENARIOS.contains(o.scenario)) {
       throw new IllegalArgumentException("unknown scenario " + o.scenario + " (" + String.join(", ", SCENARIOS) + ")");
     }
-    if (o.limit < 0 || o.maxWaitMs < 0) {
-      throw new IllegalArgumentException("--limit and --max-wait-ms must be >= 0");
+    if (o.limit < 0 || o.maxWaitMs < 0 || o.shedRetryMaxMs < 0) {
+      throw new IllegalArgumentException("--limit, --max-wait-ms and --shed-retry-max-ms must be >= 0");
     }
     if (o.durationNanos <= 0) {
       throw new IllegalArgumentException("--duration must be > 0");

@@ -17,15 +17,30 @@ import java.util.UUID;
 public final class OrchestrationClient {
   private final EventBus bus;
   private final DeliveryOptions options;
+  private final long deadlineMillis;
 
-  public OrchestrationClient(Vertx vertx, long timeoutMillis) {
+  /**
+   * @param timeoutMillis the event-bus send timeout: must exceed {@code deadlineMillis} plus twice
+   *     the database's statement timeout, so that the orchestrator always answers first (and a
+   *     timeout never hides a commit)
+   * @param deadlineMillis every proposal sent carries the deadline this long after its sending
+   *     (unless it has one): past it the orchestrator refuses it, nothing written
+   */
+  public OrchestrationClient(Vertx vertx, long timeoutMillis, long deadlineMillis) {
     this.bus = vertx.eventBus();
     registerCodecs(vertx);
     this.options = new DeliveryOptions().setSendTimeout(timeoutMillis).setLocalOnly(true);
+    this.deadlineMillis = deadlineMillis;
   }
 
+  /** With the default proposal deadline ({@code BATON_PROPOSAL_DEADLINE_MS}). */
+  public OrchestrationClient(Vertx vertx, long timeoutMillis) {
+    this(vertx, timeoutMillis, dev.baton.config.BatonConfig.Overload.DEFAULTS.proposalDeadlineMs());
+  }
+
+  /** With the default event-bus timeout and proposal deadline. */
   public OrchestrationClient(Vertx vertx) {
-    this(vertx, 30_000);
+    this(vertx, dev.baton.config.BatonConfig.Overload.DEFAULTS.busTimeoutMs());
   }
 
   /** Registers the local codecs of the command and result records once per Vert.x instance. */
@@ -58,12 +73,18 @@ public final class OrchestrationClient {
   }
 
   public Future<OrchestrationResult> send(ResumeCommand command) {
+    if (command.deadlineNanos() == Deadline.NONE) {
+      command = command.withDeadline(Deadline.in(deadlineMillis));
+    }
     return bus.<OrchestrationResult>request(Addresses.FLOW_RUN_RESUME, command, options)
         .map(m -> m.body())
         .recover(OrchestrationClient::mapFailure);
   }
 
   public Future<OrchestrationResult> send(SetStateCommand command) {
+    if (command.deadlineNanos() == Deadline.NONE) {
+      command = command.withDeadline(Deadline.in(deadlineMillis));
+    }
     return bus.<OrchestrationResult>request(command.address(), command, options)
         .map(m -> m.body())
         .recover(OrchestrationClient::mapFailure);

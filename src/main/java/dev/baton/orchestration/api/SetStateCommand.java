@@ -11,6 +11,7 @@ import java.util.UUID;
  *
  * @param apiVersion flow runs only: {@code X-PREFECT-API-VERSION}, null = newest
  * @param clientVersion flow runs only: Prefect client version from {@code User-Agent}, or null
+ * @param deadlineNanos past it the proposal is refused, nothing written ({@link Deadline}; 0 = none)
  */
 public record SetStateCommand(
     RunKind kind,
@@ -18,7 +19,8 @@ public record SetStateCommand(
     StateCreate state,
     boolean force,
     ApiVersion apiVersion,
-    String clientVersion) {
+    String clientVersion,
+    long deadlineNanos) {
 
   public SetStateCommand {
     Objects.requireNonNull(kind, "kind");
@@ -27,11 +29,20 @@ public record SetStateCommand(
   }
 
   public static SetStateCommand task(UUID runId, StateCreate state, boolean force) {
-    return new SetStateCommand(RunKind.TASK_RUN, runId, state, force, null, null);
+    return new SetStateCommand(RunKind.TASK_RUN, runId, state, force, null, null, Deadline.NONE);
   }
 
   public static SetStateCommand flow(UUID runId, StateCreate state, boolean force, ApiVersion apiVersion, String clientVersion) {
-    return new SetStateCommand(RunKind.FLOW_RUN, runId, state, force, apiVersion, clientVersion);
+    return new SetStateCommand(RunKind.FLOW_RUN, runId, state, force, apiVersion, clientVersion, Deadline.NONE);
+  }
+
+  /** This proposal with a deadline. */
+  public SetStateCommand withDeadline(long nanos) {
+    return new SetStateCommand(kind, runId, state, force, apiVersion, clientVersion, nanos);
+  }
+
+  public boolean deadlinePassed() {
+    return Deadline.passed(deadlineNanos);
   }
 
   public String address() {

@@ -1,0 +1,180 @@
+package dev.baton.it;
+
+import static dev.baton.it.ApiClient.obj;
+import static dev.baton.it.ApiClient.state;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.testsupport.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Past a bound, every route that touches the database answers 503 with {@code Retry-After} at once
+ * (never a 500, never a queue): the in-flight bound (reads, creations, logs as well as proposals)
+ * and the pool's wait queue. Liveness is not bounded. Rejections are counted by reason.
+ */
+class OverloadIT {
+  // long DB timeouts: only the bounds under test may refuse anything
+  private static final Map<String, String> PATIENT = Map.of("BATON_DB_LOCK_TIMEOUT_MS", "0",
+      "BATON_DB_STATEMENT_TIMEOUT_MS", "10000", "BATON_PROPOSAL_DEADLINE_MS", "10000",
+      "BATON_EVENT_BUS_TIMEOUT_MS", "31000", "BATON_HTTP_REQUEST_TIMEOUT_MS", "35000");
+
+  private static Connection lockTaskRun(UUID id) throws Exception {
+    Connection c = TestDatabase.jdbc();
+    c.setAutoCommit(false);
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM task_run WHERE id = ? FOR UPDATE")) {
+      ps.setObject(1, id);
+      ps.executeQuery().close();
+    }
+    return c;
+  }
+
+  private static String metrics(TestServer s) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return r.body();
+  }
+
+  private static double metric(TestServer s, String line) throws Exception {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.eE+-]+)$").matcher(metrics(s));
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  private static void eventually(long ms, java.util.concurrent.Callable<Boolean> check) throws Exception {
+    long end = System.currentTimeMillis() + ms;
+    while (!check.call()) {
+      assertTrue(System.currentTimeMillis() < end, "condition not reached in " + ms + " ms");
+      Thread.sleep(20);
+    }
+  }
+
+  private static void assertShed(ApiClient.Response r) {
+    assertEquals(503, r.status(), r.raw());
+    assertEquals("Service Unavailable", r.text("exception_message"), r.raw());
+    assertEquals("1", r.header("Retry-After"));
+  }
+
+  @Test
+  void pastTheInFlightBoundEveryDatabaseRouteAnswers503AtOnce() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(PATIENT);
+    env.put("BATON_MAX_IN_FLIGHT", "2");
+    try (TestServer s = TestServer.start(env)) {
+      ApiClient api = s.api();
+      UUID flowRun = api.createFlowRun(state("RUNNING"));
+      UUID task = api.createTaskRun(flowRun, state("PENDING"));
+      UUID other = api.createTaskRun(flowRun, state("PENDING"));
+      UUID flow = api.flowRun(flowRun).has("flow_id") ? UUID.fromString(api.flowRun(flowRun).get("flow_id").asText()) : null;
+      Connection holder = lockTaskRun(task);
+      List<CompletableFuture<ApiClient.Response>> held;
+      try {
+        // two proposals stuck behind the lock fill the bound
+        held = List.of(CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING"))),
+            CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING"))));
+        eventually(5000, () -> metric(s, "baton_http_in_flight") == 2.0);
+
+        long t0 = System.nanoTime();
+        assertShed(api.get("/api/flows/" + flow));                                   // read
+        assertShed(api.post("/api/flow_runs/filter", obj()));                        // filter
+        assertShed(api.post("/api/task_runs/", obj("flow_run_id", flowRun.toString(), // creation
+            "task_key", "k", "dynamic_key", "0")));
+        assertShed(api.setTaskState(other, state("RUNNING")));                      // another run's proposal
+        assertShed(api.post("/api/variables/", obj("name", "v" + System.nanoTime(), "value", 1)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 2000, "shed at once, not queued: " + ms + " ms for five requests");
+        assertEquals(200, api.get("/api/health").status(), "liveness is not bounded");
+        assertTrue(metric(s, "baton_overload_rejected_total{reason=\"http_in_flight\"}") >= 5, metrics(s));
+      } finally {
+        holder.commit();
+        holder.close();
+      }
+      for (CompletableFuture<ApiClient.Response> f : held) {
+        ApiClient.Response r = f.get(20, TimeUnit.SECONDS);
+        assertTrue(r.status() == 200 || r.status() == 201, r.raw());
+      }
+      eventually(5000, () -> metric(s, "baton_http_in_flight") == 0.0);
+      assertEquals("PENDING", api.taskRun(other).get("state").get("type").asText(), "the shed proposal wrote nothing");
+      api.setTaskState(other, state("RUNNING")).expect(201);
+    }
+  }
+
+  @Test
+  void aFullPoolWaitQueueAnswers503() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(PATIENT);
+    env.put("BATON_DB_POOL_SIZE", "1");
+    env.put("BATON_DB_POOL_WAIT_QUEUE", "1");
+    env.put("BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0");
+    try (TestServer s = TestServer.start(env)) {
+      ApiClient api = s.api();
+      UUID flowRun = api.createFlowRun(state("RUNNING"));
+      UUID task = api.createTaskRun(flowRun, state("PENDING"));
+      Connection holder = lockTaskRun(task);
+      CompletableFuture<ApiClient.Response> stuck;
+      CompletableFuture<ApiClient.Response> waiting;
+      try {
+        // the pool's only connection is held by a proposal waiting for the lock ...
+        stuck = CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING")));
+        eventually(5000, () -> metric(s, "baton_http_in_flight") == 1.0);
+        Thread.sleep(200);
+        // ... one read waits for it (the queue holds one) ...
+        waiting = CompletableFuture.supplyAsync(() -> api.get("/api/flow_runs/" + flowRun));
+        eventually(5000, () -> metric(s, "baton_http_in_flight") == 2.0);
+        Thread.sleep(200);
+        // ... and the next one is refused at once
+        assertShed(api.get("/api/flow_runs/" + flowRun));
+        assertTrue(metric(s, "baton_overload_rejected_total{reason=\"pool_wait_queue\"}") >= 1, metrics(s));
+      } finally {
+        holder.commit();
+        holder.close();
+      }
+      assertEquals(201, stuck.get(20, TimeUnit.SECONDS).status());
+      assertEquals(200, waiting.get(20, TimeUnit.SECONDS).status());
+      assertNotEquals(503, api.get("/api/flow_runs/" + flowRun).status());
+    }
+  }
+
+  @Test
+  void nobodyWaitsForAConnectionLongerThanTheDeadline() throws Exception {
+    try (TestServer s = TestServer.start(Map.of("BATON_DB_POOL_SIZE", "1", "BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0",
+        "BATON_DB_LOCK_TIMEOUT_MS", "0", "BATON_DB_STATEMENT_TIMEOUT_MS", "10000", "BATON_PROPOSAL_DEADLINE_MS", "500",
+        "BATON_EVENT_BUS_TIMEOUT_MS", "21000", "BATON_HTTP_REQUEST_TIMEOUT_MS", "25000"))) {
+      ApiClient api = s.api();
+      UUID flowRun = api.createFlowRun(state("RUNNING"));
+      UUID task = api.createTaskRun(flowRun, state("PENDING"));
+      Connection holder = lockTaskRun(task);
+      CompletableFuture<ApiClient.Response> stuck;
+      try {
+        // the only connection is held by a proposal waiting for the lock
+        stuck = CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING")));
+        eventually(5000, () -> metric(s, "baton_http_in_flight") == 1.0);
+        Thread.sleep(200);
+        long t0 = System.nanoTime();
+        ApiClient.Response read = api.get("/api/flow_runs/" + flowRun);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertShed(read);
+        assertTrue(ms >= 400 && ms < 5000, "waited about the deadline (500 ms) for a connection: " + ms + " ms");
+        assertTrue(metric(s, "baton_overload_rejected_total{reason=\"pool_timeout\"}") >= 1, metrics(s));
+      } finally {
+        holder.commit();
+        holder.close();
+      }
+      // the proposal got the lock after its deadline: refused, not committed
+      assertShed(stuck.get(20, TimeUnit.SECONDS));
+      assertEquals("PENDING", api.taskRun(task).get("state").get("type").asText());
+    }
+  }
+}
