@@ -74,7 +74,11 @@ public final class VariableRepository {
   public static Future<Map<String, JsonNode>> all(SqlClient c) {
     return c.query(ALL).execute().map(rows -> {
       Map<String, JsonNode> out = new HashMap<>();
-      rows.forEach(r -> out.put(r.getString("name"), JsonCodec.read(r.getString("value"))));
+      rows.forEach(r -> {
+        JsonNode value = JsonCodec.read(r.getString("value"));
+        // a variable whose value is null exists: it hydrates to JSON null
+        out.put(r.getString("name"), value == null ? com.fasterxml.jackson.databind.node.NullNode.instance : value);
+      });
       return out;
     });
   }

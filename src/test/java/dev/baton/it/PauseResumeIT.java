@@ -239,6 +239,19 @@ class PauseResumeIT {
   }
 
   @Test
+  void r12_hydrationWithANullValuedVariableInTheWorkspace() {
+    String empty = "empty_" + UUID.randomUUID().toString().replace("-", "");
+    String name = "my_variable_" + UUID.randomUUID().toString().replace("-", "");
+    api.post("/api/variables/", obj("name", empty, "value", null)).expect(201);
+    api.post("/api/variables/", obj("name", name, "value", "my_value")).expect(201);
+    String anyString = "{\"type\":\"object\",\"properties\":{\"how_many\":{\"type\":\"string\"}},\"required\":[\"how_many\"]}";
+    UUID run = pausedForInput(anyString);
+    assertEquals("ACCEPT", resume(run, obj("run_input", obj("how_many",
+        obj("__prefect_kind", "workspace_variable", "variable_name", name)))).expect(201).text("status"));
+    assertEquals(obj("how_many", "my_value"), api.get("/api/flow_runs/" + run + "/input/paused-1-response").expect(200).body());
+  }
+
+  @Test
   void r12_hydration() {
     String name = "my_variable_" + UUID.randomUUID().toString().replace("-", "");
     api.post("/api/variables/", obj("name", name, "value", "my_value")).expect(201);

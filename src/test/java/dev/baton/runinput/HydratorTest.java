@@ -24,6 +24,15 @@ class HydratorTest {
   }
 
   @Test
+  void aVariableWhoseValueIsNullHydratesToNull() throws Exception {
+    Map<String, JsonNode> vars = Map.of("empty", com.fasterxml.jackson.databind.node.NullNode.instance,
+        "my_variable", TextNode.valueOf("my_value"));
+    assertEquals(j("{\"a\": null, \"b\": \"my_value\"}"), Hydrator.hydrate(j(
+        "{\"a\": {\"__prefect_kind\": \"workspace_variable\", \"variable_name\": \"empty\"},"
+            + " \"b\": {\"__prefect_kind\": \"workspace_variable\", \"variable_name\": \"my_variable\"}}"), vars));
+  }
+
+  @Test
   void plainValuesPassThrough() throws Exception {
     assertEquals(j("{'a':1,'b':[true,null,'x'],'c':{'d':{}}}"), h("{'a':1,'b':[true,null,'x'],'c':{'d':{}}}"));
   }
