@@ -7,7 +7,8 @@ import java.util.Objects;
  * The validated configuration, built once by {@link ConfigLoader} and handed to constructors.
  * Nothing here reads the environment.
  */
-public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
+public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
+    Events events) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -16,11 +17,17 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(services, "services");
     Objects.requireNonNull(concurrency, "concurrency");
+    Objects.requireNonNull(events, "events");
+  }
+
+  /** With the default event settings. */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
+    this(http, db, api, runtime, services, concurrency, Events.DEFAULTS);
   }
 
   /** With the default periodic-service and concurrency settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime) {
-    this(http, db, api, runtime, Services.DEFAULTS, Concurrency.DEFAULTS);
+    this(http, db, api, runtime, Services.DEFAULTS, Concurrency.DEFAULTS, Events.DEFAULTS);
   }
 
   /**
@@ -85,5 +92,19 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    */
   public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis) {
     public static final Services DEFAULTS = new Services(5000, 15000, 5000);
+  }
+
+  /**
+   * Prefect 3 events: the event store and the task-run recorder.
+   *
+   * @param retentionDays events older than this (by {@code occurred}) are trimmed (Prefect: 7)
+   * @param trimIntervalMillis how often the trim runs; 0 disables it in this instance
+   * @param trimBatch events deleted per trim transaction
+   * @param bufferEvents received events not yet committed, at most; past it websockets stop being
+   *     read and {@code POST /events} answers 503
+   * @param batchSize most events written in one transaction
+   */
+  public record Events(int retentionDays, long trimIntervalMillis, int trimBatch, int bufferEvents, int batchSize) {
+    public static final Events DEFAULTS = new Events(7, 3_600_000, 1000, 10_000, 200);
   }
 }

@@ -80,7 +80,17 @@ public final class ConfigLoader {
       new Setting("concurrency.reaperIntervalMs", "BATON_CONCURRENCY_REAPER_INTERVAL_MS", 15000,
           "an integer 0..3600000 (0 = no reaper)", s -> intIn(s, 0, 3_600_000)),
       new Setting("concurrency.reaperBatch", "BATON_CONCURRENCY_REAPER_BATCH", 100,
-          "an integer 1..10000", s -> intIn(s, 1, 10_000)));
+          "an integer 1..10000", s -> intIn(s, 1, 10_000)),
+      new Setting("events.retentionDays", "BATON_EVENTS_RETENTION_DAYS", 7, "an integer 1..36500",
+          s -> intIn(s, 1, 36_500)),
+      new Setting("events.trimIntervalSeconds", "BATON_EVENTS_TRIM_INTERVAL_SECONDS", 3600.0,
+          "a number of seconds 0..86400 (0 = off)", s -> secondsIn(s, 86400)),
+      new Setting("events.trimBatch", "BATON_EVENTS_TRIM_BATCH", 1000, "an integer 1..100000",
+          s -> intIn(s, 1, 100_000)),
+      new Setting("events.bufferEvents", "BATON_EVENTS_BUFFER", 10_000, "an integer 1..1000000",
+          s -> intIn(s, 1, 1_000_000)),
+      new Setting("events.batchSize", "BATON_EVENTS_BATCH_SIZE", 200, "an integer 1..10000",
+          s -> intIn(s, 1, 10_000)));
 
   private ConfigLoader() {}
 
@@ -136,7 +146,7 @@ public final class ConfigLoader {
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException("config file " + file + ": expected a JSON object with sections "
-          + "http, db, api, runtime, services, concurrency");
+          + "http, db, api, runtime, services, concurrency, events");
     }
     Map<String, Setting> byKey = new LinkedHashMap<>();
     SETTINGS.forEach(s -> byKey.put(s.key(), s));
@@ -144,7 +154,7 @@ public final class ConfigLoader {
       Map.Entry<String, JsonNode> section = sections.next();
       if (!section.getValue().isObject()) {
         throw new ConfigException("config file " + file + ": \"" + section.getKey()
-            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency");
+            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, events");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -200,7 +210,10 @@ public final class ConfigLoader {
         new BatonConfig.Concurrency((Integer) v.get("concurrency.tagSlotWaitSeconds"),
             (Integer) v.get("concurrency.deploymentSlotWaitSeconds"), (Integer) v.get("concurrency.maxSlotWaitSeconds"),
             (Integer) v.get("concurrency.deploymentLeaseSeconds"), (Long) v.get("concurrency.taskLeaseSeconds"),
-            (Integer) v.get("concurrency.reaperIntervalMs"), (Integer) v.get("concurrency.reaperBatch")));
+            (Integer) v.get("concurrency.reaperIntervalMs"), (Integer) v.get("concurrency.reaperBatch")),
+        new BatonConfig.Events((Integer) v.get("events.retentionDays"), toMillis(v.get("events.trimIntervalSeconds")),
+            (Integer) v.get("events.trimBatch"), (Integer) v.get("events.bufferEvents"),
+            (Integer) v.get("events.batchSize")));
   }
 
   // ---- parsers: throw IllegalArgumentException, the caller words the message ----
