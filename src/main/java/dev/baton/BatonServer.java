@@ -3,7 +3,9 @@ package dev.baton;
 import dev.baton.concurrency.LeaseReaperVerticle;
 import dev.baton.config.BatonConfig;
 import dev.baton.http.ConcurrencyRoutes;
+import dev.baton.events.EventRecorder;
 import dev.baton.http.DeploymentRoutes;
+import dev.baton.http.EventRoutes;
 import dev.baton.http.HttpVerticle;
 import dev.baton.http.InFlightLimiter;
 import dev.baton.http.ResourceRoutes;
@@ -29,11 +31,13 @@ public final class BatonServer {
   private final Vertx vertx;
   private final int port;
   private final OrchestrationService service;
+  private final EventRecorder recorder;
 
-  private BatonServer(Vertx vertx, int port, OrchestrationService service) {
+  private BatonServer(Vertx vertx, int port, OrchestrationService service, EventRecorder recorder) {
     this.vertx = vertx;
     this.port = port;
     this.service = service;
+    this.recorder = recorder;
   }
 
   /** Deploys everything; completes with the server once it listens. */
@@ -50,15 +54,20 @@ public final class BatonServer {
     ResourceRoutes resources = new ResourceRoutes(pool, service, api);
     DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit());
+    EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC());
+    // token check of the websocket auth message: null = none (the API-auth setting plugs in here)
+    EventRoutes events = new EventRoutes(vertx, pool, recorder, null, config.http().bodyLimitBytes(), Clock.systemUTC());
     java.util.function.Consumer<io.vertx.ext.web.Router> routes = r -> {
       resources.mount(r);
       deployments.mount(r);
       concurrency.mount(r);
+      events.mount(r);
     };
 
     return vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(), config.db().groupsInFlight()),
             new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles()))
         .compose(id -> vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services())))
+        .compose(id -> vertx.deployVerticle(recorder))
         .compose(id -> {
           // all instances in one deployment: with port 0 they share one random port
           HttpVerticle.Options http = new HttpVerticle.Options(config.http().host(), config.http().port(),
@@ -72,7 +81,7 @@ public final class BatonServer {
         })
         .compose(port -> cc.reaperIntervalMs() == 0 ? Future.succeededFuture(port)
             : vertx.deployVerticle(new LeaseReaperVerticle(pool, cc.reaperIntervalMs(), cc.reaperBatch())).map(x -> port))
-        .map(port -> new BatonServer(vertx, port, service));
+        .map(port -> new BatonServer(vertx, port, service, recorder));
   }
 
   public int port() {
@@ -81,6 +90,11 @@ public final class BatonServer {
 
   public OrchestrationService service() {
     return service;
+  }
+
+  /** The event store's writer (task-run recorder) of this instance. */
+  public EventRecorder eventRecorder() {
+    return recorder;
   }
 
   public Vertx vertx() {
