@@ -14,7 +14,6 @@ import dev.baton.persistence.EventStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -187,7 +186,7 @@ public final class EventRoutes {
 
   // ---- websockets ------------------------------------------------------------------------
 
-  private void upgrade(RoutingContext ctx, java.util.function.Consumer<ServerWebSocket> then) {
+  private void upgrade(RoutingContext ctx, java.util.function.BiConsumer<ServerWebSocket, io.vertx.core.http.HttpConnection> then) {
     String upgrade = ctx.request().getHeader("Upgrade");
     if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
       Http.detail(ctx, 400, "Expected a websocket upgrade");
@@ -201,7 +200,7 @@ public final class EventRoutes {
         }
         return;
       }
-      then.accept(ar.result());
+      then.accept(ar.result(), ctx.request().connection());
     });
   }
 
@@ -254,19 +253,23 @@ public final class EventRoutes {
   }
 
   /** {@code /events/in}: one connection. */
-  private void eventsIn(ServerWebSocket ws) {
-    PingHold hold = installPingHold(ws);
+  private void eventsIn(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection) {
+    PingHold hold = installPingHold(connection);
     new InConnection(ws, hold).start();
   }
 
-  private static PingHold installPingHold(ServerWebSocket ws) {
-    if (ws instanceof WebSocketInternal internal) {
+  /**
+   * Puts a {@link PingHold} in front of Vert.x's websocket handler (named {@code handler}) in the
+   * connection's Netty pipeline; null (logged) when the connection does not expose it.
+   */
+  private static PingHold installPingHold(io.vertx.core.http.HttpConnection connection) {
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base
+        && base.channel().pipeline().get("handler") != null) {
       PingHold hold = new PingHold();
-      var ctx = internal.channelHandlerContext();
-      ctx.pipeline().addBefore(ctx.name(), PingHold.NAME, hold);
+      base.channel().pipeline().addBefore("handler", PingHold.NAME, hold);
       return hold;
     }
-    LOG.warn("event=ping_hold_unavailable reason=\"websocket is not a WebSocketInternal\"; pongs are not tied to commits");
+    LOG.warn("event=ping_hold_unavailable connection={}; pongs are not tied to commits", connection.getClass().getName());
     return null;
   }
 
@@ -286,7 +289,16 @@ public final class EventRoutes {
     void start() {
       ws.textMessageHandler(this::onText);
       ws.binaryMessageHandler(b -> close(ws, 1003, "Binary frames are not accepted: one JSON event per text frame"));
-      ws.exceptionHandler(t -> LOG.debug("event=events_in_error error=\"{}\"", t.toString()));
+      ws.exceptionHandler(this::onError);
+    }
+
+    /** Vert.x reports a message over the size limit as an IllegalStateException (and drops it). */
+    private void onError(Throwable t) {
+      if (t instanceof IllegalStateException) {
+        close(ws, 1009, "Message too big: at most " + maxMessageBytes + " bytes");
+      } else {
+        LOG.debug("event=events_in_error error=\"{}\"", t.toString());
+      }
     }
 
     private void settled(long seq) {
@@ -346,7 +358,7 @@ public final class EventRoutes {
   }
 
   /** {@code /events/out}: auth, a filter message, the backfill, then live events. */
-  private void eventsOut(ServerWebSocket ws) {
+  private void eventsOut(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection) {
     new OutConnection(ws).start();
   }
 
