@@ -42,6 +42,15 @@ public final class BatonServer {
 
   /** Deploys everything; completes with the server once it listens. */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config) {
+    return deploy(vertx, pool, registry, config, null);
+  }
+
+  /**
+   * As {@link #deploy(Vertx, Pool, PrometheusMeterRegistry, BatonConfig)}, with the check of the
+   * token the event websockets' auth message carries (null: any token is accepted).
+   */
+  public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config,
+      java.util.function.Predicate<String> eventsTokenCheck) {
     BatonConfig.Api api = config.api();
     BatonConfig.Concurrency cc = config.concurrency();
     OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(), cc.tagSlotWaitSeconds(),
@@ -55,8 +64,8 @@ public final class BatonServer {
     DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit());
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC());
-    // token check of the websocket auth message: null = none (the API-auth setting plugs in here)
-    EventRoutes events = new EventRoutes(vertx, pool, recorder, null, config.http().bodyLimitBytes(), Clock.systemUTC());
+    EventRoutes events = new EventRoutes(vertx, pool, recorder, eventsTokenCheck, config.http().bodyLimitBytes(),
+        Clock.systemUTC());
     java.util.function.Consumer<io.vertx.ext.web.Router> routes = r -> {
       resources.mount(r);
       deployments.mount(r);

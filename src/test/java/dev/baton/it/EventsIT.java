@@ -43,20 +43,24 @@ class EventsIT {
     Class.forName("io.netty.buffer.AllocateChunkEvent", true, EventsIT.class.getClassLoader());
     server = TestServer.start(Map.of("BATON_HTTP_BODY_LIMIT", "65536"));
     api = server.api();
-    // makes storing an event named baton.test.slow take a while: a pong sent before the commit,
-    // or a 204 sent before it, would then be seen before the row
-    sql("""
-        CREATE OR REPLACE FUNCTION baton_test_slow_event() RETURNS trigger AS $$
-        BEGIN PERFORM pg_sleep(0.4); RETURN NEW; END $$ LANGUAGE plpgsql""");
-    sql("DROP TRIGGER IF EXISTS baton_test_slow_event ON event");
-    sql("""
-        CREATE TRIGGER baton_test_slow_event BEFORE INSERT ON event FOR EACH ROW
-        WHEN (NEW.event = 'baton.test.slow') EXECUTE FUNCTION baton_test_slow_event()""");
+    // storing an event named baton.test.slow takes a while: a pong or a 204 sent before the
+    // commit would then be seen before the row
+    installSlowEventTrigger(server);
   }
 
   @AfterAll
   static void stop() {
     server.close();
+  }
+
+  /** Makes storing an event named baton.test.slow take 0.4 s (a trigger; idempotent). */
+  static void installSlowEventTrigger(TestServer server) {
+    TestServer.await(server.pool().query("""
+        CREATE OR REPLACE FUNCTION baton_test_slow_event() RETURNS trigger AS $$
+        BEGIN PERFORM pg_sleep(0.4); RETURN NEW; END $$ LANGUAGE plpgsql""").execute());
+    TestServer.await(server.pool().query("""
+        CREATE OR REPLACE TRIGGER baton_test_slow_event BEFORE INSERT ON event FOR EACH ROW
+        WHEN (NEW.event = 'baton.test.slow') EXECUTE FUNCTION baton_test_slow_event()""").execute());
   }
 
   static void sql(String s) {
