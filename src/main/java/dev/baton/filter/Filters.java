@@ -76,6 +76,17 @@ public final class Filters {
 
   public enum DeploymentSort { CREATED_DESC, UPDATED_DESC, NAME_ASC, NAME_DESC }
 
+  /** {@code level: {ge_, le_}}: inclusive bounds (any integer, as in Prefect). */
+  public record LongRange(Long ge, Long le) {}
+
+  /** Prefect's LogFilter ({@code POST /logs/filter} body key {@code logs}). */
+  public record LogFilter(Op op, LongRange level, Times timestamp, Ids flowRunId, Ids taskRunId) {}
+
+  public enum LogSort { TIMESTAMP_ASC, TIMESTAMP_DESC }
+
+  /** A {@code POST /logs/filter} request; a null filter matches every log. */
+  public record LogRequest(LogFilter filter, LogSort sort, int limit, int offset) {}
+
   /**
    * A {@code /filter} or {@code /paginate} request. {@code offset} is the effective row offset (for
    * paginate: {@code (page - 1) * limit}); {@code page} is 1 for plain filter requests.

@@ -40,6 +40,15 @@ public final class DeploymentRoutes {
     r.post("/deployments/").handler(this::create);
     r.post("/deployments").handler(this::create);
     r.get("/deployments/:id").handler(ctx -> Http.withId(ctx, id -> read(ctx, id, 200)));
+    // run_deployment("flow/deployment") looks the deployment up by name first
+    r.get("/deployments/name/:flow/:deployment").handler(ctx -> Http.reply(ctx,
+        DeploymentRepository.idByName(pool, ctx.pathParam("flow"), ctx.pathParam("deployment")), id -> {
+          if (id == null) {
+            Http.detail(ctx, 404, "Deployment not found");
+          } else {
+            read(ctx, id, 200);
+          }
+        }));
     r.patch("/deployments/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, DeploymentBodies::update, u -> patch(ctx, id, u))));
     r.delete("/deployments/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, pool.withTransaction(c ->
         DeploymentRepository.get(c, id).compose(d -> d == null ? Future.succeededFuture(false)

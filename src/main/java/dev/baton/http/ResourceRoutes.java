@@ -62,6 +62,11 @@ public final class ResourceRoutes {
     r.get("/hello").handler(ctx -> Http.json(ctx, 200, "\"\uD83D\uDC4B\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     r.get("/csrf-token").handler(ctx -> Http.detail(ctx, 422, "CSRF protection is disabled."));
     collection(r, "/logs", ctx -> Http.withBody(ctx, Bodies::logs, body -> Http.reply(ctx, LogRepository.insertBatch(pool, toEntries(body)), v -> Http.json(ctx, 201, NULL))));
+    r.post("/logs/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.logs(b, api.defaultLimit()), q -> {
+      FilterSql.Where w = FilterSql.logs(q.filter(), "log", 1);
+      Http.reply(ctx, LogRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "log"), q.limit(), q.offset()),
+          list -> Http.json(ctx, 200, Render.list(list, Render::log)));
+    }));
 
     // flows
     collection(r, "/flows", ctx -> Http.withBody(ctx, Bodies::flowCreate, body -> Http.reply(ctx, FlowRepository.insertOrGet(pool, body),

@@ -13,8 +13,8 @@ import io.vertx.sqlclient.Pool;
 import java.util.List;
 
 /**
- * Workspace variables, as far as run-input hydration needs them: create, read and delete by name
- * ({@code /api/variables/}).
+ * Workspace variables, as far as run-input hydration and the client's {@code Variable.get/set}
+ * need them: create, and read, update and delete by name ({@code /api/variables/}).
  */
 final class VariableRoutes {
   /** {@code POST /api/variables/} body. */
@@ -25,6 +25,15 @@ final class VariableRoutes {
       .opt("value", Types.ANY, null)
       .opt("tags", Types.STR_LIST, List.of())
       .build(v -> new VariableCreate(v.get("name"), v.get("value"), v.get("tags")));
+
+  /** {@code PATCH /api/variables/name/{name}} body: only present keys change. */
+  record VariableUpdate(String name, boolean hasValue, JsonNode value, List<String> tags) {}
+
+  private static final Model<VariableUpdate> UPDATE = Model.<VariableUpdate>forbid("VariableUpdate")
+      .opt("name", Types.str(1, 255))
+      .opt("value", Types.ANY, null)
+      .opt("tags", Types.STR_LIST)
+      .build(v -> new VariableUpdate(v.get("name"), v.has("value"), v.get("value"), v.get("tags")));
 
   private final Pool pool;
 
@@ -37,6 +46,7 @@ final class VariableRoutes {
     api.post("/variables").handler(this::create);
     api.get("/variables/name/:name").handler(this::read);
     api.delete("/variables/name/:name").handler(this::delete);
+    api.patch("/variables/name/:name").handler(this::update);
   }
 
   private void create(RoutingContext ctx) {
@@ -70,6 +80,19 @@ final class VariableRoutes {
         Http.json(ctx, 200, render(ar.result()));
       }
     });
+  }
+
+  /** {@code Variable.set(..., overwrite=True)}: 204, or 404 when there is no such variable. */
+  private void update(RoutingContext ctx) {
+    Http.withBody(ctx, UPDATE::decodeBody, u -> Http.reply(ctx,
+        VariableRepository.updateByName(pool, ctx.pathParam("name"), u.name(), u.hasValue(), u.value(), u.tags()),
+        updated -> {
+          if (updated) {
+            Http.noContent(ctx);
+          } else {
+            Http.detail(ctx, 404, "Variable not found");
+          }
+        }));
   }
 
   private void delete(RoutingContext ctx) {

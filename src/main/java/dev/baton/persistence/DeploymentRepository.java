@@ -66,6 +66,15 @@ public final class DeploymentRepository {
     return c.preparedQuery(GET).execute(Tuple.of(id)).map(FlowRepository.first(DeploymentRepository::deployment));
   }
 
+  static final String ID_BY_NAME = """
+      SELECT d.id FROM deployment d JOIN flow f ON f.id = d.flow_id WHERE f.name = $1 AND d.name = $2""";
+
+  /** The id of the deployment {@code deploymentName} of the flow {@code flowName}, or null. */
+  public static Future<UUID> idByName(SqlClient c, String flowName, String deploymentName) {
+    return c.preparedQuery(ID_BY_NAME).execute(Tuple.of(flowName, deploymentName))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
+  }
+
   static final String SET_LIMIT_ID = "UPDATE deployment SET concurrency_limit_id = $2, updated = now() WHERE id = $1";
 
   /** Links (or with null unlinks) the deployment's v2 concurrency limit. True when it exists. */

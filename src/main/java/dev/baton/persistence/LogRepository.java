@@ -1,5 +1,6 @@
 package dev.baton.persistence;
 
+import dev.baton.domain.Log;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -8,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** {@code POST /api/logs/}. */
+/** {@code POST /api/logs/} and {@code POST /api/logs/filter}. */
 public final class LogRepository {
   private LogRepository() {}
 
@@ -29,5 +30,20 @@ public final class LogRepository {
       batch.add(Tuple.of(e.name(), e.level(), e.message(), Rows.ts(e.timestamp()), e.flowRunId(), e.taskRunId()));
     }
     return c.preparedQuery(INSERT).executeBatch(batch).mapEmpty();
+  }
+
+  static final String LIST = """
+      SELECT id, created, name, level, message, timestamp, flow_run_id, task_run_id
+        FROM log
+       WHERE %s
+       ORDER BY %s
+       LIMIT $%d OFFSET $%d""";
+
+  /** One page of logs matching {@code where} (a fragment over alias {@code log}). */
+  public static Future<List<Log>> list(SqlClient c, String where, List<Object> params, String orderBy, int limit,
+      int offset) {
+    return Queries.list(c, LIST, where, params, orderBy, limit, offset, r -> new Log(r.getUUID("id"),
+        Rows.instant(r, "created"), r.getString("name"), r.getInteger("level"), r.getString("message"),
+        Rows.instant(r, "timestamp"), r.getUUID("flow_run_id"), r.getUUID("task_run_id")));
   }
 }

@@ -40,6 +40,28 @@ public final class VariableRepository {
     return c.preparedQuery(BY_NAME).execute(Tuple.of(name)).map(FlowRepository.first(VariableRepository::row));
   }
 
+  /**
+   * Only the given parts change: {@code name}/{@code tags} when non-null, {@code value} when
+   * {@code setValue} (null ⇒ JSON null). A rename onto a taken name fails with a unique violation.
+   */
+  static final String UPDATE_BY_NAME = """
+      UPDATE variable
+         SET name = coalesce($2, name),
+             value = CASE WHEN $3 THEN $4::text::jsonb ELSE value END,
+             tags = coalesce($5::text::jsonb, tags),
+             updated = now()
+       WHERE name = $1""";
+
+  /** True when the variable exists. */
+  public static Future<Boolean> updateByName(SqlClient c, String name, String newName, boolean setValue,
+      JsonNode value, List<String> tags) {
+    return c.preparedQuery(UPDATE_BY_NAME)
+        .execute(Tuple.of(name, newName, setValue,
+            setValue ? JsonCodec.write(value == null ? JsonNodeFactory.instance.nullNode() : value) : null,
+            tags == null ? null : JsonCodec.writeStrings(tags)))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
   static final String DELETE_BY_NAME = "DELETE FROM variable WHERE name = $1";
 
   public static Future<Boolean> deleteByName(SqlClient c, String name) {

@@ -23,6 +23,10 @@ import dev.baton.filter.Filters.HistoryRequest;
 import dev.baton.filter.Filters.Ids;
 import dev.baton.filter.Filters.IntRange;
 import dev.baton.filter.Filters.ListRequest;
+import dev.baton.filter.Filters.LogFilter;
+import dev.baton.filter.Filters.LogRequest;
+import dev.baton.filter.Filters.LogSort;
+import dev.baton.filter.Filters.LongRange;
 import dev.baton.filter.Filters.Op;
 import dev.baton.filter.Filters.Query;
 import dev.baton.filter.Filters.States;
@@ -253,23 +257,33 @@ public final class FilterBodies {
   private static <S extends Enum<S>> Decoded<ListRequest<S>> list(Model<Rest<S>> m, JsonNode body, int maxLimit,
       boolean paginate) {
     Ctx c = new Ctx("body");
-    int limit = maxLimit;
+    Limit lim = limit(body, maxLimit, c);
+    if (lim.detail() != null) return Decoded.detail(lim.detail());
+    int limit = lim.value();
+    Rest<S> r = m.decode(body, c);
+    if (!c.ok()) return Decoded.invalid(c.errors());
+    int offset = paginate
+        ? (int) Math.min(Integer.MAX_VALUE, (long) (r.page() - 1) * limit) : r.offset();
+    return Decoded.ok(new ListRequest<>(r.q(), r.sort(), limit, offset, r.page()));
+  }
+
+  /** A decoded {@code limit}: the value, or the out-of-range detail text (which wins over other errors). */
+  private record Limit(int value, String detail) {}
+
+  /** A bad type is recorded in {@code c}; null/absent ⇒ {@code maxLimit}. */
+  private static Limit limit(JsonNode body, int maxLimit, Ctx c) {
     JsonNode l = body != null && body.isObject() ? body.get("limit") : null;
     if (l != null && !l.isNull()) {
       c.push("limit");
       Long v = Types.INT.decode(l, c);
       c.pop();
       if (v != null) {
-        if (v > maxLimit) return Decoded.detail("Invalid limit: must be less than or equal to " + maxLimit + ".");
-        if (v < 0) return Decoded.detail("Invalid limit: must be greater than or equal to 0.");
-        limit = v.intValue();
+        if (v > maxLimit) return new Limit(0, "Invalid limit: must be less than or equal to " + maxLimit + ".");
+        if (v < 0) return new Limit(0, "Invalid limit: must be greater than or equal to 0.");
+        return new Limit(v.intValue(), null);
       }
     }
-    Rest<S> r = m.decode(body, c);
-    if (!c.ok()) return Decoded.invalid(c.errors());
-    int offset = paginate
-        ? (int) Math.min(Integer.MAX_VALUE, (long) (r.page() - 1) * limit) : r.offset();
-    return Decoded.ok(new ListRequest<>(r.q(), r.sort(), limit, offset, r.page()));
+    return new Limit(maxLimit, null);
   }
 
   /** {@code POST /flows/filter} ({@code paginate=false}) and {@code /flows/paginate} ({@code true}). */
@@ -308,6 +322,38 @@ public final class FilterBodies {
       return Decoded.detail("History interval must not be less than 1 second.");
     }
     return d;
+  }
+
+  // ---- logs ----------------------------------------------------------------------------------
+
+  private static final Type<Long> NLONG = Types.INT.nullable();
+
+  static final Model<LogFilter> LOG_FILTER = Model.<LogFilter>forbid("LogFilter")
+      .opt("operator", OP, Op.AND)
+      .opt("level", Model.<LongRange>forbid("LogFilterLevel").opt("ge_", NLONG).opt("le_", NLONG)
+          .build(v -> new LongRange(v.get("ge_"), v.get("le_"))).nullable())
+      .opt("timestamp", times("LogFilterTimestamp", "before_", "after_").nullable())
+      .opt("flow_run_id", ids("LogFilterFlowRunId", "any_").nullable())
+      .opt("task_run_id", ids("LogFilterTaskRunId", "any_", "is_null_").nullable())
+      .build(v -> new LogFilter(v.get("operator"), v.get("level"), v.get("timestamp"), v.get("flow_run_id"),
+          v.get("task_run_id")));
+
+  private record LogRest(LogFilter filter, LogSort sort, int offset) {}
+
+  private static final Model<LogRest> LOGS = Model.<LogRest>embedded("logs")
+      .opt("logs", LOG_FILTER)
+      .opt("sort", enumOf(LogSort.class), LogSort.TIMESTAMP_ASC)
+      .opt("offset", range(INT32, 0, null), 0)
+      .build(v -> new LogRest(v.get("logs"), v.get("sort"), orElse(v.get("offset"), 0)));
+
+  /** {@code POST /logs/filter}: {@code {logs, sort, limit, offset}} (api.md §1.6 limit rule). */
+  public static Decoded<LogRequest> logs(JsonNode body, int maxLimit) {
+    Ctx c = new Ctx("body");
+    Limit lim = limit(body, maxLimit, c);
+    if (lim.detail() != null) return Decoded.detail(lim.detail());
+    LogRest r = LOGS.decode(body, c);
+    if (!c.ok()) return Decoded.invalid(c.errors());
+    return Decoded.ok(new LogRequest(r.filter(), r.sort(), lim.value(), r.offset()));
   }
 
   /** A bare FlowRunFilter at {@code ["body", key]} (e.g. bulk endpoints' {@code flow_runs}). */

@@ -9,6 +9,7 @@ import dev.baton.domain.Deployment;
 import dev.baton.domain.Flow;
 import dev.baton.domain.FlowRun;
 import dev.baton.domain.FlowRunPolicy;
+import dev.baton.domain.Log;
 import dev.baton.domain.OrchestrationDetails;
 import dev.baton.domain.OrchestrationStatus;
 import dev.baton.domain.State;
@@ -428,6 +429,21 @@ public final class Render {
 
   public static byte[] taskRun(TaskRun r, Instant now) {
     return bytes(g -> taskRun(g, r, now));
+  }
+
+  /** Prefect's Log: a log row has no separate update time, so {@code updated} = {@code created}. */
+  public static void log(JsonGenerator g, Log l) throws IOException {
+    g.writeStartObject();
+    uuid(g, "id", l.id());
+    time(g, "created", l.created());
+    time(g, "updated", l.created());
+    g.writeStringField("name", l.name());
+    g.writeNumberField("level", l.level());
+    g.writeStringField("message", l.message());
+    time(g, "timestamp", l.timestamp());
+    uuid(g, "flow_run_id", l.flowRunId());
+    uuid(g, "task_run_id", l.taskRunId());
+    g.writeEndObject();
   }
 
   public static <T> void list(JsonGenerator g, List<T> items, Item<T> item) throws IOException {

@@ -10,6 +10,9 @@ import dev.baton.filter.Filters.FlowRunSort;
 import dev.baton.filter.Filters.FlowSort;
 import dev.baton.filter.Filters.Ids;
 import dev.baton.filter.Filters.IntRange;
+import dev.baton.filter.Filters.LogFilter;
+import dev.baton.filter.Filters.LogSort;
+import dev.baton.filter.Filters.LongRange;
 import dev.baton.filter.Filters.Op;
 import dev.baton.filter.Filters.Query;
 import dev.baton.filter.Filters.States;
@@ -143,6 +146,24 @@ public final class FilterSql {
     return b.done(join(parts, Op.AND));
   }
 
+  /** WHERE expression for {@code log} rows aliased {@code a}; a null filter matches every row. */
+  public static Where logs(LogFilter f, String a, int firstParam) {
+    B b = new B(firstParam);
+    if (f == null) return b.done(null);
+    List<String> parts = new ArrayList<>();
+    LongRange level = f.level();
+    if (level != null) {
+      List<String> l = new ArrayList<>();
+      if (level.ge() != null) l.add(a + ".level >= " + b.p(level.ge(), "bigint"));
+      if (level.le() != null) l.add(a + ".level <= " + b.p(level.le(), "bigint"));
+      add(parts, join(l, Op.AND));
+    }
+    add(parts, times(b, f.timestamp(), a + ".timestamp"));
+    add(parts, ids(b, f.flowRunId(), a + ".flow_run_id"));
+    add(parts, ids(b, f.taskRunId(), a + ".task_run_id"));
+    return b.done(join(parts, f.op()));
+  }
+
   /** One EXISTS over flow_run fr (joined to task_run t when a task-run filter is present). */
   private static String runsExist(B b, Query q, String link) {
     List<String> conds = new ArrayList<>();
@@ -199,6 +220,14 @@ public final class FilterSql {
       case NAME_DESC -> a + ".name DESC";
       case NEXT_SCHEDULED_START_TIME_ASC -> a + ".next_scheduled_start_time ASC";
       case END_TIME_DESC -> a + ".end_time DESC";
+    };
+  }
+
+  /** By timestamp; logs with equal timestamps keep one stable order (by id) across pages. */
+  public static String orderBy(LogSort s, String a) {
+    return switch (s) {
+      case TIMESTAMP_ASC -> a + ".timestamp ASC, " + a + ".id ASC";
+      case TIMESTAMP_DESC -> a + ".timestamp DESC, " + a + ".id DESC";
     };
   }
 

@@ -1,0 +1,169 @@
+package dev.baton.it;
+
+import static dev.baton.it.ApiClient.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.baton.it.ApiClient.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /api/logs/filter} over logs stored by {@code POST /api/logs/}, as the Prefect client
+ * ships them: by flow run, task run (and "no task run"), level range, time window, both sort
+ * orders, paging, and the 422s of a bad filter.
+ */
+class LogFilterIT {
+  static TestServer server;
+  static ApiClient api;
+  // fresh ids per run: logs have no foreign keys, so these need no rows
+  static final UUID FLOW_RUN_A = UUID.randomUUID();
+  static final UUID FLOW_RUN_B = UUID.randomUUID();
+  static final UUID TASK_RUN_1 = UUID.randomUUID();
+  static final UUID TASK_RUN_2 = UUID.randomUUID();
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    api = server.api();
+    ArrayNode logs = ApiClient.JSON.createArrayNode();
+    // flow run A: 3 flow-level lines and 2 per task run; flow run B: 2 lines
+    logs.add(log("prefect.flow_runs", 20, "Beginning flow run", "2026-08-21T16:00:00.000001Z", FLOW_RUN_A, null));
+    logs.add(log("prefect.task_runs", 20, "t1 start", "2026-08-21T16:00:01Z", FLOW_RUN_A, TASK_RUN_1));
+    logs.add(log("prefect.task_runs", 40, "t1 failed", "2026-08-21T16:00:02Z", FLOW_RUN_A, TASK_RUN_1));
+    logs.add(log("prefect.task_runs", 10, "t2 debug", "2026-08-21T16:00:03Z", FLOW_RUN_A, TASK_RUN_2));
+    logs.add(log("prefect.task_runs", 30, "t2 warning", "2026-08-21T16:00:04Z", FLOW_RUN_A, TASK_RUN_2));
+    logs.add(log("prefect.flow_runs", 50, "flow critical", "2026-08-21T16:00:05Z", FLOW_RUN_A, null));
+    logs.add(log("prefect.flow_runs", 20, "Finished in state Failed", "2026-08-21T16:00:06Z", FLOW_RUN_A, null));
+    logs.add(log("prefect.flow_runs", 20, "other run", "2026-08-21T16:00:02.5Z", FLOW_RUN_B, null));
+    logs.add(log("prefect.flow_runs", 20, "other run, same second", "2026-08-21T16:00:02.5Z", FLOW_RUN_B, null));
+    api.post("/api/logs/", logs).expect(201);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static JsonNode log(String name, int level, String message, String ts, UUID flowRun, UUID taskRun) {
+    return obj("name", name, "level", level, "message", message, "timestamp", ts,
+        "flow_run_id", flowRun == null ? null : flowRun.toString(), "task_run_id", taskRun == null ? null : taskRun.toString());
+  }
+
+  static Object any(UUID... ids) {
+    List<String> l = new ArrayList<>();
+    for (UUID id : ids) l.add(id.toString());
+    return obj("any_", l);
+  }
+
+  static List<String> messages(Response r) {
+    r.expect(200);
+    List<String> out = new ArrayList<>();
+    r.body().forEach(n -> out.add(n.get("message").asText()));
+    return out;
+  }
+
+  static List<String> filter(Object body) {
+    return messages(api.post("/api/logs/filter", body));
+  }
+
+  @Test
+  void byFlowRunInTimestampOrderWithPrefectsLogShape() {
+    Response r = api.post("/api/logs/filter", obj("logs", obj("flow_run_id", any(FLOW_RUN_A)))).expect(200);
+    assertEquals(List.of("Beginning flow run", "t1 start", "t1 failed", "t2 debug", "t2 warning", "flow critical",
+        "Finished in state Failed"), messages(r));
+    JsonNode first = r.body().get(0);
+    for (String k : List.of("id", "created", "updated", "name", "level", "message", "timestamp", "flow_run_id", "task_run_id")) {
+      assertTrue(first.has(k), () -> "missing " + k + " in " + first);
+    }
+    UUID.fromString(first.get("id").asText());
+    assertEquals("prefect.flow_runs", first.get("name").asText());
+    assertEquals(20, first.get("level").asInt());
+    assertEquals("2026-08-21T16:00:00.000001Z", first.get("timestamp").asText());
+    assertEquals(FLOW_RUN_A.toString(), first.get("flow_run_id").asText());
+    assertTrue(first.get("task_run_id").isNull());
+  }
+
+  @Test
+  void byTaskRunAndByHavingNone() {
+    assertEquals(List.of("t1 start", "t1 failed"), filter(obj("logs", obj("task_run_id", any(TASK_RUN_1)))));
+    assertEquals(List.of("t1 start", "t1 failed", "t2 debug", "t2 warning"),
+        filter(obj("logs", obj("task_run_id", any(TASK_RUN_1, TASK_RUN_2)))));
+    assertEquals(List.of("Beginning flow run", "flow critical", "Finished in state Failed"),
+        filter(obj("logs", obj("flow_run_id", any(FLOW_RUN_A), "task_run_id", obj("is_null_", true)))));
+    assertEquals(4, filter(obj("logs", obj("task_run_id", obj("is_null_", false)))).size());
+  }
+
+  @Test
+  void byLevelRangeAndTimeWindow() {
+    assertEquals(List.of("t1 failed", "flow critical"), filter(obj("logs", obj("level", obj("ge_", 40)))));
+    assertEquals(List.of("t1 failed", "t2 warning"),
+        filter(obj("logs", obj("level", obj("ge_", 30, "le_", 40), "flow_run_id", any(FLOW_RUN_A)))));
+    // inclusive bounds; the two lines of flow run B share a timestamp, so their order is the server's
+    List<String> window = filter(obj("logs",
+        obj("timestamp", obj("after_", "2026-08-21T16:00:02Z", "before_", "2026-08-21T16:00:03+00:00"))));
+    assertEquals("t1 failed", window.get(0));
+    assertEquals(java.util.Set.of("other run", "other run, same second"), java.util.Set.copyOf(window.subList(1, 3)));
+    assertEquals("t2 debug", window.get(3));
+    assertEquals(4, window.size());
+  }
+
+  @Test
+  void operatorOrCombinesCriteria() {
+    List<String> or = filter(obj("logs",
+        obj("operator", "or_", "task_run_id", any(TASK_RUN_1), "flow_run_id", any(FLOW_RUN_B))));
+    assertEquals(List.of("t1 start", "t1 failed"), or.subList(0, 2));
+    assertEquals(java.util.Set.of("other run", "other run, same second"), java.util.Set.copyOf(or.subList(2, 4)));
+    assertEquals(4, or.size());
+  }
+
+  @Test
+  void sortLimitOffsetAndNoFilter() {
+    assertEquals(9, filter(obj()).size());
+    assertEquals(9, filter(null).size());
+    List<String> desc = filter(obj("sort", "TIMESTAMP_DESC", "logs", obj("flow_run_id", any(FLOW_RUN_A)), "limit", 2));
+    assertEquals(List.of("Finished in state Failed", "flow critical"), desc);
+    // equal timestamps page stably: the two lines of flow run B never repeat or vanish across pages
+    List<String> paged = new ArrayList<>();
+    for (int offset = 0; offset < 9; offset += 2) {
+      paged.addAll(filter(obj("limit", 2, "offset", offset)));
+    }
+    assertEquals(filter(obj("limit", 9)), paged);
+    assertEquals(List.of(), filter(obj("limit", 0)));
+  }
+
+  @Test
+  void badFiltersAre422AndChangeNothing() {
+    String before = server.fingerprint();
+    for (Object bad : List.of(
+        obj("logs", obj("level", obj("ge_", "high"))),
+        obj("logs", obj("level", obj("gt_", 10))),
+        obj("logs", obj("flow_run_id", obj("any_", List.of("not-a-uuid")))),
+        obj("logs", obj("flow_run_id", obj("is_null_", true))),    // not a key of LogFilterFlowRunId
+        obj("logs", obj("task_run_id", obj("is_null_", "maybe"))),
+        obj("logs", obj("timestamp", obj("after_", "yesterday"))),
+        obj("logs", obj("name", obj("any_", List.of("x")))),
+        obj("logs", obj("operator", "xor_")),
+        obj("logs", "everything"),
+        obj("sort", "LEVEL_DESC"),
+        obj("offset", -1))) {
+      Response r = api.post("/api/logs/filter", bad);
+      assertEquals(422, r.status(), () -> bad + " -> " + r.raw());
+      assertEquals("Invalid request received.", r.text("exception_message"), r::raw);
+      assertTrue(r.get("exception_detail").isArray() && !r.get("exception_detail").isEmpty(), r::raw);
+    }
+    Response tooMany = api.post("/api/logs/filter", obj("limit", 201));
+    assertEquals(422, tooMany.status());
+    assertEquals("Invalid limit: must be less than or equal to 200.", tooMany.text("detail"));
+    assertEquals(422, api.post("/api/logs/filter", obj("limit", -1)).status());
+    assertEquals(422, api.raw("POST", "/api/logs/filter", "{\"logs\": ", "application/json", Map.of()).status());
+    assertEquals(before, server.fingerprint());
+  }
+}
