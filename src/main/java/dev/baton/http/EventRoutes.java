@@ -260,7 +260,10 @@ public final class EventRoutes {
 
   /**
    * Puts a {@link PingHold} in front of Vert.x's websocket handler (named {@code handler}) in the
-   * connection's Netty pipeline; null (logged) when the connection does not expose it.
+   * connection's Netty pipeline; null (logged) when the connection does not expose it. This runs
+   * on the connection's event loop in the same task that completed the handshake, before any
+   * frame of the client can be read, so the hold's message count and the socket handler's agree
+   * from the first message on.
    */
   private static PingHold installPingHold(io.vertx.core.http.HttpConnection connection) {
     if (connection instanceof io.vertx.core.net.impl.ConnectionBase base
