@@ -63,7 +63,7 @@ public final class BatonServer {
     ResourceRoutes resources = new ResourceRoutes(pool, service, api);
     DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit());
-    EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC());
+    EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     EventRoutes events = new EventRoutes(vertx, pool, recorder, eventsTokenCheck, config.http().bodyLimitBytes(),
         Clock.systemUTC());
     java.util.function.Consumer<io.vertx.ext.web.Router> routes = r -> {

@@ -58,6 +58,10 @@ public final class EventRecorder extends VerticleBase {
   private final Pool pool;
   private final BatonConfig.Events settings;
   private final Clock clock;
+  private final io.micrometer.core.instrument.MeterRegistry registry;
+  private final io.micrometer.core.instrument.Counter stored;
+  private final io.micrometer.core.instrument.Counter recorded;
+  private final io.micrometer.core.instrument.DistributionSummary batchSize;
   private final ConcurrentLinkedQueue<Submission> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
   private final CopyOnWriteArrayList<Runnable> roomWaiters = new CopyOnWriteArrayList<>();
@@ -65,10 +69,28 @@ public final class EventRecorder extends VerticleBase {
   private boolean writing; // on the recorder's context only
   private long trimTimer = -1;
 
-  public EventRecorder(Pool pool, BatonConfig.Events settings, Clock clock) {
+  /** @param registry where the recorder's metrics go (a throw-away registry when null) */
+  public EventRecorder(Pool pool, BatonConfig.Events settings, Clock clock,
+      io.micrometer.core.instrument.MeterRegistry registry) {
     this.pool = pool;
     this.settings = settings;
     this.clock = clock;
+    this.registry = registry != null ? registry : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    this.stored = io.micrometer.core.instrument.Counter.builder("baton.events.stored")
+        .description("Events newly stored (duplicates of stored events not counted)").register(this.registry);
+    this.recorded = io.micrometer.core.instrument.Counter.builder("baton.events.task.run.recorded")
+        .description("Client-orchestrated task-run events written into task runs and their states").register(this.registry);
+    this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("baton.events.batch.size")
+        .description("Events written in one transaction").register(this.registry);
+    io.micrometer.core.instrument.Gauge.builder("baton.events.pending", pending, AtomicInteger::get)
+        .description("Events received and not yet committed (bounded by BATON_EVENTS_BUFFER)").register(this.registry);
+  }
+
+  /** Counts a task-run event that is stored but not recorded, by reason. */
+  private void notRecorded(String reason) {
+    io.micrometer.core.instrument.Counter.builder("baton.events.task.run.not.recorded")
+        .description("Client-orchestrated task-run events stored but not recorded as task-run states")
+        .tag("reason", reason).register(registry).increment();
   }
 
   @Override
@@ -143,6 +165,7 @@ public final class EventRecorder extends VerticleBase {
       count += s.events().size();
     }
     writing = true;
+    batchSize.record(count);
     List<Event> events = new ArrayList<>(count);
     batch.forEach(s -> events.addAll(s.events()));
     int n = count;
@@ -157,6 +180,7 @@ public final class EventRecorder extends VerticleBase {
           settle(s, failure);
         }
         List<Event> fresh = events.stream().filter(e -> o.inserted().contains(e.id())).toList();
+        stored.increment(fresh.size());
         if (!fresh.isEmpty()) {
           vertx.eventBus().publish(RECORDED_ADDRESS, new Recorded(fresh));
         }
@@ -198,7 +222,7 @@ public final class EventRecorder extends VerticleBase {
     }
     return EventStore.write(pool, events, runs)
         .map(w -> {
-          logNoFlowRun(w);
+          logNoFlowRun(w, runs.size());
           return new Outcome(w.inserted(), Set.of(), null);
         })
         .recover(t -> {
@@ -232,7 +256,7 @@ public final class EventRecorder extends VerticleBase {
     TaskRunEvent r = taskRun(e);
     return EventStore.write(pool, List.of(e), r == null ? List.of() : List.of(r))
         .map(w -> {
-          logNoFlowRun(w);
+          logNoFlowRun(w, r == null ? 0 : 1);
           return new Outcome(w.inserted(), Set.of(), null);
         })
         .recover(t -> {
@@ -242,6 +266,7 @@ public final class EventRecorder extends VerticleBase {
           }
           LOG.warn("event=task_run_event_not_recorded id={} event={} resource={} error=\"{}\"",
               e.id(), e.event(), e.resourceId(), t.toString());
+          notRecorded("refused");
           return EventStore.write(pool, List.of(e), List.of())
               .map(w -> new Outcome(w.inserted(), Set.of(), null))
               .recover(t2 -> SqlErrors.isRetryable(t2) ? Future.failedFuture(t2)
@@ -249,7 +274,7 @@ public final class EventRecorder extends VerticleBase {
         });
   }
 
-  private static TaskRunEvent taskRun(Event e) {
+  private TaskRunEvent taskRun(Event e) {
     if (!EventJson.isClientTaskRunEvent(e)) {
       return null;
     }
@@ -257,13 +282,17 @@ public final class EventRecorder extends VerticleBase {
     if (!d.isOk()) {
       LOG.warn("event=task_run_event_not_recorded id={} event={} reason=\"{}\"", e.id(), e.event(),
           d.detail() != null ? d.detail() : d.errors());
+      notRecorded("invalid");
       return null;
     }
     return d.value();
   }
 
-  private static void logNoFlowRun(EventStore.Written w) {
+  /** Counts what a committed write recorded, and logs the task-run events whose flow run is missing. */
+  private void logNoFlowRun(EventStore.Written w, int runs) {
+    recorded.increment(runs - w.noFlowRun().size());
     for (TaskRunEvent r : w.noFlowRun()) {
+      notRecorded("no_flow_run");
       LOG.warn("event=task_run_event_not_recorded id={} event={} task_run_id={} reason=\"flow run {} does not exist\"",
           r.event().id(), r.event().event(), r.taskRunId(), r.flowRunId());
     }

@@ -238,6 +238,9 @@ class EventsIT {
     api.post("/api/events", body).expect(204);
     api.get("/api/task_runs/" + t.taskRunId).expect(404);
     assertEquals(3, count("SELECT count(*) FROM event WHERE resource_id = $1", "prefect.task-run." + t.taskRunId));
+    String metrics = api.get("/metrics").expect(200).raw();
+    assertTrue(metrics.contains("baton_events_task_run_not_recorded_total{reason=\"no_flow_run\"}"), metrics);
+    assertTrue(metrics.contains("baton_events_stored_total"), metrics);
   }
 
   @Test
