@@ -179,7 +179,8 @@ public final class EventRecorder extends VerticleBase {
               .filter(x -> x != null).findFirst().orElse(null);
           settle(s, failure);
         }
-        List<Event> fresh = events.stream().filter(e -> o.inserted().contains(e.id())).toList();
+        Set<java.util.UUID> published = new HashSet<>();
+        List<Event> fresh = events.stream().filter(e -> o.inserted().contains(e.id()) && published.add(e.id())).toList();
         stored.increment(fresh.size());
         if (!fresh.isEmpty()) {
           vertx.eventBus().publish(RECORDED_ADDRESS, new Recorded(fresh));
@@ -214,10 +215,12 @@ public final class EventRecorder extends VerticleBase {
 
   private Future<Outcome> writeBatch(List<Event> events) {
     List<TaskRunEvent> runs = new ArrayList<>();
+    java.util.Map<Event, TaskRunEvent> runOf = new java.util.IdentityHashMap<>();
     for (Event e : events) {
       TaskRunEvent r = taskRun(e);
       if (r != null) {
         runs.add(r);
+        runOf.put(e, r);
       }
     }
     return EventStore.write(pool, events, runs)
@@ -227,18 +230,19 @@ public final class EventRecorder extends VerticleBase {
         })
         .recover(t -> {
           if (SqlErrors.isRetryable(t) || events.size() == 1) {
-            return events.size() == 1 ? writeAlone(events.get(0)) : Future.failedFuture(t);
+            return events.size() == 1 ? writeAlone(events.get(0), runOf.get(events.get(0))) : Future.failedFuture(t);
           }
           LOG.warn("event=events_batch_refused events={} error=\"{}\"; writing them one by one", events.size(), t.toString());
-          return writeOneByOne(events, 0, new Outcome(new HashSet<>(), new HashSet<>(), null));
+          return writeOneByOne(events, runOf, 0, new Outcome(new HashSet<>(), new HashSet<>(), null));
         });
   }
 
-  private Future<Outcome> writeOneByOne(List<Event> events, int i, Outcome acc) {
+  private Future<Outcome> writeOneByOne(List<Event> events, java.util.Map<Event, TaskRunEvent> runOf, int i,
+      Outcome acc) {
     if (i == events.size()) {
       return Future.succeededFuture(acc);
     }
-    return writeAlone(events.get(i)).transform(ar -> {
+    return writeAlone(events.get(i), runOf.get(events.get(i))).transform(ar -> {
       if (ar.failed()) {
         // transient: the rest would fail too; leave them to the client's resend
         return Future.failedFuture(ar.cause());
@@ -247,13 +251,12 @@ public final class EventRecorder extends VerticleBase {
       acc.failed().addAll(ar.result().failed());
       Outcome next = ar.result().cause() != null && acc.cause() == null
           ? new Outcome(acc.inserted(), acc.failed(), ar.result().cause()) : acc;
-      return writeOneByOne(events, i + 1, next);
+      return writeOneByOne(events, runOf, i + 1, next);
     });
   }
 
-  /** One event: stored and recorded; if the recording is refused, stored alone (logged). */
-  private Future<Outcome> writeAlone(Event e) {
-    TaskRunEvent r = taskRun(e);
+  /** One event (and its task-run facts, or null): stored and recorded; if the recording is refused, stored alone (logged). */
+  private Future<Outcome> writeAlone(Event e, TaskRunEvent r) {
     return EventStore.write(pool, List.of(e), r == null ? List.of() : List.of(r))
         .map(w -> {
           logNoFlowRun(w, r == null ? 0 : 1);

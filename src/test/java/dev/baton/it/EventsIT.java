@@ -244,6 +244,31 @@ class EventsIT {
   }
 
   @Test
+  void aRecordingPostgresRefusesFailsNeitherItsEventNorTheOthersOfTheBatch() {
+    // PostgreSQL refuses states named "Refused" (a test trigger): that event's batch is rolled back
+    // and written again event by event
+    sql("""
+        CREATE OR REPLACE FUNCTION baton_test_refuse_state() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'refused by test'; END $$ LANGUAGE plpgsql""");
+    sql("""
+        CREATE OR REPLACE TRIGGER baton_test_refuse_state BEFORE INSERT ON task_run_state FOR EACH ROW
+        WHEN (NEW.name = 'Refused') EXECUTE FUNCTION baton_test_refuse_state()""");
+    UUID[] fr = flowRun();
+    PrefectTaskEvents good = new PrefectTaskEvents(fr[0], fr[1], "good-1a1a", "0", 0, Instant.now()).succeeds();
+    PrefectTaskEvents bad = new PrefectTaskEvents(fr[0], fr[1], "bad-2b2b", "0", 0, Instant.now())
+        .state("PENDING", "Refused", 0, null);
+    ArrayNode body = ApiClient.JSON.createArrayNode();
+    body.add(bad.events().get(0));
+    good.events().forEach(body::add);
+    api.post("/api/events", body).expect(204);
+    assertEquals(List.of("Pending", "Running", "Completed"), stateNames(good.taskRunId));
+    api.get("/api/task_runs/" + bad.taskRunId).expect(404);
+    assertEquals(1, eventCount(UUID.fromString(bad.events().get(0).get("id").asText())));
+    assertTrue(api.get("/metrics").expect(200).raw()
+        .contains("baton_events_task_run_not_recorded_total{reason=\"refused\"}"));
+  }
+
+  @Test
   void aTaskOutsideAnyFlowIsRecordedWithoutAFlowRun() {
     PrefectTaskEvents t = new PrefectTaskEvents(null, null, "standalone-5e5e", UUID.randomUUID().toString(), 0,
         Instant.now()).succeeds();
