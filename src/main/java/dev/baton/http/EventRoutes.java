@@ -11,7 +11,6 @@ import dev.baton.http.json.Json;
 import dev.baton.http.json.ValidationError;
 import dev.baton.http.json.Times;
 import dev.baton.persistence.EventStore;
-import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;

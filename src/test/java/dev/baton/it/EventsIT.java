@@ -16,7 +16,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -528,11 +527,5 @@ class EventsIT {
     assertTrue(deleted >= 1);
     assertEquals(0, eventCount(old));
     assertEquals(1, eventCount(recent));
-  }
-
-  static <T> List<T> reversed(List<T> l) {
-    List<T> r = new ArrayList<>(l);
-    Collections.reverse(r);
-    return r;
   }
 }
