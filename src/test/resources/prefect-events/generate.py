@@ -62,10 +62,10 @@ class FlowRunCtx:
         self.tags = list(tags)
         self.deployment = deployment  # (id, name, tags) or None
 
-    def related(self):
+    def related(self, extra_tags=()):
         """prefect.events.related.related_resources_from_run_context: flow-run, flow,
-        deployment, then the tags of those objects (not the task run's: the task run is
-        the event's own resource and is skipped before its tags are collected)."""
+        deployment, then one prefect.tag.<tag> per tag of those objects and of the task
+        run itself (the task run is the event's own resource, so it is not listed), sorted."""
         out = [
             {"prefect.resource.id": f"prefect.flow-run.{self.id}",
              "prefect.resource.role": "flow-run",
@@ -74,7 +74,7 @@ class FlowRunCtx:
              "prefect.resource.role": "flow",
              "prefect.resource.name": self.flow_name},
         ]
-        tags = set(self.tags)
+        tags = set(self.tags) | set(extra_tags)
         if self.deployment:
             did, dname, dtags = self.deployment
             out.append({"prefect.resource.id": f"prefect.deployment.{did}",
@@ -164,14 +164,14 @@ class TaskRunSim:
             "resource": {
                 "prefect.resource.id": f"prefect.task-run.{self.id}",
                 "prefect.resource.name": self.name,
+                "prefect.run-count": str(self.run_count),
                 "prefect.state-message": new.message or "",
                 "prefect.state-name": new.name,
                 "prefect.state-timestamp": iso(new.t),
                 "prefect.state-type": new.type,
                 "prefect.orchestration": "client",
-                "prefect.version": PREFECT_VERSION,
             },
-            "related": self.flow.related(),
+            "related": self.flow.related(self.tags),
             "payload": payload,
             "id": new.id,
             "follows": self.last_event["id"] if self.last_event else None,

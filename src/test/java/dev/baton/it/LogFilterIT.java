@@ -52,6 +52,10 @@ class LogFilterIT {
     server.close();
   }
 
+  static final Object MINE = any(FLOW_RUN_A, FLOW_RUN_B);
+  static final List<String> ALL = List.of("Beginning flow run", "t1 start", "t1 failed", "t2 debug", "t2 warning",
+      "flow critical", "Finished in state Failed", "other run", "other run, same second");
+
   static JsonNode log(String name, int level, String message, String ts, UUID flowRun, UUID taskRun) {
     return obj("name", name, "level", level, "message", message, "timestamp", ts,
         "flow_run_id", flowRun == null ? null : flowRun.toString(), "task_run_id", taskRun == null ? null : taskRun.toString());
@@ -98,21 +102,30 @@ class LogFilterIT {
         filter(obj("logs", obj("task_run_id", any(TASK_RUN_1, TASK_RUN_2)))));
     assertEquals(List.of("Beginning flow run", "flow critical", "Finished in state Failed"),
         filter(obj("logs", obj("flow_run_id", any(FLOW_RUN_A), "task_run_id", obj("is_null_", true)))));
-    assertEquals(4, filter(obj("logs", obj("task_run_id", obj("is_null_", false)))).size());
+    assertEquals(4, filter(obj("logs", obj("task_run_id", obj("is_null_", false), "flow_run_id", MINE))).size());
   }
 
   @Test
   void byLevelRangeAndTimeWindow() {
-    assertEquals(List.of("t1 failed", "flow critical"), filter(obj("logs", obj("level", obj("ge_", 40)))));
+    assertEquals(List.of("t1 failed", "flow critical"), filter(obj("logs", obj("level", obj("ge_", 40), "flow_run_id", MINE))));
     assertEquals(List.of("t1 failed", "t2 warning"),
         filter(obj("logs", obj("level", obj("ge_", 30, "le_", 40), "flow_run_id", any(FLOW_RUN_A)))));
     // inclusive bounds; the two lines of flow run B share a timestamp, so their order is the server's
-    List<String> window = filter(obj("logs",
-        obj("timestamp", obj("after_", "2026-08-21T16:00:02Z", "before_", "2026-08-21T16:00:03+00:00"))));
+    List<String> window = filter(obj("logs", obj("flow_run_id", MINE,
+        "timestamp", obj("after_", "2026-08-21T16:00:02Z", "before_", "2026-08-21T16:00:03+00:00"))));
     assertEquals("t1 failed", window.get(0));
     assertEquals(java.util.Set.of("other run", "other run, same second"), java.util.Set.copyOf(window.subList(1, 3)));
     assertEquals("t2 debug", window.get(3));
     assertEquals(4, window.size());
+  }
+
+  @Test
+  void theClientsReadLogsBodyWithEveryKeyDumped() {
+    // PrefectClient.read_logs: LogFilter.model_dump(mode="json") sends every key, unset ones as null
+    Object body = obj("logs", obj("operator", "and_", "level", obj("ge_", 30, "le_", null),
+        "timestamp", obj("before_", null, "after_", null), "flow_run_id", obj("any_", List.of(FLOW_RUN_A.toString())),
+        "task_run_id", obj("any_", null, "is_null_", null)), "limit", null, "offset", null, "sort", "TIMESTAMP_ASC");
+    assertEquals(List.of("t1 failed", "t2 warning", "flow critical"), filter(body));
   }
 
   @Test
@@ -126,16 +139,20 @@ class LogFilterIT {
 
   @Test
   void sortLimitOffsetAndNoFilter() {
-    assertEquals(9, filter(obj()).size());
-    assertEquals(9, filter(null).size());
+    // no filter (or no body): every log; the shared test database may hold other tests' logs too
+    List<String> everything = filter(obj("logs", null));
+    assertTrue(everything.size() >= ALL.size() && everything.size() <= 200, "no filter, default limit");
+    assertEquals(everything, filter(null), "no body");
+    assertEquals(everything, filter(obj()), "empty body");
+    assertEquals(9, filter(obj("logs", obj("flow_run_id", MINE))).size());
     List<String> desc = filter(obj("sort", "TIMESTAMP_DESC", "logs", obj("flow_run_id", any(FLOW_RUN_A)), "limit", 2));
     assertEquals(List.of("Finished in state Failed", "flow critical"), desc);
     // equal timestamps page stably: the two lines of flow run B never repeat or vanish across pages
     List<String> paged = new ArrayList<>();
     for (int offset = 0; offset < 9; offset += 2) {
-      paged.addAll(filter(obj("limit", 2, "offset", offset)));
+      paged.addAll(filter(obj("logs", obj("flow_run_id", MINE), "limit", 2, "offset", offset)));
     }
-    assertEquals(filter(obj("limit", 9)), paged);
+    assertEquals(filter(obj("logs", obj("flow_run_id", MINE), "limit", 9)), paged);
     assertEquals(List.of(), filter(obj("limit", 0)));
   }
 

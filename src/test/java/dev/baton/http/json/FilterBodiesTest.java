@@ -14,6 +14,8 @@ import dev.baton.filter.Filters.FlowRunSort;
 import dev.baton.filter.Filters.FlowSort;
 import dev.baton.filter.Filters.HistoryRequest;
 import dev.baton.filter.Filters.ListRequest;
+import dev.baton.filter.Filters.LogRequest;
+import dev.baton.filter.Filters.LogSort;
 import dev.baton.filter.Filters.Op;
 import dev.baton.filter.Filters.Query;
 import dev.baton.filter.Filters.TaskRunSort;
@@ -148,5 +150,33 @@ class FilterBodiesTest {
     var missing = FilterBodies.history(j("{}"));
     assertEquals(List.of("body.history_start", "body.history_end", "body.history_interval_seconds"),
         missing.errors().stream().map(ValidationError::path).toList());
+  }
+
+  @Test
+  void logFilter() {
+    LogRequest d = FilterBodies.logs(null, 200).value();
+    assertNull(d.filter());
+    assertEquals(LogSort.TIMESTAMP_ASC, d.sort());
+    assertEquals(200, d.limit());
+    assertEquals(0, d.offset());
+    LogRequest r = FilterBodies.logs(j("{'logs': {'operator': 'or_', 'level': {'ge_': 20, 'le_': null},"
+        + " 'timestamp': {'after_': '2026-08-21T16:00:00Z'}, 'flow_run_id': {'any_': ['" + ID + "']},"
+        + " 'task_run_id': {'is_null_': true}}, 'sort': 'TIMESTAMP_DESC', 'limit': 5, 'offset': 10}"), 200).value();
+    assertEquals(Op.OR, r.filter().op());
+    assertEquals(20L, r.filter().level().ge());
+    assertNull(r.filter().level().le());
+    assertEquals(Instant.parse("2026-08-21T16:00:00Z"), r.filter().timestamp().after());
+    assertEquals(List.of(UUID.fromString(ID)), r.filter().flowRunId().any());
+    assertEquals(Boolean.TRUE, r.filter().taskRunId().isNull());
+    assertEquals(LogSort.TIMESTAMP_DESC, r.sort());
+    assertEquals(5, r.limit());
+    assertEquals(10, r.offset());
+    assertEquals("Invalid limit: must be less than or equal to 200.", FilterBodies.logs(j("{'limit': 201}"), 200).detail());
+    assertError(only(FilterBodies.logs(j("{'logs': {'flow_run_id': {'is_null_': true}}}"), 200)), "extra_forbidden",
+        "body.logs.flow_run_id.is_null_");
+    assertError(only(FilterBodies.logs(j("{'logs': {'level': {'ge_': 'high'}}}"), 200)), "int_parsing",
+        "body.logs.level.ge_");
+    assertError(only(FilterBodies.logs(j("{'logs': {'name': {}}}"), 200)), "extra_forbidden", "body.logs.name");
+    assertError(only(FilterBodies.logs(j("{'sort': 'LEVEL_ASC'}"), 200)), "enum", "body.sort");
   }
 }
