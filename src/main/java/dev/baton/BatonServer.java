@@ -3,7 +3,9 @@ package dev.baton;
 import dev.baton.concurrency.LeaseReaperVerticle;
 import dev.baton.config.BatonConfig;
 import dev.baton.http.ConcurrencyRoutes;
+import dev.baton.events.EventRecorder;
 import dev.baton.http.DeploymentRoutes;
+import dev.baton.http.EventRoutes;
 import dev.baton.http.HttpVerticle;
 import dev.baton.http.InFlightLimiter;
 import dev.baton.http.Readiness;
@@ -47,10 +49,11 @@ public final class BatonServer {
   private final InFlightLimiter busInFlight;
   private final List<String> httpDeployments;
   private final List<String> otherDeployments;
+  private final EventRecorder recorder;
 
   private BatonServer(Vertx vertx, int port, OrchestrationService service, Pool pool, ServerState state,
       Readiness readiness, InFlightLimiter httpInFlight, InFlightLimiter busInFlight, List<String> httpDeployments,
-      List<String> otherDeployments) {
+      List<String> otherDeployments, EventRecorder recorder) {
     this.vertx = vertx;
     this.port = port;
     this.service = service;
@@ -61,16 +64,21 @@ public final class BatonServer {
     this.busInFlight = busInFlight;
     this.httpDeployments = httpDeployments;
     this.otherDeployments = otherDeployments;
+    this.recorder = recorder;
   }
 
   /** Deploys everything; completes with the server once it listens. */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config) {
-    return deploy(vertx, pool, registry, config, new Readiness(pool));
+    return deploy(vertx, pool, registry, config, new Readiness(pool), null);
   }
 
-  /** Like {@link #deploy(Vertx, Pool, PrometheusMeterRegistry, BatonConfig)}, {@code /api/ready} answering from {@code readiness}. */
+  /**
+   * As {@link #deploy(Vertx, Pool, PrometheusMeterRegistry, BatonConfig)}, {@code /api/ready}
+   * answering from {@code readiness}, with the check of the token the event websockets' auth
+   * message carries (null: any token is accepted).
+   */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config,
-      Readiness readiness) {
+      Readiness readiness, java.util.function.Predicate<String> eventsTokenCheck) {
     // the JSON-Schema validator's static set-up loads and compiles the meta-schema: do it here, on
     // the starting thread, not on the event loop of the first resume with input
     try {
@@ -101,10 +109,14 @@ public final class BatonServer {
     ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness);
     DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit());
+    EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
+    EventRoutes events = new EventRoutes(vertx, pool, recorder, eventsTokenCheck, config.http().bodyLimitBytes(),
+        Clock.systemUTC());
     java.util.function.Consumer<io.vertx.ext.web.Router> routes = r -> {
       resources.mount(r);
       deployments.mount(r);
       concurrency.mount(r);
+      events.mount(r);
     };
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
@@ -117,6 +129,10 @@ public final class BatonServer {
         .compose(id -> {
           otherIds.add(id);
           return vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services()));
+        })
+        .compose(id -> {
+          otherIds.add(id);
+          return vertx.deployVerticle(recorder);
         })
         .compose(id -> {
           otherIds.add(id);
@@ -138,7 +154,7 @@ public final class BatonServer {
               otherIds.add(x);
               return port;
             }))
-        .map(port -> new BatonServer(vertx, port, service, pool, state, readiness, httpInFlight, busInFlight, httpIds, otherIds));
+        .map(port -> new BatonServer(vertx, port, service, pool, state, readiness, httpInFlight, busInFlight, httpIds, otherIds, recorder));
   }
 
   /**
@@ -217,6 +233,11 @@ public final class BatonServer {
 
   public OrchestrationService service() {
     return service;
+  }
+
+  /** The event store's writer (task-run recorder) of this instance. */
+  public EventRecorder eventRecorder() {
+    return recorder;
   }
 
   public Vertx vertx() {

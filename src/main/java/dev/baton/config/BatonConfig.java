@@ -8,7 +8,7 @@ import java.util.Objects;
  * Nothing here reads the environment.
  */
 public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
-    RunInput runInput, Overload overload) {
+    RunInput runInput, Overload overload, Events events) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -19,16 +19,17 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(concurrency, "concurrency");
     Objects.requireNonNull(runInput, "runInput");
     Objects.requireNonNull(overload, "overload");
+    Objects.requireNonNull(events, "events");
   }
 
-  /** With the default periodic-service, concurrency, run-input and overload settings. */
+  /** With the default periodic-service, concurrency, run-input, overload and event settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime) {
     this(http, db, api, runtime, Services.DEFAULTS, Concurrency.DEFAULTS);
   }
 
-  /** With the default run-input and overload settings. */
+  /** With the default run-input, overload and event settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
-    this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS, Overload.DEFAULTS);
+    this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS, Overload.DEFAULTS, Events.DEFAULTS);
   }
 
   /**
@@ -163,5 +164,19 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
       }
       return null;
     }
+  }
+
+  /**
+   * Prefect 3 events: the event store and the task-run recorder.
+   *
+   * @param retentionDays events older than this (by {@code occurred}) are trimmed (Prefect: 7)
+   * @param trimIntervalMillis how often the trim runs; 0 disables it in this instance
+   * @param trimBatch events deleted per trim transaction
+   * @param bufferEvents received events not yet committed, at most; past it websockets stop being
+   *     read and {@code POST /events} answers 503
+   * @param batchSize most events written in one transaction
+   */
+  public record Events(int retentionDays, long trimIntervalMillis, int trimBatch, int bufferEvents, int batchSize) {
+    public static final Events DEFAULTS = new Events(7, 3_600_000, 1000, 10_000, 200);
   }
 }

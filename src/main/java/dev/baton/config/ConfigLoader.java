@@ -111,7 +111,17 @@ public final class ConfigLoader {
       new Setting("overload.requestTimeoutMs", "BATON_HTTP_REQUEST_TIMEOUT_MS", 15000,
           "a number of milliseconds 1..36000000", s -> intIn(s, 1, 36_000_000)),
       new Setting("overload.shutdownGraceMs", "BATON_SHUTDOWN_GRACE_MS", 20000,
-          "a number of milliseconds 0..3600000", s -> intIn(s, 0, 3_600_000)));
+          "a number of milliseconds 0..3600000", s -> intIn(s, 0, 3_600_000)),
+      new Setting("events.retentionDays", "BATON_EVENTS_RETENTION_DAYS", 7, "an integer 1..36500",
+          s -> intIn(s, 1, 36_500)),
+      new Setting("events.trimIntervalSeconds", "BATON_EVENTS_TRIM_INTERVAL_SECONDS", 3600.0,
+          "a number of seconds 0..86400 (0 = off)", s -> secondsIn(s, 86400)),
+      new Setting("events.trimBatch", "BATON_EVENTS_TRIM_BATCH", 1000, "an integer 1..100000",
+          s -> intIn(s, 1, 100_000)),
+      new Setting("events.bufferEvents", "BATON_EVENTS_BUFFER", 10_000, "an integer 1..1000000",
+          s -> intIn(s, 1, 1_000_000)),
+      new Setting("events.batchSize", "BATON_EVENTS_BATCH_SIZE", 200, "an integer 1..10000",
+          s -> intIn(s, 1, 10_000)));
 
   private ConfigLoader() {}
 
@@ -167,7 +177,7 @@ public final class ConfigLoader {
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException("config file " + file + ": expected a JSON object with sections "
-          + "http, db, api, runtime, services, concurrency, runInput");
+          + "http, db, api, runtime, services, concurrency, runInput, overload, events");
     }
     Map<String, Setting> byKey = new LinkedHashMap<>();
     SETTINGS.forEach(s -> byKey.put(s.key(), s));
@@ -175,7 +185,7 @@ public final class ConfigLoader {
       Map.Entry<String, JsonNode> section = sections.next();
       if (!section.getValue().isObject()) {
         throw new ConfigException("config file " + file + ": \"" + section.getKey()
-            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, runInput");
+            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, runInput, overload, events");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -244,7 +254,10 @@ public final class ConfigLoader {
         new BatonConfig.RunInput((Integer) v.get("runInput.workers"), (Integer) v.get("runInput.maxQueued"),
             (Integer) v.get("runInput.maxTemplates"), (Integer) v.get("runInput.maxTemplateChars"),
             (Integer) v.get("runInput.maxRenderedChars"), (Integer) v.get("runInput.timeBudgetMs")),
-        overload);
+        overload,
+        new BatonConfig.Events((Integer) v.get("events.retentionDays"), toMillis(v.get("events.trimIntervalSeconds")),
+            (Integer) v.get("events.trimBatch"), (Integer) v.get("events.bufferEvents"),
+            (Integer) v.get("events.batchSize")));
   }
 
   // ---- parsers: throw IllegalArgumentException, the caller words the message ----

@@ -83,7 +83,11 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(options.port())
         .setTcpNoDelay(true)
         .setCompressionSupported(false)
-        .setMaxInitialLineLength(8192));
+        .setMaxInitialLineLength(8192)
+        // /api/events/in and /out: Prefect's subprotocol, messages up to the body limit
+        .addWebSocketSubProtocol(EventRoutes.SUBPROTOCOL)
+        .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimitBytes()))
+        .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimitBytes())));
     return server.requestHandler(root).listen();
   }
 

@@ -168,6 +168,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void eventSettings() {
+    assertEquals(BatonConfig.Events.DEFAULTS, load(Map.of()).events());
+    assertEquals(new BatonConfig.Events(7, 3_600_000, 1000, 10_000, 200), BatonConfig.Events.DEFAULTS);
+    BatonConfig c = load(Map.of("BATON_EVENTS_RETENTION_DAYS", "30", "BATON_EVENTS_TRIM_INTERVAL_SECONDS", "0.5",
+        "BATON_EVENTS_TRIM_BATCH", "50", "BATON_EVENTS_BUFFER", "64", "BATON_EVENTS_BATCH_SIZE", "8"));
+    assertEquals(new BatonConfig.Events(30, 500, 50, 64, 8), c.events());
+    assertTrue(fails(Map.of("BATON_EVENTS_RETENTION_DAYS", "0")).getMessage()
+        .startsWith("BATON_EVENTS_RETENTION_DAYS: expected an integer 1..36500"));
+    assertTrue(fails(Map.of("BATON_EVENTS_BUFFER", "lots")).getMessage()
+        .startsWith("BATON_EVENTS_BUFFER: expected an integer 1..1000000"));
+    assertTrue(fails(Map.of("BATON_EVENTS_TRIM_INTERVAL_SECONDS", "-1")).getMessage()
+        .startsWith("BATON_EVENTS_TRIM_INTERVAL_SECONDS: expected a number of seconds 0..86400"));
+  }
+
+  @Test
   void emptyDbUrlMeansEmbedded() {
     assertTrue(load(Map.of("BATON_DB_URL", "")).db().embedded());
   }

@@ -1,0 +1,145 @@
+package dev.baton.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.domain.Event;
+import dev.baton.domain.StateType;
+import dev.baton.http.json.Decoded;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class EventJsonTest {
+  static final ObjectMapper M = new ObjectMapper();
+  static final Instant NOW = Instant.parse("2026-08-21T17:00:00Z");
+
+  static JsonNode json(String s) {
+    try {
+      return M.readTree(s.replace('\'', '"'));
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  static final String TASK_RUN = "00000000-0000-4000-8000-000000000001";
+  static final String FLOW_RUN = "00000000-0000-4000-8000-000000000002";
+
+  static String taskEvent(String extraResource) {
+    return "{'occurred':'2026-08-21T16:27:33.123456789Z','event':'prefect.task-run.Running',"
+        + "'resource':{'prefect.resource.id':'prefect.task-run." + TASK_RUN + "'" + extraResource + "},"
+        + "'related':[{'prefect.resource.id':'prefect.flow-run." + FLOW_RUN + "','prefect.resource.role':'flow-run'},"
+        + "{'prefect.resource.id':'prefect.tag.db','prefect.resource.role':'tag'}],"
+        + "'payload':{'validated_state':{'type':'RUNNING','name':'Running','message':'','state_details':{'retriable':false}},"
+        + "'task_run':{'name':'t-1','task_key':'t','dynamic_key':'1','run_count':1,'total_run_time':0.25,"
+        + "'empirical_policy':{'retries':2,'retry_delay':3}}},"
+        + "'id':'00000000-0000-4000-8000-0000000000aa','follows':null,'received':'ignored'}";
+  }
+
+  @Test
+  void decodesAnEventTruncatedToMicroseconds() {
+    Decoded<Event> d = EventJson.event(json(taskEvent("")), NOW);
+    assertTrue(d.isOk(), String.valueOf(d.errors()));
+    Event e = d.value();
+    assertEquals(Instant.parse("2026-08-21T16:27:33.123456Z"), e.occurred());
+    assertEquals("prefect.task-run." + TASK_RUN, e.resourceId());
+    assertEquals(List.of("prefect.flow-run." + FLOW_RUN, "prefect.tag.db"), e.relatedIds());
+    assertEquals(NOW, e.received());
+    assertNull(e.follows());
+  }
+
+  @Test
+  void rejectsWhatPrefectRejects() {
+    for (String bad : List.of(
+        "{'occurred':'2026-01-01T00:00:00Z','event':'x','resource':{}, 'id':'" + UUID.randomUUID() + "'}",
+        "{'occurred':'2026-01-01T00:00:00Z','event':'x','resource':{'prefect.resource.id':''}, 'id':'" + UUID.randomUUID() + "'}",
+        "{'occurred':'2026-01-01T00:00:00Z','event':'x','resource':{'prefect.resource.id':'r','n':1}, 'id':'" + UUID.randomUUID() + "'}",
+        "{'occurred':'2026-01-01T00:00:00Z','event':'x','resource':{'prefect.resource.id':'r'},"
+            + "'related':[{'prefect.resource.id':'q'}], 'id':'" + UUID.randomUUID() + "'}",
+        "{'occurred':'2026-01-01T00:00:00Z','event':'x','resource':{'prefect.resource.id':'r'}, 'id':'nope'}",
+        "{'occurred':'yesterday','event':'x','resource':{'prefect.resource.id':'r'}, 'id':'" + UUID.randomUUID() + "'}",
+        "{'occurred':'2026-01-01T00:00:00Z','event':'" + "x".repeat(1025) + "','resource':{'prefect.resource.id':'r'},"
+            + "'id':'" + UUID.randomUUID() + "'}",
+        "{'occurred':'2026-01-01T00:00:00Z','event':'x','resource':{'prefect.resource.id':'r'},'payload':[],"
+            + "'id':'" + UUID.randomUUID() + "'}")) {
+      assertFalse(EventJson.event(json(bad), NOW).isOk(), bad);
+    }
+  }
+
+  @Test
+  void taskRunFactsComeFromTheEvent() {
+    Event e = EventJson.event(json(taskEvent(",'prefect.orchestration':'client'")), NOW).value();
+    assertTrue(EventJson.isClientTaskRunEvent(e));
+    TaskRunEvent t = EventJson.taskRunEvent(e).value();
+    assertEquals(UUID.fromString(TASK_RUN), t.taskRunId());
+    assertEquals(UUID.fromString(FLOW_RUN), t.flowRunId());
+    assertEquals(e.id(), t.stateId());
+    assertEquals(e.occurred(), t.stateTimestamp());
+    assertEquals(StateType.RUNNING, t.stateType());
+    assertEquals(250_000, t.totalRunTimeMicros());
+    assertEquals(2, t.empiricalPolicy().retries());
+    assertEquals(UUID.fromString(TASK_RUN), t.stateDetails().taskRunId());
+    assertEquals(UUID.fromString(FLOW_RUN), t.stateDetails().flowRunId());
+    assertEquals(Boolean.FALSE, t.stateDetails().retriable());
+    UUID other = UUID.randomUUID();
+    assertEquals(other, t.withTaskRunId(other).stateDetails().taskRunId());
+  }
+
+  @Test
+  void onlyClientOrchestratedTaskRunEventsAreRecorded() {
+    assertFalse(EventJson.isClientTaskRunEvent(EventJson.event(json(taskEvent("")), NOW).value()));
+    Event noPayload = EventJson.event(json("{'occurred':'2026-01-01T00:00:00Z','event':'prefect.task-run.Running',"
+        + "'resource':{'prefect.resource.id':'prefect.task-run." + TASK_RUN + "','prefect.orchestration':'client'},"
+        + "'id':'" + UUID.randomUUID() + "'}"), NOW).value();
+    assertTrue(EventJson.isClientTaskRunEvent(noPayload));
+    assertFalse(EventJson.taskRunEvent(noPayload).isOk());
+  }
+
+  @Test
+  void filterDefaultsAndLiveMatching() {
+    EventFilter all = EventJson.filter(null, NOW).value();
+    assertEquals(NOW, all.until());
+    assertFalse(all.untilGiven());
+    assertEquals(Instant.parse("2026-02-22T00:00:00Z"), all.since());
+    assertTrue(all.descending());
+    Event e = EventJson.event(json(taskEvent("")), NOW).value();
+    // a defaulted until does not end a live subscription
+    assertTrue(all.matchesLive(e));
+    EventFilter f = EventJson.filter(json("{'event':{'prefix':['prefect.task-run.']},"
+        + "'related':{'id':['prefect.flow-run." + FLOW_RUN + "'],'role':['flow-run']},'order':'ASC'}"), NOW).value();
+    assertTrue(f.matchesLive(e));
+    assertFalse(f.descending());
+    EventFilter wrongRole = EventJson.filter(json("{'related':{'id':['prefect.flow-run." + FLOW_RUN + "'],"
+        + "'role':['tag']}}"), NOW).value();
+    assertFalse(wrongRole.matchesLive(e));
+    EventFilter anyResource = EventJson.filter(json("{'any_resource':{'id_prefix':['prefect.tag.']}}"), NOW).value();
+    assertTrue(anyResource.matchesLive(e));
+    EventFilter excluded = EventJson.filter(json("{'event':{'exclude_name':['prefect.task-run.Running']}}"), NOW).value();
+    assertFalse(excluded.matchesLive(e));
+    assertFalse(EventJson.filter(json("{'text':{'query':'x'}}"), NOW).isOk());
+    assertFalse(EventJson.filter(json("{'resource':{'labels':{'a':'b'}}}"), NOW).isOk());
+    assertFalse(EventJson.filter(json("{'nope':1}"), NOW).isOk());
+  }
+
+  @Test
+  void rendersAReceivedEvent() {
+    Event e = EventJson.event(json(taskEvent("")), NOW).value();
+    JsonNode r = EventJson.render(e);
+    assertEquals("2026-08-21T16:27:33.123456Z", r.get("occurred").asText());
+    assertEquals("2026-08-21T17:00:00Z", r.get("received").asText());
+    assertTrue(r.get("follows").isNull());
+    assertEquals(List.of("occurred", "event", "resource", "related", "payload", "id", "follows", "received"),
+        iterable(r.fieldNames()));
+  }
+
+  static List<String> iterable(java.util.Iterator<String> it) {
+    List<String> l = new java.util.ArrayList<>();
+    it.forEachRemaining(l::add);
+    return l;
+  }
+}

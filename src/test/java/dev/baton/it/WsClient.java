@@ -1,0 +1,69 @@
+package dev.baton.it;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real websocket client (Vert.x's) for the event sockets: collects text messages, pongs and the close. */
+public final class WsClient implements AutoCloseable {
+  public record Closed(Short code, String reason) {}
+
+  public final WebSocket ws;
+  private final WebSocketClient client;
+  public final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+  public final LinkedBlockingQueue<String> pongs = new LinkedBlockingQueue<>();
+  public final CompletableFuture<Closed> closed = new CompletableFuture<>();
+
+  private WsClient(WebSocketClient client, WebSocket ws) {
+    this.client = client;
+    this.ws = ws;
+    ws.textMessageHandler(messages::add);
+    ws.pongHandler(b -> pongs.add(b.toString()));
+    ws.closeHandler(v -> closed.complete(new Closed(ws.closeStatusCode(), ws.closeReason())));
+  }
+
+  public static WsClient connect(Vertx vertx, int port, String path) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocket ws = TestServer.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(path).setSubProtocols(List.of("prefect"))));
+    return new WsClient(client, ws);
+  }
+
+  public void send(String text) {
+    TestServer.await(ws.writeTextMessage(text));
+  }
+
+  public void ping(String payload) {
+    TestServer.await(ws.writePing(Buffer.buffer(payload)));
+  }
+
+  public String nextMessage(long seconds) throws InterruptedException {
+    return messages.poll(seconds, TimeUnit.SECONDS);
+  }
+
+  public String nextPong(long seconds) throws InterruptedException {
+    return pongs.poll(seconds, TimeUnit.SECONDS);
+  }
+
+  public Closed awaitClose(long seconds) {
+    try {
+      return closed.get(seconds, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("socket not closed within " + seconds + " s", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!ws.isClosed()) {
+      TestServer.await(ws.close());
+    }
+    TestServer.await(client.close());
+  }
+}
