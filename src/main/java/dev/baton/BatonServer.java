@@ -62,7 +62,7 @@ public final class BatonServer {
         .compose(id -> {
           // all instances in one deployment: with port 0 they share one random port
           HttpVerticle.Options http = new HttpVerticle.Options(config.http().host(), config.http().port(),
-              config.http().bodyLimitBytes(), limiter, registry, pool);
+              config.http().bodyLimitBytes(), limiter, registry, pool, config.security());
           List<HttpVerticle> created = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(http, routes);

@@ -1,13 +1,15 @@
 package dev.baton.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * The validated configuration, built once by {@link ConfigLoader} and handed to constructors.
  * Nothing here reads the environment.
  */
-public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
+public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
+    Security security) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -16,11 +18,17 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(services, "services");
     Objects.requireNonNull(concurrency, "concurrency");
+    Objects.requireNonNull(security, "security");
+  }
+
+  /** With the default security settings. */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
+    this(http, db, api, runtime, services, concurrency, Security.DEFAULTS);
   }
 
   /** With the default periodic-service and concurrency settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime) {
-    this(http, db, api, runtime, Services.DEFAULTS, Concurrency.DEFAULTS);
+    this(http, db, api, runtime, Services.DEFAULTS, Concurrency.DEFAULTS, Security.DEFAULTS);
   }
 
   /**
@@ -85,5 +93,39 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    */
   public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis) {
     public static final Services DEFAULTS = new Services(5000, 15000, 5000);
+  }
+
+  /**
+   * API authentication and CORS (docs/operations.md, "Security").
+   *
+   * @param apiAuthString the secret clients send as {@code Authorization: Basic base64(secret)}
+   *     (Prefect's {@code PREFECT_API_AUTH_STRING}); null = no authentication. Never logged:
+   *     {@link #toString()} redacts it.
+   * @param metricsRequireAuth whether {@code GET /metrics} needs the header too (only matters with
+   *     an auth string)
+   * @param corsAllowedOrigins origins a browser may call the API from; empty = CORS off (no CORS
+   *     headers, no preflight handling), {@code ["*"]} = any origin
+   * @param corsAllowedMethods methods announced in preflight answers
+   * @param corsAllowedHeaders request headers announced in preflight answers
+   */
+  public record Security(String apiAuthString, boolean metricsRequireAuth, List<String> corsAllowedOrigins,
+      List<String> corsAllowedMethods, List<String> corsAllowedHeaders) {
+    public static final Security DEFAULTS = new Security(null, true, List.of(),
+        List.of("GET", "POST", "PUT", "PATCH", "DELETE"),
+        List.of("Authorization", "Content-Type", "X-PREFECT-API-VERSION"));
+
+    public Security {
+      corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+      corsAllowedMethods = List.copyOf(corsAllowedMethods);
+      corsAllowedHeaders = List.copyOf(corsAllowedHeaders);
+    }
+
+    /** Like the generated one, with the auth string replaced by {@code ***} (or null). */
+    @Override
+    public String toString() {
+      return "Security[apiAuthString=" + (apiAuthString == null ? null : "***")
+          + ", metricsRequireAuth=" + metricsRequireAuth + ", corsAllowedOrigins=" + corsAllowedOrigins
+          + ", corsAllowedMethods=" + corsAllowedMethods + ", corsAllowedHeaders=" + corsAllowedHeaders + "]";
+    }
   }
 }

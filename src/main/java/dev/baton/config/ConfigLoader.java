@@ -80,7 +80,21 @@ public final class ConfigLoader {
       new Setting("concurrency.reaperIntervalMs", "BATON_CONCURRENCY_REAPER_INTERVAL_MS", 15000,
           "an integer 0..3600000 (0 = no reaper)", s -> intIn(s, 0, 3_600_000)),
       new Setting("concurrency.reaperBatch", "BATON_CONCURRENCY_REAPER_BATCH", 100,
-          "an integer 1..10000", s -> intIn(s, 1, 10_000)));
+          "an integer 1..10000", s -> intIn(s, 1, 10_000)),
+      new Setting("security.apiAuthString", "BATON_API_AUTH_STRING", null,
+          "any text (empty = no authentication)", s -> s.isEmpty() ? null : s),
+      new Setting("security.metricsRequireAuth", "BATON_METRICS_REQUIRE_AUTH", true, "true or false",
+          ConfigLoader::bool),
+      new Setting("security.corsAllowedOrigins", "BATON_CORS_ALLOWED_ORIGINS", List.of(),
+          "a comma-separated list of origins like https://ui.example.com:8443, or * (empty = CORS off)",
+          ConfigLoader::origins),
+      new Setting("security.corsAllowedMethods", "BATON_CORS_ALLOWED_METHODS",
+          BatonConfig.Security.DEFAULTS.corsAllowedMethods(),
+          "a comma-separated list of HTTP methods among GET, HEAD, POST, PUT, PATCH, DELETE",
+          ConfigLoader::methods),
+      new Setting("security.corsAllowedHeaders", "BATON_CORS_ALLOWED_HEADERS",
+          BatonConfig.Security.DEFAULTS.corsAllowedHeaders(), "a comma-separated list of header names",
+          ConfigLoader::headerNames));
 
   private ConfigLoader() {}
 
@@ -158,7 +172,7 @@ public final class ConfigLoader {
         String where = "config file " + file + ": \"" + key + "\"";
         if (v.isNull()) {
           values.put(key, parse(s, "", where));
-        } else if (v.isTextual() || v.isNumber()) {
+        } else if (v.isTextual() || v.isNumber() || v.isBoolean()) {
           values.put(key, parse(s, v.asText().trim(), where));
         } else {
           throw new ConfigException(where + ": expected " + s.form());
@@ -200,7 +214,15 @@ public final class ConfigLoader {
         new BatonConfig.Concurrency((Integer) v.get("concurrency.tagSlotWaitSeconds"),
             (Integer) v.get("concurrency.deploymentSlotWaitSeconds"), (Integer) v.get("concurrency.maxSlotWaitSeconds"),
             (Integer) v.get("concurrency.deploymentLeaseSeconds"), (Long) v.get("concurrency.taskLeaseSeconds"),
-            (Integer) v.get("concurrency.reaperIntervalMs"), (Integer) v.get("concurrency.reaperBatch")));
+            (Integer) v.get("concurrency.reaperIntervalMs"), (Integer) v.get("concurrency.reaperBatch")),
+        new BatonConfig.Security((String) v.get("security.apiAuthString"),
+            (Boolean) v.get("security.metricsRequireAuth"), strings(v.get("security.corsAllowedOrigins")),
+            strings(v.get("security.corsAllowedMethods")), strings(v.get("security.corsAllowedHeaders"))));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> strings(Object list) {
+    return (List<String>) list;
   }
 
   // ---- parsers: throw IllegalArgumentException, the caller words the message ----
@@ -253,6 +275,72 @@ public final class ConfigLoader {
       throw new IllegalArgumentException();
     }
     return v;
+  }
+
+  private static Object bool(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException();
+    };
+  }
+
+  /** Comma-separated items, blanks around commas ignored; empty text = empty list. */
+  private static List<String> items(String s) {
+    if (s.isBlank()) {
+      return List.of();
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (String part : s.split(",", -1)) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        throw new IllegalArgumentException();
+      }
+      if (!out.contains(p)) {
+        out.add(p);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static final java.util.regex.Pattern ORIGIN =
+      java.util.regex.Pattern.compile("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+  private static final Set<String> CORS_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+
+  /** {@code *} alone, or origins as a browser sends them: scheme, host, optional port; no path. */
+  private static Object origins(String s) {
+    List<String> list = items(s);
+    if (list.contains("*")) {
+      if (list.size() != 1) {
+        throw new IllegalArgumentException();
+      }
+      return list;
+    }
+    for (String o : list) {
+      if (!ORIGIN.matcher(o).matches()) {
+        throw new IllegalArgumentException();
+      }
+    }
+    return list;
+  }
+
+  private static Object methods(String s) {
+    List<String> list = items(s).stream().map(m -> m.toUpperCase(Locale.ROOT)).distinct().toList();
+    if (list.isEmpty() || !CORS_METHODS.containsAll(list)) {
+      throw new IllegalArgumentException();
+    }
+    return list;
+  }
+
+  private static Object headerNames(String s) {
+    List<String> list = items(s);
+    for (String h : list) {
+      if (!TOKEN.matcher(h).matches()) {
+        throw new IllegalArgumentException();
+      }
+    }
+    return list;
   }
 
   private static Object pathText(String s) {

@@ -52,15 +52,37 @@ final class Http {
     return id;
   }
 
-  /** Parses the body as JSON (any content type; empty ⇒ null). Null after answering 422. */
+  /**
+   * Parses the body as JSON (empty ⇒ null). Null after answering 422. A non-empty body must come
+   * without a {@code Content-Type} (older Prefect clients) or with a JSON one, as FastAPI requires:
+   * {@code text/plain} and form types are what a foreign web page can send without a CORS
+   * preflight, so accepting them would let any page a user opens write to the API.
+   */
   static Parsed body(RoutingContext ctx) {
     Buffer b = ctx.body().buffer();
+    if (b != null && b.length() > 0 && !isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+      json(ctx, 422, Render.validationError(java.util.List.of(new dev.baton.http.json.ValidationError(
+          "model_attributes_type", java.util.List.of("body"),
+          "Input should be a valid dictionary or object to extract fields from",
+          com.fasterxml.jackson.databind.node.NullNode.instance, null)), null));
+      return null;
+    }
     Decoded<JsonNode> parsed = Json.parse(b == null ? null : b.getBytes());
     if (!parsed.isOk()) {
       json(ctx, 422, Render.validationError(parsed.errors(), null));
       return null;
     }
     return new Parsed(parsed.value());
+  }
+
+  /** No content type, {@code application/json} or {@code application/<anything>+json}, any parameters. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return true;
+    }
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+    return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
   }
 
   /** A parsed body (its value may be null for an empty body). */
