@@ -169,6 +169,12 @@ final class Http {
   static void fail(RoutingContext ctx, Throwable t) {
     OrchestrationException e = OrchestrationService.classify(t);
     OrchestrationFailure f = e.failure();
+    io.vertx.pgclient.PgException pg = dev.baton.persistence.SqlErrors.pgException(t);
+    if (pg != null && (f == OrchestrationFailure.CONFLICT || f == OrchestrationFailure.INVALID_INPUT)) {
+      // the client gets a fixed text; what PostgreSQL said goes to the log
+      LOG.warn("event=request_refused_by_database method={} path={} sqlstate={} constraint={} error=\"{}\"",
+          ctx.request().method(), ctx.request().path(), pg.getSqlState(), pg.getConstraint(), pg.getErrorMessage());
+    }
     switch (f) {
       case NOT_FOUND -> exceptionMessage(ctx, 404, e.getMessage());
       case CONFLICT -> detail(ctx, 409, e.getMessage());

@@ -13,6 +13,12 @@ public final class SqlErrors {
     UNIQUE_VIOLATION,
     /** 23503: a referenced row is missing; 409 or 404 depending on the endpoint. */
     FOREIGN_KEY_VIOLATION,
+    /**
+     * A value the database refuses to store (a NUL or invalid character, too long a string, a
+     * number or date out of range, a check constraint): bad input that validation let through;
+     * the API answers 422 with a fixed text.
+     */
+    INVALID_VALUE,
     /** Serialization failure, deadlock, lost/refused connection, shutdown, too many connections: 503. */
     RETRYABLE,
     /** Anything else: 500. */
@@ -42,6 +48,7 @@ public final class SqlErrors {
     return switch (sqlState) {
       case "23505" -> Kind.UNIQUE_VIOLATION;
       case "23503" -> Kind.FOREIGN_KEY_VIOLATION;
+      case "22P05", "22021", "22001", "22003", "22007", "22008", "23514" -> Kind.INVALID_VALUE;
       case "40001", "40P01", "57P01", "57P02", "57P03", "53300" -> Kind.RETRYABLE;
       default -> sqlState.startsWith("08") ? Kind.RETRYABLE : Kind.INTERNAL;
     };
@@ -53,6 +60,10 @@ public final class SqlErrors {
 
   public static boolean isUniqueViolation(Throwable t) {
     return classify(t) == Kind.UNIQUE_VIOLATION;
+  }
+
+  public static boolean isInvalidValue(Throwable t) {
+    return classify(t) == Kind.INVALID_VALUE;
   }
 
   public static boolean isForeignKeyViolation(Throwable t) {

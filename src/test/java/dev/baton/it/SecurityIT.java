@@ -1,0 +1,169 @@
+package dev.baton.it;
+
+import static dev.baton.it.ApiClient.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.it.ApiClient.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The auth string (Prefect's {@code PREFECT_SERVER_API_AUTH_STRING}), CORS, and the content-type
+ * rule, against real servers: one with a secret and an allowed origin, one with {@code /metrics}
+ * left open, one with the defaults.
+ */
+class SecurityIT {
+  static final String SECRET = "baton-admin:c0rrect horse ✓";
+  static final String ORIGIN = "https://ui.example.com";
+  static TestServer secured;
+  static TestServer openMetrics;
+  static TestServer plain;
+
+  @BeforeAll
+  static void start() {
+    secured = TestServer.start(Map.of("BATON_API_AUTH_STRING", SECRET, "BATON_CORS_ALLOWED_ORIGINS", ORIGIN));
+    openMetrics = TestServer.start(Map.of("BATON_API_AUTH_STRING", SECRET, "BATON_METRICS_REQUIRE_AUTH", "false"));
+    plain = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    for (TestServer s : new TestServer[] {secured, openMetrics, plain}) {
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+
+  static Map<String, String> basic(String secret) {
+    return Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static void assertUnauthorized(Response r) {
+    assertEquals(401, r.status(), r.raw());
+    assertEquals("{\"exception_message\":\"Unauthorized\"}", r.raw());
+    assertTrue(r.header("content-type").startsWith("application/json"));
+  }
+
+  @Test
+  void everyRouteButTheProbesNeedsTheHeader() {
+    ApiClient api = secured.api();
+    String flowBody = ApiClient.toJson(obj("name", "sec-" + UUID.randomUUID()));
+    String before = secured.fingerprint();
+    assertUnauthorized(api.raw("POST", "/api/flows/", flowBody, "application/json", Map.of()));
+    assertUnauthorized(api.raw("POST", "/api/flows/", flowBody, "application/json", basic(SECRET + "x")));
+    assertUnauthorized(api.raw("POST", "/api/flows/", flowBody, "application/json", Map.of("Authorization", "baton-admin:c0rrect horse")));
+    assertUnauthorized(api.raw("POST", "/api/flows/", flowBody, "application/json",
+        Map.of("Authorization", "Bearer " + basic(SECRET).get("Authorization").substring(6))));
+    assertUnauthorized(api.raw("POST", "/api/flows/", flowBody, "application/json", Map.of("Authorization", "Basic %%%")));
+    assertEquals(before, secured.fingerprint(), "a refused request wrote something");
+    for (String path : new String[] {"/api/version", "/api/hello", "/api/csrf-token", "/api/flows/" + UUID.randomUUID(),
+        "/api/no-such-route", "/nowhere", "/metrics"}) {
+      assertUnauthorized(api.get(path));
+    }
+    assertUnauthorized(api.raw("POST", "/api/health", null, null, Map.of()));
+
+    assertEquals("true", api.get("/api/health").expect(200).raw());
+    api.get("/api/ready").expect(200);
+    api.get("/api/health/").expect(200);
+
+    Response created = api.raw("POST", "/api/flows/", flowBody, "application/json", basic(SECRET)).expect(201);
+    api.raw("GET", "/api/flows/" + created.id(), null, null, basic(SECRET)).expect(200);
+    assertTrue(api.raw("GET", "/metrics", null, null, basic(SECRET)).expect(200).raw().contains("# TYPE"));
+    // the scheme is case-insensitive (RFC 7617); Prefect's client sends "Basic"
+    api.raw("GET", "/api/version", null, null,
+        Map.of("Authorization", "basic " + basic(SECRET).get("Authorization").substring(6))).expect(200);
+  }
+
+  @Test
+  void metricsCanBeLeftOpen() {
+    ApiClient api = openMetrics.api();
+    assertTrue(api.get("/metrics").expect(200).raw().contains("# TYPE"));
+    assertUnauthorized(api.get("/api/version"));
+  }
+
+  @Test
+  void preflightIsAnsweredWithoutAuthentication() {
+    Response r = secured.api().raw("OPTIONS", "/api/flow_runs/" + UUID.randomUUID() + "/set_state", null, null, Map.of(
+        "Origin", ORIGIN, "Access-Control-Request-Method", "POST",
+        "Access-Control-Request-Headers", "authorization,content-type,x-prefect-api-version"));
+    assertEquals(204, r.status(), r.raw());
+    assertEquals(ORIGIN, r.header("access-control-allow-origin"));
+    String allowHeaders = r.header("access-control-allow-headers").toLowerCase();
+    for (String h : new String[] {"authorization", "content-type", "x-prefect-api-version"}) {
+      assertTrue(allowHeaders.contains(h), allowHeaders);
+    }
+    assertTrue(r.header("access-control-allow-methods").contains("POST"));
+    assertNull(r.header("access-control-allow-credentials"));
+  }
+
+  @Test
+  void corsHeadersOnAnswersToTheAllowedOriginOnly() {
+    ApiClient api = secured.api();
+    Response ok = api.raw("GET", "/api/version", null, null, Map.of("Origin", ORIGIN, "Authorization",
+        basic(SECRET).get("Authorization"))).expect(200);
+    assertEquals(ORIGIN, ok.header("access-control-allow-origin"));
+    // a 401 carries them too, so the page can read why it was refused
+    Response refused = api.raw("GET", "/api/version", null, null, Map.of("Origin", ORIGIN));
+    assertUnauthorized(refused);
+    assertEquals(ORIGIN, refused.header("access-control-allow-origin"));
+
+    String before = secured.fingerprint();
+    Response foreign = api.raw("POST", "/api/flows/", ApiClient.toJson(obj("name", "cors-" + UUID.randomUUID())),
+        "application/json", Map.of("Origin", "https://evil.example", "Authorization", basic(SECRET).get("Authorization")));
+    assertEquals(403, foreign.status(), foreign.raw());
+    assertEquals("Disallowed CORS origin", foreign.text("detail"));
+    assertNull(foreign.header("access-control-allow-origin"));
+    assertEquals(before, secured.fingerprint());
+    Response foreignPreflight = api.raw("OPTIONS", "/api/flows/", null, null,
+        Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"));
+    assertEquals(403, foreignPreflight.status());
+    assertNull(foreignPreflight.header("access-control-allow-origin"));
+  }
+
+  @Test
+  void defaultsAreNoAuthAndNoCors() {
+    ApiClient api = plain.api();
+    Response r = api.raw("GET", "/api/version", null, null, Map.of("Origin", ORIGIN)).expect(200);
+    assertNull(r.header("access-control-allow-origin"));
+    Response pre = api.raw("OPTIONS", "/api/flows/", null, null,
+        Map.of("Origin", ORIGIN, "Access-Control-Request-Method", "POST"));
+    assertNull(pre.header("access-control-allow-origin"));
+    assertTrue(pre.status() >= 400 && pre.status() < 500, pre.raw());
+    assertNotNull(pre.body());
+    assertTrue(api.get("/metrics").expect(200).raw().contains("# TYPE"));
+  }
+
+  /**
+   * A body a foreign page could send without a preflight ({@code text/plain}, form types) is not
+   * JSON to the API, as in FastAPI; no content type at all still is (older Prefect clients).
+   */
+  @Test
+  void onlyJsonContentTypesCarryABody() {
+    ApiClient api = plain.api();
+    String before = plain.fingerprint();
+    for (String type : new String[] {"text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x", "application/xml", "text/json", ""}) {
+      Response r = api.raw("POST", "/api/flows/", ApiClient.toJson(obj("name", "ct-" + UUID.randomUUID())), type, Map.of());
+      assertEquals(422, r.status(), type + ": " + r.raw());
+      if (!type.startsWith("multipart/") && !type.startsWith("application/x-www-form-urlencoded")) {
+        // (form bodies are taken apart by the framework and arrive empty: "missing" fields)
+        assertEquals("model_attributes_type", r.body().get("exception_detail").get(0).get("type").asText(), type);
+      }
+    }
+    assertEquals(before, plain.fingerprint());
+    for (String type : new String[] {"application/json", "application/json; charset=utf-8", "APPLICATION/JSON",
+        "application/vnd.prefect+json", null}) {
+      api.raw("POST", "/api/flows/", ApiClient.toJson(obj("name", "ct-" + UUID.randomUUID())), type, Map.of()).expect(201);
+    }
+  }
+}
