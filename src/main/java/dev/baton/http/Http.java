@@ -113,17 +113,23 @@ final class Http {
     }
   }
 
-  /** Parses and decodes the body, then runs {@code then}; bad bodies were answered 422. */
+  /**
+   * Parses and decodes the body, then runs {@code then}; bad bodies were answered 422. A body that
+   * decodes to null (e.g. {@code reset} without {@code slot_override}) is a value like any other:
+   * {@code then} must run, or the request would never be answered.
+   */
   static <T> void withBody(RoutingContext ctx, java.util.function.Function<JsonNode, Decoded<T>> decoder,
       java.util.function.Consumer<T> then) {
     Parsed body = body(ctx);
     if (body == null) {
       return;
     }
-    T value = decoded(ctx, decoder.apply(body.node()), body.node());
-    if (value != null) {
-      then.accept(value);
+    Decoded<T> d = decoder.apply(body.node());
+    if (!d.isOk()) {
+      json(ctx, 422, toBytes(d.errorBody(body.node())));
+      return;
     }
+    then.accept(d.value());
   }
 
   /** Answers with {@code onSuccess} when {@code f} succeeds, else with the failure's status. */
