@@ -192,5 +192,29 @@ class ErrorBodiesIT {
       assertTrue(r.header("content-type") != null && r.header("content-type").startsWith("application/json"), r.raw());
       assertTrue(r.body() != null && r.body().isObject(), r.raw());
     }
+    // requests Netty refuses before any routing (sent over a plain socket: no client would send them)
+    Map<String, String> refusedByNetty = Map.of(
+        "GET /api/health HTTP/1.1\r\nHost: x\r\nthis is not a header\r\n\r\n", "400",
+        "GET /api/flows/" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", "414",
+        "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(10_000) + "\r\n\r\n", "431",
+        "GARBAGE\r\n\r\n", "400");
+    refusedByNetty.forEach((raw, status) -> {
+      String answer = rawExchange(raw);
+      String where = raw.substring(0, Math.min(30, raw.length())) + "… → " + answer;
+      assertTrue(answer.startsWith("HTTP/1.") && answer.substring(9).startsWith(status), where);
+      assertTrue(answer.toLowerCase(Locale.ROOT).contains("content-type: application/json"), where);
+      assertTrue(answer.endsWith("}") && answer.contains("{\"detail\":\""), where);
+    });
+  }
+
+  static String rawExchange(String request) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    } catch (java.io.IOException e) {
+      return "IOException " + e;
+    }
   }
 }
