@@ -53,14 +53,16 @@ final class Http {
   }
 
   /**
-   * Parses the body as JSON (empty ⇒ null). Null after answering 422. A non-empty body must come
-   * without a {@code Content-Type} (older Prefect clients) or with a JSON one, as FastAPI requires:
+   * Parses the body as JSON (empty ⇒ null). Null after answering 422. The request must come
+   * without a {@code Content-Type} (older Prefect clients) or with a JSON one, empty body or not:
    * {@code text/plain} and form types are what a foreign web page can send without a CORS
-   * preflight, so accepting them would let any page a user opens write to the API.
+   * preflight (a form without fields sends an empty body, and the body handler takes form bodies
+   * apart), so accepting them would let any page a user opens act on the API — e.g. an empty
+   * {@code bulk_delete}.
    */
   static Parsed body(RoutingContext ctx) {
     Buffer b = ctx.body().buffer();
-    if (b != null && b.length() > 0 && !isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+    if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
       json(ctx, 422, Render.validationError(java.util.List.of(new dev.baton.http.json.ValidationError(
           "model_attributes_type", java.util.List.of("body"),
           "Input should be a valid dictionary or object to extract fields from",
