@@ -887,6 +887,15 @@ class HostileInputIT {
     assertEquals(404, unknown.status(), unknown.text());
   }
 
+  /** Regression (seed 10): limit + offset overflowed int and became a negative SQL LIMIT (500). */
+  @Test
+  void v1FilterWithHugeOffset() {
+    Answer a = send(new Request("POST", "/api/concurrency_limits/filter",
+        "{\"limit\": 5, \"offset\": 2147483647}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json")));
+    assertEquals(200, a.status(), a.text());
+    assertEquals("[]", a.text());
+  }
+
   /** The change counter itself is trustworthy: it moves on a write and stays on a refusal. */
   @Test
   void changeCounterSeesWritesAndOnlyWrites() {
