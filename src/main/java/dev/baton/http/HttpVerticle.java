@@ -183,8 +183,16 @@ public final class HttpVerticle extends VerticleBase {
       path = path.substring(0, path.length() - 1);
     }
     return path.equals("/api/health") || path.equals("/api/ready")
-        || path.equals("/metrics") && !options.security().metricsRequireAuth();
+        || path.equals("/metrics") && !options.security().metricsRequireAuth()
+        || WEBSOCKETS.contains(path) && "websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE));
   }
+
+  /**
+   * Prefect's websockets: their handshake carries no credentials (Prefect's check is an HTTP
+   * middleware, which websockets bypass); the socket's first frame {@code {"type": "auth",
+   * "token": <secret>}} does, and the socket's handler checks it with {@link ApiAuth#acceptsToken}.
+   */
+  static final Set<String> WEBSOCKETS = Set.of("/api/events/in", "/api/events/out");
 
   /** The port the server listens on (useful with port 0). */
   public int actualPort() {
