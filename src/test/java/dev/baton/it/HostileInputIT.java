@@ -896,6 +896,23 @@ class HostileInputIT {
     assertEquals("[]", a.text());
   }
 
+  /**
+   * Regression (seed 20): an integer timestamp of 2^63 wrapped to Long.MIN_VALUE on its way to
+   * Instant and threw (500).
+   */
+  @Test
+  void integerTimestampsPastTheLongRange() {
+    Fix f = new Fix();
+    for (String ts : new String[] {"9223372036854775808", "-9223372036854775808", "9223372036854775807",
+        "-9223372036854775807", "99999999999999999999999"}) {
+      long before = rowChanges();
+      Answer a = send(new Request("POST", "/api/logs/", ("[{\"name\": \"n\", \"level\": 20, \"message\": \"m\", \"timestamp\": "
+          + ts + ", \"flow_run_id\": \"" + f.flowRun + "\"}]").getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json")));
+      assertEquals(422, a.status(), ts + ": " + a.text());
+      assertEquals(before, rowChanges());
+    }
+  }
+
   /** The change counter itself is trustworthy: it moves on a write and stays on a refusal. */
   @Test
   void changeCounterSeesWritesAndOnlyWrites() {
