@@ -114,6 +114,43 @@ class SecurityIT {
     }
   }
 
+  /** Generated Authorization values (fixed seed): each is a 401 with Prefect's body, none writes. */
+  @Test
+  void generatedAuthorizationHeadersAreRefused() {
+    java.util.Random rnd = new java.util.Random(Long.getLong("baton.fuzz.seed", 20261203L));
+    String good = basic(SECRET).get("Authorization");
+    String goodCreds = good.substring(6);
+    String before = secured.fingerprint();
+    for (int i = 0; i < 300; i++) {
+      String h = switch (rnd.nextInt(8)) {
+        case 0 -> "Basic " + goodCreds.substring(0, rnd.nextInt(goodCreds.length()));        // cut short
+        case 1 -> "Basic " + goodCreds + (char) ('A' + rnd.nextInt(26));                       // one more char
+        case 2 -> {                                                                             // one char changed
+          char[] c = goodCreds.toCharArray();
+          // (not in the last group: there a change may only touch bits the decoder ignores)
+          int at = rnd.nextInt(c.length - 4);
+          c[at] = c[at] == 'A' ? 'B' : 'A';
+          yield "Basic " + new String(c);
+        }
+        case 3 -> new String[] {"Bearer", "Digest", "Basic:", "Basicc", "B4sic", "NTLM"}[rnd.nextInt(6)] + " " + goodCreds;
+        case 4 -> "Basic " + goodCreds + " " + goodCreds;                                      // three parts
+        case 5 -> {                                                                             // random bytes
+          byte[] b = new byte[rnd.nextInt(64)];
+          rnd.nextBytes(b);
+          yield "Basic " + Base64.getEncoder().encodeToString(b);
+        }
+        case 6 -> "Basic " + "=".repeat(rnd.nextInt(5)) + "%%%" + " ".repeat(rnd.nextInt(3));
+        default -> "Basic " + Base64.getEncoder().encodeToString(
+            (SECRET.substring(0, rnd.nextInt(SECRET.length()))).getBytes(StandardCharsets.UTF_8));
+      };
+      Response r = secured.api().raw("POST", "/api/flows/", ApiClient.toJson(obj("name", "gen-" + i)), "application/json",
+          Map.of("Authorization", h));
+      assertEquals(401, r.status(), h + " → " + r.raw());
+      assertEquals("{\"exception_message\":\"Unauthorized\"}", r.raw());
+    }
+    assertEquals(before, secured.fingerprint(), "a refused request wrote something");
+  }
+
   @Test
   void metricsCanBeLeftOpen() {
     ApiClient api = openMetrics.api();
