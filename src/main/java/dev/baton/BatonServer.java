@@ -2,6 +2,7 @@ package dev.baton;
 
 import dev.baton.concurrency.LeaseReaperVerticle;
 import dev.baton.config.BatonConfig;
+import dev.baton.http.ApiAuth;
 import dev.baton.http.ConcurrencyRoutes;
 import dev.baton.events.EventRecorder;
 import dev.baton.http.DeploymentRoutes;
@@ -75,7 +76,7 @@ public final class BatonServer {
   /**
    * As {@link #deploy(Vertx, Pool, PrometheusMeterRegistry, BatonConfig)}, {@code /api/ready}
    * answering from {@code readiness}, with the check of the token the event websockets' auth
-   * message carries (null: any token is accepted).
+   * message carries (null: the configured auth string, when there is one).
    */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config,
       Readiness readiness, java.util.function.Predicate<String> eventsTokenCheck) {
@@ -110,7 +111,11 @@ public final class BatonServer {
     DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit());
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
-    EventRoutes events = new EventRoutes(vertx, pool, recorder, eventsTokenCheck, config.http().bodyLimitBytes(),
+    // the event websockets' first frame carries the auth string (their handshake needs no header)
+    ApiAuth auth = ApiAuth.of(config.security().apiAuthString());
+    java.util.function.Predicate<String> tokenCheck = eventsTokenCheck != null ? eventsTokenCheck
+        : auth.enabled() ? auth::acceptsToken : null;
+    EventRoutes events = new EventRoutes(vertx, pool, recorder, tokenCheck, config.http().bodyLimitBytes(),
         Clock.systemUTC());
     java.util.function.Consumer<io.vertx.ext.web.Router> routes = r -> {
       resources.mount(r);
@@ -138,7 +143,8 @@ public final class BatonServer {
           otherIds.add(id);
           // all instances in one deployment: with port 0 they share one random port
           HttpVerticle.Options http = new HttpVerticle.Options(config.http().host(), config.http().port(),
-              config.http().bodyLimitBytes(), httpInFlight, registry, pool, state, overloadMetrics, overload);
+              config.http().bodyLimitBytes(), httpInFlight, registry, pool, state, overloadMetrics, overload,
+              config.security());
           List<HttpVerticle> created = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(http, routes);

@@ -1,6 +1,7 @@
 package dev.baton.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Objects;
  * Nothing here reads the environment.
  */
 public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
-    RunInput runInput, Overload overload, Events events) {
+    RunInput runInput, Overload overload, Events events, Security security) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -20,16 +21,18 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(runInput, "runInput");
     Objects.requireNonNull(overload, "overload");
     Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(security, "security");
   }
 
-  /** With the default periodic-service, concurrency, run-input, overload and event settings. */
+  /** With the default periodic-service, concurrency, run-input, overload, event and security settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime) {
     this(http, db, api, runtime, Services.DEFAULTS, Concurrency.DEFAULTS);
   }
 
-  /** With the default run-input, overload and event settings. */
+  /** With the default run-input, overload, event and security settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
-    this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS, Overload.DEFAULTS, Events.DEFAULTS);
+    this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS, Overload.DEFAULTS, Events.DEFAULTS,
+        Security.DEFAULTS);
   }
 
   /**
@@ -178,5 +181,39 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    */
   public record Events(int retentionDays, long trimIntervalMillis, int trimBatch, int bufferEvents, int batchSize) {
     public static final Events DEFAULTS = new Events(7, 3_600_000, 1000, 10_000, 200);
+  }
+
+  /**
+   * API authentication and CORS (docs/operations.md, "Security").
+   *
+   * @param apiAuthString the secret clients send as {@code Authorization: Basic base64(secret)}
+   *     (Prefect's {@code PREFECT_API_AUTH_STRING}); null = no authentication. Never logged:
+   *     {@link #toString()} redacts it.
+   * @param metricsRequireAuth whether {@code GET /metrics} needs the header too (only matters with
+   *     an auth string)
+   * @param corsAllowedOrigins origins a browser may call the API from; empty = CORS off (no CORS
+   *     headers, no preflight handling), {@code ["*"]} = any origin
+   * @param corsAllowedMethods methods announced in preflight answers
+   * @param corsAllowedHeaders request headers announced in preflight answers
+   */
+  public record Security(String apiAuthString, boolean metricsRequireAuth, List<String> corsAllowedOrigins,
+      List<String> corsAllowedMethods, List<String> corsAllowedHeaders) {
+    public static final Security DEFAULTS = new Security(null, true, List.of(),
+        List.of("GET", "POST", "PUT", "PATCH", "DELETE"),
+        List.of("Authorization", "Content-Type", "X-PREFECT-API-VERSION"));
+
+    public Security {
+      corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+      corsAllowedMethods = List.copyOf(corsAllowedMethods);
+      corsAllowedHeaders = List.copyOf(corsAllowedHeaders);
+    }
+
+    /** Like the generated one, with the auth string replaced by {@code ***} (or null). */
+    @Override
+    public String toString() {
+      return "Security[apiAuthString=" + (apiAuthString == null ? null : "***")
+          + ", metricsRequireAuth=" + metricsRequireAuth + ", corsAllowedOrigins=" + corsAllowedOrigins
+          + ", corsAllowedMethods=" + corsAllowedMethods + ", corsAllowedHeaders=" + corsAllowedHeaders + "]";
+    }
   }
 }

@@ -121,7 +121,21 @@ public final class ConfigLoader {
       new Setting("events.bufferEvents", "BATON_EVENTS_BUFFER", 10_000, "an integer 1..1000000",
           s -> intIn(s, 1, 1_000_000)),
       new Setting("events.batchSize", "BATON_EVENTS_BATCH_SIZE", 200, "an integer 1..10000",
-          s -> intIn(s, 1, 10_000)));
+          s -> intIn(s, 1, 10_000)),
+      new Setting("security.apiAuthString", "BATON_API_AUTH_STRING", null,
+          "any text (empty = no authentication)", s -> s.isEmpty() ? null : s),
+      new Setting("security.metricsRequireAuth", "BATON_METRICS_REQUIRE_AUTH", true, "true or false",
+          ConfigLoader::bool),
+      new Setting("security.corsAllowedOrigins", "BATON_CORS_ALLOWED_ORIGINS", List.of(),
+          "a comma-separated list of origins like https://ui.example.com:8443, or * (empty = CORS off)",
+          ConfigLoader::origins),
+      new Setting("security.corsAllowedMethods", "BATON_CORS_ALLOWED_METHODS",
+          BatonConfig.Security.DEFAULTS.corsAllowedMethods(),
+          "a comma-separated list of HTTP methods among GET, HEAD, POST, PUT, PATCH, DELETE",
+          ConfigLoader::methods),
+      new Setting("security.corsAllowedHeaders", "BATON_CORS_ALLOWED_HEADERS",
+          BatonConfig.Security.DEFAULTS.corsAllowedHeaders(), "a comma-separated list of header names",
+          ConfigLoader::headerNames));
 
   private ConfigLoader() {}
 
@@ -177,7 +191,7 @@ public final class ConfigLoader {
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException("config file " + file + ": expected a JSON object with sections "
-          + "http, db, api, runtime, services, concurrency, runInput, overload, events");
+          + "http, db, api, runtime, services, concurrency, runInput, overload, events, security");
     }
     Map<String, Setting> byKey = new LinkedHashMap<>();
     SETTINGS.forEach(s -> byKey.put(s.key(), s));
@@ -185,7 +199,7 @@ public final class ConfigLoader {
       Map.Entry<String, JsonNode> section = sections.next();
       if (!section.getValue().isObject()) {
         throw new ConfigException("config file " + file + ": \"" + section.getKey()
-            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, runInput, overload, events");
+            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, runInput, overload, events, security");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -199,7 +213,7 @@ public final class ConfigLoader {
         String where = "config file " + file + ": \"" + key + "\"";
         if (v.isNull()) {
           values.put(key, parse(s, "", where));
-        } else if (v.isTextual() || v.isNumber()) {
+        } else if (v.isTextual() || v.isNumber() || v.isBoolean()) {
           values.put(key, parse(s, v.asText().trim(), where));
         } else {
           throw new ConfigException(where + ": expected " + s.form());
@@ -257,7 +271,15 @@ public final class ConfigLoader {
         overload,
         new BatonConfig.Events((Integer) v.get("events.retentionDays"), toMillis(v.get("events.trimIntervalSeconds")),
             (Integer) v.get("events.trimBatch"), (Integer) v.get("events.bufferEvents"),
-            (Integer) v.get("events.batchSize")));
+            (Integer) v.get("events.batchSize")),
+        new BatonConfig.Security((String) v.get("security.apiAuthString"),
+            (Boolean) v.get("security.metricsRequireAuth"), strings(v.get("security.corsAllowedOrigins")),
+            strings(v.get("security.corsAllowedMethods")), strings(v.get("security.corsAllowedHeaders"))));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> strings(Object list) {
+    return (List<String>) list;
   }
 
   // ---- parsers: throw IllegalArgumentException, the caller words the message ----
@@ -310,6 +332,72 @@ public final class ConfigLoader {
       throw new IllegalArgumentException();
     }
     return v;
+  }
+
+  private static Object bool(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException();
+    };
+  }
+
+  /** Comma-separated items, blanks around commas ignored; empty text = empty list. */
+  private static List<String> items(String s) {
+    if (s.isBlank()) {
+      return List.of();
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (String part : s.split(",", -1)) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        throw new IllegalArgumentException();
+      }
+      if (!out.contains(p)) {
+        out.add(p);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static final java.util.regex.Pattern ORIGIN =
+      java.util.regex.Pattern.compile("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+  private static final Set<String> CORS_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+
+  /** {@code *} alone, or origins as a browser sends them: scheme, host, optional port; no path. */
+  private static Object origins(String s) {
+    List<String> list = items(s);
+    if (list.contains("*")) {
+      if (list.size() != 1) {
+        throw new IllegalArgumentException();
+      }
+      return list;
+    }
+    for (String o : list) {
+      if (!ORIGIN.matcher(o).matches()) {
+        throw new IllegalArgumentException();
+      }
+    }
+    return list;
+  }
+
+  private static Object methods(String s) {
+    List<String> list = items(s).stream().map(m -> m.toUpperCase(Locale.ROOT)).distinct().toList();
+    if (list.isEmpty() || !CORS_METHODS.containsAll(list)) {
+      throw new IllegalArgumentException();
+    }
+    return list;
+  }
+
+  private static Object headerNames(String s) {
+    List<String> list = items(s);
+    for (String h : list) {
+      if (!TOKEN.matcher(h).matches()) {
+        throw new IllegalArgumentException();
+      }
+    }
+    return list;
   }
 
   private static Object pathText(String s) {

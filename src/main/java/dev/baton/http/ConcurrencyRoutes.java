@@ -288,7 +288,8 @@ public final class ConcurrencyRoutes {
   }
 
   private void v1Filter(RoutingContext ctx, ConcurrencyBodies.Page p) {
-    int upTo = p.limit() + p.offset();
+    // (long arithmetic: an offset near Integer.MAX_VALUE must not wrap to a negative LIMIT)
+    int upTo = (int) Math.min(Integer.MAX_VALUE, (long) p.limit() + p.offset());
     transact(ctx, c -> ConcurrencyStore.list(c, "tag:", upTo, 0).compose(v2 ->
         ConcurrencyStore.legacyList(c, upTo).compose(legacy -> {
           List<Future<byte[]>> views = new ArrayList<>();

@@ -52,15 +52,39 @@ final class Http {
     return id;
   }
 
-  /** Parses the body as JSON (any content type; empty ⇒ null). Null after answering 422. */
+  /**
+   * Parses the body as JSON (empty ⇒ null). Null after answering 422. The request must come
+   * without a {@code Content-Type} (older Prefect clients) or with a JSON one, empty body or not:
+   * {@code text/plain} and form types are what a foreign web page can send without a CORS
+   * preflight (a form without fields sends an empty body, and the body handler takes form bodies
+   * apart), so accepting them would let any page a user opens act on the API — e.g. an empty
+   * {@code bulk_delete}.
+   */
   static Parsed body(RoutingContext ctx) {
     Buffer b = ctx.body().buffer();
+    if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+      json(ctx, 422, Render.validationError(java.util.List.of(new dev.baton.http.json.ValidationError(
+          "model_attributes_type", java.util.List.of("body"),
+          "Input should be a valid dictionary or object to extract fields from",
+          com.fasterxml.jackson.databind.node.NullNode.instance, null)), null));
+      return null;
+    }
     Decoded<JsonNode> parsed = Json.parse(b == null ? null : b.getBytes());
     if (!parsed.isOk()) {
       json(ctx, 422, Render.validationError(parsed.errors(), null));
       return null;
     }
     return new Parsed(parsed.value());
+  }
+
+  /** No content type, {@code application/json} or {@code application/<anything>+json}, any parameters. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return true;
+    }
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+    return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
   }
 
   /** A parsed body (its value may be null for an empty body). */
@@ -91,17 +115,23 @@ final class Http {
     }
   }
 
-  /** Parses and decodes the body, then runs {@code then}; bad bodies were answered 422. */
+  /**
+   * Parses and decodes the body, then runs {@code then}; bad bodies were answered 422. A body that
+   * decodes to null (e.g. {@code reset} without {@code slot_override}) is a value like any other:
+   * {@code then} must run, or the request would never be answered.
+   */
   static <T> void withBody(RoutingContext ctx, java.util.function.Function<JsonNode, Decoded<T>> decoder,
       java.util.function.Consumer<T> then) {
     Parsed body = body(ctx);
     if (body == null) {
       return;
     }
-    T value = decoded(ctx, decoder.apply(body.node()), body.node());
-    if (value != null) {
-      then.accept(value);
+    Decoded<T> d = decoder.apply(body.node());
+    if (!d.isOk()) {
+      json(ctx, 422, toBytes(d.errorBody(body.node())));
+      return;
     }
+    then.accept(d.value());
   }
 
   /** Answers with {@code onSuccess} when {@code f} succeeds, else with the failure's status. */
@@ -168,6 +198,12 @@ final class Http {
   static void fail(RoutingContext ctx, Throwable t) {
     OrchestrationException e = OrchestrationService.classify(t);
     OrchestrationFailure f = e.failure();
+    io.vertx.pgclient.PgException pg = dev.baton.persistence.SqlErrors.pgException(t);
+    if (pg != null && (f == OrchestrationFailure.CONFLICT || f == OrchestrationFailure.INVALID_INPUT)) {
+      // the client gets a fixed text; what PostgreSQL said goes to the log
+      LOG.warn("event=request_refused_by_database method={} path={} sqlstate={} constraint={} error=\"{}\"",
+          ctx.request().method(), ctx.request().path(), pg.getSqlState(), pg.getConstraint(), pg.getErrorMessage());
+    }
     switch (f) {
       case NOT_FOUND -> exceptionMessage(ctx, 404, e.getMessage());
       case CONFLICT -> detail(ctx, 409, e.getMessage());

@@ -1,20 +1,31 @@
 package dev.baton.http;
 
+import dev.baton.config.BatonConfig;
+import dev.baton.http.json.Render;
 import dev.baton.orchestration.api.OrchestrationClient;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import dev.baton.ServerState;
 import dev.baton.config.BatonConfig;
 import dev.baton.observability.OverloadMetrics;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API under {@code /api}, plus {@code /metrics}. Knows JSON and status codes and nothing
  * about rules: proposals go to the orchestration verticle over the event bus.
+ *
+ * <p>Every request passes CORS (when origins are configured; preflights end there), then the
+ * auth-string check (when configured), then the API. Every error answer is a small JSON body with
+ * a fixed text: no exception text, SQL or stack trace ever reaches a client (they go to the log).
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -30,9 +45,10 @@ public final class HttpVerticle extends VerticleBase {
   /** Settings of the HTTP layer. */
   public record Options(String host, int port, long bodyLimitBytes, InFlightLimiter limiter,
       PrometheusMeterRegistry registry, Pool pool, ServerState state, OverloadMetrics overloadMetrics,
-      BatonConfig.Overload overload) {}
+      BatonConfig.Overload overload, BatonConfig.Security security) {}
 
   private final Options options;
+  private final ApiAuth auth;
   private final Consumer<Router> resourceRoutes;
   private HttpServer server;
 
@@ -42,6 +58,7 @@ public final class HttpVerticle extends VerticleBase {
    */
   public HttpVerticle(Options options, Consumer<Router> resourceRoutes) {
     this.options = options;
+    this.auth = ApiAuth.of(options.security().apiAuthString());
     this.resourceRoutes = resourceRoutes;
   }
 
@@ -50,6 +67,12 @@ public final class HttpVerticle extends VerticleBase {
     OrchestrationClient client = new OrchestrationClient(vertx, options.overload().busTimeoutMs(),
         options.overload().proposalDeadlineMs());
     Router root = Router.router(vertx);
+    if (!options.security().corsAllowedOrigins().isEmpty()) {
+      root.route().handler(corsHandler(options.security()));
+    }
+    if (auth.enabled()) {
+      root.route().handler(this::authenticate);
+    }
     if (options.registry() != null) {
       root.get("/metrics").handler(PrometheusScrapingHandler.create(options.registry()));
     }
@@ -65,18 +88,13 @@ public final class HttpVerticle extends VerticleBase {
     resourceRoutes.accept(api);
     root.route("/api/*").subRouter(api);
 
-    Handler<RoutingContext> notFound = ctx -> Http.json(ctx, 404, Http.NOT_FOUND);
-    root.route().last().handler(notFound);
-    root.errorHandler(404, notFound);
-    root.errorHandler(405, ctx -> Http.detail(ctx, 405, "Method Not Allowed"));
-    root.errorHandler(413, ctx -> Http.detail(ctx, 413, "Request body too large"));
-    root.errorHandler(400, ctx -> Http.detail(ctx, 400, "Bad Request"));
-    root.errorHandler(500, ctx -> {
-      if (ctx.failure() != null) {
-        LOG.error("event=unhandled path={} error=\"{}\"", ctx.request().path(), ctx.failure().toString(), ctx.failure());
-      }
-      Http.exceptionMessage(ctx, 500, "Internal Server Error");
-    });
+    root.route().last().handler(ctx -> Http.json(ctx, 404, Http.NOT_FOUND));
+    // Failures anywhere (a handler's exception, BodyHandler's 413, CORS's 403, …) and unmatched
+    // requests all end here: a fixed JSON text per status, the failure itself only in the log.
+    root.route().failureHandler(ctx -> failed(ctx, ctx.statusCode()));
+    for (int status : new int[] {400, 403, 404, 405, 406, 413, 414, 415, 431, 500}) {
+      root.errorHandler(status, ctx -> failed(ctx, status));
+    }
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.host())
@@ -88,8 +106,98 @@ public final class HttpVerticle extends VerticleBase {
         .addWebSocketSubProtocol(EventRoutes.SUBPROTOCOL)
         .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimitBytes()))
         .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimitBytes())));
-    return server.requestHandler(root).listen();
+    return server.requestHandler(root).invalidRequestHandler(HttpVerticle::invalidRequest).listen();
   }
+
+  /** The answer to a failed or unmatched request: JSON with a fixed text chosen by the status. */
+  private static void failed(RoutingContext ctx, int statusCode) {
+    int status = statusCode < 400 || statusCode > 599 ? 500 : statusCode;
+    if (status >= 500) {
+      LOG.error("event=unhandled method={} path={} status={} error=\"{}\"", ctx.request().method(),
+          ctx.request().path(), status, String.valueOf(ctx.failure()), ctx.failure());
+    }
+    if (ctx.response().headWritten()) {
+      // a failure after the answer started: nothing sensible can follow on this connection
+      ctx.response().reset();
+      return;
+    }
+    switch (status) {
+      case 401 -> Http.json(ctx, 401, ApiAuth.UNAUTHORIZED_BODY);
+      case 403 -> Http.detail(ctx, 403, "Disallowed CORS origin");
+      case 404 -> Http.json(ctx, 404, Http.NOT_FOUND);
+      case 413 -> Http.detail(ctx, 413, "Request body too large");
+      default -> {
+        String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
+        if (status >= 500) {
+          Http.exceptionMessage(ctx, status, status == 500 ? "Internal Server Error" : reason);
+        } else {
+          Http.detail(ctx, status, reason);
+        }
+      }
+    }
+  }
+
+  /**
+   * A request Netty could not decode (bad request line, too long a line or header): JSON like every
+   * other error, then the connection is closed (its framing cannot be trusted).
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414
+        : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    request.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, Http.JSON_TYPE)
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(Buffer.buffer(Render.detail(HttpResponseStatus.valueOf(status).reasonPhrase())))
+        .onComplete(v -> request.connection().close());
+  }
+
+  /** CORS for the configured origins; a preflight is answered here (204), before authentication. */
+  static CorsHandler corsHandler(BatonConfig.Security security) {
+    CorsHandler cors = CorsHandler.create();
+    if (!security.corsAllowedOrigins().equals(java.util.List.of("*"))) {
+      cors.addOrigins(security.corsAllowedOrigins());
+    }
+    Set<HttpMethod> methods = new LinkedHashSet<>();
+    security.corsAllowedMethods().forEach(m -> methods.add(HttpMethod.valueOf(m)));
+    return cors.allowedMethods(methods)
+        .allowedHeaders(new LinkedHashSet<>(security.corsAllowedHeaders()))
+        .allowCredentials(false)
+        .maxAgeSeconds(600);
+  }
+
+  /**
+   * With an auth string configured, every request needs {@code Authorization: Basic
+   * base64(secret)} except the probes ({@code GET /api/health}, {@code GET /api/ready}, as in
+   * Prefect) and, when so configured, {@code GET /metrics}. Otherwise 401 as Prefect answers it.
+   */
+  private void authenticate(RoutingContext ctx) {
+    if (exempt(ctx) || auth.accepts(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+      ctx.next();
+    } else {
+      Http.json(ctx, 401, ApiAuth.UNAUTHORIZED_BODY);
+    }
+  }
+
+  private boolean exempt(RoutingContext ctx) {
+    if (ctx.request().method() != HttpMethod.GET) {
+      return false;
+    }
+    String path = ctx.normalizedPath();
+    while (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path.equals("/api/health") || path.equals("/api/ready")
+        || path.equals("/metrics") && !options.security().metricsRequireAuth()
+        || WEBSOCKETS.contains(path) && "websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE));
+  }
+
+  /**
+   * Prefect's websockets: their handshake carries no credentials (Prefect's check is an HTTP
+   * middleware, which websockets bypass); the socket's first frame {@code {"type": "auth",
+   * "token": <secret>}} does, and the socket's handler checks it with {@link ApiAuth#acceptsToken}.
+   */
+  static final Set<String> WEBSOCKETS = Set.of("/api/events/in", "/api/events/out");
 
   /** The port the server listens on (useful with port 0). */
   public int actualPort() {

@@ -130,9 +130,22 @@ public final class ResourceRoutes {
         q -> Http.reply(ctx, count(FilterSql.taskRuns(q, "task_run", 1), TaskRunRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
     r.get("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, TaskRunRepository.get(pool, id),
         run -> found(ctx, run == null ? null : Render.taskRun(run, service.now()), "Task not found"))));
-    r.patch("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, Bodies::taskRunUpdate,
-        body -> Http.reply(ctx, body.hasName() ? TaskRunRepository.rename(pool, id, body.name()) : TaskRunRepository.get(pool, id).map(t -> t != null),
-            updated -> done(ctx, updated, "Task run not found")))));
+    r.patch("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, Bodies::taskRunUpdate, body -> {
+      if (body.hasName() && body.name() == null) {
+        // a task run always has a name: Prefect's update fails on the NOT NULL column (409)
+        Http.reply(ctx, TaskRunRepository.get(pool, id), t -> {
+          if (t == null) {
+            Http.detail(ctx, 404, "Task run not found");
+          } else {
+            Http.detail(ctx, 409, "Data integrity conflict. This usually means a unique or foreign key constraint "
+                + "was violated. See server logs for details.");
+          }
+        });
+        return;
+      }
+      Http.reply(ctx, body.hasName() ? TaskRunRepository.rename(pool, id, body.name()) : TaskRunRepository.get(pool, id).map(t -> t != null),
+          updated -> done(ctx, updated, "Task run not found"));
+    })));
     r.delete("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, TaskRunRepository.delete(pool, id),
         deleted -> done(ctx, deleted, "Task not found"))));
 

@@ -642,6 +642,10 @@ public final class OrchestrationService {
       return new OrchestrationException(OrchestrationFailure.CONFLICT,
           "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.", t);
     }
+    if (SqlErrors.isInvalidValue(t)) {
+      return new OrchestrationException(OrchestrationFailure.INVALID_INPUT,
+          "Invalid request: a value was refused by the database. See server logs for details.", t);
+    }
     return new OrchestrationException(OrchestrationFailure.INTERNAL, "Internal Server Error", t);
   }
 }

@@ -15,6 +15,12 @@ public final class SqlErrors {
     /** 23503: a referenced row is missing; 409 or 404 depending on the endpoint. */
     FOREIGN_KEY_VIOLATION,
     /**
+     * A value the database refuses to store (a NUL or invalid character, too long a string, a
+     * number or date out of range, a check constraint): bad input that validation let through;
+     * the API answers 422 with a fixed text.
+     */
+    INVALID_VALUE,
+    /**
      * Serialization failure, deadlock, lost/refused connection, shutdown, too many connections, a
      * timeout of ours (statement_timeout, lock_timeout, idle-in-transaction timeout), the pool's
      * wait queue full or the pool closed (shutdown): 503, nothing committed by this transaction.
@@ -48,6 +54,7 @@ public final class SqlErrors {
     return switch (sqlState) {
       case "23505" -> Kind.UNIQUE_VIOLATION;
       case "23503" -> Kind.FOREIGN_KEY_VIOLATION;
+      case "22P05", "22021", "22001", "22003", "22007", "22008", "23514" -> Kind.INVALID_VALUE;
       // 57014 query_canceled (statement_timeout), 55P03 lock_not_available (lock_timeout),
       // 25P03 idle_in_transaction_session_timeout: the transaction was rolled back
       case "40001", "40P01", "57P01", "57P02", "57P03", "53300", "57014", "55P03", "25P03" -> Kind.RETRYABLE;
@@ -100,6 +107,10 @@ public final class SqlErrors {
 
   public static boolean isUniqueViolation(Throwable t) {
     return classify(t) == Kind.UNIQUE_VIOLATION;
+  }
+
+  public static boolean isInvalidValue(Throwable t) {
+    return classify(t) == Kind.INVALID_VALUE;
   }
 
   public static boolean isForeignKeyViolation(Throwable t) {

@@ -258,6 +258,61 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void securityDefaultsAreNoAuthAndNoCors() {
+    BatonConfig.Security s = load(Map.of()).security();
+    assertEquals(BatonConfig.Security.DEFAULTS, s);
+    assertNull(s.apiAuthString());
+    assertTrue(s.metricsRequireAuth());
+    assertTrue(s.corsAllowedOrigins().isEmpty());
+    assertTrue(s.corsAllowedHeaders().contains("Authorization"));
+  }
+
+  @Test
+  void securityVariablesAreRead() {
+    BatonConfig.Security s = load(Map.of(
+        "BATON_API_AUTH_STRING", "admin:pa ss:wörd",
+        "BATON_METRICS_REQUIRE_AUTH", "FALSE",
+        "BATON_CORS_ALLOWED_ORIGINS", "https://ui.example.com, http://localhost:4200,http://[::1]:3000",
+        "BATON_CORS_ALLOWED_METHODS", "get,POST",
+        "BATON_CORS_ALLOWED_HEADERS", "Authorization, X-Custom")).security();
+    assertEquals(new BatonConfig.Security("admin:pa ss:wörd", false,
+        java.util.List.of("https://ui.example.com", "http://localhost:4200", "http://[::1]:3000"),
+        java.util.List.of("GET", "POST"), java.util.List.of("Authorization", "X-Custom")), s);
+    assertEquals(java.util.List.of("*"), load(Map.of("BATON_CORS_ALLOWED_ORIGINS", "*")).security().corsAllowedOrigins());
+    assertNull(load(Map.of("BATON_API_AUTH_STRING", "")).security().apiAuthString());
+  }
+
+  @Test
+  void authStringIsNeverPrinted() {
+    BatonConfig c = load(Map.of("BATON_API_AUTH_STRING", "user:s3cret-value"));
+    assertFalse(c.toString().contains("s3cret-value"), c.toString());
+    assertTrue(c.security().toString().contains("apiAuthString=***"));
+  }
+
+  @Test
+  void securityFileValuesIncludingBooleans() throws IOException {
+    Files.writeString(dir.resolve("s.json"), """
+        {"security": {"metricsRequireAuth": false, "corsAllowedOrigins": "*"}}""");
+    BatonConfig.Security s = load(Map.of("BATON_CONFIG", "s.json")).security();
+    assertFalse(s.metricsRequireAuth());
+    assertEquals(java.util.List.of("*"), s.corsAllowedOrigins());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "BATON_METRICS_REQUIRE_AUTH|yes|true or false",
+      "BATON_CORS_ALLOWED_ORIGINS|https://a.example/path|a comma-separated list of origins",
+      "BATON_CORS_ALLOWED_ORIGINS|*,https://a.example|a comma-separated list of origins",
+      "BATON_CORS_ALLOWED_ORIGINS|a.example|a comma-separated list of origins",
+      "BATON_CORS_ALLOWED_ORIGINS|https://a.example,,https://b.example|a comma-separated list of origins",
+      "BATON_CORS_ALLOWED_METHODS|TRACE|a comma-separated list of HTTP methods",
+      "BATON_CORS_ALLOWED_HEADERS|Bad Header|a comma-separated list of header names",
+  })
+  void badSecurityVariable(String var, String value, String form) {
+    badVariableGivesOneLineNamingIt(var, value, form);
+  }
+
+  @Test
   void redactsPasswords() {
     assertEquals("postgresql://u:***@h:1/db", ConfigLoader.redactPassword("postgresql://u:pw@h:1/db"));
     assertEquals("postgresql://h/db", ConfigLoader.redactPassword("postgresql://h/db"));

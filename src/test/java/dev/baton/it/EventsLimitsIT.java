@@ -84,13 +84,13 @@ class EventsLimitsIT {
   void aRefusedTokenClosesTheSocket1008() throws Exception {
     Map<String, String> env = Map.of("BATON_HTTP_PORT", "0", "BATON_HTTP_HOST", "127.0.0.1", "BATON_EVENT_LOOPS", "1",
         "BATON_DB_POOL_SIZE", "2", "BATON_LATE_RUNS_INTERVAL_SECONDS", "0", "BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "0",
-        "BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0");
+        "BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0", "BATON_API_AUTH_STRING", "s3cret");
     BatonConfig config = ConfigLoader.load(env, Path.of("."));
     Vertx vertx = Vertx.vertx();
     Pool pool = TestDatabase.pool(vertx, 2);
     try {
       BatonServer baton = TestServer.await(BatonServer.deploy(vertx, pool,
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config, new dev.baton.http.Readiness(pool), "s3cret"::equals));
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config));
       try (WsClient c = WsClient.connect(vertx, baton.port(), "/api/events/in")) {
         c.send("{\"type\":\"auth\",\"token\":\"wrong\"}");
         WsClient.Closed closed = c.awaitClose(10);

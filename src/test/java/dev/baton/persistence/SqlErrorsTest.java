@@ -15,7 +15,8 @@ class SqlErrorsTest {
       "23505, UNIQUE_VIOLATION", "23503, FOREIGN_KEY_VIOLATION", "40001, RETRYABLE", "40P01, RETRYABLE",
       "08006, RETRYABLE", "08001, RETRYABLE", "57P01, RETRYABLE", "53300, RETRYABLE", "22012, INTERNAL",
       "42P01, INTERNAL", "23502, INTERNAL",
-      "57014, RETRYABLE", "55P03, RETRYABLE", "25P03, RETRYABLE"})
+      "57014, RETRYABLE", "55P03, RETRYABLE", "25P03, RETRYABLE", "22P05, INVALID_VALUE", "22021, INVALID_VALUE", "22001, INVALID_VALUE",
+      "22003, INVALID_VALUE", "22007, INVALID_VALUE", "22008, INVALID_VALUE", "23514, INVALID_VALUE"})
   void sqlStates(String state, SqlErrors.Kind kind) {
     assertEquals(kind, SqlErrors.classify(state));
     assertEquals(kind, SqlErrors.classify(new RuntimeException("wrapped", new PgException("m", "ERROR", state, null))));

@@ -27,6 +27,7 @@ public final class Times {
     Instant t;
     if (exact != null) {
       long s = exact;
+      if (s == Long.MIN_VALUE) return null; // Math.abs would stay negative: no such timestamp anyway
       if (Math.abs(s) > 20_000_000_000L) {
         t = Instant.ofEpochMilli(s);
       } else {

@@ -261,7 +261,8 @@ public final class Types {
 
   public static final Type<Instant> DATETIME = (n, c) -> {
     if (n.isNumber()) {
-      Instant t = Times.fromUnix(n.doubleValue(), n.isIntegralNumber() ? n.asLong() : null);
+      // an integer past the long range is not exact as a long (asLong would wrap): use the double
+      Instant t = Times.fromUnix(n.doubleValue(), n.isIntegralNumber() && n.canConvertToLong() ? n.asLong() : null);
       if (t == null) {
         c.error("datetime_parsing", "Input should be a valid datetime, timestamp value is outside expected range", n,
             Ctx.ctx("error", "timestamp value is outside expected range"));

@@ -120,7 +120,11 @@ class TypesTest {
       "'2026-08-21Tab:00' | !datetime_parsing",
       "true | !datetime_type",
       "{} | !datetime_type",
-      "1e300 | !datetime_parsing"})
+      "1e300 | !datetime_parsing",
+      "9223372036854775808 | !datetime_parsing",
+      "-9223372036854775808 | !datetime_parsing",
+      "9223372036854775807 | !datetime_parsing",
+      "99999999999999999999999 | !datetime_parsing"})
   void datetimes(String json, String expected) {
     Object v = run(Types.DATETIME, json);
     assertEquals(expected, v instanceof Instant t ? Times.micros(t).toString() : String.valueOf(v));
