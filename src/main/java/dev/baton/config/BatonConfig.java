@@ -112,7 +112,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    */
   public record RunInput(int workers, int maxQueued, int maxTemplates, int maxTemplateChars, int maxRenderedChars,
       int timeBudgetMillis) {
-    public static final RunInput DEFAULTS = new RunInput(2, 16, 1000, 512 * 1024, 1024 * 1024, 500);
+    public static final RunInput DEFAULTS = new RunInput(2, 16, 1000, 512 * 1024, 1024 * 1024, 2000);
   }
 
   /**

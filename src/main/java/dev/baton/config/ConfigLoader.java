@@ -90,7 +90,7 @@ public final class ConfigLoader {
           "a number of characters 0..2147483647", s -> intIn(s, 0, Integer.MAX_VALUE)),
       new Setting("runInput.maxRenderedChars", "BATON_RUN_INPUT_MAX_RENDERED_CHARS", 1024 * 1024,
           "a number of characters 0..2147483647", s -> intIn(s, 0, Integer.MAX_VALUE)),
-      new Setting("runInput.timeBudgetMs", "BATON_RUN_INPUT_TIME_BUDGET_MS", 500,
+      new Setting("runInput.timeBudgetMs", "BATON_RUN_INPUT_TIME_BUDGET_MS", 2000,
           "a number of milliseconds 1..3600000", s -> intIn(s, 1, 3_600_000)),
       new Setting("overload.maxInFlight", "BATON_MAX_IN_FLIGHT", 0,
           "an integer 0..1000000 (0 = 4 × the pool size)", s -> intIn(s, 0, 1_000_000)),

@@ -105,7 +105,7 @@ class ConfigLoaderTest {
   @Test
   void runInputSettings() throws IOException {
     assertEquals(BatonConfig.RunInput.DEFAULTS, load(Map.of()).runInput());
-    assertEquals(new BatonConfig.RunInput(2, 16, 1000, 524288, 1048576, 500), BatonConfig.RunInput.DEFAULTS);
+    assertEquals(new BatonConfig.RunInput(2, 16, 1000, 524288, 1048576, 2000), BatonConfig.RunInput.DEFAULTS);
     assertEquals(new BatonConfig.RunInput(1, 4, 0, 10, 20, 3000), load(Map.of(
         "BATON_RUN_INPUT_WORKERS", "1", "BATON_RUN_INPUT_MAX_QUEUED", "4", "BATON_RUN_INPUT_MAX_TEMPLATES", "0",
         "BATON_RUN_INPUT_MAX_TEMPLATE_CHARS", "10", "BATON_RUN_INPUT_MAX_RENDERED_CHARS", "20",
