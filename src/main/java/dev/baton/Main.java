@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.cluster.Clustering;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigException;
 import dev.baton.config.ConfigLoader;
@@ -62,12 +63,20 @@ public final class Main {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)); // buckets: Metrics.newRegistry()
     Vertx vertx;
     try {
-      vertx = Vertx.builder()
-          .with(new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops()).setMetricsOptions(metrics))
-          .withMetrics(new MicrometerMetricsFactory(registry))
-          .build();
+      VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops())
+          .setMetricsOptions(metrics);
+      if (config.cluster().enabled()) {
+        vertx = joinCluster(options, registry, config.cluster(), log);
+      } else {
+        vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+      }
     } catch (RuntimeException e) {
       db.close(); // no shutdown hook yet: the embedded server must not outlive us
+      if (config.cluster().enabled()) {
+        System.err.println("baton: " + e.getMessage());
+        System.exit(1);
+        return;
+      }
       throw e;
     }
 
@@ -106,4 +115,31 @@ public final class Main {
       }
     });
   }
+
+  /**
+   * A clustered Vert.x (Hazelcast, TCP-IP discovery): waits on this, the main thread, until the
+   * member has joined, at most {@link #CLUSTER_JOIN_TIMEOUT_SECONDS}.
+   */
+  private static Vertx joinCluster(VertxOptions options, PrometheusMeterRegistry registry,
+      BatonConfig.Cluster cluster, org.slf4j.Logger log) {
+    long t0 = System.nanoTime();
+    try {
+      Vertx vertx = Vertx.builder()
+          .with(Clustering.withEventBus(options, cluster))
+          .withMetrics(new MicrometerMetricsFactory(registry))
+          .withClusterManager(Clustering.clusterManager(cluster))
+          .buildClustered()
+          .toCompletionStage().toCompletableFuture().get(CLUSTER_JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      log.info("event=cluster_joined host={} members={} join_ms={}", cluster.host(), cluster.members(),
+          (System.nanoTime() - t0) / 1_000_000);
+      return vertx;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while joining the cluster", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot join the cluster: " + (e.getCause() == null ? e : e.getCause()), e);
+    }
+  }
+
+  static final int CLUSTER_JOIN_TIMEOUT_SECONDS = 120;
 }

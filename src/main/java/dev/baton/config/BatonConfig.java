@@ -9,7 +9,7 @@ import java.util.Objects;
  * Nothing here reads the environment.
  */
 public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
-    RunInput runInput, Overload overload, Events events, Security security) {
+    RunInput runInput, Overload overload, Events events, Security security, Cluster cluster) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -22,6 +22,13 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(overload, "overload");
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(cluster, "cluster");
+  }
+
+  /** With the default (off) clustered mode. */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
+      RunInput runInput, Overload overload, Events events, Security security) {
+    this(http, db, api, runtime, services, concurrency, runInput, overload, events, security, Cluster.DEFAULTS);
   }
 
   /** With the default periodic-service, concurrency, run-input, overload, event and security settings. */
@@ -214,6 +221,28 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
       return "Security[apiAuthString=" + (apiAuthString == null ? null : "***")
           + ", metricsRequireAuth=" + metricsRequireAuth + ", corsAllowedOrigins=" + corsAllowedOrigins
           + ", corsAllowedMethods=" + corsAllowedMethods + ", corsAllowedHeaders=" + corsAllowedHeaders + "]";
+    }
+  }
+
+  /**
+   * Clustered mode (docs/cluster.md): Vert.x over Hazelcast, so that verticles in other JVMs reach
+   * the orchestration consumers over the event bus. Members find each other by TCP-IP only (no
+   * multicast, no cloud discovery).
+   *
+   * @param enabled build a clustered Vert.x; off = a plain one, nothing of Hazelcast starts
+   * @param host the interface Hazelcast and the clustered event bus bind to and announce
+   * @param port Hazelcast's member port (tried upwards a few ports when taken)
+   * @param busPort the clustered event bus's TCP port; 0 = any free port
+   * @param members {@code host:port} of other members to join; empty = the first member
+   * @param name the Hazelcast cluster name: members with another name never join
+   */
+  public record Cluster(boolean enabled, String host, int port, int busPort, List<String> members, String name) {
+    public static final Cluster DEFAULTS = new Cluster(false, "127.0.0.1", 5701, 0, List.of(), "baton");
+
+    public Cluster {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(name, "name");
+      members = List.copyOf(members);
     }
   }
 }
