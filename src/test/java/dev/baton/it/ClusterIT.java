@@ -1,0 +1,314 @@
+package dev.baton.it;
+
+import static dev.baton.it.ApiClient.state;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.cluster.Clustering;
+import dev.baton.config.BatonConfig;
+import dev.baton.orchestration.api.Addresses;
+import dev.baton.testsupport.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two JVMs on one clustered event bus: Baton runs as a child process with
+ * {@code BATON_CLUSTER_ENABLED=true}; this JVM joins its Hazelcast cluster by TCP-IP on 127.0.0.1
+ * as a plain clustered Vert.x (built with {@link Clustering}, as an application would) and drives
+ * runs through the JSON addresses. Answers are checked, and the database behind the child.
+ */
+class ClusterIT {
+  private static Process child;
+  private static Path log;
+  private static Vertx vertx;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void startTwoMembers() throws Exception {
+    TestDatabase.truncateAll();
+    int httpPort = freePort();
+    int batonMember = freePort();
+    int ourMember = freePort();
+    String clusterName = "baton-it-" + UUID.randomUUID(); // no stray member can join this one
+    log = Files.createTempFile("baton-cluster-", ".log");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.baton.Main");
+    Map<String, String> env = pb.environment();
+    env.put("BATON_DB_URL", dbUrl());
+    env.put("BATON_HTTP_HOST", "127.0.0.1");
+    env.put("BATON_HTTP_PORT", String.valueOf(httpPort));
+    env.put("BATON_EVENT_LOOPS", "2");
+    env.put("BATON_DB_POOL_SIZE", "4");
+    env.put("BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0");
+    env.put("BATON_LATE_RUNS_INTERVAL_SECONDS", "0");
+    env.put("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "0");
+    env.put("BATON_CLUSTER_ENABLED", "true");
+    env.put("BATON_CLUSTER_HOST", "127.0.0.1");
+    env.put("BATON_CLUSTER_PORT", String.valueOf(batonMember));
+    env.put("BATON_CLUSTER_MEMBERS", "127.0.0.1:" + ourMember);
+    env.put("BATON_CLUSTER_NAME", clusterName);
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    child = pb.start();
+
+    BatonConfig.Cluster us = new BatonConfig.Cluster(true, "127.0.0.1", ourMember, 0,
+        List.of("127.0.0.1:" + batonMember), clusterName);
+    vertx = Vertx.builder()
+        .with(Clustering.withEventBus(new VertxOptions(), us))
+        .withClusterManager(Clustering.clusterManager(us))
+        .buildClustered()
+        .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+
+    api = new ApiClient(httpPort);
+    LeaseReaperIT.eventually(120_000, () -> {
+      assertTrue(child.isAlive(), "Baton exited; log: " + readLog());
+      try {
+        assertEquals(200, api.get("/api/health").status());
+      } catch (RuntimeException e) {
+        throw new AssertionError(e);
+      }
+    });
+    // Baton's JSON consumers become visible here once both members see each other's registrations
+    UUID nobody = UUID.randomUUID();
+    LeaseReaperIT.eventually(60_000, () -> {
+      ReplyException e = failure(send(Addresses.TASK_RUN_SET_STATE_JSON, setState("task_run_id", nobody, "RUNNING")));
+      assertEquals(404, e.failureCode(), "a remote answer, not " + e.failureType() + "; log: " + log);
+    });
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (vertx != null) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      if (child != null) {
+        child.destroy();
+        if (!child.waitFor(30, TimeUnit.SECONDS)) {
+          child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+      Files.deleteIfExists(log);
+    }
+  }
+
+  @Test
+  void aTaskRunIsDrivenToCompletionFromAnotherJvm() throws Exception {
+    UUID flowRun = api.createFlowRun(state("RUNNING"));
+    UUID task = api.createTaskRun(flowRun, state("PENDING"));
+
+    Message<Object> running = await(send(Addresses.TASK_RUN_SET_STATE_JSON, setState("task_run_id", task, "RUNNING")));
+    JsonObject body = assertInstanceOf(JsonObject.class, running.body());
+    assertEquals("ACCEPT", body.getString("status"));
+    assertEquals("RUNNING", body.getJsonObject("state").getString("type"));
+    assertEquals("201", running.headers().get("baton-status"));
+    assertEquals("1", running.headers().get("baton-api"));
+    String runningStateId = body.getJsonObject("state").getString("id");
+
+    // as JSON text in a String, too
+    Message<Object> completed = await(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON,
+        setState("task_run_id", task, "COMPLETED").encode(), new DeliveryOptions().addHeader("baton-api", "1")));
+    JsonObject done = (JsonObject) completed.body();
+    assertEquals("ACCEPT", done.getString("status"));
+    assertEquals("COMPLETED", done.getJsonObject("state").getString("type"));
+
+    try (Connection c = TestDatabase.jdbc();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT s.type, s.id FROM task_run_state s WHERE s.task_run_id = ? ORDER BY s.timestamp")) {
+      ps.setObject(1, task);
+      List<String> types = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          types.add(rs.getString(1));
+          ids.add(rs.getString(2));
+        }
+      }
+      assertEquals(List.of("PENDING", "RUNNING", "COMPLETED"), types);
+      assertEquals(runningStateId, ids.get(1), "the state id answered over the bus is the one written");
+    }
+    assertEquals("COMPLETED", api.taskRun(task).path("state").path("type").asText());
+  }
+
+  @Test
+  void flowRunSetStateAndManyConcurrentProposals() throws Exception {
+    UUID flowRun = api.createFlowRun(state("PENDING"));
+    Message<Object> r = await(vertx.eventBus().request(Addresses.FLOW_RUN_SET_STATE_JSON,
+        setState("flow_run_id", flowRun, "RUNNING"),
+        new DeliveryOptions().addHeader("X-PREFECT-API-VERSION", "0.8.4")));
+    assertEquals("ACCEPT", ((JsonObject) r.body()).getString("status"));
+    assertEquals("RUNNING", api.flowRun(flowRun).path("state").path("type").asText());
+
+    // 40 task runs, each moved to RUNNING by a message sent at once from this JVM
+    List<UUID> tasks = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      tasks.add(api.createTaskRun(flowRun, state("PENDING")));
+    }
+    List<Future<Message<Object>>> sent = new ArrayList<>();
+    for (UUID t : tasks) {
+      sent.add(send(Addresses.TASK_RUN_SET_STATE_JSON, setState("task_run_id", t, "RUNNING")));
+    }
+    for (Future<Message<Object>> f : sent) {
+      assertEquals("ACCEPT", ((JsonObject) await(f).body()).getString("status"));
+    }
+    try (Connection c = TestDatabase.jdbc();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT count(*) FROM task_run WHERE id = ANY (?) AND state_type = 'RUNNING'")) {
+      ps.setArray(1, c.createArrayOf("uuid", tasks.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        assertEquals(tasks.size(), rs.getInt(1));
+      }
+    }
+  }
+
+  @Test
+  void badMessagesGetTheRestErrorsAndWriteNothing() throws Exception {
+    UUID flowRun = api.createFlowRun(state("RUNNING"));
+    UUID task = api.createTaskRun(flowRun, state("PENDING"));
+
+    // an invalid state type: 422 with the REST API's pydantic body
+    JsonObject bad = setState("task_run_id", task, "RUNNING");
+    bad.getJsonObject("state").put("type", "SLEEPING");
+    ReplyException e = failure(send(Addresses.TASK_RUN_SET_STATE_JSON, bad));
+    assertEquals(ReplyFailure.RECIPIENT_FAILURE, e.failureType());
+    assertEquals(422, e.failureCode());
+    JsonObject errorBody = new JsonObject(e.getMessage());
+    assertEquals("Invalid request received.", errorBody.getString("exception_message"));
+    JsonArray detail = errorBody.getJsonArray("exception_detail");
+    assertEquals(new JsonArray().add("body").add("state").add("type"), detail.getJsonObject(0).getJsonArray("loc"));
+
+    // no run id, a malformed one, not JSON, not an object, another format version
+    assertEquals(422, failure(send(Addresses.TASK_RUN_SET_STATE_JSON,
+        new JsonObject().put("state", new JsonObject().put("type", "RUNNING")))).failureCode());
+    assertEquals(422, failure(send(Addresses.TASK_RUN_SET_STATE_JSON,
+        setState("task_run_id", task, "RUNNING").put("task_run_id", "not-a-uuid"))).failureCode());
+    assertEquals(422, failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON, "{\"state\":")).failureCode());
+    assertEquals(422, failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON, "[1]")).failureCode());
+    assertEquals(422, failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON, 42)).failureCode());
+    assertEquals(422, failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON,
+        setState("task_run_id", task, "RUNNING"), new DeliveryOptions().addHeader("baton-api", "2"))).failureCode());
+    assertEquals(422, failure(vertx.eventBus().request(Addresses.FLOW_RUN_SET_STATE_JSON,
+        setState("flow_run_id", flowRun, "RUNNING"),
+        new DeliveryOptions().addHeader("X-PREFECT-API-VERSION", "banana"))).failureCode());
+    // an unknown run: 404
+    assertEquals(404, failure(send(Addresses.FLOW_RUN_SET_STATE_JSON,
+        setState("flow_run_id", UUID.randomUUID(), "RUNNING"))).failureCode());
+
+    // the typed addresses stay local to Baton's JVM: from here there is no handler
+    ReplyException typed = failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE,
+        setState("task_run_id", task, "RUNNING")));
+    assertEquals(ReplyFailure.NO_HANDLERS, typed.failureType());
+
+    assertEquals("PENDING", api.taskRun(task).path("state").path("type").asText());
+    try (Connection c = TestDatabase.jdbc();
+        PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM task_run_state WHERE task_run_id = ?")) {
+      ps.setObject(1, task);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        assertEquals(1, rs.getInt(1), "only the initial PENDING");
+      }
+    }
+  }
+
+  @Test
+  void resumeOverTheClusteredBus() throws Exception {
+    UUID flowRun = api.createFlowRun(state("RUNNING"));
+    api.setFlowState(flowRun, state("PAUSED", "state_details",
+        ApiClient.obj("pause_timeout", "2099-01-01T00:00:00Z", "pause_reschedule", false)))
+        .expect(201);
+    Message<Object> r = await(send(Addresses.FLOW_RUN_RESUME_JSON,
+        new JsonObject().put("flow_run_id", flowRun.toString())));
+    JsonObject body = (JsonObject) r.body();
+    assertEquals("ACCEPT", body.getString("status"), body.encode());
+    assertNotEquals("PAUSED", body.getJsonObject("state").getString("type"));
+    assertEquals(body.getJsonObject("state").getString("type"), api.flowRun(flowRun).path("state").path("type").asText(),
+        "the database holds the state answered");
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private static JsonObject setState(String idField, UUID id, String type) {
+    return new JsonObject().put(idField, id.toString()).put("state", new JsonObject().put("type", type));
+  }
+
+  private static Future<Message<Object>> send(String address, JsonObject body) {
+    return vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(20_000));
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("failed: " + e.getCause() + "; log: " + log, e.getCause());
+    }
+  }
+
+  private static ReplyException failure(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return assertInstanceOf(ReplyException.class, e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  private static String dbUrl() {
+    String url = System.getenv("BATON_TEST_DB_URL");
+    if (url != null && !url.isBlank()) {
+      return url;
+    }
+    PgConnectOptions o = TestDatabase.connectOptions();
+    return "postgresql://" + enc(o.getUser()) + ":" + enc(o.getPassword()) + "@" + o.getHost() + ":" + o.getPort()
+        + "/" + o.getDatabase();
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0)) {
+      return ss.getLocalPort();
+    }
+  }
+
+  private static String readLog() {
+    try {
+      String s = Files.readString(log);
+      return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+    } catch (Exception e) {
+      return log.toString();
+    }
+  }
+}
