@@ -13,7 +13,6 @@ import dev.baton.http.Readiness;
 import dev.baton.http.ResourceRoutes;
 import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.orchestration.OrchestrationService;
-import dev.baton.orchestration.JsonBusVerticle;
 import dev.baton.orchestration.OrchestrationVerticle;
 import dev.baton.orchestration.RunInputWorker;
 import dev.baton.orchestration.ScheduledServicesVerticle;
@@ -132,12 +131,6 @@ public final class BatonServer {
         .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(),
                 config.db().groupsInFlight(), busInFlight, state, overloadMetrics),
             new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles())))
-        .compose(id -> {
-          otherIds.add(id);
-          // the JSON addresses (cluster-wide): decode, then the typed path above
-          return vertx.deployVerticle(() -> new JsonBusVerticle(overload.busTimeoutMs(), overload.proposalDeadlineMs()),
-              new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles()));
-        })
         .compose(id -> {
           otherIds.add(id);
           return vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services()));
