@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * Two JVMs on one clustered event bus: Baton runs as a child process with
  * {@code BATON_CLUSTER_ENABLED=true}; this JVM joins its Hazelcast cluster by TCP-IP on 127.0.0.1
  * as a plain clustered Vert.x (built with {@link Clustering}, as an application would) and drives
- * runs through the JSON addresses. Answers are checked, and the database behind the child.
+ * runs through the JSON addresses (docs/event-bus.md): creation, set-state, resume, reads.
+ * Answers are checked, and the database behind the child.
  */
 class ClusterIT {
   private static Process child;
@@ -98,7 +99,7 @@ class ClusterIT {
     // Baton's JSON consumers become visible here once both members see each other's registrations
     UUID nobody = UUID.randomUUID();
     LeaseReaperIT.eventually(60_000, () -> {
-      ReplyException e = failure(send(Addresses.TASK_RUN_SET_STATE_JSON, setState("task_run_id", nobody, "RUNNING")));
+      ReplyException e = failure(call(Addresses.TASK_RUN_SET_STATE, nobody, setState("RUNNING")));
       assertEquals(404, e.failureCode(), "a remote answer, not " + e.failureType() + "; log: " + log);
     });
   }
@@ -121,25 +122,45 @@ class ClusterIT {
   }
 
   @Test
-  void aTaskRunIsDrivenToCompletionFromAnotherJvm() throws Exception {
-    UUID flowRun = api.createFlowRun(state("RUNNING"));
-    UUID task = api.createTaskRun(flowRun, state("PENDING"));
+  void runsAreCreatedAndDrivenToCompletionFromAnotherJvm() throws Exception {
+    UUID flow = api.createFlow();
+    // create a flow run over the bus
+    Message<Object> created = await(call(Addresses.FLOW_RUN_CREATE, null,
+        new JsonObject().put("flow_id", flow.toString()).put("name", "from-another-jvm")
+            .put("state", new JsonObject().put("type", "RUNNING"))));
+    assertEquals("201", created.headers().get(Addresses.STATUS_HEADER));
+    assertEquals("1", created.headers().get(Addresses.VERSION_HEADER));
+    JsonObject flowRunJson = json(created);
+    UUID flowRun = UUID.fromString(flowRunJson.getString("id"));
+    assertEquals("RUNNING", flowRunJson.getString("state_type"));
 
-    Message<Object> running = await(send(Addresses.TASK_RUN_SET_STATE_JSON, setState("task_run_id", task, "RUNNING")));
-    JsonObject body = assertInstanceOf(JsonObject.class, running.body());
+    // and a task run in it
+    JsonObject taskJson = json(await(call(Addresses.TASK_RUN_CREATE, null, new JsonObject()
+        .put("flow_run_id", flowRun.toString()).put("task_key", "remote-task").put("dynamic_key", "0")
+        .put("state", new JsonObject().put("type", "PENDING")))));
+    UUID task = UUID.fromString(taskJson.getString("id"));
+    assertEquals(flowRun.toString(), taskJson.getString("flow_run_id"));
+
+    Message<Object> running = await(call(Addresses.TASK_RUN_SET_STATE, task, setState("RUNNING")));
+    JsonObject body = json(running);
     assertEquals("ACCEPT", body.getString("status"));
     assertEquals("RUNNING", body.getJsonObject("state").getString("type"));
-    assertEquals("201", running.headers().get("baton-status"));
-    assertEquals("1", running.headers().get("baton-api"));
+    assertEquals("201", running.headers().get(Addresses.STATUS_HEADER));
     String runningStateId = body.getJsonObject("state").getString("id");
 
-    // as JSON text in a String, too
-    Message<Object> completed = await(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON,
-        setState("task_run_id", task, "COMPLETED").encode(), new DeliveryOptions().addHeader("baton-api", "1")));
-    JsonObject done = (JsonObject) completed.body();
+    JsonObject done = json(await(call(Addresses.TASK_RUN_SET_STATE, task, setState("COMPLETED"))));
     assertEquals("ACCEPT", done.getString("status"));
     assertEquals("COMPLETED", done.getJsonObject("state").getString("type"));
+    JsonObject flowDone = json(await(call(Addresses.FLOW_RUN_SET_STATE, flowRun, setState("COMPLETED"))));
+    assertEquals("ACCEPT", flowDone.getString("status"));
 
+    // read back over the bus: the run and its history
+    assertEquals("COMPLETED", json(await(call(Addresses.TASK_RUN_READ, task, null))).getString("state_type"));
+    JsonArray history = new JsonArray((String) await(call(Addresses.TASK_RUN_STATES, task, null)).body());
+    assertEquals(List.of("PENDING", "RUNNING", "COMPLETED"),
+        history.stream().map(o -> ((JsonObject) o).getString("type")).toList());
+
+    // and in the database itself
     try (Connection c = TestDatabase.jdbc();
         PreparedStatement ps = c.prepareStatement(
             "SELECT s.type, s.id FROM task_run_state s WHERE s.task_run_id = ? ORDER BY s.timestamp")) {
@@ -155,18 +176,20 @@ class ClusterIT {
       assertEquals(List.of("PENDING", "RUNNING", "COMPLETED"), types);
       assertEquals(runningStateId, ids.get(1), "the state id answered over the bus is the one written");
     }
-    assertEquals("COMPLETED", api.taskRun(task).path("state").path("type").asText());
+    try (Connection c = TestDatabase.jdbc();
+        PreparedStatement ps = c.prepareStatement("SELECT name, state_type FROM flow_run WHERE id = ?")) {
+      ps.setObject(1, flowRun);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next());
+        assertEquals("from-another-jvm", rs.getString(1));
+        assertEquals("COMPLETED", rs.getString(2));
+      }
+    }
   }
 
   @Test
-  void flowRunSetStateAndManyConcurrentProposals() throws Exception {
-    UUID flowRun = api.createFlowRun(state("PENDING"));
-    Message<Object> r = await(vertx.eventBus().request(Addresses.FLOW_RUN_SET_STATE_JSON,
-        setState("flow_run_id", flowRun, "RUNNING"),
-        new DeliveryOptions().addHeader("X-PREFECT-API-VERSION", "0.8.4")));
-    assertEquals("ACCEPT", ((JsonObject) r.body()).getString("status"));
-    assertEquals("RUNNING", api.flowRun(flowRun).path("state").path("type").asText());
-
+  void manyConcurrentProposalsFromAnotherJvm() throws Exception {
+    UUID flowRun = api.createFlowRun(state("RUNNING"));
     // 40 task runs, each moved to RUNNING by a message sent at once from this JVM
     List<UUID> tasks = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -174,10 +197,10 @@ class ClusterIT {
     }
     List<Future<Message<Object>>> sent = new ArrayList<>();
     for (UUID t : tasks) {
-      sent.add(send(Addresses.TASK_RUN_SET_STATE_JSON, setState("task_run_id", t, "RUNNING")));
+      sent.add(call(Addresses.TASK_RUN_SET_STATE, t, setState("RUNNING")));
     }
     for (Future<Message<Object>> f : sent) {
-      assertEquals("ACCEPT", ((JsonObject) await(f).body()).getString("status"));
+      assertEquals("ACCEPT", json(await(f)).getString("status"));
     }
     try (Connection c = TestDatabase.jdbc();
         PreparedStatement ps = c.prepareStatement(
@@ -195,37 +218,28 @@ class ClusterIT {
     UUID flowRun = api.createFlowRun(state("RUNNING"));
     UUID task = api.createTaskRun(flowRun, state("PENDING"));
 
-    // an invalid state type: 422 with the REST API's pydantic body
-    JsonObject bad = setState("task_run_id", task, "RUNNING");
-    bad.getJsonObject("state").put("type", "SLEEPING");
-    ReplyException e = failure(send(Addresses.TASK_RUN_SET_STATE_JSON, bad));
+    // an invalid state type: 422 with the REST API's pydantic body, across the JVM boundary
+    ReplyException e = failure(call(Addresses.TASK_RUN_SET_STATE, task, setState("SLEEPING")));
     assertEquals(ReplyFailure.RECIPIENT_FAILURE, e.failureType());
     assertEquals(422, e.failureCode());
     JsonObject errorBody = new JsonObject(e.getMessage());
     assertEquals("Invalid request received.", errorBody.getString("exception_message"));
-    JsonArray detail = errorBody.getJsonArray("exception_detail");
-    assertEquals(new JsonArray().add("body").add("state").add("type"), detail.getJsonObject(0).getJsonArray("loc"));
+    assertEquals(new JsonArray().add("body").add("state").add("type"),
+        errorBody.getJsonArray("exception_detail").getJsonObject(0).getJsonArray("loc"));
 
-    // no run id, a malformed one, not JSON, not an object, another format version
-    assertEquals(422, failure(send(Addresses.TASK_RUN_SET_STATE_JSON,
-        new JsonObject().put("state", new JsonObject().put("type", "RUNNING")))).failureCode());
-    assertEquals(422, failure(send(Addresses.TASK_RUN_SET_STATE_JSON,
-        setState("task_run_id", task, "RUNNING").put("task_run_id", "not-a-uuid"))).failureCode());
-    assertEquals(422, failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON, "{\"state\":")).failureCode());
-    assertEquals(422, failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON, "[1]")).failureCode());
-    assertEquals(422, failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON, 42)).failureCode());
-    assertEquals(422, failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE_JSON,
-        setState("task_run_id", task, "RUNNING"), new DeliveryOptions().addHeader("baton-api", "2"))).failureCode());
-    assertEquals(422, failure(vertx.eventBus().request(Addresses.FLOW_RUN_SET_STATE_JSON,
-        setState("flow_run_id", flowRun, "RUNNING"),
-        new DeliveryOptions().addHeader("X-PREFECT-API-VERSION", "banana"))).failureCode());
+    // no id header, not JSON, no format version
+    assertEquals(422, failure(call(Addresses.TASK_RUN_SET_STATE, null, setState("RUNNING"))).failureCode());
+    assertEquals(422, failure(vertx.eventBus().request(Addresses.json(Addresses.TASK_RUN_SET_STATE), "{\"state\":",
+        headers(task))).failureCode());
+    assertEquals(422, failure(vertx.eventBus().request(Addresses.json(Addresses.TASK_RUN_SET_STATE),
+        setState("RUNNING").encode(), new DeliveryOptions().addHeader(Addresses.ID_HEADER, task.toString())))
+        .failureCode());
     // an unknown run: 404
-    assertEquals(404, failure(send(Addresses.FLOW_RUN_SET_STATE_JSON,
-        setState("flow_run_id", UUID.randomUUID(), "RUNNING"))).failureCode());
+    assertEquals(404, failure(call(Addresses.FLOW_RUN_SET_STATE, UUID.randomUUID(), setState("RUNNING"))).failureCode());
 
     // the typed addresses stay local to Baton's JVM: from here there is no handler
-    ReplyException typed = failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE,
-        setState("task_run_id", task, "RUNNING")));
+    ReplyException typed = failure(vertx.eventBus().request(Addresses.TASK_RUN_SET_STATE, setState("RUNNING").encode(),
+        headers(task)));
     assertEquals(ReplyFailure.NO_HANDLERS, typed.failureType());
 
     assertEquals("PENDING", api.taskRun(task).path("state").path("type").asText());
@@ -245,9 +259,7 @@ class ClusterIT {
     api.setFlowState(flowRun, state("PAUSED", "state_details",
         ApiClient.obj("pause_timeout", "2099-01-01T00:00:00Z", "pause_reschedule", false)))
         .expect(201);
-    Message<Object> r = await(send(Addresses.FLOW_RUN_RESUME_JSON,
-        new JsonObject().put("flow_run_id", flowRun.toString())));
-    JsonObject body = (JsonObject) r.body();
+    JsonObject body = json(await(call(Addresses.FLOW_RUN_RESUME, flowRun, new JsonObject())));
     assertEquals("ACCEPT", body.getString("status"), body.encode());
     assertNotEquals("PAUSED", body.getJsonObject("state").getString("type"));
     assertEquals(body.getJsonObject("state").getString("type"), api.flowRun(flowRun).path("state").path("type").asText(),
@@ -256,12 +268,26 @@ class ClusterIT {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  private static JsonObject setState(String idField, UUID id, String type) {
-    return new JsonObject().put(idField, id.toString()).put("state", new JsonObject().put("type", type));
+  private static JsonObject setState(String type) {
+    return new JsonObject().put("state", new JsonObject().put("type", type));
   }
 
-  private static Future<Message<Object>> send(String address, JsonObject body) {
-    return vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(20_000));
+  /** A JSON message as busapi defines it: REST body as text, path id as a header, format version 1. */
+  private static Future<Message<Object>> call(String typedAddress, UUID id, JsonObject body) {
+    return vertx.eventBus().request(Addresses.json(typedAddress), body == null ? null : body.encode(), headers(id));
+  }
+
+  private static DeliveryOptions headers(UUID id) {
+    DeliveryOptions o = new DeliveryOptions().setSendTimeout(20_000)
+        .addHeader(Addresses.VERSION_HEADER, Addresses.VERSION);
+    if (id != null) {
+      o.addHeader(Addresses.ID_HEADER, id.toString());
+    }
+    return o;
+  }
+
+  private static JsonObject json(Message<Object> m) {
+    return new JsonObject(assertInstanceOf(String.class, m.body()));
   }
 
   private static <T> T await(Future<T> f) throws Exception {
