@@ -37,6 +37,15 @@ public final class Main {
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+    if (config.cluster().enabled() && System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
+      // Hazelcast's INFO is chatty (partition migrations, diagnostics): keep its warnings, and
+      // membership changes ("Members {size:2 …}"), unless Baton itself logs at DEBUG or TRACE
+      String level = config.runtime().logLevel().toLowerCase();
+      if (!level.equals("debug") && !level.equals("trace")) {
+        System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast.internal.cluster", level);
+      }
+    }
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
     long t0 = System.nanoTime();
 
