@@ -118,15 +118,11 @@ public final class JsonBusVerticle extends VerticleBase {
       return new Call<CreatedRun<dev.baton.domain.TaskRun>>(() -> client.request(Addresses.TASK_RUN_CREATE, cmd),
           c -> Answer.of(c.created() ? 201 : 200, Render.taskRun(c.run(), now())));
     });
-    serve(ready, Addresses.FLOW_RUN_READ, (m, b, d) -> new Call<dev.baton.domain.FlowRun>(
-        () -> client.request(Addresses.FLOW_RUN_READ, new ReadCommand(id(m), d)), r -> Answer.of(200, Render.flowRun(r, now()))));
-    serve(ready, Addresses.TASK_RUN_READ, (m, b, d) -> new Call<dev.baton.domain.TaskRun>(
-        () -> client.request(Addresses.TASK_RUN_READ, new ReadCommand(id(m), d)), r -> Answer.of(200, Render.taskRun(r, now()))));
-    serve(ready, Addresses.FLOW_RUN_STATES, (m, b, d) -> new Call<StateHistory>(
-        () -> client.request(Addresses.FLOW_RUN_STATES, new ReadCommand(id(m), d)),
+    serve(ready, Addresses.FLOW_RUN_READ, (m, b, d) -> this.<dev.baton.domain.FlowRun>read(Addresses.FLOW_RUN_READ, new ReadCommand(id(m), d), r -> Answer.of(200, Render.flowRun(r, now()))));
+    serve(ready, Addresses.TASK_RUN_READ, (m, b, d) -> this.<dev.baton.domain.TaskRun>read(Addresses.TASK_RUN_READ, new ReadCommand(id(m), d), r -> Answer.of(200, Render.taskRun(r, now()))));
+    serve(ready, Addresses.FLOW_RUN_STATES, (m, b, d) -> this.<StateHistory>read(Addresses.FLOW_RUN_STATES, new ReadCommand(id(m), d),
         h -> Answer.of(200, Render.list(h.states(), Render::state))));
-    serve(ready, Addresses.TASK_RUN_STATES, (m, b, d) -> new Call<StateHistory>(
-        () -> client.request(Addresses.TASK_RUN_STATES, new ReadCommand(id(m), d)),
+    serve(ready, Addresses.TASK_RUN_STATES, (m, b, d) -> this.<StateHistory>read(Addresses.TASK_RUN_STATES, new ReadCommand(id(m), d),
         h -> Answer.of(200, Render.list(h.states(), Render::state))));
     serve(ready, Addresses.CONCURRENCY_ACQUIRE, (m, b, d) -> {
       ConcurrencyBodies.Increment req = decode(ConcurrencyBodies.incrementWithLease(b), b);
@@ -146,6 +142,10 @@ public final class JsonBusVerticle extends VerticleBase {
       return new Call<Void>(() -> client.request(Addresses.CONCURRENCY_RENEW, cmd), v -> Answer.of(204, null));
     });
     return Future.all(ready);
+  }
+
+  private <T> Call<T> read(String address, ReadCommand cmd, Function<T, Answer> render) {
+    return new Call<>(() -> client.request(address, cmd), render);
   }
 
   private Instant now() {
@@ -188,7 +188,13 @@ public final class JsonBusVerticle extends VerticleBase {
       msg.fail(OrchestrationFailure.INVALID_INPUT.code(), e.getMessage());
       return;
     }
-    call.send().get().onComplete(ar -> {
+    Future<Object> sent;
+    try {
+      sent = call.send().get();
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e);
+    }
+    sent.onComplete(ar -> {
       if (ar.failed()) {
         OrchestrationException e = OrchestrationService.classify(ar.cause());
         msg.fail(e.failure().code(), e.getMessage());

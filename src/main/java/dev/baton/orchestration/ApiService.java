@@ -56,15 +56,31 @@ public final class ApiService {
   // ---- runs ----
 
   public Future<CreatedRun<FlowRun>> createFlowRun(CreateFlowRunCommand cmd) {
+    dev.baton.domain.command.FlowRunCreate c = cmd.create();
+    if (c.flowId() == null || c.parameters() == null || c.context() == null || c.empiricalPolicy() == null
+        || c.tags() == null || c.labels() == null) {
+      return invalidInput("flow_id, parameters, context, empirical_policy, tags and labels are required"
+          + " (FlowRunCreate.of fills the defaults)");
+    }
     if (cmd.create().workPoolName() != null) {
       // Baton has no work pools: any named pool is unknown
       return Future.failedFuture(OrchestrationException.notFound("Work pool \"" + cmd.create().workPoolName() + "\" not found."));
     }
-    return creation.createFlowRun(cmd.create(), cmd.apiVersion()).map(c -> new CreatedRun<>(c.run(), c.created()));
+    return creation.createFlowRun(cmd.create(), cmd.apiVersion()).map(r -> new CreatedRun<>(r.run(), r.created()));
   }
 
   public Future<CreatedRun<TaskRun>> createTaskRun(CreateTaskRunCommand cmd) {
-    return creation.createTaskRun(cmd.create()).map(c -> new CreatedRun<>(c.run(), c.created()));
+    dev.baton.domain.command.TaskRunCreate c = cmd.create();
+    if (c.taskKey() == null || c.dynamicKey() == null || c.empiricalPolicy() == null || c.tags() == null
+        || c.labels() == null || c.taskInputs() == null) {
+      return invalidInput("task_key, dynamic_key, empirical_policy, tags, labels and task_inputs are required"
+          + " (TaskRunCreate.of fills the defaults)");
+    }
+    return creation.createTaskRun(cmd.create()).map(r -> new CreatedRun<>(r.run(), r.created()));
+  }
+
+  private static <T> Future<T> invalidInput(String message) {
+    return Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT, message));
   }
 
   public Future<FlowRun> readFlowRun(UUID id) {
