@@ -49,6 +49,9 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
   private static Process child;
   private static Path log;
+  private static int batonMember;
+  private static int ourMember;
+  private static String clusterName;
   private static Vertx vertx;
   private static ApiClient api;
 
@@ -56,28 +59,11 @@ class ClusterIT {
   static void startTwoMembers() throws Exception {
     TestDatabase.truncateAll();
     int httpPort = freePort();
-    int batonMember = freePort();
-    int ourMember = freePort();
-    String clusterName = "baton-it-" + UUID.randomUUID(); // no stray member can join this one
+    batonMember = freePort();
+    ourMember = freePort();
+    clusterName = "baton-it-" + UUID.randomUUID(); // no stray member can join this one
     log = Files.createTempFile("baton-cluster-", ".log");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.baton.Main");
-    Map<String, String> env = pb.environment();
-    env.put("BATON_DB_URL", dbUrl());
-    env.put("BATON_HTTP_HOST", "127.0.0.1");
-    env.put("BATON_HTTP_PORT", String.valueOf(httpPort));
-    env.put("BATON_EVENT_LOOPS", "2");
-    env.put("BATON_DB_POOL_SIZE", "4");
-    env.put("BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0");
-    env.put("BATON_LATE_RUNS_INTERVAL_SECONDS", "0");
-    env.put("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "0");
-    env.put("BATON_CLUSTER_ENABLED", "true");
-    env.put("BATON_CLUSTER_HOST", "127.0.0.1");
-    env.put("BATON_CLUSTER_PORT", String.valueOf(batonMember));
-    env.put("BATON_CLUSTER_MEMBERS", "127.0.0.1:" + ourMember);
-    env.put("BATON_CLUSTER_NAME", clusterName);
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    child = pb.start();
+    child = startBaton(httpPort, batonMember, "127.0.0.1:" + ourMember, log);
 
     BatonConfig.Cluster us = new BatonConfig.Cluster(true, "127.0.0.1", ourMember, 0,
         List.of("127.0.0.1:" + batonMember), clusterName);
@@ -266,6 +252,69 @@ class ClusterIT {
         "the database holds the state answered");
   }
 
+  @Test
+  void twoBatonsInOneClusterShareTheRemoteProposals() throws Exception {
+    int httpPort = freePort();
+    Path log2 = Files.createTempFile("baton-cluster-2-", ".log");
+    Process second = startBaton(httpPort, freePort(), "127.0.0.1:" + batonMember + ",127.0.0.1:" + ourMember, log2);
+    try {
+      ApiClient api2 = new ApiClient(httpPort);
+      LeaseReaperIT.eventually(120_000, () -> {
+        assertTrue(second.isAlive(), "the second Baton exited; log: " + log2);
+        try {
+          assertEquals(200, api2.get("/api/health").status());
+        } catch (RuntimeException e) {
+          throw new AssertionError(e);
+        }
+      });
+      UUID flowRun = api.createFlowRun(state("RUNNING"));
+      List<UUID> tasks = new ArrayList<>();
+      double byFirst = 0;
+      double bySecond = 0;
+      // batches of proposals from this JVM until the second Baton has taken some (its consumers
+      // become visible here within seconds of its joining); every one must be accepted
+      long end = System.currentTimeMillis() + 60_000;
+      while (bySecond == 0 && System.currentTimeMillis() < end) {
+        List<UUID> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          batch.add(api.createTaskRun(flowRun, state("PENDING")));
+        }
+        double first0 = outcomes(api);
+        double second0 = outcomes(api2);
+        List<Future<Message<Object>>> sent = new ArrayList<>();
+        for (UUID t : batch) {
+          sent.add(call(Addresses.TASK_RUN_SET_STATE, t, setState("RUNNING")));
+        }
+        for (Future<Message<Object>> f : sent) {
+          assertEquals("ACCEPT", json(await(f)).getString("status"));
+        }
+        byFirst += outcomes(api) - first0;
+        bySecond += outcomes(api2) - second0;
+        tasks.addAll(batch);
+      }
+      System.out.println("ClusterIT: of " + tasks.size() + " remote proposals, " + byFirst + " went to the first Baton, "
+          + bySecond + " to the second");
+      assertTrue(bySecond > 0, "the second Baton orchestrated none of " + tasks.size() + "; log: " + log2);
+      assertTrue(byFirst > 0, "the first Baton orchestrated none of " + tasks.size());
+      assertEquals(tasks.size(), (long) (byFirst + bySecond), "each proposal orchestrated once, by one of them");
+      try (Connection c = TestDatabase.jdbc();
+          PreparedStatement ps = c.prepareStatement(
+              "SELECT count(*) FROM task_run_state WHERE task_run_id = ANY (?) AND type = 'RUNNING'")) {
+        ps.setArray(1, c.createArrayOf("uuid", tasks.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          assertEquals(tasks.size(), rs.getInt(1), "one RUNNING state per proposal");
+        }
+      }
+    } finally {
+      second.destroy();
+      if (!second.waitFor(30, TimeUnit.SECONDS)) {
+        second.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      Files.deleteIfExists(log2);
+    }
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private static JsonObject setState(String type) {
@@ -307,6 +356,40 @@ class ClusterIT {
       throw new AssertionError(e);
     }
     throw new AssertionError("expected a failure");
+  }
+
+  /** Baton as a clustered child JVM on the test database. */
+  private static Process startBaton(int httpPort, int memberPort, String members, Path logFile) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.baton.Main");
+    Map<String, String> env = pb.environment();
+    env.put("BATON_DB_URL", dbUrl());
+    env.put("BATON_HTTP_HOST", "127.0.0.1");
+    env.put("BATON_HTTP_PORT", String.valueOf(httpPort));
+    env.put("BATON_EVENT_LOOPS", "2");
+    env.put("BATON_DB_POOL_SIZE", "4");
+    env.put("BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0");
+    env.put("BATON_LATE_RUNS_INTERVAL_SECONDS", "0");
+    env.put("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "0");
+    env.put("BATON_EVENTS_TRIM_INTERVAL_SECONDS", "0");
+    env.put("BATON_CLUSTER_ENABLED", "true");
+    env.put("BATON_CLUSTER_HOST", "127.0.0.1");
+    env.put("BATON_CLUSTER_PORT", String.valueOf(memberPort));
+    env.put("BATON_CLUSTER_MEMBERS", members);
+    env.put("BATON_CLUSTER_NAME", clusterName);
+    pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
+    return pb.start();
+  }
+
+  /** Proposals this Baton orchestrated, from its {@code /metrics}. */
+  private static double outcomes(ApiClient baton) {
+    double sum = 0;
+    for (String line : baton.get("/metrics").raw().split("\n")) {
+      if (line.startsWith("baton_orchestration_outcomes_total")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   private static String dbUrl() {
