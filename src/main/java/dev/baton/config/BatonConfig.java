@@ -9,7 +9,7 @@ import java.util.Objects;
  * Nothing here reads the environment.
  */
 public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
-    RunInput runInput, Overload overload, Events events, Security security) {
+    RunInput runInput, Overload overload, Events events, Security security, Embedding embedding) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -32,7 +32,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
   /** With the default run-input, overload, event and security settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
     this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS, Overload.DEFAULTS, Events.DEFAULTS,
-        Security.DEFAULTS);
+        Security.DEFAULTS, Embedding.DEFAULTS);
   }
 
   /**
@@ -214,6 +214,26 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
       return "Security[apiAuthString=" + (apiAuthString == null ? null : "***")
           + ", metricsRequireAuth=" + metricsRequireAuth + ", corsAllowedOrigins=" + corsAllowedOrigins
           + ", corsAllowedMethods=" + corsAllowedMethods + ", corsAllowedHeaders=" + corsAllowedHeaders + "]";
+    }
+  }
+
+  /** Without the {@link Embedding} settings (their defaults). */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
+      RunInput runInput, Overload overload, Events events, Security security) {
+    this(http, db, api, runtime, services, concurrency, runInput, overload, events, security, Embedding.DEFAULTS);
+  }
+
+  /**
+   * Users' own verticles deployed beside Baton by {@code dev.baton.Main}, once Baton is up (docs/event-bus.md).
+   *
+   * @param verticles fully qualified class names (public, no-argument constructor) on the class
+   *     path, deployed in this order, one instance each; empty = none
+   */
+  public record Embedding(List<String> verticles) {
+    public static final Embedding DEFAULTS = new Embedding(List.of());
+
+    public Embedding {
+      verticles = List.copyOf(verticles);
     }
   }
 }
