@@ -113,11 +113,17 @@ public final class Main {
       log.info("event=stopped shutdown_ms={}", (System.nanoTime() - stopping) / 1_000_000);
     }, "baton-shutdown"));
 
-    BatonServer.deploy(vertx, db.pool(vertx, config.overload()), registry, config).onComplete(ar -> {
+    // the verticles of BATON_VERTICLES (on the class path) are deployed once Baton is up
+    BatonServer.deploy(vertx, db.pool(vertx, config.overload()), registry, config)
+        .compose(s -> {
+          server.set(s);
+          return Baton.deployVerticles(vertx, config.embedding().verticles()).map(s);
+        })
+        .onComplete(ar -> {
       if (ar.succeeded()) {
-        server.set(ar.result());
-        log.info("event=started port={} database={} startup_ms={}", ar.result().port(),
-            db.isEmbedded() ? "embedded" : "external", (System.nanoTime() - t0) / 1_000_000);
+        log.info("event=started port={} database={} verticles={} startup_ms={}", ar.result().port(),
+            db.isEmbedded() ? "embedded" : "external", config.embedding().verticles().size(),
+            (System.nanoTime() - t0) / 1_000_000);
       } else {
         log.error("event=start_failed error=\"{}\"", ar.cause().toString(), ar.cause());
         System.exit(1);

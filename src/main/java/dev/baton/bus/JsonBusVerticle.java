@@ -107,6 +107,11 @@ public final class JsonBusVerticle extends VerticleBase {
       ResumeCommand cmd = new ResumeCommand(id(m), req.runInput(), apiVersion(m), null, d);
       return new Call<>(() -> client.send(cmd), JsonBusVerticle::orchestrated);
     });
+    serve(ready, Addresses.FLOW_CREATE, (m, b, d) -> {
+      var cmd = new dev.baton.orchestration.api.CreateFlowCommand(decode(Bodies.flowCreate(b), b), d);
+      return new Call<CreatedRun<dev.baton.domain.Flow>>(() -> client.request(Addresses.FLOW_CREATE, cmd),
+          c -> Answer.of(c.created() ? 201 : 200, Render.flow(c.run())));
+    });
     serve(ready, Addresses.FLOW_RUN_CREATE, (m, b, d) -> {
       CreateFlowRunCommand cmd = new CreateFlowRunCommand(decode(Bodies.flowRunCreate(b, api.maxParameterSize()), b),
           apiVersion(m), d);

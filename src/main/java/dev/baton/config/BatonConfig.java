@@ -9,7 +9,7 @@ import java.util.Objects;
  * Nothing here reads the environment.
  */
 public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
-    RunInput runInput, Overload overload, Events events, Security security, Cluster cluster) {
+    RunInput runInput, Overload overload, Events events, Security security, Embedding embedding, Cluster cluster) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -22,13 +22,21 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(overload, "overload");
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(embedding, "embedding");
     Objects.requireNonNull(cluster, "cluster");
+  }
+
+  /** Without the {@link Embedding} settings and with the default (off) clustered mode. */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
+      RunInput runInput, Overload overload, Events events, Security security) {
+    this(http, db, api, runtime, services, concurrency, runInput, overload, events, security, Embedding.DEFAULTS);
   }
 
   /** With the default (off) clustered mode. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
-      RunInput runInput, Overload overload, Events events, Security security) {
-    this(http, db, api, runtime, services, concurrency, runInput, overload, events, security, Cluster.DEFAULTS);
+      RunInput runInput, Overload overload, Events events, Security security, Embedding embedding) {
+    this(http, db, api, runtime, services, concurrency, runInput, overload, events, security, embedding,
+        Cluster.DEFAULTS);
   }
 
   /** With the default periodic-service, concurrency, run-input, overload, event and security settings. */
@@ -39,7 +47,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
   /** With the default run-input, overload, event and security settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
     this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS, Overload.DEFAULTS, Events.DEFAULTS,
-        Security.DEFAULTS);
+        Security.DEFAULTS, Embedding.DEFAULTS);
   }
 
   /**
@@ -221,6 +229,20 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
       return "Security[apiAuthString=" + (apiAuthString == null ? null : "***")
           + ", metricsRequireAuth=" + metricsRequireAuth + ", corsAllowedOrigins=" + corsAllowedOrigins
           + ", corsAllowedMethods=" + corsAllowedMethods + ", corsAllowedHeaders=" + corsAllowedHeaders + "]";
+    }
+  }
+
+  /**
+   * Users' own verticles deployed beside Baton by {@code dev.baton.Main}, once Baton is up (docs/event-bus.md).
+   *
+   * @param verticles fully qualified class names (public, no-argument constructor) on the class
+   *     path, deployed in this order, one instance each; empty = none
+   */
+  public record Embedding(List<String> verticles) {
+    public static final Embedding DEFAULTS = new Embedding(List.of());
+
+    public Embedding {
+      verticles = List.copyOf(verticles);
     }
   }
 

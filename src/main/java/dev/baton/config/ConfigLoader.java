@@ -122,6 +122,8 @@ public final class ConfigLoader {
           s -> intIn(s, 1, 1_000_000)),
       new Setting("events.batchSize", "BATON_EVENTS_BATCH_SIZE", 200, "an integer 1..10000",
           s -> intIn(s, 1, 10_000)),
+      new Setting("embedding.verticles", "BATON_VERTICLES", List.of(),
+          "a comma-separated list of fully qualified Java class names (empty = none)", ConfigLoader::classNames),
       new Setting("security.apiAuthString", "BATON_API_AUTH_STRING", null,
           "any text (empty = no authentication)", s -> s.isEmpty() ? null : s),
       new Setting("security.metricsRequireAuth", "BATON_METRICS_REQUIRE_AUTH", true, "true or false",
@@ -200,7 +202,7 @@ public final class ConfigLoader {
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException("config file " + file + ": expected a JSON object with sections "
-          + "http, db, api, runtime, services, concurrency, runInput, overload, events, security, cluster");
+          + "http, db, api, runtime, services, concurrency, runInput, overload, events, security, embedding, cluster");
     }
     Map<String, Setting> byKey = new LinkedHashMap<>();
     SETTINGS.forEach(s -> byKey.put(s.key(), s));
@@ -208,7 +210,7 @@ public final class ConfigLoader {
       Map.Entry<String, JsonNode> section = sections.next();
       if (!section.getValue().isObject()) {
         throw new ConfigException("config file " + file + ": \"" + section.getKey()
-            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, runInput, overload, events, security, cluster");
+            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, runInput, overload, events, security, embedding, cluster");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -284,6 +286,7 @@ public final class ConfigLoader {
         new BatonConfig.Security((String) v.get("security.apiAuthString"),
             (Boolean) v.get("security.metricsRequireAuth"), strings(v.get("security.corsAllowedOrigins")),
             strings(v.get("security.corsAllowedMethods")), strings(v.get("security.corsAllowedHeaders"))),
+        new BatonConfig.Embedding(strings(v.get("embedding.verticles"))),
         new BatonConfig.Cluster((Boolean) v.get("cluster.enabled"), (String) v.get("cluster.host"),
             (Integer) v.get("cluster.port"), (Integer) v.get("cluster.busPort"), strings(v.get("cluster.members")),
             (String) v.get("cluster.name")));
@@ -377,6 +380,20 @@ public final class ConfigLoader {
       case "false" -> false;
       default -> throw new IllegalArgumentException();
     };
+  }
+
+  private static final java.util.regex.Pattern CLASS_NAME =
+      java.util.regex.Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
+
+  /** Comma-separated Java class names (checked for form here; for presence when deployed). */
+  private static Object classNames(String s) {
+    List<String> list = items(s);
+    for (String c : list) {
+      if (!CLASS_NAME.matcher(c).matches()) {
+        throw new IllegalArgumentException();
+      }
+    }
+    return list;
   }
 
   /** Comma-separated items, blanks around commas ignored; empty text = empty list. */

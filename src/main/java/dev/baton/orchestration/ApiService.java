@@ -55,6 +55,14 @@ public final class ApiService {
 
   // ---- runs ----
 
+  public Future<CreatedRun<dev.baton.domain.Flow>> createFlow(dev.baton.orchestration.api.CreateFlowCommand cmd) {
+    dev.baton.domain.command.FlowCreate c = cmd.create();
+    if (c.name() == null || c.name().isEmpty() || c.tags() == null) {
+      return invalidInput("name (non-empty) and tags are required");
+    }
+    return dev.baton.persistence.FlowRepository.insertOrGet(pool, c).map(u -> new CreatedRun<>(u.value(), u.created()));
+  }
+
   public Future<CreatedRun<FlowRun>> createFlowRun(CreateFlowRunCommand cmd) {
     dev.baton.domain.command.FlowRunCreate c = cmd.create();
     if (c.flowId() == null || c.parameters() == null || c.context() == null || c.empiricalPolicy() == null

@@ -39,6 +39,7 @@ public final class BusApiVerticle extends VerticleBase {
   public Future<?> start() {
     OrchestrationClient.registerCodecs(vertx);
     List<Future<Void>> ready = new ArrayList<>();
+    serve(ready, dev.baton.orchestration.api.CreateFlowCommand.class, Addresses.FLOW_CREATE, api::createFlow);
     serve(ready, CreateFlowRunCommand.class, Addresses.FLOW_RUN_CREATE, api::createFlowRun);
     serve(ready, CreateTaskRunCommand.class, Addresses.TASK_RUN_CREATE, api::createTaskRun);
     serve(ready, ReadCommand.class, Addresses.FLOW_RUN_READ, c -> api.readFlowRun(c.id()));

@@ -313,6 +313,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void embeddedVerticlesAreReadInOrder() throws IOException {
+    assertEquals(BatonConfig.Embedding.DEFAULTS, load(Map.of()).embedding());
+    assertEquals(java.util.List.of("com.example.Worker", "org.acme.Other$Inner"),
+        load(Map.of("BATON_VERTICLES", " com.example.Worker ,org.acme.Other$Inner")).embedding().verticles());
+    Files.writeString(dir.resolve("e.json"), """
+        {"embedding": {"verticles": "a.B"}}""");
+    assertEquals(java.util.List.of("a.B"), load(Map.of("BATON_CONFIG", "e.json")).embedding().verticles());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "BATON_VERTICLES|com.example.|a comma-separated list of fully qualified Java class names",
+      "BATON_VERTICLES|com.example.Worker,,x.Y|a comma-separated list of fully qualified Java class names",
+      "BATON_VERTICLES|my-verticle.jar|a comma-separated list of fully qualified Java class names",
+  })
+  void badEmbeddingVariable(String var, String value, String form) {
+    badVariableGivesOneLineNamingIt(var, value, form);
+  }
+
+  @Test
   void redactsPasswords() {
     assertEquals("postgresql://u:***@h:1/db", ConfigLoader.redactPassword("postgresql://u:pw@h:1/db"));
     assertEquals("postgresql://h/db", ConfigLoader.redactPassword("postgresql://h/db"));

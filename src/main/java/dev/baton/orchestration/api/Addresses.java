@@ -42,6 +42,9 @@ public final class Addresses {
   /** Typed {@link ResumeCommand} → {@link OrchestrationResult}. */
   public static final String FLOW_RUN_RESUME = "baton.orchestration.flow-run.resume";
 
+  /** Typed {@link CreateFlowCommand} → {@link CreatedRun}{@code <Flow>} (created, or found by its name). */
+  public static final String FLOW_CREATE = "baton.api.flow.create";
+
   /** Typed {@link CreateFlowRunCommand} → {@link CreatedRun}{@code <FlowRun>}. */
   public static final String FLOW_RUN_CREATE = "baton.api.flow-run.create";
 

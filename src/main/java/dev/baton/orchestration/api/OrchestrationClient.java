@@ -55,9 +55,10 @@ public final class OrchestrationClient {
 
   /** Every record that travels on the typed addresses (by reference: {@link LocalCodec}). */
   private static final java.util.List<Class<?>> LOCAL_TYPES = java.util.List.of(SetStateCommand.class,
-      OrchestrationResult.class, ResumeCommand.class, CreateFlowRunCommand.class, CreateTaskRunCommand.class,
+      OrchestrationResult.class, ResumeCommand.class, CreateFlowCommand.class, CreateFlowRunCommand.class, CreateTaskRunCommand.class,
       CreatedRun.class, ReadCommand.class, StateHistory.class, AcquireSlotsCommand.class, SlotsResult.class,
-      ReleaseLeaseCommand.class, RenewLeaseCommand.class, dev.baton.domain.FlowRun.class, dev.baton.domain.TaskRun.class);
+      ReleaseLeaseCommand.class, RenewLeaseCommand.class, dev.baton.domain.FlowRun.class, dev.baton.domain.TaskRun.class,
+      dev.baton.domain.Flow.class);
 
   private static <T> void register(EventBus bus, Class<T> type) {
     try {
@@ -68,6 +69,11 @@ public final class OrchestrationClient {
   }
 
   // ---- runs ----
+
+  /** Creates the flow named {@code name}, or finds it. */
+  public Future<CreatedRun<dev.baton.domain.Flow>> createFlow(String name) {
+    return request(Addresses.FLOW_CREATE, new CreateFlowCommand(name));
+  }
 
   /** Creates a flow run (or finds it by its idempotency key) with its initial state. */
   public Future<CreatedRun<dev.baton.domain.FlowRun>> createFlowRun(dev.baton.domain.command.FlowRunCreate create) {
