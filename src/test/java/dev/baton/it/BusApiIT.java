@@ -94,7 +94,13 @@ class BusApiIT {
   void typedRunsAreCreatedReadAndDrivenToCompletion() throws Exception {
     try (TestServer s = TestServer.start()) {
       OrchestrationClient client = new OrchestrationClient(s.vertx());
-      UUID flow = s.api().createFlow();
+      String flowName = "bus-flow-" + UUID.randomUUID();
+      CreatedRun<dev.baton.domain.Flow> createdFlow = ok(client.createFlow(flowName));
+      assertTrue(createdFlow.created());
+      assertEquals(flowName, createdFlow.run().name());
+      assertFalse(ok(client.createFlow(flowName)).created());
+      assertEquals(OrchestrationFailure.INVALID_INPUT, typedFailure(client.createFlow("")));
+      UUID flow = createdFlow.run().id();
 
       CreatedRun<FlowRun> fr = ok(client.createFlowRun(FlowRunCreate.of(flow, "bus-run", null)));
       assertTrue(fr.created());
@@ -189,7 +195,11 @@ class BusApiIT {
   @Test
   void jsonMessagesAreTheRestBodiesAndAnswers() throws Exception {
     try (TestServer s = TestServer.start()) {
-      UUID flow = s.api().createFlow();
+      String flowName = "json-flow-" + UUID.randomUUID();
+      Message<String> flowCreated = ok(json(s, Addresses.FLOW_CREATE, obj("name", flowName)));
+      assertEquals("201", status(flowCreated));
+      UUID flow = UUID.fromString(parse(flowCreated.body()).get("id").asText());
+      assertEquals("200", status(ok(json(s, Addresses.FLOW_CREATE, obj("name", flowName)))));
       Message<String> created = ok(json(s, Addresses.FLOW_RUN_CREATE, obj("flow_id", flow.toString(), "name", "json-run")));
       assertEquals("201", status(created));
       assertEquals(Addresses.VERSION, created.headers().get(Addresses.VERSION_HEADER));
@@ -259,6 +269,8 @@ class BusApiIT {
       String before = s.fingerprint();
       // each: address, REST path, body — the error text is REST's 422 body
       Object[][] cases = {
+          {Addresses.FLOW_CREATE, "/api/flows/", obj("name", "")},
+          {Addresses.FLOW_CREATE, "/api/flows/", obj("tags", "x")},
           {Addresses.FLOW_RUN_CREATE, "/api/flow_runs/", obj("flow_id", "not-a-uuid")},
           {Addresses.FLOW_RUN_CREATE, "/api/flow_runs/", obj("flow_id", flow.toString(), "unknown_field", 1)},
           {Addresses.TASK_RUN_CREATE, "/api/task_runs/", obj("task_key", "k")},
@@ -335,6 +347,8 @@ class BusApiIT {
       String before = s.fingerprint();
       long past = Deadline.in(-1);
       Map<String, BusCommand> late = new java.util.LinkedHashMap<>();
+      late.put(Addresses.FLOW_CREATE, new dev.baton.orchestration.api.CreateFlowCommand(
+          new dev.baton.domain.command.FlowCreate("late-flow", List.of(), null), past));
       late.put(Addresses.FLOW_RUN_CREATE, new CreateFlowRunCommand(FlowRunCreate.of(flow, null, null), null, past));
       late.put(Addresses.TASK_RUN_CREATE, new CreateTaskRunCommand(TaskRunCreate.of(run, "late", "0", null, null), past));
       late.put(Addresses.FLOW_RUN_READ, new ReadCommand(run, past));
@@ -347,7 +361,8 @@ class BusApiIT {
       for (Map.Entry<String, BusCommand> e : late.entrySet()) {
         assertEquals(OrchestrationFailure.UNAVAILABLE, typedFailure(client.request(e.getKey(), e.getValue())), e.getKey());
         // a JSON caller asks for the same with a deadline of 0 ms
-        Object body = e.getKey().equals(Addresses.FLOW_RUN_CREATE) ? obj("flow_id", flow.toString())
+        Object body = e.getKey().equals(Addresses.FLOW_CREATE) ? obj("name", "late-flow")
+            : e.getKey().equals(Addresses.FLOW_RUN_CREATE) ? obj("flow_id", flow.toString())
             : e.getKey().equals(Addresses.TASK_RUN_CREATE) ? obj("flow_run_id", run.toString(), "task_key", "late", "dynamic_key", "0")
             : e.getKey().equals(Addresses.CONCURRENCY_ACQUIRE) ? obj("names", List.of(name), "slots", 1)
             : e.getKey().equals(Addresses.CONCURRENCY_RELEASE) ? obj("lease_id", lease.toString())
