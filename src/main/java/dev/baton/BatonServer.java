@@ -12,6 +12,9 @@ import dev.baton.http.InFlightLimiter;
 import dev.baton.http.Readiness;
 import dev.baton.http.ResourceRoutes;
 import dev.baton.observability.OrchestrationMetrics;
+import dev.baton.bus.JsonBusVerticle;
+import dev.baton.orchestration.ApiService;
+import dev.baton.orchestration.BusApiVerticle;
 import dev.baton.orchestration.OrchestrationService;
 import dev.baton.orchestration.OrchestrationVerticle;
 import dev.baton.orchestration.RunInputWorker;
@@ -109,7 +112,8 @@ public final class BatonServer {
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
     ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness);
     DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
-    ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit());
+    ApiService apiService = new ApiService(pool, service, settings);
+    ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit(), apiService);
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     ApiAuth auth = ApiAuth.of(config.security().apiAuthString());
@@ -131,6 +135,17 @@ public final class BatonServer {
         .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(),
                 config.db().groupsInFlight(), busInFlight, state, overloadMetrics),
             new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles())))
+        .compose(id -> {
+          otherIds.add(id);
+          // the event-bus API beside set-state and resume: typed (local) and JSON (<address>.json)
+          return vertx.deployVerticle(() -> new BusApiVerticle(apiService, busInFlight, state, overloadMetrics),
+              new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles()));
+        })
+        .compose(id -> {
+          otherIds.add(id);
+          return vertx.deployVerticle(() -> new JsonBusVerticle(service, api, overload),
+              new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles()));
+        })
         .compose(id -> {
           otherIds.add(id);
           return vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services()));

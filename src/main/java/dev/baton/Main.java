@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.cluster.Clustering;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigException;
 import dev.baton.config.ConfigLoader;
@@ -36,6 +37,15 @@ public final class Main {
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+    if (config.cluster().enabled() && System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
+      // Hazelcast's INFO is chatty (partition migrations, diagnostics): keep its warnings, and
+      // membership changes ("Members {size:2 …}"), unless Baton itself logs at DEBUG or TRACE
+      String level = config.runtime().logLevel().toLowerCase();
+      if (!level.equals("debug") && !level.equals("trace")) {
+        System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast.internal.cluster", level);
+      }
+    }
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
     long t0 = System.nanoTime();
 
@@ -62,12 +72,20 @@ public final class Main {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)); // buckets: Metrics.newRegistry()
     Vertx vertx;
     try {
-      vertx = Vertx.builder()
-          .with(new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops()).setMetricsOptions(metrics))
-          .withMetrics(new MicrometerMetricsFactory(registry))
-          .build();
+      VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops())
+          .setMetricsOptions(metrics);
+      if (config.cluster().enabled()) {
+        vertx = joinCluster(options, registry, config.cluster(), log);
+      } else {
+        vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+      }
     } catch (RuntimeException e) {
       db.close(); // no shutdown hook yet: the embedded server must not outlive us
+      if (config.cluster().enabled()) {
+        System.err.println("baton: " + e.getMessage());
+        System.exit(1);
+        return;
+      }
       throw e;
     }
 
@@ -95,15 +113,48 @@ public final class Main {
       log.info("event=stopped shutdown_ms={}", (System.nanoTime() - stopping) / 1_000_000);
     }, "baton-shutdown"));
 
-    BatonServer.deploy(vertx, db.pool(vertx, config.overload()), registry, config).onComplete(ar -> {
+    // the verticles of BATON_VERTICLES (on the class path) are deployed once Baton is up
+    BatonServer.deploy(vertx, db.pool(vertx, config.overload()), registry, config)
+        .compose(s -> {
+          server.set(s);
+          return Baton.deployVerticles(vertx, config.embedding().verticles()).map(s);
+        })
+        .onComplete(ar -> {
       if (ar.succeeded()) {
-        server.set(ar.result());
-        log.info("event=started port={} database={} startup_ms={}", ar.result().port(),
-            db.isEmbedded() ? "embedded" : "external", (System.nanoTime() - t0) / 1_000_000);
+        log.info("event=started port={} database={} verticles={} startup_ms={}", ar.result().port(),
+            db.isEmbedded() ? "embedded" : "external", config.embedding().verticles().size(),
+            (System.nanoTime() - t0) / 1_000_000);
       } else {
         log.error("event=start_failed error=\"{}\"", ar.cause().toString(), ar.cause());
         System.exit(1);
       }
     });
   }
+
+  /**
+   * A clustered Vert.x (Hazelcast, TCP-IP discovery): waits on this, the main thread, until the
+   * member has joined, at most {@link #CLUSTER_JOIN_TIMEOUT_SECONDS}.
+   */
+  private static Vertx joinCluster(VertxOptions options, PrometheusMeterRegistry registry,
+      BatonConfig.Cluster cluster, org.slf4j.Logger log) {
+    long t0 = System.nanoTime();
+    try {
+      Vertx vertx = Vertx.builder()
+          .with(Clustering.withEventBus(options, cluster))
+          .withMetrics(new MicrometerMetricsFactory(registry))
+          .withClusterManager(Clustering.clusterManager(cluster))
+          .buildClustered()
+          .toCompletionStage().toCompletableFuture().get(CLUSTER_JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      log.info("event=cluster_joined host={} members={} join_ms={}", cluster.host(), cluster.members(),
+          (System.nanoTime() - t0) / 1_000_000);
+      return vertx;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while joining the cluster", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot join the cluster: " + (e.getCause() == null ? e : e.getCause()), e);
+    }
+  }
+
+  static final int CLUSTER_JOIN_TIMEOUT_SECONDS = 120;
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * Nothing here reads the environment.
  */
 public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
-    RunInput runInput, Overload overload, Events events, Security security) {
+    RunInput runInput, Overload overload, Events events, Security security, Embedding embedding, Cluster cluster) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -22,6 +22,21 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(overload, "overload");
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(embedding, "embedding");
+    Objects.requireNonNull(cluster, "cluster");
+  }
+
+  /** Without the {@link Embedding} settings and with the default (off) clustered mode. */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
+      RunInput runInput, Overload overload, Events events, Security security) {
+    this(http, db, api, runtime, services, concurrency, runInput, overload, events, security, Embedding.DEFAULTS);
+  }
+
+  /** With the default (off) clustered mode. */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
+      RunInput runInput, Overload overload, Events events, Security security, Embedding embedding) {
+    this(http, db, api, runtime, services, concurrency, runInput, overload, events, security, embedding,
+        Cluster.DEFAULTS);
   }
 
   /** With the default periodic-service, concurrency, run-input, overload, event and security settings. */
@@ -32,7 +47,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
   /** With the default run-input, overload, event and security settings. */
   public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency) {
     this(http, db, api, runtime, services, concurrency, RunInput.DEFAULTS, Overload.DEFAULTS, Events.DEFAULTS,
-        Security.DEFAULTS);
+        Security.DEFAULTS, Embedding.DEFAULTS);
   }
 
   /**
@@ -214,6 +229,42 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
       return "Security[apiAuthString=" + (apiAuthString == null ? null : "***")
           + ", metricsRequireAuth=" + metricsRequireAuth + ", corsAllowedOrigins=" + corsAllowedOrigins
           + ", corsAllowedMethods=" + corsAllowedMethods + ", corsAllowedHeaders=" + corsAllowedHeaders + "]";
+    }
+  }
+
+  /**
+   * Users' own verticles deployed beside Baton by {@code dev.baton.Main}, once Baton is up (docs/event-bus.md).
+   *
+   * @param verticles fully qualified class names (public, no-argument constructor) on the class
+   *     path, deployed in this order, one instance each; empty = none
+   */
+  public record Embedding(List<String> verticles) {
+    public static final Embedding DEFAULTS = new Embedding(List.of());
+
+    public Embedding {
+      verticles = List.copyOf(verticles);
+    }
+  }
+
+  /**
+   * Clustered mode (docs/cluster.md): Vert.x over Hazelcast, so that verticles in other JVMs reach
+   * the orchestration consumers over the event bus. Members find each other by TCP-IP only (no
+   * multicast, no cloud discovery).
+   *
+   * @param enabled build a clustered Vert.x; off = a plain one, nothing of Hazelcast starts
+   * @param host the interface Hazelcast and the clustered event bus bind to and announce
+   * @param port Hazelcast's member port (tried upwards a few ports when taken)
+   * @param busPort the clustered event bus's TCP port; 0 = any free port
+   * @param members {@code host:port} of other members to join; empty = the first member
+   * @param name the Hazelcast cluster name: members with another name never join
+   */
+  public record Cluster(boolean enabled, String host, int port, int busPort, List<String> members, String name) {
+    public static final Cluster DEFAULTS = new Cluster(false, "127.0.0.1", 5701, 0, List.of(), "baton");
+
+    public Cluster {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(name, "name");
+      members = List.copyOf(members);
     }
   }
 }

@@ -122,6 +122,8 @@ public final class ConfigLoader {
           s -> intIn(s, 1, 1_000_000)),
       new Setting("events.batchSize", "BATON_EVENTS_BATCH_SIZE", 200, "an integer 1..10000",
           s -> intIn(s, 1, 10_000)),
+      new Setting("embedding.verticles", "BATON_VERTICLES", List.of(),
+          "a comma-separated list of fully qualified Java class names (empty = none)", ConfigLoader::classNames),
       new Setting("security.apiAuthString", "BATON_API_AUTH_STRING", null,
           "any text (empty = no authentication)", s -> s.isEmpty() ? null : s),
       new Setting("security.metricsRequireAuth", "BATON_METRICS_REQUIRE_AUTH", true, "true or false",
@@ -135,7 +137,16 @@ public final class ConfigLoader {
           ConfigLoader::methods),
       new Setting("security.corsAllowedHeaders", "BATON_CORS_ALLOWED_HEADERS",
           BatonConfig.Security.DEFAULTS.corsAllowedHeaders(), "a comma-separated list of header names",
-          ConfigLoader::headerNames));
+          ConfigLoader::headerNames),
+      new Setting("cluster.enabled", "BATON_CLUSTER_ENABLED", false, "true or false", ConfigLoader::bool),
+      new Setting("cluster.host", "BATON_CLUSTER_HOST", "127.0.0.1", "a host name or IP address",
+          ConfigLoader::nonBlank),
+      new Setting("cluster.port", "BATON_CLUSTER_PORT", 5701, "an integer 1..65535", s -> intIn(s, 1, 65535)),
+      new Setting("cluster.busPort", "BATON_CLUSTER_BUS_PORT", 0, "an integer 0..65535 (0 = any free port)",
+          s -> intIn(s, 0, 65535)),
+      new Setting("cluster.members", "BATON_CLUSTER_MEMBERS", List.of(),
+          "a comma-separated list of host:port (empty = first member)", ConfigLoader::members),
+      new Setting("cluster.name", "BATON_CLUSTER_NAME", "baton", "a name without spaces", ConfigLoader::nonBlank));
 
   private ConfigLoader() {}
 
@@ -191,7 +202,7 @@ public final class ConfigLoader {
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException("config file " + file + ": expected a JSON object with sections "
-          + "http, db, api, runtime, services, concurrency, runInput, overload, events, security");
+          + "http, db, api, runtime, services, concurrency, runInput, overload, events, security, embedding, cluster");
     }
     Map<String, Setting> byKey = new LinkedHashMap<>();
     SETTINGS.forEach(s -> byKey.put(s.key(), s));
@@ -199,7 +210,7 @@ public final class ConfigLoader {
       Map.Entry<String, JsonNode> section = sections.next();
       if (!section.getValue().isObject()) {
         throw new ConfigException("config file " + file + ": \"" + section.getKey()
-            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, runInput, overload, events, security");
+            + "\" must be an object; known sections are http, db, api, runtime, services, concurrency, runInput, overload, events, security, embedding, cluster");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -274,7 +285,11 @@ public final class ConfigLoader {
             (Integer) v.get("events.batchSize")),
         new BatonConfig.Security((String) v.get("security.apiAuthString"),
             (Boolean) v.get("security.metricsRequireAuth"), strings(v.get("security.corsAllowedOrigins")),
-            strings(v.get("security.corsAllowedMethods")), strings(v.get("security.corsAllowedHeaders"))));
+            strings(v.get("security.corsAllowedMethods")), strings(v.get("security.corsAllowedHeaders"))),
+        new BatonConfig.Embedding(strings(v.get("embedding.verticles"))),
+        new BatonConfig.Cluster((Boolean) v.get("cluster.enabled"), (String) v.get("cluster.host"),
+            (Integer) v.get("cluster.port"), (Integer) v.get("cluster.busPort"), strings(v.get("cluster.members")),
+            (String) v.get("cluster.name")));
   }
 
   @SuppressWarnings("unchecked")
@@ -289,6 +304,31 @@ public final class ConfigLoader {
       throw new IllegalArgumentException();
     }
     return s;
+  }
+
+  /** {@code host:port,host:port}: TCP-IP members of the cluster to join (IPv6 in brackets). */
+  private static Object members(String s) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String part : s.split(",", -1)) {
+      String m = part.trim();
+      if (m.isEmpty()) {
+        if (s.isBlank()) {
+          continue;
+        }
+        throw new IllegalArgumentException();
+      }
+      int colon = m.lastIndexOf(':');
+      if (colon <= 0 || m.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException();
+      }
+      String host = m.substring(0, colon);
+      if (host.contains(":") && !(host.startsWith("[") && host.endsWith("]"))) {
+        throw new IllegalArgumentException();
+      }
+      intIn(m.substring(colon + 1), 1, 65535);
+      out.add(m);
+    }
+    return List.copyOf(out);
   }
 
   private static long toMillis(Object seconds) {
@@ -340,6 +380,20 @@ public final class ConfigLoader {
       case "false" -> false;
       default -> throw new IllegalArgumentException();
     };
+  }
+
+  private static final java.util.regex.Pattern CLASS_NAME =
+      java.util.regex.Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
+
+  /** Comma-separated Java class names (checked for form here; for presence when deployed). */
+  private static Object classNames(String s) {
+    List<String> list = items(s);
+    for (String c : list) {
+      if (!CLASS_NAME.matcher(c).matches()) {
+        throw new IllegalArgumentException();
+      }
+    }
+    return list;
   }
 
   /** Comma-separated items, blanks around commas ignored; empty text = empty list. */

@@ -38,11 +38,18 @@ public final class ConcurrencyRoutes {
   private final Pool pool;
   private final OrchestrationSettings settings;
   private final int defaultLimit;
+  private final dev.baton.orchestration.ApiService api;
 
   public ConcurrencyRoutes(Pool pool, OrchestrationSettings settings, int defaultLimit) {
+    this(pool, settings, defaultLimit, null);
+  }
+
+  /** With the service the event-bus API shares (acquire, release, renew); null: one of its own. */
+  public ConcurrencyRoutes(Pool pool, OrchestrationSettings settings, int defaultLimit, dev.baton.orchestration.ApiService api) {
     this.pool = pool;
     this.settings = settings;
     this.defaultLimit = defaultLimit;
+    this.api = api != null ? api : new dev.baton.orchestration.ApiService(pool, null, settings);
   }
 
   /** An answer decided inside a transaction (which commits unless the future fails). */
@@ -73,7 +80,7 @@ public final class ConcurrencyRoutes {
         b -> acquire(ctx, b, true)));
     r.post(v2 + "/decrement").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::decrement, b -> v2Decrement(ctx, b)));
     r.post(v2 + "/decrement-with-lease").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::leaseId,
-        id -> transact(ctx, c -> ConcurrencyStore.releaseLeases(c, List.of(id)).map(n -> Reply.noContent()))));
+        id -> Http.reply(ctx, api.release(id), n -> Http.noContent(ctx))));
     r.post(v2 + "/leases/filter").handler(ctx -> Http.withBody(ctx, b -> ConcurrencyBodies.page(b, defaultLimit),
         p -> Http.withBody(ctx, ConcurrencyBodies::leaseFilter, f -> Http.reply(ctx,
             ConcurrencyStore.listLeases(pool, f.holderId(), f.limitId(), f.includeExpired(), p.limit(), p.offset()),
@@ -81,11 +88,14 @@ public final class ConcurrencyRoutes {
     r.post(v2 + "/leases/:lease_id/renew").handler(ctx -> {
       UUID id = Http.pathId(ctx, "lease_id");
       if (id != null) {
-        Http.withBody(ctx, ConcurrencyBodies::renew, ttl -> Http.reply(ctx, ConcurrencyStore.renew(pool, id, ttl), ok -> {
-          if (ok) {
+        Http.withBody(ctx, ConcurrencyBodies::renew, ttl -> api.renew(id, ttl).onComplete(ar -> {
+          if (ar.succeeded()) {
             Http.noContent(ctx);
+          } else if (ar.cause() instanceof dev.baton.orchestration.api.OrchestrationException oe
+              && oe.failure() == dev.baton.orchestration.api.OrchestrationFailure.NOT_FOUND) {
+            Http.detail(ctx, 410, oe.getMessage());
           } else {
-            Http.detail(ctx, 410, "Lease not found - it may have expired or been revoked");
+            Http.fail(ctx, ar.cause());
           }
         }));
       }
@@ -155,50 +165,19 @@ public final class ConcurrencyRoutes {
         l -> Http.json(ctx, 201, Render.bytes(g -> ConcurrencyRender.v2Full(g, l)))));
   }
 
-  /** spec §4.2.1: increment / increment-with-lease. */
+  /** spec §4.2.1: increment / increment-with-lease, through the service the event-bus API uses. */
   private void acquire(RoutingContext ctx, ConcurrencyBodies.Increment b, boolean withLease) {
-    List<String> names = b.names().stream().distinct().toList();
-    transact(ctx, c -> ConcurrencyStore.lockByNames(c, names).compose(found -> {
-      List<ConcurrencyLimitV2> all = ConcurrencyStore.inNameOrder(found, names);
-      List<ConcurrencyLimitV2> active = all.stream().filter(ConcurrencyLimitV2::active).toList();
-      if (active.stream().anyMatch(l -> l.limit() < b.slots())) {
-        return Future.succeededFuture(Reply.detail(422, "Slots requested is greater than the limit"));
+    dev.baton.orchestration.api.AcquireSlotsCommand cmd = new dev.baton.orchestration.api.AcquireSlotsCommand(
+        b.names(), b.slots(), withLease, b.leaseDuration(), b.holder() == null ? null : b.holder().type(),
+        b.holder() == null ? null : b.holder().id(), b.rateLimit(), dev.baton.orchestration.api.Deadline.NONE);
+    Http.reply(ctx, api.acquire(cmd), r -> {
+      if (!r.acquired()) {
+        ctx.response().putHeader("Retry-After", seconds(r.retryAfterSeconds()));
+        Http.json(ctx, 423, Render.detail("Locked"));
+      } else {
+        Http.json(ctx, 200, ConcurrencyRender.acquired(r));
       }
-      if (b.rateLimit()) {
-        List<String> noDecay = active.stream().filter(l -> l.slotDecayPerSecond() <= 0).map(ConcurrencyLimitV2::name).toList();
-        if (!noDecay.isEmpty()) {
-          return Future.succeededFuture(Reply.detail(422, "Only concurrency limits with slot decay can be used for rate "
-              + "limiting. The following limits do not have a decay configured: '" + String.join(",", noDecay) + "'"));
-        }
-      }
-      List<ConcurrencyFacts.Limit> facts = active.stream().map(ConcurrencyStore::toFact).toList();
-      List<ConcurrencyFacts.Limit> full = facts.stream().filter(l -> !l.fits(b.slots())).toList();
-      if (!full.isEmpty()) {
-        double retry = Slots.retryAfterSeconds(facts, b.slots(), settings.tagConcurrencySlotWaitSeconds(),
-            settings.maxSlotWaitSeconds(), new SplittableRandom());
-        return ConcurrencyStore.recordDenied(c, Slots.ids(full), b.slots())
-            .map(v -> new Reply(423, Render.detail("Locked"), seconds(retry)));
-      }
-      UUID leaseId = withLease ? dev.baton.domain.Ids.uuid7() : null;
-      return ConcurrencyStore.increment(c, Slots.ids(facts), b.slots(), leaseId, b.leaseDuration(),
-              b.holder() == null ? null : b.holder().type(), b.holder() == null ? null : b.holder().id())
-          .compose(ok -> {
-            if (!ok) {
-              return Future.failedFuture(new IllegalStateException("slots no longer free under the lock"));
-            }
-            byte[] limits = Render.list(all, (g, l) -> ConcurrencyRender.minimal(g, l.id(), l.name(), l.limit()));
-            if (!withLease) {
-              return Future.succeededFuture(Reply.json(200, limits));
-            }
-            return Future.succeededFuture(Reply.json(200, Render.bytes(g -> {
-              g.writeStartObject();
-              g.writeStringField("lease_id", leaseId.toString());
-              g.writeFieldName("limits");
-              Render.list(g, all, (gg, l) -> ConcurrencyRender.minimal(gg, l.id(), l.name(), l.limit()));
-              g.writeEndObject();
-            })));
-          });
-    }));
+    });
   }
 
   private void v2Decrement(RoutingContext ctx, ConcurrencyBodies.Decrement b) {

@@ -313,8 +313,65 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void embeddedVerticlesAreReadInOrder() throws IOException {
+    assertEquals(BatonConfig.Embedding.DEFAULTS, load(Map.of()).embedding());
+    assertEquals(java.util.List.of("com.example.Worker", "org.acme.Other$Inner"),
+        load(Map.of("BATON_VERTICLES", " com.example.Worker ,org.acme.Other$Inner")).embedding().verticles());
+    Files.writeString(dir.resolve("e.json"), """
+        {"embedding": {"verticles": "a.B"}}""");
+    assertEquals(java.util.List.of("a.B"), load(Map.of("BATON_CONFIG", "e.json")).embedding().verticles());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "BATON_VERTICLES|com.example.|a comma-separated list of fully qualified Java class names",
+      "BATON_VERTICLES|com.example.Worker,,x.Y|a comma-separated list of fully qualified Java class names",
+      "BATON_VERTICLES|my-verticle.jar|a comma-separated list of fully qualified Java class names",
+  })
+  void badEmbeddingVariable(String var, String value, String form) {
+    badVariableGivesOneLineNamingIt(var, value, form);
+  }
+
+  @Test
   void redactsPasswords() {
     assertEquals("postgresql://u:***@h:1/db", ConfigLoader.redactPassword("postgresql://u:pw@h:1/db"));
     assertEquals("postgresql://h/db", ConfigLoader.redactPassword("postgresql://h/db"));
+  }
+
+  @Test
+  void clusterIsOffByDefault() {
+    assertEquals(BatonConfig.Cluster.DEFAULTS, load(Map.of()).cluster());
+    assertFalse(load(Map.of()).cluster().enabled());
+  }
+
+  @Test
+  void clusterVariablesAreRead() {
+    BatonConfig.Cluster c = load(Map.of(
+        "BATON_CLUSTER_ENABLED", "true",
+        "BATON_CLUSTER_HOST", "10.0.0.5",
+        "BATON_CLUSTER_PORT", "6701",
+        "BATON_CLUSTER_BUS_PORT", "6801",
+        "BATON_CLUSTER_MEMBERS", " 10.0.0.6:6701, node-b.example:5701 ,[::1]:5701",
+        "BATON_CLUSTER_NAME", "prod")).cluster();
+    assertEquals(new BatonConfig.Cluster(true, "10.0.0.5", 6701, 6801,
+        java.util.List.of("10.0.0.6:6701", "node-b.example:5701", "[::1]:5701"), "prod"), c);
+    assertEquals(java.util.List.of(), load(Map.of("BATON_CLUSTER_MEMBERS", "")).cluster().members());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "BATON_CLUSTER_ENABLED|on|true or false",
+      "BATON_CLUSTER_PORT|0|an integer 1..65535",
+      "BATON_CLUSTER_BUS_PORT|70000|an integer 0..65535",
+      "BATON_CLUSTER_MEMBERS|10.0.0.6|a comma-separated list of host:port",
+      "BATON_CLUSTER_MEMBERS|10.0.0.6:0|a comma-separated list of host:port",
+      "BATON_CLUSTER_MEMBERS|a:1,,b:2|a comma-separated list of host:port",
+      "BATON_CLUSTER_MEMBERS|::1:5701|a comma-separated list of host:port",
+      "BATON_CLUSTER_MEMBERS|:5701|a comma-separated list of host:port",
+      "BATON_CLUSTER_HOST|a b|a host name or IP address",
+      "BATON_CLUSTER_NAME|my cluster|a name without spaces",
+  })
+  void badClusterVariable(String var, String value, String form) {
+    badVariableGivesOneLineNamingIt(var, value, form);
   }
 }

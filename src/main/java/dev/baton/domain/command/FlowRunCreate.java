@@ -27,4 +27,14 @@ public record FlowRunCreate(
     String workPoolName,
     String workQueueName,
     JsonNode jobVariables,
-    UUID deploymentId) {}
+    UUID deploymentId) {  /**
+   * A flow run of {@code flowId} with the REST API's defaults (no parameters, default policy, no
+   * tags); {@code name} null = a generated slug, {@code state} null = Pending. For typed
+   * event-bus callers.
+   */
+  public static FlowRunCreate of(UUID flowId, String name, StateCreate state) {
+    com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    return new FlowRunCreate(flowId, name, state, null, f.objectNode(), f.objectNode(), null, null,
+        FlowRunPolicy.DEFAULT, List.of(), f.objectNode(), null, null, null, null, null);
+  }
+}

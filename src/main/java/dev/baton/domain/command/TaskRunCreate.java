@@ -23,4 +23,14 @@ public record TaskRunCreate(
     TaskRunPolicy empiricalPolicy,
     List<String> tags,
     ObjectNode labels,
-    ObjectNode taskInputs) {}
+    ObjectNode taskInputs) {  /**
+   * A task run of {@code flowRunId} (null: a task run outside a flow run) with the REST API's
+   * defaults; its natural key is (flow run, {@code taskKey}, {@code dynamicKey}); {@code state}
+   * null = Pending. For typed event-bus callers.
+   */
+  public static TaskRunCreate of(UUID flowRunId, String taskKey, String dynamicKey, String name, StateCreate state) {
+    com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    return new TaskRunCreate(null, state, name, flowRunId, taskKey, dynamicKey, null, null, null,
+        TaskRunPolicy.DEFAULT, List.of(), f.objectNode(), f.objectNode());
+  }
+}

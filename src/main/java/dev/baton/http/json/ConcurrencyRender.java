@@ -105,4 +105,21 @@ public final class ConcurrencyRender {
       g.writeEndObject();
     }
   }
+
+  /**
+   * The answer to increment ({@code [limits]}) or increment-with-lease ({@code {lease_id, limits}})
+   * when the slots were taken.
+   */
+  public static byte[] acquired(dev.baton.orchestration.api.SlotsResult r) {
+    if (r.leaseId() == null) {
+      return Render.list(r.limits(), (g, l) -> minimal(g, l.id(), l.name(), l.limit()));
+    }
+    return Render.bytes(g -> {
+      g.writeStartObject();
+      g.writeStringField("lease_id", r.leaseId().toString());
+      g.writeFieldName("limits");
+      Render.list(g, r.limits(), (gg, l) -> minimal(gg, l.id(), l.name(), l.limit()));
+      g.writeEndObject();
+    });
+  }
 }

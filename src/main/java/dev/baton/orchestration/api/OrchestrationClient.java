@@ -47,14 +47,92 @@ public final class OrchestrationClient {
   public static void registerCodecs(Vertx vertx) {
     synchronized (OrchestrationClient.class) {
       EventBus bus = vertx.eventBus();
-      try {
-        bus.registerDefaultCodec(SetStateCommand.class, new LocalCodec<>(SetStateCommand.class));
-        bus.registerDefaultCodec(OrchestrationResult.class, new LocalCodec<>(OrchestrationResult.class));
-        bus.registerDefaultCodec(ResumeCommand.class, new LocalCodec<>(ResumeCommand.class));
-      } catch (IllegalStateException alreadyRegistered) {
-        // registered by another verticle of this Vert.x instance
+      for (Class<?> type : LOCAL_TYPES) {
+        register(bus, type);
       }
     }
+  }
+
+  /** Every record that travels on the typed addresses (by reference: {@link LocalCodec}). */
+  private static final java.util.List<Class<?>> LOCAL_TYPES = java.util.List.of(SetStateCommand.class,
+      OrchestrationResult.class, ResumeCommand.class, CreateFlowCommand.class, CreateFlowRunCommand.class, CreateTaskRunCommand.class,
+      CreatedRun.class, ReadCommand.class, StateHistory.class, AcquireSlotsCommand.class, SlotsResult.class,
+      ReleaseLeaseCommand.class, RenewLeaseCommand.class, dev.baton.domain.FlowRun.class, dev.baton.domain.TaskRun.class,
+      dev.baton.domain.Flow.class);
+
+  private static <T> void register(EventBus bus, Class<T> type) {
+    try {
+      bus.registerDefaultCodec(type, new LocalCodec<>(type));
+    } catch (IllegalStateException alreadyRegistered) {
+      // registered by another verticle of this Vert.x instance
+    }
+  }
+
+  // ---- runs ----
+
+  /** Creates the flow named {@code name}, or finds it. */
+  public Future<CreatedRun<dev.baton.domain.Flow>> createFlow(String name) {
+    return request(Addresses.FLOW_CREATE, new CreateFlowCommand(name));
+  }
+
+  /** Creates a flow run (or finds it by its idempotency key) with its initial state. */
+  public Future<CreatedRun<dev.baton.domain.FlowRun>> createFlowRun(dev.baton.domain.command.FlowRunCreate create) {
+    return request(Addresses.FLOW_RUN_CREATE, new CreateFlowRunCommand(create));
+  }
+
+  /** Creates a task run (or finds it by its natural key) with its initial state. */
+  public Future<CreatedRun<dev.baton.domain.TaskRun>> createTaskRun(dev.baton.domain.command.TaskRunCreate create) {
+    return request(Addresses.TASK_RUN_CREATE, new CreateTaskRunCommand(create));
+  }
+
+  /** The flow run; fails NOT_FOUND when there is none. */
+  public Future<dev.baton.domain.FlowRun> readFlowRun(UUID id) {
+    return request(Addresses.FLOW_RUN_READ, new ReadCommand(id));
+  }
+
+  /** The task run; fails NOT_FOUND when there is none. */
+  public Future<dev.baton.domain.TaskRun> readTaskRun(UUID id) {
+    return request(Addresses.TASK_RUN_READ, new ReadCommand(id));
+  }
+
+  /** The flow run's states, oldest first. */
+  public Future<StateHistory> flowRunStates(UUID id) {
+    return request(Addresses.FLOW_RUN_STATES, new ReadCommand(id));
+  }
+
+  /** The task run's states, oldest first. */
+  public Future<StateHistory> taskRunStates(UUID id) {
+    return request(Addresses.TASK_RUN_STATES, new ReadCommand(id));
+  }
+
+  // ---- global concurrency limits ----
+
+  /** Takes slots (all or none); {@link SlotsResult#acquired()} false: none free, retry later. */
+  public Future<SlotsResult> acquireSlots(AcquireSlotsCommand command) {
+    return request(Addresses.CONCURRENCY_ACQUIRE, command);
+  }
+
+  /** Releases a lease and its slots; completes with the number of leases released (0 or 1). */
+  public Future<Integer> releaseLease(UUID leaseId) {
+    return request(Addresses.CONCURRENCY_RELEASE, new ReleaseLeaseCommand(leaseId));
+  }
+
+  /** Extends a lease to {@code ttlSeconds} from now; fails NOT_FOUND when it expired or is gone. */
+  public Future<Void> renewLease(UUID leaseId, double ttlSeconds) {
+    return request(Addresses.CONCURRENCY_RENEW, new RenewLeaseCommand(leaseId, ttlSeconds));
+  }
+
+  /**
+   * Sends any typed command to its address (the default deadline added when it has none); failures
+   * as {@link OrchestrationException}s.
+   */
+  public <T> Future<T> request(String address, BusCommand command) {
+    if (command.deadlineNanos() == Deadline.NONE) {
+      command = command.withDeadline(Deadline.in(deadlineMillis));
+    }
+    return bus.<T>request(address, command, options)
+        .map(m -> m.body())
+        .recover(OrchestrationClient::mapFailure);
   }
 
   public Future<OrchestrationResult> setTaskRunState(UUID taskRunId, StateCreate state, boolean force) {
