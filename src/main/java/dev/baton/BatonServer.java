@@ -110,9 +110,9 @@ public final class BatonServer {
     overloadMetrics.gauge("orchestration.in.flight", "Proposals accepted by orchestration and not yet answered",
         busInFlight::inFlight);
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
-    ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness);
-    DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ApiService apiService = new ApiService(pool, service, settings);
+    ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness, apiService);
+    DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit(), apiService);
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
