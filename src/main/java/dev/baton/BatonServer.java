@@ -103,7 +103,8 @@ public final class BatonServer {
     OverloadMetrics overloadMetrics = new OverloadMetrics(registry);
     // every request that touches the database or the event bus, across all HTTP verticles
     InFlightLimiter httpInFlight = new InFlightLimiter(overload.maxInFlight(config.db().poolSize()));
-    // every proposal accepted by the orchestration verticles, whoever sent it
+    // every proposal accepted by the orchestration verticles, whoever sent it, and every other
+    // event-bus API command (BusApiVerticle)
     InFlightLimiter busInFlight = new InFlightLimiter(overload.orchestrationMaxInFlight());
     overloadMetrics.gauge("http.in.flight", "API requests admitted and not yet answered", httpInFlight::inFlight);
     overloadMetrics.gauge("http.in.flight.max", "Bound of baton_http_in_flight", httpInFlight::max);
