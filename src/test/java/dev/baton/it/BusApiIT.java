@@ -200,6 +200,12 @@ class BusApiIT {
       assertEquals("201", status(flowCreated));
       UUID flow = UUID.fromString(parse(flowCreated.body()).get("id").asText());
       assertEquals("200", status(ok(json(s, Addresses.FLOW_CREATE, obj("name", flowName)))));
+      // a JsonObject body, as the SockJS / TCP bridges deliver one, is the same message
+      Message<String> viaBridge = ok(s.vertx().eventBus().request(Addresses.json(Addresses.FLOW_CREATE),
+          new io.vertx.core.json.JsonObject().put("name", flowName),
+          new DeliveryOptions().addHeader(Addresses.VERSION_HEADER, Addresses.VERSION)));
+      assertEquals("200", status(viaBridge));
+      assertEquals(flow.toString(), parse(viaBridge.body()).get("id").asText());
       Message<String> created = ok(json(s, Addresses.FLOW_RUN_CREATE, obj("flow_id", flow.toString(), "name", "json-run")));
       assertEquals("201", status(created));
       assertEquals(Addresses.VERSION, created.headers().get(Addresses.VERSION_HEADER));
