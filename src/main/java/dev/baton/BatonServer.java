@@ -103,16 +103,17 @@ public final class BatonServer {
     OverloadMetrics overloadMetrics = new OverloadMetrics(registry);
     // every request that touches the database or the event bus, across all HTTP verticles
     InFlightLimiter httpInFlight = new InFlightLimiter(overload.maxInFlight(config.db().poolSize()));
-    // every proposal accepted by the orchestration verticles, whoever sent it
+    // every proposal accepted by the orchestration verticles, whoever sent it, and every other
+    // event-bus API command (BusApiVerticle)
     InFlightLimiter busInFlight = new InFlightLimiter(overload.orchestrationMaxInFlight());
     overloadMetrics.gauge("http.in.flight", "API requests admitted and not yet answered", httpInFlight::inFlight);
     overloadMetrics.gauge("http.in.flight.max", "Bound of baton_http_in_flight", httpInFlight::max);
     overloadMetrics.gauge("orchestration.in.flight", "Proposals accepted by orchestration and not yet answered",
         busInFlight::inFlight);
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
-    ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness);
-    DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ApiService apiService = new ApiService(pool, service, settings);
+    ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness, apiService);
+    DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit(), apiService);
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     // the event websockets' first frame carries the auth string (their handshake needs no header)

@@ -78,7 +78,7 @@ public final class JsonBusVerticle extends VerticleBase {
   @FunctionalInterface
   private interface Decoder {
     /** The call for a valid message; throws {@link Invalid} for a bad one. */
-    Call<?> decode(Message<String> msg, JsonNode body, long deadline);
+    Call<?> decode(Message<?> msg, JsonNode body, long deadline);
   }
 
   /** A message refused before it was sent on: INVALID_INPUT with this text. */
@@ -171,15 +171,21 @@ public final class JsonBusVerticle extends VerticleBase {
           + " must be " + Addresses.VERSION + (version == null ? " (missing)" : " (was " + version + ")"));
       return;
     }
-    if (raw.body() != null && !(raw.body() instanceof String)) {
-      raw.fail(OrchestrationFailure.INVALID_INPUT.code(), "The body of a JSON message must be a String of JSON text");
+    // JSON text as a String (or Buffer), or a JsonObject as the SockJS / TCP bridges deliver it
+    byte[] bytes = raw.body() == null ? null
+        : raw.body() instanceof String t ? t.getBytes(StandardCharsets.UTF_8)
+        : raw.body() instanceof io.vertx.core.buffer.Buffer b ? b.getBytes()
+        : raw.body() instanceof io.vertx.core.json.JsonObject o ? o.toBuffer().getBytes()
+        : null;
+    if (raw.body() != null && bytes == null) {
+      raw.fail(OrchestrationFailure.INVALID_INPUT.code(),
+          "The body of a JSON message must be JSON text (String or Buffer) or a JsonObject");
       return;
     }
-    Message<String> msg = (Message<String>) (Message<?>) raw;
-    String text = msg.body();
+    Message<Object> msg = raw;
     JsonNode body = null;
-    if (text != null && !text.isEmpty()) {
-      Decoded<JsonNode> parsed = Json.parse(text.getBytes(StandardCharsets.UTF_8));
+    if (bytes != null && bytes.length > 0) {
+      Decoded<JsonNode> parsed = Json.parse(bytes);
       if (!parsed.isOk()) {
         msg.fail(OrchestrationFailure.INVALID_INPUT.code(), Render.validationErrorNode(parsed.errors(), null).toString());
         return;

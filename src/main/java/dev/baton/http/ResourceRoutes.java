@@ -9,7 +9,6 @@ import dev.baton.http.json.Decoded;
 import dev.baton.http.json.FilterBodies;
 import dev.baton.http.json.Render;
 import dev.baton.orchestration.OrchestrationService;
-import dev.baton.orchestration.RunCreation;
 import dev.baton.persistence.FlowRepository;
 import dev.baton.persistence.FlowRunRepository;
 import dev.baton.persistence.LogRepository;
@@ -28,7 +27,8 @@ import java.util.function.Consumer;
 /**
  * Everything around the set_state endpoints: flows, flow runs, task runs, state history,
  * deployments, and the service endpoints a client touches. Reads and plain writes go straight to
- * the repositories; run creation goes through orchestration ({@link RunCreation}).
+ * the repositories; run creation goes through orchestration ({@code RunCreation}, via the
+ * {@link dev.baton.orchestration.ApiService} the event-bus API shares).
  */
 public final class ResourceRoutes {
   private static final byte[] TRUE = "true".getBytes();
@@ -43,15 +43,22 @@ public final class ResourceRoutes {
   private final Pool pool;
   private final OrchestrationService service;
   private final BatonConfig.Api api;
-  private final RunCreation creation;
   private final Readiness readiness;
 
+  private final dev.baton.orchestration.ApiService commands;
+
   public ResourceRoutes(Pool pool, OrchestrationService service, BatonConfig.Api api, Readiness readiness) {
+    this(pool, service, api, readiness, null);
+  }
+
+  /** With the service the event-bus API shares (run creation); null: one of its own. */
+  public ResourceRoutes(Pool pool, OrchestrationService service, BatonConfig.Api api, Readiness readiness,
+      dev.baton.orchestration.ApiService commands) {
     this.pool = pool;
     this.service = service;
     this.api = api;
-    this.creation = new RunCreation(pool, service);
     this.readiness = readiness;
+    this.commands = commands != null ? commands : new dev.baton.orchestration.ApiService(pool, service, null);
   }
 
   /** Mounts every route on the {@code /api} sub-router. */
@@ -100,7 +107,8 @@ public final class ResourceRoutes {
         return;
       }
       ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
-      Http.reply(ctx, creation.createFlowRun(body, v), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
+      Http.reply(ctx, commands.createFlowRun(new dev.baton.orchestration.api.CreateFlowRunCommand(body, v,
+          dev.baton.orchestration.api.Deadline.NONE)), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
     }));
     r.post("/flow_runs/filter").handler(ctx -> listFlowRuns(ctx, false));
     r.post("/flow_runs/paginate").handler(ctx -> listFlowRuns(ctx, true));
@@ -123,7 +131,8 @@ public final class ResourceRoutes {
 
     // task runs
     collection(r, "/task_runs", ctx -> Http.withBody(ctx, b -> Bodies.taskRunCreate(b, api.maxCacheKeyLength()),
-        body -> Http.reply(ctx, creation.createTaskRun(body), c -> Http.json(ctx, c.created() ? 201 : 200, Render.taskRun(c.run(), service.now())))));
+        body -> Http.reply(ctx, commands.createTaskRun(new dev.baton.orchestration.api.CreateTaskRunCommand(body)),
+            c -> Http.json(ctx, c.created() ? 201 : 200, Render.taskRun(c.run(), service.now())))));
     r.post("/task_runs/filter").handler(ctx -> listTaskRuns(ctx, false));
     r.post("/task_runs/paginate").handler(ctx -> listTaskRuns(ctx, true));
     r.post("/task_runs/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count,

@@ -200,6 +200,12 @@ class BusApiIT {
       assertEquals("201", status(flowCreated));
       UUID flow = UUID.fromString(parse(flowCreated.body()).get("id").asText());
       assertEquals("200", status(ok(json(s, Addresses.FLOW_CREATE, obj("name", flowName)))));
+      // a JsonObject body, as the SockJS / TCP bridges deliver one, is the same message
+      Message<String> viaBridge = ok(s.vertx().eventBus().request(Addresses.json(Addresses.FLOW_CREATE),
+          new io.vertx.core.json.JsonObject().put("name", flowName),
+          new DeliveryOptions().addHeader(Addresses.VERSION_HEADER, Addresses.VERSION)));
+      assertEquals("200", status(viaBridge));
+      assertEquals(flow.toString(), parse(viaBridge.body()).get("id").asText());
       Message<String> created = ok(json(s, Addresses.FLOW_RUN_CREATE, obj("flow_id", flow.toString(), "name", "json-run")));
       assertEquals("201", status(created));
       assertEquals(Addresses.VERSION, created.headers().get(Addresses.VERSION_HEADER));
@@ -258,6 +264,12 @@ class BusApiIT {
       assertEquals(404, jsonFailure(json(s, Addresses.TASK_RUN_SET_STATE, obj("state", obj("type", "RUNNING")),
           Addresses.ID_HEADER, unknown)).failureCode());
       assertEquals(404, jsonFailure(json(s, Addresses.CONCURRENCY_RENEW, obj(), Addresses.ID_HEADER, unknown)).failureCode());
+      assertEquals(404, jsonFailure(json(s, Addresses.FLOW_RUN_RESUME, obj(), Addresses.ID_HEADER, unknown)).failureCode());
+      // resume of a run that is not paused: a result (as over REST), not a failure
+      Message<String> resumed = ok(json(s, Addresses.FLOW_RUN_RESUME, obj(), Addresses.ID_HEADER, runId));
+      ApiClient.Response restResume = s.api().post("/api/flow_runs/" + runId + "/resume", obj());
+      assertEquals(String.valueOf(restResume.status()), status(resumed));
+      assertEquals(restResume.body().get("status"), parse(resumed.body()).get("status"));
     }
   }
 
@@ -275,6 +287,9 @@ class BusApiIT {
           {Addresses.FLOW_RUN_CREATE, "/api/flow_runs/", obj("flow_id", flow.toString(), "unknown_field", 1)},
           {Addresses.TASK_RUN_CREATE, "/api/task_runs/", obj("task_key", "k")},
           {Addresses.FLOW_RUN_SET_STATE, "/api/flow_runs/" + run + "/set_state", obj("state", obj("type", "NOPE"))},
+          {Addresses.TASK_RUN_SET_STATE, "/api/task_runs/" + run + "/set_state", obj("force", true)},
+          {Addresses.FLOW_RUN_RESUME, "/api/flow_runs/" + run + "/resume", obj("run_input", 5)},
+          {Addresses.CONCURRENCY_RENEW, "/api/v2/concurrency_limits/leases/" + run + "/renew", obj("lease_duration", 1)},
           {Addresses.CONCURRENCY_ACQUIRE, "/api/v2/concurrency_limits/increment-with-lease", obj("names", List.of(), "slots", 0)},
           {Addresses.CONCURRENCY_RELEASE, "/api/v2/concurrency_limits/decrement-with-lease", obj("lease_id", 7)},
       };
@@ -372,6 +387,11 @@ class BusApiIT {
         assertEquals(503, jsonFailure(json(s, e.getKey(), body, Addresses.ID_HEADER, id, Addresses.DEADLINE_HEADER, "0"))
             .failureCode(), e.getKey());
       }
+      // set-state and resume as JSON, past their deadline
+      assertEquals(503, jsonFailure(json(s, Addresses.TASK_RUN_SET_STATE, obj("state", obj("type", "RUNNING")),
+          Addresses.ID_HEADER, task.toString(), Addresses.DEADLINE_HEADER, "0")).failureCode());
+      assertEquals(503, jsonFailure(json(s, Addresses.FLOW_RUN_RESUME, obj(), Addresses.ID_HEADER, run.toString(),
+          Addresses.DEADLINE_HEADER, "0")).failureCode());
       assertEquals(before, s.fingerprint());
 
       // while draining, everything is refused
