@@ -99,6 +99,11 @@ public final class InFlightLimiter {
     return Math.min(MAX_RETRY_AFTER_SECONDS, whole + (ThreadLocalRandom.current().nextDouble() < w - whole ? 1 : 0));
   }
 
+  /** The expected wait for a place as last estimated, in ms (1000..10000): a gauge. */
+  public int expectedWaitMillis() {
+    return (int) Math.round(expectedWait * 1000);
+  }
+
   /** Only the thread that won the window's compare-and-set runs this, once per window. */
   private void reestimate(double seconds) {
     long a = admitted.sum();

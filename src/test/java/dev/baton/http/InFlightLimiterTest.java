@@ -64,6 +64,7 @@ class InFlightLimiterTest {
     // told 2 s, still 3:1 → estimate 6, smoothed (2 + 6) / 2 = 4
     second(l, 1000, 3000);
     assertEquals(4, retryAfterAfterASecond(l));
+    assertEquals(4000, l.expectedWaitMillis());
     // refusals equal admissions: the wait holds (4 × 1 = 4)
     second(l, 1000, 1000);
     assertEquals(4, retryAfterAfterASecond(l));

@@ -129,6 +129,7 @@ class OverloadIT {
           assertEquals("200", readResponse(sock.getInputStream()).substring(0, 3));
         }
         assertTrue(metric(s, "baton_overload_rejected_total{reason=\"http_in_flight\"}") >= 5, metrics(s));
+        assertTrue(metric(s, "baton_http_retry_after_expected_ms") >= 1000, metrics(s));
       } finally {
         holder.commit();
         holder.close();
