@@ -4,7 +4,7 @@
 # Baton's shedding counters (baton_overload_rejected_total) read after each run.
 #
 #   bench/overload.sh [--workers 64,2000] [--scenario task-lifecycle] [--duration 20] [--warmup 5]
-#                     [--shed-retry-max-ms 1000] [--pg-port 55434] [--baton-port 54201] [--no-build]
+#                     [--shed-retry-max-ms 30000] [--pg-port 55434] [--baton-port 54201] [--no-build]
 #
 # → bench/results/<date>-overload.json (every run's generator result plus the counters). What to
 # look at: errors only "503 shed (retried)", all_p99_ms (accepted requests only) and
@@ -17,7 +17,7 @@ workers="64,2000"
 scenario="task-lifecycle"
 duration=20
 warmup=5
-shed=1000
+shed=30000
 pg_port=55434
 baton_port=54201
 build=1

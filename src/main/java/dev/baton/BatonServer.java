@@ -108,6 +108,9 @@ public final class BatonServer {
     InFlightLimiter busInFlight = new InFlightLimiter(overload.orchestrationMaxInFlight());
     overloadMetrics.gauge("http.in.flight", "API requests admitted and not yet answered", httpInFlight::inFlight);
     overloadMetrics.gauge("http.in.flight.max", "Bound of baton_http_in_flight", httpInFlight::max);
+    overloadMetrics.gauge("http.retry.after.expected.ms",
+        "Expected wait for an in-flight place, as last estimated (Retry-After of refusals, in ms)",
+        httpInFlight::expectedWaitMillis);
     overloadMetrics.gauge("orchestration.in.flight", "Proposals accepted by orchestration and not yet answered",
         busInFlight::inFlight);
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);

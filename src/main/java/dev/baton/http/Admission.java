@@ -4,6 +4,7 @@ import dev.baton.ServerState;
 import dev.baton.observability.OverloadMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
@@ -17,7 +18,7 @@ import java.util.Set;
  */
 final class Admission implements Handler<RoutingContext> {
   static final String METRICS_KEY = "baton.overloadMetrics";
-  private static final Set<String> FREE = Set.of("/api/health", "/api/version", "/api/admin/version", "/api/hello",
+  static final Set<String> FREE = Set.of("/api/health", "/api/version", "/api/admin/version", "/api/hello",
       "/api/csrf-token");
 
   private final Vertx vertx;
@@ -55,6 +56,7 @@ final class Admission implements Handler<RoutingContext> {
     }
     if (!limiter.tryAcquire()) {
       metrics.rejected("http_in_flight");
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Refusal.retryAfter(limiter.retryAfterSeconds()));
       Http.unavailable(ctx);
       return;
     }

@@ -167,10 +167,14 @@ final class Http {
     });
   }
 
-  /** 503 {@code {"exception_message": "Service Unavailable"}} with {@code Retry-After: 1}. */
+  /**
+   * 503 {@code {"exception_message": "Service Unavailable"}} with {@code Retry-After: 1}, unless a
+   * {@code Retry-After} was already set (the admission gate sets its own, see
+   * {@link InFlightLimiter#retryAfterSeconds()}).
+   */
   static void unavailable(RoutingContext ctx) {
-    if (!ctx.response().headWritten()) {
-      ctx.response().putHeader("Retry-After", "1");
+    if (!ctx.response().headWritten() && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
     }
     exceptionMessage(ctx, 503, "Service Unavailable");
   }

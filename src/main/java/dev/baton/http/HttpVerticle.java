@@ -106,7 +106,9 @@ public final class HttpVerticle extends VerticleBase {
         .addWebSocketSubProtocol(EventRoutes.SUBPROTOCOL)
         .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimitBytes()))
         .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimitBytes())));
-    return server.requestHandler(root).invalidRequestHandler(HttpVerticle::invalidRequest).listen();
+    Refusal refusal = new Refusal(root, options.limiter(), options.state(), options.overloadMetrics(), auth,
+        !options.security().corsAllowedOrigins().isEmpty());
+    return server.requestHandler(refusal).invalidRequestHandler(HttpVerticle::invalidRequest).listen();
   }
 
   /** The answer to a failed or unmatched request: JSON with a fixed text chosen by the status. */

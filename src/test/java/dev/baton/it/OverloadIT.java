@@ -66,7 +66,23 @@ class OverloadIT {
   private static void assertShed(ApiClient.Response r) {
     assertEquals(503, r.status(), r.raw());
     assertEquals("Service Unavailable", r.text("exception_message"), r.raw());
-    assertEquals("1", r.header("Retry-After"));
+    int retryAfter = Integer.parseInt(r.header("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 10, "Retry-After " + retryAfter);
+  }
+
+  /** Reads one HTTP/1.1 response (status line, headers, Content-Length body); returns "status body". */
+  private static String readResponse(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new java.io.EOFException("connection closed after: " + head);
+      }
+      head.append((char) b);
+    }
+    Matcher len = Pattern.compile("(?im)^content-length: *([0-9]+)").matcher(head);
+    byte[] body = in.readNBytes(len.find() ? Integer.parseInt(len.group(1)) : 0);
+    return head.substring(9, 12) + " " + new String(body, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test
@@ -97,7 +113,23 @@ class OverloadIT {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < 2000, "shed at once, not queued: " + ms + " ms for five requests");
         assertEquals(200, api.get("/api/health").status(), "liveness is not bounded");
+
+        // a refusal does not read the request's body, yet the connection stays usable: a creation
+        // with a body and a health check pipelined on one keep-alive connection get 503 then 200
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", s.port())) {
+          sock.setSoTimeout(10_000);
+          String body = "{\"flow_run_id\": \"" + flowRun + "\", \"task_key\": \"k\", \"dynamic_key\": \"pipelined\", \"pad\": \""
+              + "x".repeat(100_000) + "\"}";
+          String requests = "POST /api/task_runs/ HTTP/1.1\r\nHost: baton\r\nContent-Type: application/json\r\n"
+              + "Content-Length: " + body.length() + "\r\n\r\n" + body
+              + "GET /api/health HTTP/1.1\r\nHost: baton\r\n\r\n";
+          sock.getOutputStream().write(requests.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          String refused = readResponse(sock.getInputStream());
+          assertTrue(refused.startsWith("503 ") && refused.contains("Service Unavailable"), refused);
+          assertEquals("200", readResponse(sock.getInputStream()).substring(0, 3));
+        }
         assertTrue(metric(s, "baton_overload_rejected_total{reason=\"http_in_flight\"}") >= 5, metrics(s));
+        assertTrue(metric(s, "baton_http_retry_after_expected_ms") >= 1000, metrics(s));
       } finally {
         holder.commit();
         holder.close();
@@ -108,6 +140,12 @@ class OverloadIT {
       }
       eventually(5000, () -> metric(s, "baton_http_in_flight") == 0.0);
       assertEquals("PENDING", api.taskRun(other).get("state").get("type").asText(), "the shed proposal wrote nothing");
+      try (Connection c = TestDatabase.jdbc();
+          PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM task_run WHERE dynamic_key = 'pipelined'")) {
+        java.sql.ResultSet rs = ps.executeQuery();
+        rs.next();
+        assertEquals(0, rs.getInt(1), "the refused creation wrote nothing");
+      }
       api.setTaskState(other, state("RUNNING")).expect(201);
     }
   }

@@ -245,17 +245,24 @@ final class Driver extends VerticleBase {
     });
   }
 
-  /** Retry-After (seconds; 1 when absent or unreadable) capped by --shed-retry-max-ms, times 0.5..1. */
+  /**
+   * What Prefect's client waits after a 503/429 (prefect/client/base.py, {@code _send_with_retry}):
+   * the answer's Retry-After, read as (possibly fractional) seconds, stretched by a random factor
+   * 1..1.2 (its default jitter factor 0.2: never less than the server asked for). Capped by
+   * --shed-retry-max-ms. Absent or unreadable: 1 s (Prefect backs off exponentially then; Baton
+   * always sends the header).
+   */
   private long shedWaitMillis(String retryAfter) {
-    long ms = 1000;
+    double seconds = 1;
     try {
       if (retryAfter != null) {
-        ms = Math.max(0, Long.parseLong(retryAfter.trim())) * 1000;
+        seconds = Math.max(0, Double.parseDouble(retryAfter.trim()));
       }
     } catch (NumberFormatException ignored) {
       // an HTTP date or garbage: the default
     }
-    ms = Math.min(ms, o.shedRetryMaxMs);
-    return Math.max(1, (long) (ms * (0.5 + 0.5 * java.util.concurrent.ThreadLocalRandom.current().nextDouble())));
+    double ms = seconds * 1000 * (1 + 0.2 * java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    return Math.max(1, (long) Math.min(ms, o.shedRetryMaxMs));
   }
+
 }

@@ -31,7 +31,7 @@ final class Options {
   int limit = 4;
   String tag = "bench";
   long maxWaitMs = 50;
-  /** Shed answers (503/429 with Retry-After): retry the same step after Retry-After (capped, jittered) instead of dropping the lifecycle; 0 = drop. */
+  /** Shed answers (503/429 with Retry-After): retry the same step after Retry-After × 1..1.2 (as Prefect's client; capped) instead of dropping the lifecycle; 0 = drop. */
   long shedRetryMaxMs = 0;
   boolean failOnError = false;
   boolean quiet = false;
@@ -68,8 +68,8 @@ final class Options {
         --tag TAG                 contended: the limited tag (default bench)
         --max-wait-ms N           contended: cap on the back-off after a WAIT (default 50)
         --shed-retry-max-ms N     on 503/429 (load shed): counted as an error, then the same step is sent
-                                  again after its Retry-After, capped at N ms, times a random 0.5..1
-                                  (as a well-behaved client does); default 0 = drop the lifecycle
+                                  again after its Retry-After times a random 1..1.2 (as Prefect's client
+                                  does), capped at N ms; default 0 = drop the lifecycle
         --fail-on-error           exit 1 when any request failed or nothing was measured
         --quiet                   no progress lines
       """;
