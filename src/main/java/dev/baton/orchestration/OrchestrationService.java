@@ -71,6 +71,7 @@ public final class OrchestrationService {
   private final Clock clock;
   private final RunInputWorker runInput;
   private final Engine engine = new Engine();
+  private final DeniedSlots denied;
 
   /**
    * Without a run-input worker of its own: resume checks run on Vert.x's shared worker pool, within
@@ -90,6 +91,7 @@ public final class OrchestrationService {
     this.metrics = metrics;
     this.clock = clock;
     this.runInput = runInput;
+    this.denied = new DeniedSlots(pool);
   }
 
   public RunInputWorker runInput() {
@@ -148,7 +150,7 @@ public final class OrchestrationService {
         if (verdict == ALONE) {
           retryOnConflict(() -> attempt(cmd)).onComplete(promises.get(i));
         } else if (verdict instanceof OrchestrationOutcome o) {
-          promises.get(i).complete(o);
+          promises.get(i).complete(recordDenials(o));
         } else {
           promises.get(i).fail((Throwable) verdict);
         }
@@ -244,10 +246,13 @@ public final class OrchestrationService {
     }
   }
 
-  /** True when {@link OrchestrationStore#writeOutcome} writes the whole outcome (no statement depends on another). */
+  /**
+   * True when {@link OrchestrationStore#writeOutcome} writes the whole outcome (no statement depends
+   * on another); denied slots are recorded after the commit, in batches ({@link #recordDenials}).
+   */
   private static boolean writtenByStoreAlone(OrchestrationOutcome o) {
     for (Effect e : o.effects()) {
-      if (!(e instanceof Effect.InsertCacheEntry)) {
+      if (!(e instanceof Effect.InsertCacheEntry) && !(e instanceof ConcurrencyEffect.RecordDenied)) {
         return false;
       }
     }
@@ -298,16 +303,16 @@ public final class OrchestrationService {
       // only once both have succeeded, so nothing ever runs outside the transaction.
       Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
       return Future.all(begun, loaded)
-          .compose(both -> concurrencyFacts(conn, cmd.kind(), loaded.result(), policy, proposed))
-          .compose(cf -> {
-            OrchestrationOutcome outcome = decide(cmd.kind(), loaded.result(), cf, proposed, policy,
-                cmd.apiVersion(), cmd.clientVersion(), now);
+          .compose(both -> decideWithFacts(conn, cmd.kind(), loaded.result(), proposed, policy,
+              cmd.apiVersion(), cmd.clientVersion(), now))
+          .compose(outcome -> {
             if (cmd.deadlinePassed()) { // e.g. waited for the row lock: rolled back, nothing written
               return Future.failedFuture(Deadline.exceeded());
             }
             if (writtenByStoreAlone(outcome)) {
-              // the usual case: write and COMMIT in one round trip
-              return Transactions.commitBehind(conn, OrchestrationStore.writeOutcome(conn, outcome)).map(outcome);
+              // the usual case (and a WAIT's): write and COMMIT in one round trip
+              return Transactions.commitBehind(conn, OrchestrationStore.writeOutcome(conn, outcome))
+                  .map(v -> recordDenials(outcome));
             }
             return writeAndApply(conn, outcome, now)
                 .compose(w -> cmd.deadlinePassed() ? Future.failedFuture(Deadline.exceeded())
@@ -351,8 +356,56 @@ public final class OrchestrationService {
 
   private Future<OrchestrationOutcome> orchestrateLocked(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
       State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    return concurrencyFacts(conn, kind, run, policy, proposed).compose(cf ->
-        decideAndWrite(conn, kind, run, cf, proposed, policy, apiVersion, clientVersion, now));
+    return decideWithFacts(conn, kind, run, proposed, policy, apiVersion, clientVersion, now)
+        .compose(outcome -> writeAndApply(conn, outcome, now).map(outcome));
+  }
+
+  /**
+   * Loads the run's concurrency facts and runs the engine. A proposal that may take tag slots
+   * reads the limits without locking them first: a WAIT (the limit is full) is then decided from
+   * that read and costs no lock on the limit row, which the holders need to give their slots back.
+   * Only when that decision takes a slot are the limits loaded again, locked, and the proposal
+   * decided again on them (the slot may have gone in between: then it WAITs after all).
+   */
+  private Future<OrchestrationOutcome> decideWithFacts(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
+      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
+    if (run.concurrencyFree()) {
+      return Future.succeededFuture(decide(kind, run, ConcurrencyFacts.EMPTY, proposed, policy, apiVersion,
+          clientVersion, now));
+    }
+    boolean optimistic = ConcurrencyLoading.readsLimitsFirst(kind, policy, proposed);
+    UUID id = run.draft().id();
+    return ConcurrencyLoading.load(conn, kind, id, policy, proposed, !optimistic).compose(cf -> {
+      OrchestrationOutcome outcome = decide(kind, run, cf, proposed, policy, apiVersion, clientVersion, now);
+      if (!optimistic || !takesSlots(outcome)) {
+        return Future.succeededFuture(outcome);
+      }
+      // the engine changed the loaded draft: load the run again (its row lock is already ours)
+      // with the limits locked, in one round trip
+      Future<OrchestrationStore.LoadedRun> again = lock(conn, kind, id, cacheKeyToLookUp(policy, proposed), now);
+      Future<ConcurrencyFacts> locked = ConcurrencyLoading.load(conn, kind, id, policy, proposed, true);
+      return Future.all(again, locked).map(both -> decide(kind, again.result(), locked.result(), proposed, policy,
+          apiVersion, clientVersion, now));
+    });
+  }
+
+  private static boolean takesSlots(OrchestrationOutcome o) {
+    for (Effect e : o.effects()) {
+      if (e instanceof ConcurrencyEffect.AcquireSlots) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Hands the outcome's denied slots to the batched recorder ({@link DeniedSlots}); returns it. */
+  private OrchestrationOutcome recordDenials(OrchestrationOutcome o) {
+    for (Effect e : o.effects()) {
+      if (e instanceof ConcurrencyEffect.RecordDenied d) {
+        denied.add(d.limitIds(), d.slots());
+      }
+    }
+    return o;
   }
 
   /**
@@ -580,7 +633,9 @@ public final class OrchestrationService {
   private Future<Void> applyEffects(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
     Future<Void> chain = Future.succeededFuture();
     for (Effect e : outcome.effects()) {
-      if (e instanceof ConcurrencyEffect c) {
+      if (e instanceof ConcurrencyEffect.RecordDenied d) {
+        denied.add(d.limitIds(), d.slots()); // batched, never in this transaction (DeniedSlots)
+      } else if (e instanceof ConcurrencyEffect c) {
         chain = chain.compose(v -> ConcurrencyStore.apply(conn, c));
       } else if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
         chain = chain.compose(v -> resetFailedTaskRuns(conn, r, now));
