@@ -149,6 +149,8 @@ public final class OrchestrationService {
             : SqlErrors.pgException(group.cause()) != null ? ALONE : group.cause();
         if (verdict == ALONE) {
           retryOnConflict(() -> attempt(cmd)).onComplete(promises.get(i));
+        } else if (verdict == ALONE_WAIT_FIRST) {
+          waitFirst(cmd).onComplete(promises.get(i));
         } else if (verdict instanceof OrchestrationOutcome o) {
           promises.get(i).complete(recordDenials(o));
         } else {
@@ -177,6 +179,53 @@ public final class OrchestrationService {
 
   /** A group verdict: orchestrate this proposal alone. */
   private static final Object ALONE = new Object();
+
+  /** A group verdict: orchestrate this proposal alone, trying a lock-free WAIT first ({@link #waitFirst}). */
+  private static final Object ALONE_WAIT_FIRST = new Object();
+
+  /**
+   * A tagged task run's RUNNING proposal, seen by a group: first decided from a snapshot, the run
+   * and its limits read without any lock and outside a transaction. When that decision is a WAIT
+   * that writes nothing (the limit is full: only its denied slot is recorded, in a batch), it is the
+   * answer — the WAIT cost the database one round trip of reads, no lock and no commit. Any other
+   * decision is thrown away and the proposal is orchestrated alone, under the locks, as usual.
+   * The snapshot's WAIT is the answer the proposal would have had at the moment of the read.
+   */
+  private Future<OrchestrationOutcome> waitFirst(SetStateCommand cmd) {
+    Instant now = now();
+    State proposed = cmd.state().toState(Ids.uuid7(), now);
+    Policy policy = PolicySelector.select(cmd.kind(), cmd.force(), proposed.details().isDeferred());
+    if (cmd.deadlinePassed()) {
+      return Future.failedFuture(Deadline.exceeded());
+    }
+    return pool.withConnection(conn -> {
+      Future<OrchestrationStore.LoadedRun> run = OrchestrationStore.readTaskRun(conn, cmd.runId(),
+          cacheKeyToLookUp(policy, proposed), now);
+      Future<ConcurrencyFacts> cf = ConcurrencyStore.readTaskFacts(conn, cmd.runId(), true);
+      return Future.all(run, cf).map(both -> {
+        if (run.result() == null) {
+          return null;
+        }
+        OrchestrationOutcome o = decideQuietly(cmd, run.result(), cf.result(), proposed, policy, now);
+        return o != null && writesNothingButDenials(o, run.result()) ? o : null;
+      });
+    }).transform(ar -> ar.succeeded() && ar.result() != null
+        ? Future.succeededFuture(recordDenials(ar.result()))
+        : retryOnConflict(() -> attempt(cmd)));
+  }
+
+  /** A WAIT whose only effect is denied slots, and that changed nothing of the run. */
+  private static boolean writesNothingButDenials(OrchestrationOutcome o, OrchestrationStore.LoadedRun run) {
+    if (o.status() != OrchestrationStatus.WAIT || o.stateWritten() || run.draft().changed()) {
+      return false;
+    }
+    for (Effect e : o.effects()) {
+      if (!(e instanceof ConcurrencyEffect.RecordDenied)) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * The group transaction of {@link #setStates}. Completes with one verdict per proposal: its
@@ -219,7 +268,8 @@ public final class OrchestrationService {
             // the caller is (about to be) told 503: it must not be committed — left out of the writes
             verdicts[i] = Deadline.exceeded();
           } else if (!run.concurrencyFree()) {
-            verdicts[i] = ALONE;
+            verdicts[i] = cmd.kind() == RunKind.TASK_RUN && !run.draft().tags().isEmpty()
+                && ConcurrencyLoading.readsLimitsFirst(cmd.kind(), policies[i], proposed[i]) ? ALONE_WAIT_FIRST : ALONE;
           } else {
             OrchestrationOutcome o = decideQuietly(cmd, run, proposed[i], policies[i], now);
             if (o == null || !writtenByStoreAlone(o)) {
@@ -239,8 +289,13 @@ public final class OrchestrationService {
   /** The engine's outcome, or null when it throws: the proposal then goes alone and fails there. */
   private OrchestrationOutcome decideQuietly(SetStateCommand cmd, OrchestrationStore.LoadedRun run, State proposed,
       Policy policy, Instant now) {
+    return decideQuietly(cmd, run, ConcurrencyFacts.EMPTY, proposed, policy, now);
+  }
+
+  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, OrchestrationStore.LoadedRun run,
+      ConcurrencyFacts concurrency, State proposed, Policy policy, Instant now) {
     try {
-      return decide(cmd.kind(), run, ConcurrencyFacts.EMPTY, proposed, policy, cmd.apiVersion(), cmd.clientVersion(), now);
+      return decide(cmd.kind(), run, concurrency, proposed, policy, cmd.apiVersion(), cmd.clientVersion(), now);
     } catch (RuntimeException e) {
       return null;
     }

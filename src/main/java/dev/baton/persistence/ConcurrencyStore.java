@@ -111,15 +111,19 @@ public final class ConcurrencyStore {
   // ---------------------------------------------------------------------------------------------
   // orchestration facts (issued right after the run lock, on the same connection: pipelined)
 
-  static final String TASK_LEASES = "SELECT " + LEASE_COLUMNS
-      + " FROM concurrency_lease l WHERE l.holder_id = $1 ORDER BY l.id FOR UPDATE";
+  static final String TASK_LEASES_READ = "SELECT " + LEASE_COLUMNS
+      + " FROM concurrency_lease l WHERE l.holder_id = $1 ORDER BY l.id";
+
+  static final String TASK_LEASES = TASK_LEASES_READ + " FOR UPDATE";
 
   static final String TASK_TAG_NAMES =
       "SELECT 'tag:' || t FROM task_run tr, jsonb_array_elements_text(tr.tags) t WHERE tr.id = $1";
 
-  static final String TASK_LEGACY = "SELECT " + LEGACY_COLUMNS + " FROM concurrency_limit v"
+  static final String TASK_LEGACY_READ = "SELECT " + LEGACY_COLUMNS + " FROM concurrency_limit v"
       + " WHERE v.tag IN (SELECT t FROM task_run tr, jsonb_array_elements_text(tr.tags) t WHERE tr.id = $1)"
-      + " OR $1 = ANY (v.active_slots) ORDER BY v.tag FOR UPDATE";
+      + " OR $1 = ANY (v.active_slots) ORDER BY v.tag";
+
+  static final String TASK_LEGACY = TASK_LEGACY_READ + " FOR UPDATE";
 
   /** Tag limits (when {@code $2}) and every limit of the run's leases, in id order (unlocked). */
   static final String TASK_LIMITS_READ = "SELECT " + LIMIT_COLUMNS + " FROM concurrency_limit_v2 c"
@@ -140,6 +144,14 @@ public final class ConcurrencyStore {
   }
 
   /**
+   * A task run's concurrency facts as committed at this moment, nothing locked (the rows another
+   * transaction holds are read as they were): enough to find that a proposal would WAIT.
+   */
+  public static Future<ConcurrencyFacts> readTaskFacts(SqlConnection c, UUID runId, boolean tagLimits) {
+    return loadTaskFacts(c, runId, tagLimits, false, false);
+  }
+
+  /**
    * As above; with {@code lockLimits} false the limit rows are read without a lock (the run's
    * leases and legacy rows are still locked). A decision that takes no slot may rest on such a
    * read — it sees the limits as committed at that moment, as a proposal sent a moment earlier
@@ -147,8 +159,13 @@ public final class ConcurrencyStore {
    */
   public static Future<ConcurrencyFacts> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits,
       boolean lockLimits) {
-    Future<RowSet<Row>> leases = c.preparedQuery(TASK_LEASES).execute(Tuple.of(runId));
-    Future<RowSet<Row>> legacy = c.preparedQuery(TASK_LEGACY).execute(Tuple.of(runId));
+    return loadTaskFacts(c, runId, tagLimits, lockLimits, true);
+  }
+
+  private static Future<ConcurrencyFacts> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits,
+      boolean lockLimits, boolean lockOwn) {
+    Future<RowSet<Row>> leases = c.preparedQuery(lockOwn ? TASK_LEASES : TASK_LEASES_READ).execute(Tuple.of(runId));
+    Future<RowSet<Row>> legacy = c.preparedQuery(lockOwn ? TASK_LEGACY : TASK_LEGACY_READ).execute(Tuple.of(runId));
     Future<RowSet<Row>> limits = c.preparedQuery(lockLimits ? TASK_LIMITS : TASK_LIMITS_READ)
         .execute(Tuple.of(runId, tagLimits));
     return Future.all(leases, legacy, limits).map(all -> {
