@@ -30,15 +30,34 @@ final class ConcurrencyLoading {
   private ConcurrencyLoading() {}
 
   static Future<ConcurrencyFacts> load(SqlConnection conn, RunKind kind, UUID runId, Policy policy, State proposed) {
+    return load(conn, kind, runId, policy, proposed, true);
+  }
+
+  /**
+   * As above; with {@code lockLimits} false a task run's limit rows are read without a lock (see
+   * {@link #readsLimitsFirst}). Flow runs' limits are always locked.
+   */
+  static Future<ConcurrencyFacts> load(SqlConnection conn, RunKind kind, UUID runId, Policy policy, State proposed,
+      boolean lockLimits) {
     StateType to = proposed.type();
     if (kind == RunKind.TASK_RUN) {
       boolean tagLimits = to == StateType.RUNNING && policy.contains(SecureTaskConcurrencySlots.class);
-      return ConcurrencyStore.loadTaskFacts(conn, runId, tagLimits);
+      return ConcurrencyStore.loadTaskFacts(conn, runId, tagLimits, lockLimits);
     }
     boolean deployment = (to == StateType.PENDING && policy.contains(SecureFlowConcurrencySlots.class))
         || (to == StateType.RUNNING && policy.contains(ValidateDeploymentConcurrencyAtRunning.class))
         || (to == StateType.SCHEDULED && policy.contains(EnforceDeploymentConcurrencyOnLate.class));
     return ConcurrencyStore.loadFlowFacts(conn, runId, deployment);
+  }
+
+  /**
+   * True for the proposals that may take tag slots (a task run to RUNNING under
+   * SecureTaskConcurrencySlots): they decide first from an unlocked read of the limits, and lock
+   * them only when that decision takes a slot.
+   */
+  static boolean readsLimitsFirst(RunKind kind, Policy policy, State proposed) {
+    return kind == RunKind.TASK_RUN && proposed.type() == StateType.RUNNING
+        && policy.contains(SecureTaskConcurrencySlots.class);
   }
 
   /** Tag limits in the order of the run's tags (messages name tags in that order). */

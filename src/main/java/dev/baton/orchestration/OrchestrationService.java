@@ -71,6 +71,7 @@ public final class OrchestrationService {
   private final Clock clock;
   private final RunInputWorker runInput;
   private final Engine engine = new Engine();
+  private final DeniedSlots denied;
 
   /**
    * Without a run-input worker of its own: resume checks run on Vert.x's shared worker pool, within
@@ -90,6 +91,7 @@ public final class OrchestrationService {
     this.metrics = metrics;
     this.clock = clock;
     this.runInput = runInput;
+    this.denied = new DeniedSlots(pool);
   }
 
   public RunInputWorker runInput() {
@@ -147,8 +149,10 @@ public final class OrchestrationService {
             : SqlErrors.pgException(group.cause()) != null ? ALONE : group.cause();
         if (verdict == ALONE) {
           retryOnConflict(() -> attempt(cmd)).onComplete(promises.get(i));
+        } else if (verdict == ALONE_WAIT_FIRST) {
+          waitFirst(cmd).onComplete(promises.get(i));
         } else if (verdict instanceof OrchestrationOutcome o) {
-          promises.get(i).complete(o);
+          promises.get(i).complete(recordDenials(o));
         } else {
           promises.get(i).fail((Throwable) verdict);
         }
@@ -175,6 +179,53 @@ public final class OrchestrationService {
 
   /** A group verdict: orchestrate this proposal alone. */
   private static final Object ALONE = new Object();
+
+  /** A group verdict: orchestrate this proposal alone, trying a lock-free WAIT first ({@link #waitFirst}). */
+  private static final Object ALONE_WAIT_FIRST = new Object();
+
+  /**
+   * A tagged task run's RUNNING proposal, seen by a group: first decided from a snapshot, the run
+   * and its limits read without any lock and outside a transaction. When that decision is a WAIT
+   * that writes nothing (the limit is full: only its denied slot is recorded, in a batch), it is the
+   * answer — the WAIT cost the database one round trip of reads, no lock and no commit. Any other
+   * decision is thrown away and the proposal is orchestrated alone, under the locks, as usual.
+   * The snapshot's WAIT is the answer the proposal would have had at the moment of the read.
+   */
+  private Future<OrchestrationOutcome> waitFirst(SetStateCommand cmd) {
+    Instant now = now();
+    State proposed = cmd.state().toState(Ids.uuid7(), now);
+    Policy policy = PolicySelector.select(cmd.kind(), cmd.force(), proposed.details().isDeferred());
+    if (cmd.deadlinePassed()) {
+      return Future.failedFuture(Deadline.exceeded());
+    }
+    return pool.withConnection(conn -> {
+      Future<OrchestrationStore.LoadedRun> run = OrchestrationStore.readTaskRun(conn, cmd.runId(),
+          cacheKeyToLookUp(policy, proposed), now);
+      Future<ConcurrencyFacts> cf = ConcurrencyStore.readTaskFacts(conn, cmd.runId(), true);
+      return Future.all(run, cf).map(both -> {
+        if (run.result() == null) {
+          return null;
+        }
+        OrchestrationOutcome o = decideQuietly(cmd, run.result(), cf.result(), proposed, policy, now);
+        return o != null && writesNothingButDenials(o, run.result()) ? o : null;
+      });
+    }).transform(ar -> ar.succeeded() && ar.result() != null
+        ? Future.succeededFuture(recordDenials(ar.result()))
+        : retryOnConflict(() -> attempt(cmd)));
+  }
+
+  /** A WAIT whose only effect is denied slots, and that changed nothing of the run. */
+  private static boolean writesNothingButDenials(OrchestrationOutcome o, OrchestrationStore.LoadedRun run) {
+    if (o.status() != OrchestrationStatus.WAIT || o.stateWritten() || run.draft().changed()) {
+      return false;
+    }
+    for (Effect e : o.effects()) {
+      if (!(e instanceof ConcurrencyEffect.RecordDenied)) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * The group transaction of {@link #setStates}. Completes with one verdict per proposal: its
@@ -217,7 +268,8 @@ public final class OrchestrationService {
             // the caller is (about to be) told 503: it must not be committed — left out of the writes
             verdicts[i] = Deadline.exceeded();
           } else if (!run.concurrencyFree()) {
-            verdicts[i] = ALONE;
+            verdicts[i] = cmd.kind() == RunKind.TASK_RUN && !run.draft().tags().isEmpty()
+                && ConcurrencyLoading.readsLimitsFirst(cmd.kind(), policies[i], proposed[i]) ? ALONE_WAIT_FIRST : ALONE;
           } else {
             OrchestrationOutcome o = decideQuietly(cmd, run, proposed[i], policies[i], now);
             if (o == null || !writtenByStoreAlone(o)) {
@@ -237,17 +289,25 @@ public final class OrchestrationService {
   /** The engine's outcome, or null when it throws: the proposal then goes alone and fails there. */
   private OrchestrationOutcome decideQuietly(SetStateCommand cmd, OrchestrationStore.LoadedRun run, State proposed,
       Policy policy, Instant now) {
+    return decideQuietly(cmd, run, ConcurrencyFacts.EMPTY, proposed, policy, now);
+  }
+
+  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, OrchestrationStore.LoadedRun run,
+      ConcurrencyFacts concurrency, State proposed, Policy policy, Instant now) {
     try {
-      return decide(cmd.kind(), run, ConcurrencyFacts.EMPTY, proposed, policy, cmd.apiVersion(), cmd.clientVersion(), now);
+      return decide(cmd.kind(), run, concurrency, proposed, policy, cmd.apiVersion(), cmd.clientVersion(), now);
     } catch (RuntimeException e) {
       return null;
     }
   }
 
-  /** True when {@link OrchestrationStore#writeOutcome} writes the whole outcome (no statement depends on another). */
+  /**
+   * True when {@link OrchestrationStore#writeOutcome} writes the whole outcome (no statement depends
+   * on another); denied slots are recorded after the commit, in batches ({@link #recordDenials}).
+   */
   private static boolean writtenByStoreAlone(OrchestrationOutcome o) {
     for (Effect e : o.effects()) {
-      if (!(e instanceof Effect.InsertCacheEntry)) {
+      if (!(e instanceof Effect.InsertCacheEntry) && !(e instanceof ConcurrencyEffect.RecordDenied)) {
         return false;
       }
     }
@@ -298,16 +358,16 @@ public final class OrchestrationService {
       // only once both have succeeded, so nothing ever runs outside the transaction.
       Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
       return Future.all(begun, loaded)
-          .compose(both -> concurrencyFacts(conn, cmd.kind(), loaded.result(), policy, proposed))
-          .compose(cf -> {
-            OrchestrationOutcome outcome = decide(cmd.kind(), loaded.result(), cf, proposed, policy,
-                cmd.apiVersion(), cmd.clientVersion(), now);
+          .compose(both -> decideWithFacts(conn, cmd.kind(), loaded.result(), proposed, policy,
+              cmd.apiVersion(), cmd.clientVersion(), now))
+          .compose(outcome -> {
             if (cmd.deadlinePassed()) { // e.g. waited for the row lock: rolled back, nothing written
               return Future.failedFuture(Deadline.exceeded());
             }
             if (writtenByStoreAlone(outcome)) {
-              // the usual case: write and COMMIT in one round trip
-              return Transactions.commitBehind(conn, OrchestrationStore.writeOutcome(conn, outcome)).map(outcome);
+              // the usual case (and a WAIT's): write and COMMIT in one round trip
+              return Transactions.commitBehind(conn, OrchestrationStore.writeOutcome(conn, outcome))
+                  .map(v -> recordDenials(outcome));
             }
             return writeAndApply(conn, outcome, now)
                 .compose(w -> cmd.deadlinePassed() ? Future.failedFuture(Deadline.exceeded())
@@ -351,8 +411,56 @@ public final class OrchestrationService {
 
   private Future<OrchestrationOutcome> orchestrateLocked(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
       State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    return concurrencyFacts(conn, kind, run, policy, proposed).compose(cf ->
-        decideAndWrite(conn, kind, run, cf, proposed, policy, apiVersion, clientVersion, now));
+    return decideWithFacts(conn, kind, run, proposed, policy, apiVersion, clientVersion, now)
+        .compose(outcome -> writeAndApply(conn, outcome, now).map(outcome));
+  }
+
+  /**
+   * Loads the run's concurrency facts and runs the engine. A proposal that may take tag slots
+   * reads the limits without locking them first: a WAIT (the limit is full) is then decided from
+   * that read and costs no lock on the limit row, which the holders need to give their slots back.
+   * Only when that decision takes a slot are the limits loaded again, locked, and the proposal
+   * decided again on them (the slot may have gone in between: then it WAITs after all).
+   */
+  private Future<OrchestrationOutcome> decideWithFacts(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
+      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
+    if (run.concurrencyFree()) {
+      return Future.succeededFuture(decide(kind, run, ConcurrencyFacts.EMPTY, proposed, policy, apiVersion,
+          clientVersion, now));
+    }
+    boolean optimistic = ConcurrencyLoading.readsLimitsFirst(kind, policy, proposed);
+    UUID id = run.draft().id();
+    return ConcurrencyLoading.load(conn, kind, id, policy, proposed, !optimistic).compose(cf -> {
+      OrchestrationOutcome outcome = decide(kind, run, cf, proposed, policy, apiVersion, clientVersion, now);
+      if (!optimistic || !takesSlots(outcome)) {
+        return Future.succeededFuture(outcome);
+      }
+      // the engine changed the loaded draft: load the run again (its row lock is already ours)
+      // with the limits locked, in one round trip
+      Future<OrchestrationStore.LoadedRun> again = lock(conn, kind, id, cacheKeyToLookUp(policy, proposed), now);
+      Future<ConcurrencyFacts> locked = ConcurrencyLoading.load(conn, kind, id, policy, proposed, true);
+      return Future.all(again, locked).map(both -> decide(kind, again.result(), locked.result(), proposed, policy,
+          apiVersion, clientVersion, now));
+    });
+  }
+
+  private static boolean takesSlots(OrchestrationOutcome o) {
+    for (Effect e : o.effects()) {
+      if (e instanceof ConcurrencyEffect.AcquireSlots) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Hands the outcome's denied slots to the batched recorder ({@link DeniedSlots}); returns it. */
+  private OrchestrationOutcome recordDenials(OrchestrationOutcome o) {
+    for (Effect e : o.effects()) {
+      if (e instanceof ConcurrencyEffect.RecordDenied d) {
+        denied.add(d.limitIds(), d.slots());
+      }
+    }
+    return o;
   }
 
   /**
@@ -580,7 +688,9 @@ public final class OrchestrationService {
   private Future<Void> applyEffects(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
     Future<Void> chain = Future.succeededFuture();
     for (Effect e : outcome.effects()) {
-      if (e instanceof ConcurrencyEffect c) {
+      if (e instanceof ConcurrencyEffect.RecordDenied d) {
+        denied.add(d.limitIds(), d.slots()); // batched, never in this transaction (DeniedSlots)
+      } else if (e instanceof ConcurrencyEffect c) {
         chain = chain.compose(v -> ConcurrencyStore.apply(conn, c));
       } else if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
         chain = chain.compose(v -> resetFailedTaskRuns(conn, r, now));

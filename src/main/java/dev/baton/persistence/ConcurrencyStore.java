@@ -111,21 +111,28 @@ public final class ConcurrencyStore {
   // ---------------------------------------------------------------------------------------------
   // orchestration facts (issued right after the run lock, on the same connection: pipelined)
 
-  static final String TASK_LEASES = "SELECT " + LEASE_COLUMNS
-      + " FROM concurrency_lease l WHERE l.holder_id = $1 ORDER BY l.id FOR UPDATE";
+  static final String TASK_LEASES_READ = "SELECT " + LEASE_COLUMNS
+      + " FROM concurrency_lease l WHERE l.holder_id = $1 ORDER BY l.id";
+
+  static final String TASK_LEASES = TASK_LEASES_READ + " FOR UPDATE";
 
   static final String TASK_TAG_NAMES =
       "SELECT 'tag:' || t FROM task_run tr, jsonb_array_elements_text(tr.tags) t WHERE tr.id = $1";
 
-  static final String TASK_LEGACY = "SELECT " + LEGACY_COLUMNS + " FROM concurrency_limit v"
+  static final String TASK_LEGACY_READ = "SELECT " + LEGACY_COLUMNS + " FROM concurrency_limit v"
       + " WHERE v.tag IN (SELECT t FROM task_run tr, jsonb_array_elements_text(tr.tags) t WHERE tr.id = $1)"
-      + " OR $1 = ANY (v.active_slots) ORDER BY v.tag FOR UPDATE";
+      + " OR $1 = ANY (v.active_slots) ORDER BY v.tag";
 
-  /** Tag limits (when {@code $2}) and every limit of the run's leases, locked in id order. */
-  static final String TASK_LIMITS = "SELECT " + LIMIT_COLUMNS + " FROM concurrency_limit_v2 c"
+  static final String TASK_LEGACY = TASK_LEGACY_READ + " FOR UPDATE";
+
+  /** Tag limits (when {@code $2}) and every limit of the run's leases, in id order (unlocked). */
+  static final String TASK_LIMITS_READ = "SELECT " + LIMIT_COLUMNS + " FROM concurrency_limit_v2 c"
       + " WHERE ($2 AND c.name IN (" + TASK_TAG_NAMES + "))"
       + " OR c.id IN (SELECT unnest(l.resource_ids) FROM concurrency_lease l WHERE l.holder_id = $1)"
-      + " ORDER BY c.id FOR UPDATE";
+      + " ORDER BY c.id";
+
+  /** As {@link #TASK_LIMITS_READ}, locked in id order. */
+  static final String TASK_LIMITS = TASK_LIMITS_READ + " FOR UPDATE";
 
   /**
    * A task run's concurrency facts: its leases, legacy rows of its tags, and — when
@@ -133,9 +140,34 @@ public final class ConcurrencyStore {
    * the run-lock statement.
    */
   public static Future<ConcurrencyFacts> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits) {
-    Future<RowSet<Row>> leases = c.preparedQuery(TASK_LEASES).execute(Tuple.of(runId));
-    Future<RowSet<Row>> legacy = c.preparedQuery(TASK_LEGACY).execute(Tuple.of(runId));
-    Future<RowSet<Row>> limits = c.preparedQuery(TASK_LIMITS).execute(Tuple.of(runId, tagLimits));
+    return loadTaskFacts(c, runId, tagLimits, true);
+  }
+
+  /**
+   * A task run's concurrency facts as committed at this moment, nothing locked (the rows another
+   * transaction holds are read as they were): enough to find that a proposal would WAIT.
+   */
+  public static Future<ConcurrencyFacts> readTaskFacts(SqlConnection c, UUID runId, boolean tagLimits) {
+    return loadTaskFacts(c, runId, tagLimits, false, false);
+  }
+
+  /**
+   * As above; with {@code lockLimits} false the limit rows are read without a lock (the run's
+   * leases and legacy rows are still locked). A decision that takes no slot may rest on such a
+   * read — it sees the limits as committed at that moment, as a proposal sent a moment earlier
+   * would — but one that takes a slot must load them again locked and decide again.
+   */
+  public static Future<ConcurrencyFacts> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits,
+      boolean lockLimits) {
+    return loadTaskFacts(c, runId, tagLimits, lockLimits, true);
+  }
+
+  private static Future<ConcurrencyFacts> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits,
+      boolean lockLimits, boolean lockOwn) {
+    Future<RowSet<Row>> leases = c.preparedQuery(lockOwn ? TASK_LEASES : TASK_LEASES_READ).execute(Tuple.of(runId));
+    Future<RowSet<Row>> legacy = c.preparedQuery(lockOwn ? TASK_LEGACY : TASK_LEGACY_READ).execute(Tuple.of(runId));
+    Future<RowSet<Row>> limits = c.preparedQuery(lockLimits ? TASK_LIMITS : TASK_LIMITS_READ)
+        .execute(Tuple.of(runId, tagLimits));
     return Future.all(leases, legacy, limits).map(all -> {
       List<ConcurrencyFacts.Limit> tag = new ArrayList<>();
       for (Row r : limits.result()) {
@@ -316,6 +348,26 @@ public final class ConcurrencyStore {
     }
     Future<Void> lock = lockLimits(c, ids);
     Future<RowSet<Row>> upd = c.preparedQuery(RECORD_DENIED).execute(Tuple.of(arr(ids), slots));
+    return lock.compose(v -> upd).mapEmpty();
+  }
+
+  static final String RECORD_DENIED_EACH = """
+      UPDATE concurrency_limit_v2 c
+         SET active_slots = %1$s, denied_slots = %2$s + d.n, updated = clock_timestamp()
+        FROM unnest($1::uuid[], $2::int[]) AS d(id, n)
+       WHERE c.id = d.id""".formatted(effActive("c"), effDenied("c"));
+
+  /**
+   * Adds {@code slots[i]} denied slots to limit {@code ids[i]} (distinct ids; locks them in id
+   * order first). Limits that are gone are skipped.
+   */
+  public static Future<Void> recordDenied(SqlClient c, List<UUID> ids, List<Integer> slots) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Future<Void> lock = lockLimits(c, ids);
+    Future<RowSet<Row>> upd = c.preparedQuery(RECORD_DENIED_EACH)
+        .execute(Tuple.of(arr(ids), (Object) slots.toArray(new Integer[0])));
     return lock.compose(v -> upd).mapEmpty();
   }
 

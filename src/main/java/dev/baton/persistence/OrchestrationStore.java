@@ -155,6 +155,9 @@ public final class OrchestrationStore {
        WHERE tr.id = $1
          FOR UPDATE OF tr""";
 
+  /** As {@link #LOCK_LOAD_TASK_RUN} without the lock (a snapshot read). */
+  static final String READ_TASK_RUN = LOCK_LOAD_TASK_RUN.substring(0, LOCK_LOAD_TASK_RUN.lastIndexOf("FOR UPDATE OF tr"));
+
   /**
    * The same for a group of distinct task runs: {@code $1} their ids, {@code $2} each one's cache
    * key to look up (or null), {@code $3} now. Rows are locked in id order.
@@ -173,6 +176,12 @@ public final class OrchestrationStore {
    */
   public static Future<LoadedRun> lockTaskRun(SqlConnection c, UUID id, String cacheKeyToLookUp, Instant now) {
     return c.preparedQuery(LOCK_LOAD_TASK_RUN).execute(Tuple.of(id, cacheKeyToLookUp, Rows.ts(now))).compose(rows ->
+        rows.size() == 0 ? Future.succeededFuture(null) : taskRun(c, rows.iterator().next()));
+  }
+
+  /** As {@link #lockTaskRun}, without locking the row: what is committed at this moment. */
+  public static Future<LoadedRun> readTaskRun(SqlConnection c, UUID id, String cacheKeyToLookUp, Instant now) {
+    return c.preparedQuery(READ_TASK_RUN).execute(Tuple.of(id, cacheKeyToLookUp, Rows.ts(now))).compose(rows ->
         rows.size() == 0 ? Future.succeededFuture(null) : taskRun(c, rows.iterator().next()));
   }
 

@@ -86,6 +86,56 @@ class TagConcurrencyIT {
     assertEquals(1, slots(id));
   }
 
+  /**
+   * A WAIT is decided from an unlocked read of the limit and its denied slot is recorded later, in
+   * a batch: it neither waits for nor takes the limit row's lock, which the holders need to give
+   * their slots back. Here another transaction holds that lock for the whole proposal: the WAIT is
+   * answered anyway (before the change it queued behind the lock until that transaction ended),
+   * and the denial reaches {@code denied_slots} once the lock is gone.
+   */
+  @Test
+  void aWaitNeitherTakesNorWaitsForTheLimitRowLock() throws Exception {
+    String tag = "locked-" + UUID.randomUUID();
+    String id = limit(tag, 1);
+    UUID flow = runningFlow();
+    UUID a = task(flow, tag);
+    UUID b = task(flow, tag);
+    assertEquals("ACCEPT", api.setTaskState(a, state("RUNNING")).expect(201).text("status"));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (Connection c = TestDatabase.jdbc()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement lock = c.prepareStatement("SELECT id FROM concurrency_limit_v2 WHERE id = ? FOR UPDATE")) {
+        lock.setObject(1, UUID.fromString(id));
+        assertTrue(lock.executeQuery().next());
+      }
+      java.util.concurrent.Future<Response> wait = pool.submit(() -> api.setTaskState(b, state("RUNNING")));
+      // the lock stays held until an answer arrives (or 20 s pass): a WAIT that needed it cannot answer
+      Response r = wait.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals("WAIT", r.expect(200).text("status"), r.raw());
+      c.rollback();
+    } finally {
+      pool.shutdownNow();
+    }
+    long until = System.nanoTime() + 10_000_000_000L;
+    int denied = 0;
+    try (Connection c = TestDatabase.jdbc();
+        PreparedStatement read = c.prepareStatement("SELECT denied_slots FROM concurrency_limit_v2 WHERE id = ?")) {
+      read.setObject(1, UUID.fromString(id));
+      while (denied == 0 && System.nanoTime() < until) {
+        try (java.sql.ResultSet rs = read.executeQuery()) {
+          assertTrue(rs.next());
+          denied = rs.getInt(1);
+        }
+        Thread.sleep(50);
+      }
+    }
+    assertEquals(1, denied, "the WAIT's denied slot is recorded once the lock is gone");
+    assertEquals(1, slots(id));
+    assertEquals(201, api.setTaskState(a, state("COMPLETED")).status());
+    assertEquals("ACCEPT", api.setTaskState(b, state("RUNNING")).expect(201).text("status"));
+    assertEquals(1, slots(id));
+  }
+
   @Test
   void l78_cancellingKeepsTheSlot() {
     String tag = "t-" + UUID.randomUUID();

@@ -55,6 +55,65 @@ class GroupCommitIT extends DbTestBase {
     return await(Fixtures.insertTaskRun(pool, c, "task", Fixtures.obj())).value();
   }
 
+  private UUID taggedTaskRun(String tag) {
+    TaskRunCreate c = new TaskRunCreate(null, null, "task", flowRun, "k-" + UUID.randomUUID(), "0", null, null, null,
+        new TaskRunPolicy(0, 0.0, 0, null, null, null), List.of(tag), Fixtures.obj(), Fixtures.obj());
+    UUID id = await(Fixtures.insertTaskRun(pool, c, "task", Fixtures.obj())).value();
+    assertEquals(OrchestrationStatus.ACCEPT, await(service.setState(task(id, StateType.PENDING))).status());
+    return id;
+  }
+
+  private static int limitColumn(UUID limit, String column) {
+    return await(pool.preparedQuery("SELECT " + column + " FROM concurrency_limit_v2 WHERE id = $1")
+        .execute(Tuple.of(limit))).iterator().next().getInteger(0);
+  }
+
+  /**
+   * Tagged runs' RUNNING proposals in a group: the ones that would WAIT are answered from an
+   * unlocked read (nothing written for them but their denied slots, recorded in a batch); a
+   * proposal that finds a free slot is orchestrated under the locks, so one slot is taken once.
+   */
+  @Test
+  void taggedProposalsOfAGroupWaitOrTakeTheOneSlotOnce() throws Exception {
+    String tag = "g-" + UUID.randomUUID();
+    UUID limit = await(pool.preparedQuery("INSERT INTO concurrency_limit_v2 (name, \"limit\", avg_slot_occupancy_seconds) VALUES ($1, 1, 10) RETURNING id")
+        .execute(Tuple.of("tag:" + tag))).iterator().next().getUUID(0);
+    List<UUID> runs = new ArrayList<>();
+    List<SetStateCommand> cmds = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      UUID id = taggedTaskRun(tag);
+      runs.add(id);
+      cmds.add(task(id, StateType.RUNNING));
+    }
+    List<OrchestrationResult> first = group(cmds);
+    assertEquals(1, first.stream().filter(r -> r.status() == OrchestrationStatus.ACCEPT).count(), first::toString);
+    assertEquals(3, first.stream().filter(r -> r.status() == OrchestrationStatus.WAIT).count(), first::toString);
+    assertEquals(1, limitColumn(limit, "active_slots"));
+
+    // the slot is held: every proposal of the next group waits, and nothing is written for them
+    List<SetStateCommand> waiting = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      if (first.get(i).status() == OrchestrationStatus.WAIT) {
+        waiting.add(cmds.get(i));
+      }
+    }
+    List<OrchestrationResult> second = group(waiting);
+    for (int i = 0; i < waiting.size(); i++) {
+      assertEquals(OrchestrationStatus.WAIT, second.get(i).status(), second::toString);
+      assertFalse(second.get(i).stateWritten());
+      assertEquals(StateType.PENDING, second.get(i).state().type());
+      assertEquals("PENDING", runStateType(waiting.get(i).runId()));
+      assertEquals(1, history(waiting.get(i).runId()).size());
+    }
+    assertEquals(1, limitColumn(limit, "active_slots"));
+    // six denials in all, written in batches shortly after the answers
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (limitColumn(limit, "denied_slots") < 6 && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertEquals(6, limitColumn(limit, "denied_slots"));
+  }
+
   private static SetStateCommand task(UUID id, StateType type) {
     return SetStateCommand.task(id, StateCreate.of(type), false);
   }
