@@ -5,6 +5,7 @@
 #
 #   bench/overload.sh [--workers 64,2000] [--scenario task-lifecycle] [--duration 20] [--warmup 5]
 #                     [--shed-retry-max-ms 30000] [--pg-port 55434] [--baton-port 54201] [--no-build]
+#                     [--threads 2]   (generator event loops: one saturates at 2,000 connections)
 #
 # → bench/results/<date>-overload.json (every run's generator result plus the counters). What to
 # look at: errors only "503 shed (retried)", all_p99_ms (accepted requests only) and
@@ -21,6 +22,7 @@ shed=30000
 pg_port=55434
 baton_port=54201
 build=1
+threads=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --workers) workers="$2"; shift 2 ;;
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
     --pg-port) pg_port="$2"; shift 2 ;;
     --baton-port) baton_port="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --threads) threads="$2"; shift 2 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "overload.sh: unknown option $1" >&2; exit 64 ;;
   esac
@@ -59,7 +62,7 @@ for w in "${wlist[@]}"; do
   curl -sf "http://127.0.0.1:$baton_port/metrics" | grep '^baton_overload_rejected_total' > "$work/runs/before-$w.txt" || true
   java -Xss512k -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$scenario" \
     --workers "$w" --duration "${duration}s" --warmup "${warmup}s" --shed-retry-max-ms "$shed" \
-    --baton-pid "$baton_pid" --pg-pid "$pg_pid" --setup-concurrency 32 --label "overload.sh $stamp" \
+    --baton-pid "$baton_pid" --pg-pid "$pg_pid" --setup-concurrency 32 --threads "$threads" --label "overload.sh $stamp" \
     --out "$work/runs/baton-$w.json" --quiet >&2 || echo "[overload] $w workers: generator failed" >&2
   curl -sf "http://127.0.0.1:$baton_port/metrics" > "$work/runs/metrics-$w.txt" || true
   grep '^baton_overload_rejected_total' "$work/runs/metrics-$w.txt" > "$work/runs/after-$w.txt" || true
