@@ -68,7 +68,7 @@ public final class Main {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)); // buckets: Metrics.newRegistry()
     Vertx vertx;
     try {
