@@ -2,16 +2,12 @@ package dev.baton.orchestration;
 
 import dev.baton.orchestration.api.Addresses;
 import dev.baton.orchestration.api.OrchestrationClient;
-import dev.baton.orchestration.api.OrchestrationException;
-import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.ResumeCommand;
 import dev.baton.orchestration.api.SetStateCommand;
 import dev.baton.ServerState;
 import dev.baton.http.InFlightLimiter;
 import dev.baton.observability.OverloadMetrics;
-import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationFailure;
-import dev.baton.persistence.SqlErrors;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -34,6 +30,7 @@ public final class OrchestrationVerticle extends VerticleBase {
   private final ServerState state;
   private final OverloadMetrics overload;
   private ProposalBatcher batcher;
+  private BusAdmission admission;
 
   /**
    * Set-state proposals grouped (see {@link ProposalBatcher}): at most {@code groupsInFlight}
@@ -54,6 +51,7 @@ public final class OrchestrationVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     OrchestrationClient.registerCodecs(vertx);
+    admission = new BusAdmission(inFlight, state, overload);
     // the in-flight bound also bounds the queue: every queued proposal is in flight
     batcher = new ProposalBatcher(service::setStates, maxGroupSize, groupsInFlight, Math.max(1, inFlight.max()),
         service.metrics()::group);
@@ -61,50 +59,16 @@ public final class OrchestrationVerticle extends VerticleBase {
     MessageConsumer<SetStateCommand> flow = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.FLOW_RUN_SET_STATE, this::handle);
     MessageConsumer<ResumeCommand> resume = vertx.eventBus().<ResumeCommand>localConsumer(Addresses.FLOW_RUN_RESUME,
         msg -> {
-          if (admit(msg, msg.body().deadlinePassed())) {
-            reply(msg, service.resume(msg.body()));
+          if (admission.admit(msg, msg.body().deadlinePassed())) {
+            admission.reply(msg, service.resume(msg.body()));
           }
         });
     return Future.all(task.completion(), flow.completion(), resume.completion());
   }
 
-  /** Takes a place in flight, or answers UNAVAILABLE (draining, past its deadline, bound reached). */
-  private boolean admit(Message<?> msg, boolean deadlinePassed) {
-    String refused = state.draining() ? "draining"
-        : deadlinePassed ? "deadline"
-        : !inFlight.tryAcquire() ? "orchestration_in_flight"
-        : null;
-    if (refused == null) {
-      return true;
-    }
-    overload.rejected(refused);
-    msg.fail(OrchestrationFailure.UNAVAILABLE.code(), "Service Unavailable");
-    return false;
-  }
-
-  private void reply(Message<?> msg, Future<OrchestrationResult> result) {
-    result.onComplete(ar -> {
-      inFlight.release();
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        OrchestrationException e = OrchestrationService.classify(ar.cause());
-        if (e.failure() == OrchestrationFailure.UNAVAILABLE) {
-          overload.rejected(Deadline.isExceeded(ar.cause()) ? "deadline" : SqlErrors.retryableReason(rootOf(ar.cause())));
-        }
-        msg.fail(e.failure().code(), e.getMessage());
-      }
-    });
-  }
-
-  /** The cause a classified failure wraps, or the failure itself. */
-  private static Throwable rootOf(Throwable t) {
-    return t instanceof OrchestrationException oe && oe.getCause() != null ? oe.getCause() : t;
-  }
-
   private void handle(Message<SetStateCommand> msg) {
-    if (admit(msg, msg.body().deadlinePassed())) {
-      reply(msg, batcher.submit(msg.body()));
+    if (admission.admit(msg, msg.body().deadlinePassed())) {
+      admission.reply(msg, batcher.submit(msg.body()));
     }
   }
 }
