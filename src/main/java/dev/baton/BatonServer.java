@@ -83,13 +83,6 @@ public final class BatonServer {
    */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config,
       Readiness readiness, java.util.function.Predicate<String> eventsTokenCheck) {
-    // the JSON-Schema validator's static set-up loads and compiles the meta-schema: do it here, on
-    // the starting thread, not on the event loop of the first resume with input
-    try {
-      Class.forName("dev.baton.runinput.RunInputValidator", true, BatonServer.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(e);
-    }
     BatonConfig.Api api = config.api();
     BatonConfig.Concurrency cc = config.concurrency();
     BatonConfig.Overload overload = config.overload();
