@@ -73,16 +73,7 @@ public final class BatonServer {
 
   /** Deploys everything; completes with the server once it listens. */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config) {
-    return deploy(vertx, pool, registry, config, new Readiness(pool), null);
-  }
-
-  /**
-   * As {@link #deploy(Vertx, Pool, PrometheusMeterRegistry, BatonConfig)}, {@code /api/ready}
-   * answering from {@code readiness}, with the check of the token the event websockets' auth
-   * message carries (null: the configured auth string, when there is one).
-   */
-  public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config,
-      Readiness readiness, java.util.function.Predicate<String> eventsTokenCheck) {
+    Readiness readiness = new Readiness(pool);
     BatonConfig.Api api = config.api();
     BatonConfig.Concurrency cc = config.concurrency();
     BatonConfig.Overload overload = config.overload();
@@ -114,8 +105,7 @@ public final class BatonServer {
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     ApiAuth auth = ApiAuth.of(config.security().apiAuthString());
-    java.util.function.Predicate<String> tokenCheck = eventsTokenCheck != null ? eventsTokenCheck
-        : auth.enabled() ? auth::acceptsToken : null;
+    java.util.function.Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
     EventRoutes events = new EventRoutes(vertx, pool, recorder, tokenCheck, config.http().bodyLimitBytes(),
         Clock.systemUTC());
     java.util.function.Consumer<io.vertx.ext.web.Router> routes = r -> {
