@@ -245,20 +245,4 @@ public final class ResourceRoutes {
     }
     then.accept(id.value());
   }
-
-  private static void found(RoutingContext ctx, byte[] body, String notFound) {
-    if (body == null) {
-      Http.detail(ctx, 404, notFound);
-    } else {
-      Http.json(ctx, 200, body);
-    }
-  }
-
-  private static void done(RoutingContext ctx, boolean ok, String notFound) {
-    if (ok) {
-      Http.noContent(ctx);
-    } else {
-      Http.detail(ctx, 404, notFound);
-    }
-  }
 }

@@ -63,9 +63,7 @@ public final class FlowRuns {
    * (INVALID_INPUT otherwise, see {@link #jobVariablesRefusal}). NOT_FOUND when there is no such run.
    */
   public Future<Void> patch(UUID id, FlowRunPatch p) {
-    FlowRunRepository.FlowRunPatch row = new FlowRunRepository.FlowRunPatch(
-        p.name() == null ? null : Optional.of(p.name().orElseGet(Names::slug)),
-        p.flowVersion(), p.parameters(), p.empiricalPolicy(), p.tags(), p.infrastructurePid(), p.jobVariables());
+    FlowRunRepository.FlowRunPatch row = row(p);
     if (p.jobVariables() == null) {
       return Found.touched(FlowRunRepository.patch(pool, id, row), NOT_FOUND);
     }
@@ -74,6 +72,12 @@ public final class FlowRuns {
       return refusal != null ? Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT, refusal))
           : Found.touched(FlowRunRepository.patch(pool, id, row), NOT_FOUND);
     });
+  }
+
+  /** The columns to write: those sent, with an explicit null name replaced by a new slug. */
+  static FlowRunRepository.FlowRunPatch row(FlowRunPatch p) {
+    return new FlowRunRepository.FlowRunPatch(p.name() == null ? null : Optional.of(p.name().orElseGet(Names::slug)),
+        p.flowVersion(), p.parameters(), p.empiricalPolicy(), p.tags(), p.infrastructurePid(), p.jobVariables());
   }
 
   /** Why a run in {@code state} (null: none) of {@code deploymentId} (null: none) cannot get new job variables; null when it can. */
