@@ -99,8 +99,10 @@ public final class BatonServer {
         busInFlight::inFlight);
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
     ApiService apiService = new ApiService(pool, service, settings);
-    ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness, apiService);
-    DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
+    ResourceRoutes resources = new ResourceRoutes(apiService, new dev.baton.service.Flows(pool),
+        new dev.baton.service.FlowRuns(pool), new dev.baton.service.TaskRuns(pool), new dev.baton.service.Logs(pool), api,
+        readiness);
+    DeploymentRoutes deployments = new DeploymentRoutes(new dev.baton.service.Deployments(pool, service), service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit(), apiService);
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     // the event websockets' first frame carries the auth string (their handshake needs no header)

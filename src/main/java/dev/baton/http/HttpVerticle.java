@@ -83,8 +83,10 @@ public final class HttpVerticle extends VerticleBase {
     api.route().handler(new Admission(vertx, options.limiter(), options.state(), options.overloadMetrics(),
         options.overload().requestTimeoutMs()));
     new SetStateRoutes(client).mount(api);
-    new PauseRoutes(client, options.pool()).mount(api);
-    new VariableRoutes(options.pool()).mount(api);
+    dev.baton.service.FlowRuns flowRuns = new dev.baton.service.FlowRuns(options.pool());
+    new PauseRoutes(client, flowRuns, new dev.baton.service.BulkSetState(flowRuns, client),
+        new dev.baton.service.FlowRunInputs(options.pool())).mount(api);
+    new VariableRoutes(new dev.baton.service.Variables(options.pool())).mount(api);
     resourceRoutes.accept(api);
     root.route("/api/*").subRouter(api);
 

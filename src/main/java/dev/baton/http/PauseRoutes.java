@@ -1,27 +1,19 @@
 package dev.baton.http;
 
 import dev.baton.domain.ApiVersion;
-import dev.baton.domain.OrchestrationDetails;
-import dev.baton.domain.OrchestrationStatus;
-import dev.baton.filter.Filters;
+import dev.baton.domain.FlowRunInput;
 import dev.baton.http.json.Render;
 import dev.baton.http.json.ResumeBodies;
 import dev.baton.orchestration.api.OrchestrationClient;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.ResumeCommand;
-import dev.baton.orchestration.api.SetStateCommand;
-import dev.baton.persistence.FlowRunInputRepository;
-import dev.baton.persistence.FlowRunRepository;
-import dev.baton.persistence.SqlErrors;
-import dev.baton.persistence.filter.FilterSql;
-import io.vertx.core.Future;
+import dev.baton.service.BulkSetState;
+import dev.baton.service.FlowRunInputs;
+import dev.baton.service.FlowRuns;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -32,11 +24,15 @@ final class PauseRoutes {
   private static final byte[] NULL = "null".getBytes();
 
   private final OrchestrationClient client;
-  private final Pool pool;
+  private final FlowRuns flowRuns;
+  private final BulkSetState bulk;
+  private final FlowRunInputs inputs;
 
-  PauseRoutes(OrchestrationClient client, Pool pool) {
+  PauseRoutes(OrchestrationClient client, FlowRuns flowRuns, BulkSetState bulk, FlowRunInputs inputs) {
     this.client = client;
-    this.pool = pool;
+    this.flowRuns = flowRuns;
+    this.bulk = bulk;
+    this.inputs = inputs;
   }
 
   void mount(Router api) {
@@ -62,33 +58,23 @@ final class PauseRoutes {
     Http.withBody(ctx, ResumeBodies::bulkSetState, req -> {
       ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
       String clientVersion = ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent"));
-      FilterSql.Where w = FilterSql.flowRuns(query(req.flowRuns()), "flow_run", 1);
-      Http.reply(ctx, FlowRunRepository.list(pool, w.sql(), w.params(), "flow_run.id", req.limit(), 0), runs -> {
-        List<UUID> ids = runs.stream().map(r -> r.id()).toList();
-        List<Future<OrchestrationResult>> results = new ArrayList<>();
-        for (UUID runId : ids) {
-          results.add(client.send(SetStateCommand.flow(runId, req.state(), req.force(), v, clientVersion))
-              .recover(t -> Future.succeededFuture(new OrchestrationResult(null, OrchestrationStatus.ABORT,
-                  OrchestrationDetails.abort(t.getMessage()), false))));
-        }
-        Future.join(results).onComplete(done -> Http.json(ctx, 200, Render.bytes(g -> {
-          g.writeStartObject();
-          g.writeArrayFieldStart("results");
-          for (int i = 0; i < ids.size(); i++) {
-            OrchestrationResult r = results.get(i).result();
-            Render.bulkEntry(g, ids.get(i), r.state(), r.status(), r.details());
-          }
-          g.writeEndArray();
-          g.writeEndObject();
-        })));
-      });
+      Http.reply(ctx, bulk.propose(req.flowRuns(), req.limit(), req.state(), req.force(), v, clientVersion),
+          entries -> Http.json(ctx, 200, Render.bytes(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("results");
+            for (BulkSetState.Entry e : entries) {
+              OrchestrationResult r = e.result();
+              Render.bulkEntry(g, e.flowRunId(), r.state(), r.status(), r.details());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          })));
     });
   }
 
   private void bulkDelete(RoutingContext ctx) {
-    Http.withBody(ctx, ResumeBodies::bulkDelete, req -> {
-      FilterSql.Where w = FilterSql.flowRuns(query(req.flowRuns()), "flow_run", 1);
-      Http.reply(ctx, FlowRunRepository.deleteMatching(pool, w.sql(), w.params(), req.limit()), deleted ->
+    Http.withBody(ctx, ResumeBodies::bulkDelete, req ->
+      Http.reply(ctx, flowRuns.deleteMatching(req.flowRuns(), req.limit()), deleted ->
           Http.json(ctx, 200, Render.bytes(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("deleted");
@@ -97,37 +83,23 @@ final class PauseRoutes {
             }
             g.writeEndArray();
             g.writeEndObject();
-          })));
-    });
-  }
-
-  private static Filters.Query query(Filters.FlowRunFilter f) {
-    return new Filters.Query(null, f, null, null, null, null);
+          }))));
   }
 
   // ---- flow run input ----
 
+  /** A taken key: 409 (the command's CONFLICT, as Http.fail answers it); an unknown run: 404 "Flow run not found". */
   private void createInput(RoutingContext ctx) {
     Http.withId(ctx, id -> Http.withBody(ctx, ResumeBodies::inputCreate, req ->
-        FlowRunInputRepository.insert(pool, id, req.key(), req.value(), req.sender()).onComplete(ar -> {
-          if (ar.succeeded()) {
-            Http.json(ctx, 201, NULL);
-          } else if (SqlErrors.isUniqueViolation(ar.cause())) {
-            Http.detail(ctx, 409, "A flow run input with this key already exists.");
-          } else if (SqlErrors.isForeignKeyViolation(ar.cause())) {
-            Http.detail(ctx, 404, "Flow run not found");
-          } else {
-            Http.fail(ctx, ar.cause());
-          }
-        })));
+        Replies.reply(ctx, inputs.create(id, req.key(), req.value(), req.sender()), null, v -> Http.json(ctx, 201, NULL))));
   }
 
   private void filterInputs(RoutingContext ctx) {
     Http.withId(ctx, id -> Http.withBody(ctx, ResumeBodies::inputFilter, req ->
-        Http.reply(ctx, FlowRunInputRepository.filter(pool, id, req.prefix(), req.excludeKeys(), req.limit()), inputs ->
+        Http.reply(ctx, inputs.filter(id, req.prefix(), req.excludeKeys(), req.limit()), list ->
             Http.json(ctx, 200, Render.bytes(g -> {
               g.writeStartArray();
-              for (FlowRunInputRepository.FlowRunInput in : inputs) {
+              for (FlowRunInput in : list) {
                 g.writeStartObject();
                 g.writeStringField("id", in.id().toString());
                 g.writeStringField("created", dev.baton.http.json.Times.format(in.created()));
@@ -144,23 +116,12 @@ final class PauseRoutes {
 
   /** The stored value as {@code text/plain} (the Python client parses it itself). */
   private void readInput(RoutingContext ctx) {
-    Http.withId(ctx, id -> Http.reply(ctx, FlowRunInputRepository.get(pool, id, ctx.pathParam("key")), input -> {
-      if (input == null) {
-        Http.detail(ctx, 404, "Flow run input not found");
-      } else {
+    Http.withId(ctx, id -> Replies.reply(ctx, inputs.get(id, ctx.pathParam("key")), FlowRunInputs.NOT_FOUND, input ->
         ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-            .end(Buffer.buffer(input.value()));
-      }
-    }));
+            .end(Buffer.buffer(input.value()))));
   }
 
   private void deleteInput(RoutingContext ctx) {
-    Http.withId(ctx, id -> Http.reply(ctx, FlowRunInputRepository.delete(pool, id, ctx.pathParam("key")), deleted -> {
-      if (deleted) {
-        Http.noContent(ctx);
-      } else {
-        Http.detail(ctx, 404, "Flow run input not found");
-      }
-    }));
+    Http.withId(ctx, id -> Replies.noContent(ctx, inputs.delete(id, ctx.pathParam("key")), FlowRunInputs.NOT_FOUND));
   }
 }

@@ -4,61 +4,74 @@ import dev.baton.config.BatonConfig;
 import dev.baton.domain.ApiVersion;
 import dev.baton.domain.FlowRun;
 import dev.baton.domain.TaskRun;
+import dev.baton.domain.command.FlowRunPatch;
+import dev.baton.domain.command.LogCreate;
 import dev.baton.http.json.Bodies;
 import dev.baton.http.json.Decoded;
 import dev.baton.http.json.FilterBodies;
 import dev.baton.http.json.Render;
-import dev.baton.orchestration.OrchestrationService;
-import dev.baton.persistence.FlowRepository;
-import dev.baton.persistence.FlowRunRepository;
-import dev.baton.persistence.LogRepository;
-import dev.baton.persistence.StateRepository;
-import dev.baton.persistence.TaskRunRepository;
-import dev.baton.persistence.filter.FilterSql;
-import io.vertx.core.Future;
+import dev.baton.orchestration.ApiService;
+import dev.baton.orchestration.api.CreateFlowCommand;
+import dev.baton.orchestration.api.CreateFlowRunCommand;
+import dev.baton.orchestration.api.CreateTaskRunCommand;
+import dev.baton.orchestration.api.Deadline;
+import dev.baton.orchestration.api.OrchestrationFailure;
+import dev.baton.orchestration.api.StateHistory;
+import dev.baton.service.FlowRuns;
+import dev.baton.service.Flows;
+import dev.baton.service.Logs;
+import dev.baton.service.Page;
+import dev.baton.service.TaskRuns;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Everything around the set_state endpoints: flows, flow runs, task runs, state history,
- * deployments, and the service endpoints a client touches. Reads and plain writes go straight to
- * the repositories; run creation goes through orchestration ({@code RunCreation}, via the
- * {@link dev.baton.orchestration.ApiService} the event-bus API shares).
+ * Everything around the set_state endpoints: flows, flow runs, task runs, state history, logs, and
+ * the service endpoints a client touches — thin adapters: decode ({@code http.json}), call a
+ * command, render. Creation, reading a run and state history are the {@link ApiService} commands
+ * the event-bus API serves too; the rest are the {@code dev.baton.service} commands.
  */
 public final class ResourceRoutes {
   private static final byte[] TRUE = "true".getBytes();
   private static final byte[] NULL = "null".getBytes();
+  private static final String TASK_NOT_FOUND = "Task not found";
 
   /** {@code PATCH /flows/{id}} body {@code {tags}}: empty when no tags were sent (nothing changes). */
-  private static final dev.baton.http.json.Model<java.util.Optional<List<String>>> FLOW_UPDATE =
-      dev.baton.http.json.Model.<java.util.Optional<List<String>>>forbid("FlowUpdate")
+  private static final dev.baton.http.json.Model<Optional<List<String>>> FLOW_UPDATE =
+      dev.baton.http.json.Model.<Optional<List<String>>>forbid("FlowUpdate")
           .opt("tags", dev.baton.http.json.Types.STR_LIST.nullable(), null)
-          .build(v -> java.util.Optional.ofNullable(v.<List<String>>get("tags")));
+          .build(v -> Optional.ofNullable(v.<List<String>>get("tags")));
 
-  private final Pool pool;
-  private final OrchestrationService service;
+  private final ApiService commands;
+  private final Flows flows;
+  private final FlowRuns flowRuns;
+  private final TaskRuns taskRuns;
+  private final Logs logs;
   private final BatonConfig.Api api;
   private final Readiness readiness;
 
-  private final dev.baton.orchestration.ApiService commands;
-
-  public ResourceRoutes(Pool pool, OrchestrationService service, BatonConfig.Api api, Readiness readiness) {
-    this(pool, service, api, readiness, null);
-  }
-
-  /** With the service the event-bus API shares (run creation); null: one of its own. */
-  public ResourceRoutes(Pool pool, OrchestrationService service, BatonConfig.Api api, Readiness readiness,
-      dev.baton.orchestration.ApiService commands) {
-    this.pool = pool;
-    this.service = service;
+  /**
+   * @param commands the commands the event-bus API shares (create, read a run, state history);
+   *     its orchestration service's clock stamps rendered runs
+   */
+  public ResourceRoutes(ApiService commands, Flows flows, FlowRuns flowRuns, TaskRuns taskRuns, Logs logs,
+      BatonConfig.Api api, Readiness readiness) {
+    this.commands = commands;
+    this.flows = flows;
+    this.flowRuns = flowRuns;
+    this.taskRuns = taskRuns;
+    this.logs = logs;
     this.api = api;
     this.readiness = readiness;
-    this.commands = commands != null ? commands : new dev.baton.orchestration.ApiService(pool, service, null);
+  }
+
+  private Instant now() {
+    return commands.orchestration().now();
   }
 
   /** Mounts every route on the {@code /api} sub-router. */
@@ -70,176 +83,129 @@ public final class ResourceRoutes {
     r.get("/admin/version").handler(ctx -> Http.json(ctx, 200, "\"3.8.4\"".getBytes()));
     r.get("/hello").handler(ctx -> Http.json(ctx, 200, "\"\uD83D\uDC4B\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     r.get("/csrf-token").handler(ctx -> Http.detail(ctx, 422, "CSRF protection is disabled."));
-    collection(r, "/logs", ctx -> Http.withBody(ctx, Bodies::logs, body -> Http.reply(ctx, LogRepository.insertBatch(pool, toEntries(body)), v -> Http.json(ctx, 201, NULL))));
-    r.post("/logs/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.logs(b, api.defaultLimit()), q -> {
-      FilterSql.Where w = FilterSql.logs(q.filter(), "log", 1);
-      Http.reply(ctx, LogRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "log"), q.limit(), q.offset()),
-          list -> Http.json(ctx, 200, Render.list(list, Render::log)));
-    }));
+    collection(r, "/logs", ctx -> Http.withBody(ctx, Bodies::logs,
+        body -> Http.reply(ctx, logs.create(toLogs(body)), v -> Http.json(ctx, 201, NULL))));
+    r.post("/logs/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.logs(b, api.defaultLimit()),
+        q -> Http.reply(ctx, logs.list(q), list -> Http.json(ctx, 200, Render.list(list, Render::log)))));
 
     // flows
-    collection(r, "/flows", ctx -> Http.withBody(ctx, Bodies::flowCreate, body -> Http.reply(ctx, FlowRepository.insertOrGet(pool, body),
-        c -> Http.json(ctx, c.created() ? 201 : 200, Render.flow(c.value())))));
-    r.post("/flows/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.flows(b, api.defaultLimit(), false), q -> {
-      FilterSql.Where w = FilterSql.flows(q.filter(), "flow", 1);
-      Http.reply(ctx, FlowRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow"), q.limit(), q.offset()),
-          list -> Http.json(ctx, 200, Render.list(list, Render::flow)));
-    }));
-    r.post("/flows/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count,
-        q -> Http.reply(ctx, count(FilterSql.flows(q, "flow", 1), FlowRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
-    r.get("/flows/name/:name").handler(ctx -> Http.reply(ctx, FlowRepository.getByName(pool, ctx.pathParam("name")),
-        f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found")));
-    r.get("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRepository.get(pool, id),
-        f -> found(ctx, f == null ? null : Render.flow(f), "Flow not found"))));
+    collection(r, "/flows", ctx -> Http.withBody(ctx, Bodies::flowCreate, body -> Http.reply(ctx,
+        commands.createFlow(new CreateFlowCommand(body, Deadline.NONE)), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flow(c.run())))));
+    r.post("/flows/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.flows(b, api.defaultLimit(), false),
+        q -> Http.reply(ctx, flows.list(q), list -> Http.json(ctx, 200, Render.list(list, Render::flow)))));
+    r.post("/flows/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count, q -> Http.reply(ctx, flows.count(q), n -> count(ctx, n))));
+    r.get("/flows/name/:name").handler(ctx -> Replies.found(ctx, flows.byName(ctx.pathParam("name")), Flows.NOT_FOUND,
+        Render::flow));
+    r.get("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Replies.found(ctx, flows.get(id), Flows.NOT_FOUND, Render::flow)));
     r.patch("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, FLOW_UPDATE::decodeBody,
-        tags -> Http.reply(ctx, tags.isEmpty() ? FlowRepository.get(pool, id).map(f -> f != null)
-            : FlowRepository.patchTags(pool, id, tags.get()), updated -> done(ctx, updated, "Flow not found")))));
-    r.delete("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRepository.delete(pool, id),
-        deleted -> done(ctx, deleted, "Flow not found"))));
+        tags -> Replies.noContent(ctx, flows.update(id, tags), Flows.NOT_FOUND))));
+    r.delete("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Replies.noContent(ctx, flows.delete(id), Flows.NOT_FOUND)));
 
     // deployments (what orchestration needs, with their concurrency limits): DeploymentRoutes
 
     // flow runs
     collection(r, "/flow_runs", ctx -> Http.withBody(ctx, b -> Bodies.flowRunCreate(b, api.maxParameterSize()), body -> {
-      if (body.workPoolName() != null) {
-        // Baton has no work pools: any named pool is unknown
-        Http.detail(ctx, 404, "Work pool \"" + body.workPoolName() + "\" not found.");
-        return;
-      }
       ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
-      Http.reply(ctx, commands.createFlowRun(new dev.baton.orchestration.api.CreateFlowRunCommand(body, v,
-          dev.baton.orchestration.api.Deadline.NONE)), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
+      // an unknown work pool (Baton has none) is the command's NOT_FOUND: 404 {"detail": "Work pool … not found."}
+      Replies.reply(ctx, commands.createFlowRun(new CreateFlowRunCommand(body, v, Deadline.NONE)), null,
+          c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), now())));
     }));
     r.post("/flow_runs/filter").handler(ctx -> listFlowRuns(ctx, false));
     r.post("/flow_runs/paginate").handler(ctx -> listFlowRuns(ctx, true));
-    r.post("/flow_runs/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count,
-        q -> Http.reply(ctx, count(FilterSql.flowRuns(q, "flow_run", 1), FlowRunRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
-    r.get("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRunRepository.get(pool, id),
-        run -> found(ctx, run == null ? null : Render.flowRun(run, service.now()), "Flow run not found"))));
+    r.post("/flow_runs/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count, q -> Http.reply(ctx, flowRuns.count(q), n -> count(ctx, n))));
+    r.get("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Replies.found(ctx, commands.readFlowRun(id), FlowRuns.NOT_FOUND,
+        run -> Render.flowRun(run, now()))));
     r.patch("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, b -> Bodies.flowRunUpdate(b, api.maxParameterSize()),
         body -> patchFlowRun(ctx, id, body))));
+    // an unknown run: 404 {"exception_message": "Flow run with id … not found"}, as Http.fail answers NOT_FOUND
     r.patch("/flow_runs/:id/labels").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, Bodies::labels,
-        body -> Http.reply(ctx, FlowRunRepository.mergeLabels(pool, id, body), updated -> {
-          if (updated) {
-            Http.noContent(ctx);
-          } else {
-            Http.exceptionMessage(ctx, 404, "Flow run with id " + id + " not found");
-          }
-        }))));
-    r.delete("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, FlowRunRepository.delete(pool, id),
-        deleted -> done(ctx, deleted, "Flow run not found"))));
+        body -> Http.reply(ctx, flowRuns.mergeLabels(id, body), v -> Http.noContent(ctx)))));
+    r.delete("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Replies.noContent(ctx, flowRuns.delete(id), FlowRuns.NOT_FOUND)));
 
     // task runs
     collection(r, "/task_runs", ctx -> Http.withBody(ctx, b -> Bodies.taskRunCreate(b, api.maxCacheKeyLength()),
-        body -> Http.reply(ctx, commands.createTaskRun(new dev.baton.orchestration.api.CreateTaskRunCommand(body)),
-            c -> Http.json(ctx, c.created() ? 201 : 200, Render.taskRun(c.run(), service.now())))));
+        body -> Http.reply(ctx, commands.createTaskRun(new CreateTaskRunCommand(body)),
+            c -> Http.json(ctx, c.created() ? 201 : 200, Render.taskRun(c.run(), now())))));
     r.post("/task_runs/filter").handler(ctx -> listTaskRuns(ctx, false));
     r.post("/task_runs/paginate").handler(ctx -> listTaskRuns(ctx, true));
-    r.post("/task_runs/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count,
-        q -> Http.reply(ctx, count(FilterSql.taskRuns(q, "task_run", 1), TaskRunRepository::count), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
-    r.get("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, TaskRunRepository.get(pool, id),
-        run -> found(ctx, run == null ? null : Render.taskRun(run, service.now()), "Task not found"))));
-    r.patch("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, Bodies::taskRunUpdate, body -> {
-      if (body.hasName() && body.name() == null) {
-        // a task run always has a name: Prefect's update fails on the NOT NULL column (409)
-        Http.reply(ctx, TaskRunRepository.get(pool, id), t -> {
-          if (t == null) {
-            Http.detail(ctx, 404, "Task run not found");
-          } else {
-            Http.detail(ctx, 409, "Data integrity conflict. This usually means a unique or foreign key constraint "
-                + "was violated. See server logs for details.");
-          }
-        });
-        return;
-      }
-      Http.reply(ctx, body.hasName() ? TaskRunRepository.rename(pool, id, body.name()) : TaskRunRepository.get(pool, id).map(t -> t != null),
-          updated -> done(ctx, updated, "Task run not found"));
-    })));
-    r.delete("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, TaskRunRepository.delete(pool, id),
-        deleted -> done(ctx, deleted, "Task not found"))));
+    r.post("/task_runs/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count, q -> Http.reply(ctx, taskRuns.count(q), n -> count(ctx, n))));
+    r.get("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Replies.found(ctx, commands.readTaskRun(id), TASK_NOT_FOUND,
+        run -> Render.taskRun(run, now()))));
+    // a null name: 409 {"detail": "Data integrity conflict. …"} (the command's CONFLICT, as Http.fail answers it)
+    r.patch("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, Bodies::taskRunUpdate,
+        body -> Replies.noContent(ctx, taskRuns.update(id, body.hasName(), body.name()), TaskRuns.NOT_FOUND))));
+    r.delete("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Replies.noContent(ctx, taskRuns.delete(id), TASK_NOT_FOUND)));
 
     // state history
-    r.get("/flow_run_states/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, StateRepository.flowRunState(pool, id),
-        s -> found(ctx, s == null ? null : Render.state(s), "Flow run state not found"))));
-    collectionGet(r, "/flow_run_states", ctx -> withQueryId(ctx, "flow_run_id", id -> Http.reply(ctx, StateRepository.flowRunStates(pool, id),
-        list -> Http.json(ctx, 200, Render.list(list, Render::state)))));
-    r.get("/task_run_states/:id").handler(ctx -> Http.withId(ctx, id -> Http.reply(ctx, StateRepository.taskRunState(pool, id),
-        s -> found(ctx, s == null ? null : Render.state(s), "Flow run state not found"))));
-    collectionGet(r, "/task_run_states", ctx -> withQueryId(ctx, "task_run_id", id -> Http.reply(ctx, StateRepository.taskRunStates(pool, id),
-        list -> Http.json(ctx, 200, Render.list(list, Render::state)))));
+    r.get("/flow_run_states/:id").handler(ctx -> Http.withId(ctx, id -> Replies.found(ctx, flowRuns.state(id),
+        FlowRuns.STATE_NOT_FOUND, Render::state)));
+    collectionGet(r, "/flow_run_states", ctx -> withQueryId(ctx, "flow_run_id", id -> Http.reply(ctx, commands.flowRunStates(id),
+        h -> history(ctx, h))));
+    r.get("/task_run_states/:id").handler(ctx -> Http.withId(ctx, id -> Replies.found(ctx, taskRuns.state(id),
+        FlowRuns.STATE_NOT_FOUND, Render::state)));
+    collectionGet(r, "/task_run_states", ctx -> withQueryId(ctx, "task_run_id", id -> Http.reply(ctx, commands.taskRunStates(id),
+        h -> history(ctx, h))));
   }
 
   private void listFlowRuns(RoutingContext ctx, boolean paginate) {
     Http.withBody(ctx, b -> FilterBodies.flowRuns(b, api.defaultLimit(), paginate), q -> {
-      FilterSql.Where w = FilterSql.flowRuns(q.filter(), "flow_run", 1);
-      Future<List<FlowRun>> page = FlowRunRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow_run"), q.limit(), q.offset());
-      Instant now = service.now();
+      Instant now = now();
       if (!paginate) {
-        Http.reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.flowRun(g, run, now))));
+        Http.reply(ctx, flowRuns.list(q), list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.flowRun(g, run, now))));
       } else {
-        Http.reply(ctx, Future.all(page, FlowRunRepository.count(pool, w.sql(), w.params())), all -> Http.json(ctx, 200,
-            Render.page(all.<List<FlowRun>>resultAt(0), all.<Long>resultAt(1), q.limit(), q.page(), (g, run) -> Render.flowRun(g, run, now))));
+        Http.reply(ctx, flowRuns.page(q), (Page<FlowRun> p) -> Http.json(ctx, 200,
+            Render.page(p.items(), p.count(), q.limit(), q.page(), (g, run) -> Render.flowRun(g, run, now))));
       }
     });
   }
 
   private void listTaskRuns(RoutingContext ctx, boolean paginate) {
     Http.withBody(ctx, b -> FilterBodies.taskRuns(b, api.defaultLimit(), paginate), q -> {
-      FilterSql.Where w = FilterSql.taskRuns(q.filter(), "task_run", 1);
-      Future<List<TaskRun>> page = TaskRunRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "task_run"), q.limit(), q.offset());
-      Instant now = service.now();
+      Instant now = now();
       if (!paginate) {
-        Http.reply(ctx, page, list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.taskRun(g, run, now))));
+        Http.reply(ctx, taskRuns.list(q), list -> Http.json(ctx, 200, Render.list(list, (g, run) -> Render.taskRun(g, run, now))));
       } else {
-        Http.reply(ctx, Future.all(page, TaskRunRepository.count(pool, w.sql(), w.params())), all -> Http.json(ctx, 200,
-            Render.page(all.<List<TaskRun>>resultAt(0), all.<Long>resultAt(1), q.limit(), q.page(), (g, run) -> Render.taskRun(g, run, now))));
+        Http.reply(ctx, taskRuns.page(q), (Page<TaskRun> p) -> Http.json(ctx, 200,
+            Render.page(p.items(), p.count(), q.limit(), q.page(), (g, run) -> Render.taskRun(g, run, now))));
       }
     });
   }
 
-  /** Counts with a filter fragment: {@code (pool, where, params) -> count}. */
-  private interface Counter {
-    Future<Long> count(io.vertx.sqlclient.SqlClient c, String where, List<Object> params);
+  private static void count(RoutingContext ctx, long n) {
+    Http.json(ctx, 200, String.valueOf(n).getBytes());
   }
 
-  private Future<Long> count(FilterSql.Where w, Counter counter) {
-    return counter.count(pool, w.sql(), w.params());
+  private static void history(RoutingContext ctx, StateHistory h) {
+    Http.json(ctx, 200, Render.list(h.states(), Render::state));
   }
 
-  private static List<LogRepository.LogEntry> toEntries(List<Bodies.LogCreate> logs) {
-    return logs.stream().map(l -> new LogRepository.LogEntry(l.name(), l.level(), l.message(), l.timestamp(),
-        l.flowRunId(), l.taskRunId())).toList();
+  private static List<LogCreate> toLogs(List<Bodies.LogCreate> logs) {
+    return logs.stream().map(l -> new LogCreate(l.name(), l.level(), l.message(), l.timestamp(), l.flowRunId(), l.taskRunId()))
+        .toList();
   }
 
   /**
-   * {@code PATCH /flow_runs/{id}}: only present keys are written; an explicit {@code "name": null}
-   * becomes a new slug (Prefect's behaviour). Changing {@code job_variables} needs a SCHEDULED run
-   * of a deployment.
+   * {@code PATCH /flow_runs/{id}}: only present keys are written ({@code "name": null} asks for a
+   * new slug). Job variables that cannot change (the command's INVALID_INPUT) answer 400.
    */
   private void patchFlowRun(RoutingContext ctx, UUID id, Bodies.FlowRunUpdate u) {
-    FlowRunRepository.FlowRunPatch patch = new FlowRunRepository.FlowRunPatch(
-        u.has("name") ? java.util.Optional.of(u.name() == null ? dev.baton.domain.Names.slug() : u.name()) : null,
-        u.has("flow_version") ? java.util.Optional.ofNullable(u.flowVersion()) : null,
-        u.has("parameters") ? java.util.Optional.ofNullable(u.parameters()) : null,
-        u.has("empirical_policy") ? java.util.Optional.ofNullable(u.empiricalPolicy()) : null,
-        u.has("tags") ? java.util.Optional.ofNullable(u.tags()) : null,
-        u.has("infrastructure_pid") ? java.util.Optional.ofNullable(u.infrastructurePid()) : null,
-        u.has("job_variables") ? java.util.Optional.ofNullable(u.jobVariables()) : null);
-    if (!u.has("job_variables")) {
-      Http.reply(ctx, FlowRunRepository.patch(pool, id, patch), updated -> done(ctx, updated, "Flow run not found"));
-      return;
-    }
-    Http.reply(ctx, FlowRunRepository.get(pool, id), run -> {
-      if (run == null) {
-        Http.detail(ctx, 404, "Flow run not found");
-      } else if (run.stateType() == null) {
-        Http.detail(ctx, 400, "Flow run state is required to update job variables but none exists");
-      } else if (run.stateType() != dev.baton.domain.StateType.SCHEDULED) {
-        Http.detail(ctx, 400, "Job variables for a flow run in state " + run.stateType() + " cannot be updated");
-      } else if (run.deploymentId() == null) {
-        Http.detail(ctx, 400, "A deployment for the flow run could not be found");
+    FlowRunPatch patch = new FlowRunPatch(
+        u.has("name") ? Optional.ofNullable(u.name()) : null,
+        u.has("flow_version") ? Optional.ofNullable(u.flowVersion()) : null,
+        u.has("parameters") ? Optional.ofNullable(u.parameters()) : null,
+        u.has("empirical_policy") ? Optional.ofNullable(u.empiricalPolicy()) : null,
+        u.has("tags") ? Optional.ofNullable(u.tags()) : null,
+        u.has("infrastructure_pid") ? Optional.ofNullable(u.infrastructurePid()) : null,
+        u.has("job_variables") ? Optional.ofNullable(u.jobVariables()) : null);
+    flowRuns.patch(id, patch).onComplete(ar -> {
+      if (ar.succeeded()) {
+        Http.noContent(ctx);
+      } else if (Replies.raised(ar.cause(), OrchestrationFailure.NOT_FOUND)) {
+        Http.detail(ctx, 404, FlowRuns.NOT_FOUND);
+      } else if (Replies.raised(ar.cause(), OrchestrationFailure.INVALID_INPUT)) {
+        Http.detail(ctx, 400, ar.cause().getMessage());
       } else {
-        Http.reply(ctx, FlowRunRepository.patch(pool, id, patch), updated -> done(ctx, updated, "Flow run not found"));
+        Http.fail(ctx, ar.cause());
       }
     });
   }
@@ -278,21 +244,5 @@ public final class ResourceRoutes {
       return;
     }
     then.accept(id.value());
-  }
-
-  private static void found(RoutingContext ctx, byte[] body, String notFound) {
-    if (body == null) {
-      Http.detail(ctx, 404, notFound);
-    } else {
-      Http.json(ctx, 200, body);
-    }
-  }
-
-  private static void done(RoutingContext ctx, boolean ok, String notFound) {
-    if (ok) {
-      Http.noContent(ctx);
-    } else {
-      Http.detail(ctx, 404, notFound);
-    }
   }
 }

@@ -6,10 +6,10 @@ import dev.baton.http.json.Model;
 import dev.baton.http.json.Render;
 import dev.baton.http.json.Times;
 import dev.baton.http.json.Types;
-import dev.baton.persistence.VariableRepository;
+import dev.baton.domain.Variable;
+import dev.baton.service.Variables;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.util.List;
 
 /**
@@ -35,10 +35,10 @@ final class VariableRoutes {
       .opt("tags", Types.STR_LIST)
       .build(v -> new VariableUpdate(v.get("name"), v.has("value"), v.get("value"), v.get("tags")));
 
-  private final Pool pool;
+  private final Variables variables;
 
-  VariableRoutes(Pool pool) {
-    this.pool = pool;
+  VariableRoutes(Variables variables) {
+    this.variables = variables;
   }
 
   void mount(Router api) {
@@ -59,55 +59,25 @@ final class VariableRoutes {
     if (req == null) {
       return;
     }
-    VariableRepository.insert(pool, req.name(), req.value(), req.tags()).onComplete(ar -> {
-      if (ar.failed()) {
-        Http.fail(ctx, ar.cause());
-      } else if (ar.result() == null) {
-        Http.detail(ctx, 409, "A variable with the name " + req.name() + " already exists.");
-      } else {
-        Http.json(ctx, 201, render(ar.result()));
-      }
-    });
+    // a taken name: 409 (the command's CONFLICT, as Http.fail answers it)
+    Http.reply(ctx, variables.create(req.name(), req.value(), req.tags()), v -> Http.json(ctx, 201, render(v)));
   }
 
   private void read(RoutingContext ctx) {
-    VariableRepository.byName(pool, ctx.pathParam("name")).onComplete(ar -> {
-      if (ar.failed()) {
-        Http.fail(ctx, ar.cause());
-      } else if (ar.result() == null) {
-        Http.detail(ctx, 404, "Variable not found");
-      } else {
-        Http.json(ctx, 200, render(ar.result()));
-      }
-    });
+    Replies.found(ctx, variables.byName(ctx.pathParam("name")), Variables.NOT_FOUND, VariableRoutes::render);
   }
 
   /** {@code Variable.set(..., overwrite=True)}: 204, or 404 when there is no such variable. */
   private void update(RoutingContext ctx) {
-    Http.withBody(ctx, UPDATE::decodeBody, u -> Http.reply(ctx,
-        VariableRepository.updateByName(pool, ctx.pathParam("name"), u.name(), u.hasValue(), u.value(), u.tags()),
-        updated -> {
-          if (updated) {
-            Http.noContent(ctx);
-          } else {
-            Http.detail(ctx, 404, "Variable not found");
-          }
-        }));
+    Http.withBody(ctx, UPDATE::decodeBody, u -> Replies.noContent(ctx,
+        variables.update(ctx.pathParam("name"), u.name(), u.hasValue(), u.value(), u.tags()), Variables.NOT_FOUND));
   }
 
   private void delete(RoutingContext ctx) {
-    VariableRepository.deleteByName(pool, ctx.pathParam("name")).onComplete(ar -> {
-      if (ar.failed()) {
-        Http.fail(ctx, ar.cause());
-      } else if (ar.result()) {
-        Http.noContent(ctx);
-      } else {
-        Http.detail(ctx, 404, "Variable not found");
-      }
-    });
+    Replies.noContent(ctx, variables.delete(ctx.pathParam("name")), Variables.NOT_FOUND);
   }
 
-  private static byte[] render(VariableRepository.Variable v) {
+  private static byte[] render(Variable v) {
     return Render.bytes(g -> {
       g.writeStartObject();
       g.writeStringField("id", v.id().toString());
