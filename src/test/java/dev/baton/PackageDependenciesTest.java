@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package tree's arrows (issue 12, docs/architecture.md): HTTP → services/commands → engine →
- * PostgreSQL, with no route touching SQL, no store knowing the engine, and an engine free of
- * Vert.x and SQL. Every source file under {@code src/main/java} is read; what counts is its import
+ * PostgreSQL, with no route touching SQL, no store knowing the engine or the services, no service
+ * knowing HTTP, and an engine (and domain) free of Vert.x and SQL. Every source file under {@code src/main/java} is read; what counts is its import
  * lines and any fully qualified name in its code (comments and string literals are ignored), so a
  * reference written out in full ({@code dev.baton.persistence.SqlErrors.x()}) is caught like an
  * import.
@@ -43,9 +43,12 @@ class PackageDependenciesTest {
       new Rule("persistence must not know orchestration, services or HTTP (stores take plain rows)",
           List.of("dev.baton.persistence"),
           List.of("dev.baton.orchestration", "dev.baton.service", "dev.baton.http")),
-      new Rule("the engine, rules, policies and bookkeeping are plain Java: no Vert.x, no SQL",
+      new Rule("services serve HTTP and are not HTTP: no routes, no JSON rendering, no Vert.x Web",
+          List.of("dev.baton.service"),
+          List.of("dev.baton.http", "io.vertx.ext.web")),
+      new Rule("the engine, rules, policies, bookkeeping and domain are plain Java: no Vert.x, no SQL",
           List.of("dev.baton.orchestration.engine", "dev.baton.orchestration.rules",
-              "dev.baton.orchestration.policies", "dev.baton.orchestration.bookkeeping"),
+              "dev.baton.orchestration.policies", "dev.baton.orchestration.bookkeeping", "dev.baton.domain"),
           List.of("io.vertx", "java.sql", "javax.sql", "org.postgresql", "dev.baton.persistence")));
 
   /**
@@ -151,9 +154,14 @@ class PackageDependenciesTest {
         "dev/baton/orchestration/rules/task/C.java", "package dev.baton.orchestration.rules.task;\nimport io.vertx.core.Future;\nclass C {}\n",
         "dev/baton/orchestration/D.java", "package dev.baton.orchestration;\nimport io.vertx.sqlclient.Pool;\n"
             + "import dev.baton.persistence.ConcurrencyStore;\nclass D {}\n",
-        "dev/baton/httpx/E.java", "package dev.baton.httpx;\nimport io.vertx.sqlclient.Pool;\nclass E {}\n"));
+        "dev/baton/httpx/E.java", "package dev.baton.httpx;\nimport io.vertx.sqlclient.Pool;\nclass E {}\n",
+        "dev/baton/service/F.java", "package dev.baton.service;\nimport dev.baton.http.json.Render;\n"
+            + "import io.vertx.sqlclient.Pool;\nclass F {}\n",
+        "dev/baton/domain/command/G.java", "package dev.baton.domain.command;\nimport io.vertx.core.json.JsonObject;\nclass G {}\n"));
     assertEquals(Set.of("dev/baton/http/json/A.java", "dev/baton/persistence/filter/B.java",
-        "dev/baton/orchestration/rules/task/C.java"), v.keySet());
+        "dev/baton/orchestration/rules/task/C.java", "dev/baton/service/F.java", "dev/baton/domain/command/G.java"),
+        v.keySet());
+    assertEquals(1, v.get("dev/baton/service/F.java").size());
     assertEquals(1, v.get("dev/baton/orchestration/rules/task/C.java").size());
   }
 
