@@ -98,7 +98,7 @@ public final class BatonServer {
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
     ApiService apiService = new ApiService(pool, service, settings);
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
-    // what the HTTP routes call: built once here, the only place the pool meets the HTTP layer
+    // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
     Services services = Services.create(pool, service, apiService, settings, api, recorder, Clock.systemUTC());
     Readiness readiness = new Readiness(services.health()::ping);
     ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness, apiService);
