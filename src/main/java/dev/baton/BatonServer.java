@@ -2,15 +2,10 @@ package dev.baton;
 
 import dev.baton.concurrency.LeaseReaperVerticle;
 import dev.baton.config.BatonConfig;
-import dev.baton.http.ApiAuth;
-import dev.baton.http.ConcurrencyRoutes;
 import dev.baton.events.EventRecorder;
-import dev.baton.http.DeploymentRoutes;
-import dev.baton.http.EventRoutes;
 import dev.baton.http.HttpVerticle;
 import dev.baton.http.InFlightLimiter;
 import dev.baton.http.Readiness;
-import dev.baton.http.ResourceRoutes;
 import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.bus.JsonBusVerticle;
 import dev.baton.orchestration.ApiService;
@@ -20,6 +15,7 @@ import dev.baton.orchestration.OrchestrationVerticle;
 import dev.baton.orchestration.RunInputWorker;
 import dev.baton.orchestration.ScheduledServicesVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
+import dev.baton.service.Services;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import dev.baton.observability.OverloadMetrics;
@@ -73,7 +69,6 @@ public final class BatonServer {
 
   /** Deploys everything; completes with the server once it listens. */
   public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config) {
-    Readiness readiness = new Readiness(pool);
     BatonConfig.Api api = config.api();
     BatonConfig.Concurrency cc = config.concurrency();
     BatonConfig.Overload overload = config.overload();
@@ -99,23 +94,10 @@ public final class BatonServer {
         busInFlight::inFlight);
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
     ApiService apiService = new ApiService(pool, service, settings);
-    ResourceRoutes resources = new ResourceRoutes(apiService, new dev.baton.service.Flows(pool),
-        new dev.baton.service.FlowRuns(pool), new dev.baton.service.TaskRuns(pool), new dev.baton.service.Logs(pool), api,
-        readiness);
-    DeploymentRoutes deployments = new DeploymentRoutes(new dev.baton.service.Deployments(pool, service), service);
-    ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit(), apiService);
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
-    // the event websockets' first frame carries the auth string (their handshake needs no header)
-    ApiAuth auth = ApiAuth.of(config.security().apiAuthString());
-    java.util.function.Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
-    EventRoutes events = new EventRoutes(vertx, pool, recorder, tokenCheck, config.http().bodyLimitBytes(),
-        Clock.systemUTC());
-    java.util.function.Consumer<io.vertx.ext.web.Router> routes = r -> {
-      resources.mount(r);
-      deployments.mount(r);
-      concurrency.mount(r);
-      events.mount(r);
-    };
+    // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
+    Services services = Services.create(pool, service, apiService, settings, api, recorder, Clock.systemUTC());
+    Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
 
@@ -147,11 +129,11 @@ public final class BatonServer {
           otherIds.add(id);
           // all instances in one deployment: with port 0 they share one random port
           HttpVerticle.Options http = new HttpVerticle.Options(config.http().host(), config.http().port(),
-              config.http().bodyLimitBytes(), httpInFlight, registry, pool, state, overloadMetrics, overload,
+              config.http().bodyLimitBytes(), httpInFlight, registry, state, overloadMetrics, overload,
               config.security());
           List<HttpVerticle> created = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(http, routes);
+            HttpVerticle v = new HttpVerticle(http, services, readiness);
             created.add(v);
             return v;
           }, new DeploymentOptions().setInstances(instances)).map(x -> {

@@ -10,12 +10,11 @@ import dev.baton.http.json.Decoded;
 import dev.baton.http.json.Json;
 import dev.baton.http.json.ValidationError;
 import dev.baton.http.json.Times;
-import dev.baton.persistence.EventStore;
+import dev.baton.service.EventQueries;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,7 +53,7 @@ public final class EventRoutes {
   static final String SUBPROTOCOL = "prefect";
 
   private final io.vertx.core.Vertx vertx;
-  private final Pool pool;
+  private final EventQueries queries;
   private final EventRecorder recorder;
   private final Predicate<String> tokenCheck;
   private final long maxMessageBytes;
@@ -64,10 +63,10 @@ public final class EventRoutes {
    * @param tokenCheck accepts the token of a websocket auth message; null = no authentication
    * @param maxMessageBytes largest websocket message (larger ⇒ close 1009)
    */
-  public EventRoutes(io.vertx.core.Vertx vertx, Pool pool, EventRecorder recorder, Predicate<String> tokenCheck,
+  public EventRoutes(io.vertx.core.Vertx vertx, EventQueries queries, EventRecorder recorder, Predicate<String> tokenCheck,
       long maxMessageBytes, Clock clock) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.queries = queries;
     this.recorder = recorder;
     this.tokenCheck = tokenCheck;
     this.maxMessageBytes = maxMessageBytes;
@@ -137,12 +136,12 @@ public final class EventRoutes {
   }
 
   private void page(RoutingContext ctx, EventFilter f, JsonNode rawFilter, Instant now, int limit, int offset) {
-    EventStore.query(pool, f, limit, offset).onComplete(ar -> {
+    queries.query(f, limit, offset).onComplete(ar -> {
       if (ar.failed()) {
         Http.fail(ctx, ar.cause());
         return;
       }
-      EventStore.Page p = ar.result();
+      EventQueries.Page p = ar.result();
       String nextPage = null;
       if (limit > 0 && offset + limit < p.total()) {
         String base = ctx.request().scheme() + "://" + ctx.request().authority();
@@ -441,7 +440,7 @@ public final class EventRoutes {
         duringBackfill = null;
         return;
       }
-      EventStore.query(pool, filter, EventJson.BACKFILL, 0).onComplete(ar -> {
+      queries.query(filter, EventJson.BACKFILL, 0).onComplete(ar -> {
         if (ar.failed()) {
           LOG.warn("event=events_out_backfill_failed error=\"{}\"", ar.cause().toString());
           close(ws, 1011, "Backfill failed");

@@ -195,18 +195,18 @@ final class Http {
       }
       return;
     }
-    m.rejected(dev.baton.persistence.SqlErrors.retryableReason(t));
+    m.rejected(dev.baton.service.DatabaseFailures.retryableReason(t));
   }
 
   /** Answers a failed operation with the status and body its kind calls for. */
   static void fail(RoutingContext ctx, Throwable t) {
     OrchestrationException e = OrchestrationService.classify(t);
     OrchestrationFailure f = e.failure();
-    io.vertx.pgclient.PgException pg = dev.baton.persistence.SqlErrors.pgException(t);
+    dev.baton.service.DatabaseFailures.Refusal pg = dev.baton.service.DatabaseFailures.refusal(t);
     if (pg != null && (f == OrchestrationFailure.CONFLICT || f == OrchestrationFailure.INVALID_INPUT)) {
       // the client gets a fixed text; what PostgreSQL said goes to the log
       LOG.warn("event=request_refused_by_database method={} path={} sqlstate={} constraint={} error=\"{}\"",
-          ctx.request().method(), ctx.request().path(), pg.getSqlState(), pg.getConstraint(), pg.getErrorMessage());
+          ctx.request().method(), ctx.request().path(), pg.sqlState(), pg.constraint(), pg.message());
     }
     switch (f) {
       case NOT_FOUND -> exceptionMessage(ctx, 404, e.getMessage());

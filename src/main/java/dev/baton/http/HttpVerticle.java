@@ -21,12 +21,14 @@ import io.vertx.ext.web.handler.BodyHandler;
 import dev.baton.ServerState;
 import dev.baton.config.BatonConfig;
 import dev.baton.observability.OverloadMetrics;
+import dev.baton.service.BulkSetState;
+import dev.baton.service.Services;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.sqlclient.Pool;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,22 +46,27 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Settings of the HTTP layer. */
   public record Options(String host, int port, long bodyLimitBytes, InFlightLimiter limiter,
-      PrometheusMeterRegistry registry, Pool pool, ServerState state, OverloadMetrics overloadMetrics,
+      PrometheusMeterRegistry registry, ServerState state, OverloadMetrics overloadMetrics,
       BatonConfig.Overload overload, BatonConfig.Security security) {}
 
   private final Options options;
   private final ApiAuth auth;
-  private final Consumer<Router> resourceRoutes;
+  private final Services services;
+  private final Readiness readiness;
   private HttpServer server;
 
   /**
-   * @param resourceRoutes mounts the resource routes (flows, runs, states, …) on the {@code /api}
-   *     sub-router
+   * @param services what the routes call (shared by every HTTP verticle of the server)
+   * @param poolRoutes mounts, on the {@code /api} sub-router, the routes not yet moved onto
+   *     {@link Services} — pause/resume, variables, resources (flows, runs, states, logs, …),
+   *     deployments — which the server still builds on its pool; they go once those routes take
+   *     services (issue 12)
    */
-  public HttpVerticle(Options options, Consumer<Router> resourceRoutes) {
+  public HttpVerticle(Options options, Services services, Readiness readiness) {
     this.options = options;
     this.auth = ApiAuth.of(options.security().apiAuthString());
-    this.resourceRoutes = resourceRoutes;
+    this.services = services;
+    this.readiness = readiness;
   }
 
   @Override
@@ -83,11 +90,17 @@ public final class HttpVerticle extends VerticleBase {
     api.route().handler(new Admission(vertx, options.limiter(), options.state(), options.overloadMetrics(),
         options.overload().requestTimeoutMs()));
     new SetStateRoutes(client).mount(api);
-    dev.baton.service.FlowRuns flowRuns = new dev.baton.service.FlowRuns(options.pool());
-    new PauseRoutes(client, flowRuns, new dev.baton.service.BulkSetState(flowRuns, client),
-        new dev.baton.service.FlowRunInputs(options.pool())).mount(api);
-    new VariableRoutes(new dev.baton.service.Variables(options.pool())).mount(api);
-    resourceRoutes.accept(api);
+    new PauseRoutes(client, services.flowRuns(), new BulkSetState(services.flowRuns(), client),
+        services.flowRunInputs()).mount(api);
+    new VariableRoutes(services.variables()).mount(api);
+    new ResourceRoutes(services.api(), services.flows(), services.flowRuns(), services.taskRuns(), services.logs(),
+        services.apiConfig(), readiness).mount(api);
+    new DeploymentRoutes(services.deployments(), services.orchestration()).mount(api);
+    new ConcurrencyRoutes(services.concurrencyLimits(), services.api(), services.apiConfig().defaultLimit()).mount(api);
+    // the event websockets' first frame carries the auth string (their handshake needs no header)
+    Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
+    new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), tokenCheck, options.bodyLimitBytes(),
+        services.clock()).mount(api);
     root.route("/api/*").subRouter(api);
 
     root.route().last().handler(ctx -> Http.json(ctx, 404, Http.NOT_FOUND));

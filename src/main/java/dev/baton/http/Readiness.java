@@ -4,16 +4,16 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whether this instance should receive traffic ({@code GET /api/ready}): not while it drains on
- * shutdown ({@link #setDraining()}), and not while its database does not answer a {@code SELECT 1}
- * within {@link #CHECK_TIMEOUT_MS}. Liveness ({@code GET /api/health}) never looks here: a database
+ * shutdown ({@link #setDraining()}), and not while its database does not answer the probe (a
+ * {@code SELECT 1}, {@code service.Health}) within {@link #CHECK_TIMEOUT_MS}. Liveness ({@code GET /api/health}) never looks here: a database
  * outage must not make an orchestrator restart every instance.
  *
  * <p>Probes cannot hammer the pool: a result is reused for {@link #CACHE_MS}, at most one check
@@ -36,15 +36,16 @@ public final class Readiness {
 
   private record Probe(long atNanos, boolean up, String error) {}
 
-  private final Pool pool;
+  private final Supplier<Future<Void>> probe;
   private volatile boolean draining;
   private final AtomicReference<Probe> last = new AtomicReference<>();
   private final AtomicReference<Future<Probe>> inFlight = new AtomicReference<>();
-  /** A SELECT 1 sent and not answered yet (it may outlive its probe's timeout). */
+  /** A probe sent and not answered yet (it may outlive its probe's timeout). */
   private final AtomicBoolean querying = new AtomicBoolean();
 
-  public Readiness(Pool pool) {
-    this.pool = pool;
+  /** @param probe asks the database once; succeeds when it answered */
+  public Readiness(Supplier<Future<Void>> probe) {
+    this.probe = probe;
   }
 
   /** From now on the instance answers not ready (shutdown: let load balancers move away first). */
@@ -100,7 +101,7 @@ public final class Readiness {
     }
     long timer = vertx.setTimer(CHECK_TIMEOUT_MS,
         id -> finish(result, false, "no answer within " + CHECK_TIMEOUT_MS + " ms"));
-    pool.query("SELECT 1").execute().onComplete(ar -> {
+    probe.get().onComplete(ar -> {
       querying.set(false);
       vertx.cancelTimer(timer);
       finish(result, ar.succeeded(), ar.succeeded() ? null : String.valueOf(ar.cause()));

@@ -156,6 +156,11 @@ public final class Database implements AutoCloseable {
         .build();
   }
 
+  /** One {@code SELECT 1}: whether the database answers (readiness). */
+  public static io.vertx.core.Future<Void> ping(io.vertx.sqlclient.SqlClient c) {
+    return c.query("SELECT 1").execute().mapEmpty();
+  }
+
   /** The session timeouts of {@code overload} as startup parameters (milliseconds; 0 = off). */
   static PgConnectOptions withTimeouts(PgConnectOptions o, BatonConfig.Overload overload) {
     return o.addProperty("statement_timeout", Integer.toString(overload.statementTimeoutMs()))

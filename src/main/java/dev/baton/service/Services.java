@@ -1,0 +1,53 @@
+package dev.baton.service;
+
+import dev.baton.config.BatonConfig;
+import dev.baton.events.EventRecorder;
+import dev.baton.orchestration.ApiService;
+import dev.baton.orchestration.OrchestrationService;
+import dev.baton.orchestration.engine.OrchestrationSettings;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+
+/**
+ * Everything the HTTP layer calls, built once per server ({@code BatonServer.deploy}) and shared
+ * by every HTTP verticle: the routes are constructed from this, never from the database pool, so
+ * no route can touch SQL. To add a service, add a component and build it in {@link #create}.
+ *
+ * @param orchestration set-state and resume (the orchestration verticle's service)
+ * @param api the commands the event-bus API serves too (runs, state histories, acquire / release /
+ *     renew concurrency slots): HTTP and the bus share them
+ * @param settings the orchestration settings (slot waits, lease durations, …)
+ * @param apiConfig page sizes and input bounds of the REST API
+ * @param concurrencyLimits v1 tag limits, v2 limits' CRUD and decrement, leases' listing
+ * @param eventQueries stored events: filter pages and websocket backfills
+ * @param eventRecorder where reported events are written (one per instance)
+ * @param health the database probe behind readiness
+ * @param clock the clock requests are timed with
+ */
+public record Services(
+    OrchestrationService orchestration,
+    ApiService api,
+    OrchestrationSettings settings,
+    BatonConfig.Api apiConfig,
+    ConcurrencyLimits concurrencyLimits,
+    EventQueries eventQueries,
+    EventRecorder eventRecorder,
+    Health health,
+    Clock clock,
+    Flows flows,
+    FlowRuns flowRuns,
+    TaskRuns taskRuns,
+    Logs logs,
+    FlowRunInputs flowRunInputs,
+    Variables variables,
+    Deployments deployments) {
+
+  /** The services of one server, over its pool. */
+  public static Services create(Pool pool, OrchestrationService orchestration, ApiService api,
+      OrchestrationSettings settings, BatonConfig.Api apiConfig, EventRecorder eventRecorder, Clock clock) {
+    return new Services(orchestration, api, settings, apiConfig, new ConcurrencyLimits(pool, settings),
+        new EventQueries(pool), eventRecorder, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
+        new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
+        new Deployments(pool, orchestration));
+  }
+}
