@@ -4,6 +4,7 @@ import dev.baton.domain.ConcurrencyLimitV2;
 import dev.baton.http.json.ConcurrencyBodies;
 import dev.baton.http.json.ConcurrencyRender;
 import dev.baton.http.json.Render;
+import dev.baton.orchestration.ConcurrencyFactRows;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.OrchestrationSettings;
@@ -201,7 +202,7 @@ public final class ConcurrencyRoutes {
   private Future<byte[]> v1View(io.vertx.sqlclient.SqlClient c, ConcurrencyLimitV2 l) {
     return ConcurrencyStore.leasesOf(c, l.id()).map(leases -> {
       List<UUID> holders = new ArrayList<>();
-      for (ConcurrencyFacts.Lease lease : leases) {
+      for (ConcurrencyStore.LeaseRow lease : leases) {
         if (ConcurrencyEffect.HOLDER_TASK_RUN.equals(lease.holderType()) && lease.holderId() != null
             && !holders.contains(lease.holderId())) {
           holders.add(lease.holderId());
@@ -311,7 +312,7 @@ public final class ConcurrencyRoutes {
     transact(ctx, c -> v1Find(c, null, tag).compose(found -> {
       if (found instanceof ConcurrencyLimitV2 l) {
         return ConcurrencyStore.lockLeasesOf(c, l.id())
-            .compose(leases -> ConcurrencyStore.releaseLeases(c, leases.stream().map(ConcurrencyFacts.Lease::id).toList()))
+            .compose(leases -> ConcurrencyStore.releaseLeases(c, leases.stream().map(ConcurrencyStore.LeaseRow::id).toList()))
             .compose(n -> {
               Future<Void> chain = Future.succeededFuture();
               for (UUID holder : override == null ? List.<UUID>of() : override.stream().distinct().toList()) {
@@ -364,8 +365,8 @@ public final class ConcurrencyRoutes {
                   legacyAcquire.add(r);
                 }
               }
-              List<ConcurrencyFacts.Limit> facts = acquire.stream().map(ConcurrencyStore::toFact)
-                  .filter(f -> !Slots.covers(held, List.of(f))).toList();
+              List<ConcurrencyFacts.Limit> facts = acquire.stream().map(ConcurrencyFactRows::limit)
+                  .filter(f -> !Slots.covers(ConcurrencyFactRows.leases(held), List.of(f))).toList();
               List<ConcurrencyFacts.Limit> full = facts.stream().filter(f -> !f.fits(1)).toList();
               if (!full.isEmpty()) {
                 double retry = Slots.retryAfterSeconds(full, 1, settings.tagConcurrencySlotWaitSeconds(),
@@ -398,7 +399,7 @@ public final class ConcurrencyRoutes {
               List<ConcurrencyLimitV2> v2 = ConcurrencyStore.inNameOrder(v2Rows, names);
               List<UUID> release = new ArrayList<>();
               for (ConcurrencyLimitV2 l : v2) {
-                for (ConcurrencyFacts.Lease lease : held) {
+                for (ConcurrencyStore.LeaseRow lease : held) {
                   if (lease.resourceIds().contains(l.id()) && !release.contains(lease.id())) {
                     release.add(lease.id());
                   }

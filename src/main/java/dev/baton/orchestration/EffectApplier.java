@@ -18,7 +18,7 @@ import java.util.UUID;
 
 /**
  * Writes an engine outcome and applies its effects in the caller's transaction: the state, run row
- * and cache entries ({@link OrchestrationStore#writeOutcome}), then slot and lease changes, the
+ * and cache entries ({@link OutcomeRows}), then slot and lease changes, the
  * legacy flow-retry reset and the mirroring of a subflow's state onto its parent task run — the
  * last two orchestrate other runs through {@link Nested}. Denied slots never join the transaction:
  * they go to the batched recorder ({@link DeniedSlots}).
@@ -41,11 +41,11 @@ final class EffectApplier {
 
   /** Writes an outcome, then applies its effects, in the caller's transaction. */
   Future<Void> writeAndApply(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
-    return OrchestrationStore.writeOutcome(conn, outcome).compose(v -> applyEffects(conn, outcome, now));
+    return OutcomeRows.write(conn, outcome).compose(v -> applyEffects(conn, outcome, now));
   }
 
   /**
-   * True when {@link OrchestrationStore#writeOutcome} writes the whole outcome (no statement depends
+   * True when {@link OutcomeRows#write} writes the whole outcome (no statement depends
    * on another); denied slots are recorded after the commit, in batches ({@link #recordDenials}).
    */
   static boolean writtenByStoreAlone(OrchestrationOutcome o) {
@@ -74,7 +74,7 @@ final class EffectApplier {
       if (e instanceof ConcurrencyEffect.RecordDenied d) {
         denied.add(d.limitIds(), d.slots()); // batched, never in this transaction (DeniedSlots)
       } else if (e instanceof ConcurrencyEffect c) {
-        chain = chain.compose(v -> ConcurrencyStore.apply(conn, c));
+        chain = chain.compose(v -> applyConcurrency(conn, c));
       } else if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
         chain = chain.compose(v -> resetFailedTaskRuns(conn, r, now));
       } else if (e instanceof Effect.OrchestrateParentTaskRun p) {
@@ -86,6 +86,32 @@ final class EffectApplier {
       }
     }
     return chain;
+  }
+
+  /** Applies one slot or lease change of the concurrency rules, in the caller's transaction. */
+  static Future<Void> applyConcurrency(SqlConnection c, ConcurrencyEffect e) {
+    if (e instanceof ConcurrencyEffect.AcquireSlots a) {
+      return ConcurrencyStore.increment(c, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(), a.holderType(),
+              a.holderId())
+          .compose(ok -> ok ? Future.<Void>succeededFuture()
+              : Future.failedFuture(new IllegalStateException("slots on " + a.limitIds() + " were no longer free under the lock")));
+    }
+    if (e instanceof ConcurrencyEffect.ReleaseLeases r) {
+      return ConcurrencyStore.releaseLeases(c, r.leaseIds()).mapEmpty();
+    }
+    if (e instanceof ConcurrencyEffect.RenewLease r) {
+      return ConcurrencyStore.renew(c, r.leaseId(), r.ttlSeconds()).mapEmpty();
+    }
+    if (e instanceof ConcurrencyEffect.RecordDenied d) {
+      return ConcurrencyStore.recordDenied(c, d.limitIds(), d.slots());
+    }
+    if (e instanceof ConcurrencyEffect.AddLegacySlot a) {
+      return ConcurrencyStore.addLegacySlot(c, a.legacyIds(), a.taskRunId());
+    }
+    if (e instanceof ConcurrencyEffect.RemoveLegacySlots r) {
+      return ConcurrencyStore.removeLegacySlots(c, r.taskRunId());
+    }
+    return Future.failedFuture(new IllegalArgumentException("unknown effect " + e));
   }
 
   /**

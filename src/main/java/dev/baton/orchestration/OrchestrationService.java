@@ -196,9 +196,9 @@ public final class OrchestrationService {
       return Future.failedFuture(Deadline.exceeded());
     }
     return pool.withConnection(conn -> {
-      Future<OrchestrationStore.LoadedRun> run = OrchestrationStore.readTaskRun(conn, cmd.runId(),
+      Future<LockedRun> run = LoadedRuns.readTaskRun(conn, cmd.runId(),
           cacheKeyToLookUp(policy, proposed), now);
-      Future<ConcurrencyFacts> cf = ConcurrencyStore.readTaskFacts(conn, cmd.runId(), true);
+      Future<ConcurrencyFacts> cf = ConcurrencyStore.readTaskFacts(conn, cmd.runId(), true).map(ConcurrencyFactRows::facts);
       return Future.all(run, cf).map(both -> {
         if (run.result() == null) {
           return null;
@@ -212,7 +212,7 @@ public final class OrchestrationService {
   }
 
   /** A WAIT whose only effect is denied slots, and that changed nothing of the run. */
-  private static boolean writesNothingButDenials(OrchestrationOutcome o, OrchestrationStore.LoadedRun run) {
+  private static boolean writesNothingButDenials(OrchestrationOutcome o, LockedRun run) {
     if (o.status() != OrchestrationStatus.WAIT || o.stateWritten() || run.draft().changed()) {
       return false;
     }
@@ -249,16 +249,16 @@ public final class OrchestrationService {
     }
     return tx.pipelined((conn, begun) -> {
       // Flow runs are locked before task runs, the order nested orchestration takes them in.
-      Future<Map<UUID, OrchestrationStore.LoadedRun>> flows = flowIds.isEmpty() ? Future.succeededFuture(Map.of())
-          : OrchestrationStore.lockFlowRuns(conn, flowIds);
-      Future<Map<UUID, OrchestrationStore.LoadedRun>> tasks = taskIds.isEmpty() ? Future.succeededFuture(Map.of())
-          : OrchestrationStore.lockTaskRuns(conn, taskIds, cacheKeys, now);
+      Future<Map<UUID, LockedRun>> flows = flowIds.isEmpty() ? Future.succeededFuture(Map.of())
+          : LoadedRuns.lockFlowRuns(conn, flowIds);
+      Future<Map<UUID, LockedRun>> tasks = taskIds.isEmpty() ? Future.succeededFuture(Map.of())
+          : LoadedRuns.lockTaskRuns(conn, taskIds, cacheKeys, now);
       return Future.all(begun, flows, tasks).compose(loaded -> {
         Object[] verdicts = new Object[n];
         List<OrchestrationOutcome> decided = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           SetStateCommand cmd = cmds.get(i);
-          OrchestrationStore.LoadedRun run = (cmd.kind() == RunKind.TASK_RUN ? tasks : flows).result().get(cmd.runId());
+          LockedRun run = (cmd.kind() == RunKind.TASK_RUN ? tasks : flows).result().get(cmd.runId());
           if (run == null) {
             verdicts[i] = notFound(cmd.kind(), cmd.runId());
           } else if (cmd.deadlinePassed()) {
@@ -278,18 +278,18 @@ public final class OrchestrationService {
           }
         }
         // the writes and COMMIT in one round trip; a failed write fails the group
-        return Transactions.commitBehind(conn, OrchestrationStore.writeOutcomes(conn, decided)).map(verdicts);
+        return Transactions.commitBehind(conn, OutcomeRows.writeAll(conn, decided)).map(verdicts);
       });
     });
   }
 
   /** The engine's outcome, or null when it throws: the proposal then goes alone and fails there. */
-  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, OrchestrationStore.LoadedRun run, State proposed,
+  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, LockedRun run, State proposed,
       Policy policy, Instant now) {
     return decideQuietly(cmd, run, ConcurrencyFacts.EMPTY, proposed, policy, now);
   }
 
-  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, OrchestrationStore.LoadedRun run,
+  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, LockedRun run,
       ConcurrencyFacts concurrency, State proposed, Policy policy, Instant now) {
     try {
       return core.decide(cmd.kind(), run, concurrency, proposed, policy, cmd.apiVersion(), cmd.clientVersion(), now);
@@ -316,7 +316,7 @@ public final class OrchestrationService {
       }
       // BEGIN and the lock-and-load statement go out together (one round trip); the write is sent
       // only once both have succeeded, so nothing ever runs outside the transaction.
-      Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
+      Future<LockedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
       return Future.all(begun, loaded)
           .compose(both -> core.decideWithFacts(conn, cmd.kind(), loaded.result(), proposed, policy,
               cmd.apiVersion(), cmd.clientVersion(), now))
@@ -326,7 +326,7 @@ public final class OrchestrationService {
             }
             if (writtenByStoreAlone(outcome)) {
               // the usual case (and a WAIT's): write and COMMIT in one round trip
-              return Transactions.commitBehind(conn, OrchestrationStore.writeOutcome(conn, outcome))
+              return Transactions.commitBehind(conn, OutcomeRows.write(conn, outcome))
                   .map(v -> effects.recordDenials(outcome));
             }
             return effects.writeAndApply(conn, outcome, now)

@@ -18,7 +18,6 @@ import dev.baton.orchestration.engine.Policy;
 import dev.baton.orchestration.policies.PolicySelector;
 import dev.baton.persistence.FlowRunInputRepository;
 import dev.baton.persistence.FlowRunRepository;
-import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.VariableRepository;
 import dev.baton.runinput.Hydrator;
 import dev.baton.runinput.ResumeInputCheck;
@@ -172,12 +171,12 @@ final class ResumeService {
 
   private Future<OrchestrationResult> resumeLockedIn(SqlConnection conn, ResumeCommand cmd, CheckedInput checked,
       Instant now, UUID id, String schemaKey) {
-    Future<OrchestrationStore.LoadedRun> locked = RunOrchestrator.lock(conn, RunKind.FLOW_RUN, id, null, now);
+    Future<LockedRun> locked = RunOrchestrator.lock(conn, RunKind.FLOW_RUN, id, null, now);
     // pipelined behind the lock: it reads (and shares) the schema row once the run row is locked
     Future<UUID> schemaId = schemaKey == null ? Future.succeededFuture(null)
         : FlowRunInputRepository.shareId(conn, id, schemaKey);
     return Future.all(locked, schemaId).compose(both -> {
-      OrchestrationStore.LoadedRun run = locked.result();
+      LockedRun run = locked.result();
       State current = run.current();
       if (current == null || current.type() != StateType.PAUSED) {
         return Future.succeededFuture(notPaused());

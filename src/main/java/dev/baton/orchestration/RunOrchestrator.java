@@ -69,16 +69,16 @@ final class RunOrchestrator {
    * As {@link #orchestrate} for a run the caller has already locked and loaded in this transaction,
    * read without a cache key: a policy that looks one up locks and loads the run again.
    */
-  Future<OrchestrationOutcome> orchestrateLoaded(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
+  Future<OrchestrationOutcome> orchestrateLoaded(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun loaded,
       State proposed, boolean force, ApiVersion apiVersion, String clientVersion, Instant now) {
     Policy policy = PolicySelector.select(kind, force, proposed.details().isDeferred());
     if (cacheKeyToLookUp(policy, proposed) != null) {
-      return orchestrate(conn, kind, run.draft().id(), proposed, policy, apiVersion, clientVersion, now);
+      return orchestrate(conn, kind, loaded.run().id(), proposed, policy, apiVersion, clientVersion, now);
     }
-    return orchestrateLocked(conn, kind, run, proposed, policy, apiVersion, clientVersion, now);
+    return orchestrateLocked(conn, kind, LoadedRuns.locked(loaded), proposed, policy, apiVersion, clientVersion, now);
   }
 
-  private Future<OrchestrationOutcome> orchestrateLocked(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
+  private Future<OrchestrationOutcome> orchestrateLocked(SqlConnection conn, RunKind kind, LockedRun run,
       State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
     return decideWithFacts(conn, kind, run, proposed, policy, apiVersion, clientVersion, now)
         .compose(outcome -> effects.writeAndApply(conn, outcome, now).map(outcome));
@@ -91,7 +91,7 @@ final class RunOrchestrator {
    * Only when that decision takes a slot are the limits loaded again, locked, and the proposal
    * decided again on them (the slot may have gone in between: then it WAITs after all).
    */
-  Future<OrchestrationOutcome> decideWithFacts(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
+  Future<OrchestrationOutcome> decideWithFacts(SqlConnection conn, RunKind kind, LockedRun run,
       State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
     if (run.concurrencyFree()) {
       return Future.succeededFuture(decide(kind, run, ConcurrencyFacts.EMPTY, proposed, policy, apiVersion,
@@ -106,7 +106,7 @@ final class RunOrchestrator {
       }
       // the engine changed the loaded draft: load the run again (its row lock is already ours)
       // with the limits locked, in one round trip
-      Future<OrchestrationStore.LoadedRun> again = lock(conn, kind, id, cacheKeyToLookUp(policy, proposed), now);
+      Future<LockedRun> again = lock(conn, kind, id, cacheKeyToLookUp(policy, proposed), now);
       Future<ConcurrencyFacts> locked = ConcurrencyLoading.load(conn, kind, id, policy, proposed, true);
       return Future.all(again, locked).map(both -> decide(kind, again.result(), locked.result(), proposed, policy,
           apiVersion, clientVersion, now));
@@ -125,17 +125,17 @@ final class RunOrchestrator {
   /**
    * The run's concurrency facts, read after the run lock (leases, then limits in id order) — or
    * known empty, without a statement, when the locked row shows the run cannot be involved with a
-   * slot (see {@link OrchestrationStore.LoadedRun#concurrencyFree}).
+   * slot (see {@link LockedRun#concurrencyFree}).
    */
   static Future<ConcurrencyFacts> concurrencyFacts(SqlConnection conn, RunKind kind,
-      OrchestrationStore.LoadedRun run, Policy policy, State proposed) {
+      LockedRun run, Policy policy, State proposed) {
     return run.concurrencyFree()
         ? Future.succeededFuture(ConcurrencyFacts.EMPTY)
         : ConcurrencyLoading.load(conn, kind, run.draft().id(), policy, proposed);
   }
 
   /** Runs the engine over an already locked run, then writes the outcome and its effects. */
-  Future<OrchestrationOutcome> decideAndWrite(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
+  Future<OrchestrationOutcome> decideAndWrite(SqlConnection conn, RunKind kind, LockedRun run,
       ConcurrencyFacts concurrency, State proposed, Policy policy, ApiVersion apiVersion, String clientVersion,
       Instant now) {
     OrchestrationOutcome outcome = decide(kind, run, concurrency, proposed, policy, apiVersion, clientVersion, now);
@@ -143,7 +143,7 @@ final class RunOrchestrator {
   }
 
   /** Runs the engine over an already locked run (pure: nothing is written). */
-  OrchestrationOutcome decide(RunKind kind, OrchestrationStore.LoadedRun run, ConcurrencyFacts concurrency,
+  OrchestrationOutcome decide(RunKind kind, LockedRun run, ConcurrencyFacts concurrency,
       State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
     Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion)
         .withConcurrency(ConcurrencyLoading.ordered(concurrency, run.draft()));
@@ -156,11 +156,11 @@ final class RunOrchestrator {
   }
 
   /** Locks and loads a run; fails with NOT_FOUND when it does not exist. */
-  static Future<OrchestrationStore.LoadedRun> lock(SqlConnection conn, RunKind kind, UUID runId,
+  static Future<LockedRun> lock(SqlConnection conn, RunKind kind, UUID runId,
       String cacheKey, Instant now) {
-    Future<OrchestrationStore.LoadedRun> loaded = kind == RunKind.TASK_RUN
-        ? OrchestrationStore.lockTaskRun(conn, runId, cacheKey, now)
-        : OrchestrationStore.lockFlowRun(conn, runId);
+    Future<LockedRun> loaded = kind == RunKind.TASK_RUN
+        ? LoadedRuns.lockTaskRun(conn, runId, cacheKey, now)
+        : LoadedRuns.lockFlowRun(conn, runId);
     return loaded.compose(run -> run != null ? Future.succeededFuture(run) : Future.failedFuture(notFound(kind, runId)));
   }
 

@@ -1,12 +1,9 @@
 package dev.baton.persistence;
 
+import dev.baton.domain.FlowRunPolicy;
 import dev.baton.domain.State;
-import dev.baton.orchestration.engine.Effect;
-import dev.baton.orchestration.engine.Facts;
-import dev.baton.orchestration.engine.FlowRunDraft;
-import dev.baton.orchestration.engine.OrchestrationOutcome;
-import dev.baton.orchestration.engine.RunDraft;
-import dev.baton.orchestration.engine.TaskRunDraft;
+import dev.baton.domain.StateType;
+import dev.baton.domain.TaskRunPolicy;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -23,20 +20,45 @@ import java.util.UUID;
 /**
  * The orchestration hot path: one round trip to lock and load a run with everything the rules need,
  * one round trip to write what the engine decided. Both must run inside the caller's transaction.
+ * The store speaks in plain rows (the records below); turning them into the engine's drafts, facts
+ * and outcomes is orchestration's business.
  */
 public final class OrchestrationStore {
 
+  /** The columns of a locked run row that orchestration works on. */
+  public sealed interface RunRow permits FlowRunRow, TaskRunRow {
+    UUID id();
+
+    UUID stateId();
+
+    List<String> tags();
+  }
+
+  /** A locked flow-run row. */
+  public record FlowRunRow(UUID id, UUID flowId, UUID deploymentId, UUID parentTaskRunId, String infrastructurePid,
+      FlowRunPolicy policy, List<String> tags, UUID stateId, StateType stateType, String stateName,
+      Instant stateTimestamp, int runCount, Instant expectedStartTime, Instant nextScheduledStartTime,
+      Instant startTime, Instant endTime, long totalRunTimeMicros) implements RunRow {}
+
+  /** A locked task-run row. */
+  public record TaskRunRow(UUID id, UUID flowRunId, String taskKey, TaskRunPolicy policy, List<String> tags,
+      UUID stateId, StateType stateType, String stateName, Instant stateTimestamp, int runCount,
+      int flowRunRunCount, Instant expectedStartTime, Instant nextScheduledStartTime, Instant startTime,
+      Instant endTime, long totalRunTimeMicros) implements RunRow {}
+
+  /** A task run's flow run as read with it (not locked): its run count and current state. */
+  public record ParentFlowRunRow(UUID id, int runCount, State state) {}
+
   /**
-   * A locked run: the draft the engine works on, its current state (with data, or null) and the
-   * facts read with it. {@code facts.apiVersion}/{@code clientVersion} are left for the caller.
+   * A locked run with its current state (with data, or null) and, for a task run, its flow run
+   * ({@code parent}, null when the run has none or it is gone) and the state of the cache entry it
+   * looked up ({@code cacheHit}, or null). {@code concurrencyFree}: the run cannot hold or take a
+   * concurrency slot in this transition — no tags (task) or no deployment (flow), no lease and no
+   * legacy slot naming it, and its current state names no lease — so its concurrency facts are
+   * known to be empty without reading them.
    */
-  /**
-   * A locked run with its current state and facts. {@code concurrencyFree}: the run cannot hold or
-   * take a concurrency slot in this transition — no tags (task) or no deployment (flow), no lease
-   * and no legacy slot naming it, and its current state names no lease — so its concurrency facts
-   * are known to be empty without reading them.
-   */
-  public record LoadedRun(RunDraft draft, State current, Facts facts, boolean concurrencyFree) {}
+  public record LoadedRun(RunRow run, State current, ParentFlowRunRow parent, State cacheHit,
+      boolean concurrencyFree) {}
 
   private OrchestrationStore() {}
 
@@ -98,15 +120,15 @@ public final class OrchestrationStore {
   }
 
   private static Future<LoadedRun> flowRun(SqlConnection c, Row r) {
-    FlowRunDraft draft = new FlowRunDraft(r.getUUID("id"), r.getUUID("flow_id"), r.getUUID("deployment_id"),
+    FlowRunRow run = new FlowRunRow(r.getUUID("id"), r.getUUID("flow_id"), r.getUUID("deployment_id"),
         r.getUUID("parent_task_run_id"), r.getString("infrastructure_pid"),
         JsonCodec.readFlowPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
         r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
         Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), Rows.instant(r, "expected_start_time"),
         Rows.instant(r, "next_scheduled_start_time"), Rows.instant(r, "start_time"),
         Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
-    boolean free = draft.deploymentId() == null && !r.getBoolean("holds_leases");
-    return withCurrentState(c, draft, Rows.state(r), Facts.NONE, true, free);
+    boolean free = run.deploymentId() == null && !r.getBoolean("holds_leases");
+    return withCurrentState(c, run, Rows.state(r), null, null, true, free);
   }
 
   /** The loaded runs of a group statement by id; re-reads (rare) run concurrently. */
@@ -116,7 +138,7 @@ public final class OrchestrationStore {
     rows.forEach(r -> runs.add(load.apply(r)));
     return Future.all(runs).map(all -> {
       Map<UUID, LoadedRun> byId = new HashMap<>(runs.size() * 2);
-      runs.forEach(f -> byId.put(f.result().draft().id(), f.result()));
+      runs.forEach(f -> byId.put(f.result().run().id(), f.result()));
       return byId;
     });
   }
@@ -198,20 +220,17 @@ public final class OrchestrationStore {
 
   private static Future<LoadedRun> taskRun(SqlConnection c, Row r) {
     UUID flowRunId = r.getUUID("flow_run_id");
-    TaskRunDraft draft = new TaskRunDraft(r.getUUID("id"), flowRunId, r.getString("task_key"),
+    TaskRunRow run = new TaskRunRow(r.getUUID("id"), flowRunId, r.getString("task_key"),
         JsonCodec.readTaskPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
         r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
         Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), r.getInteger("flow_run_run_count"),
         Rows.instant(r, "expected_start_time"), Rows.instant(r, "next_scheduled_start_time"),
         Rows.instant(r, "start_time"), Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
     UUID parentId = r.getUUID("f_id");
-    Facts.ParentFlowRun parent = parentId == null ? null
-        : new Facts.ParentFlowRun(parentId, r.getInteger("f_run_count"), Rows.state(r, "fs_"));
-    Facts facts = Facts.NONE
-        .withParentFlowRun(parent, flowRunId != null && parentId == null)
-        .withCacheHit(Rows.state(r, "cs_"));
-    boolean free = draft.tags().isEmpty() && !r.getBoolean("holds_leases") && !r.getBoolean("holds_legacy");
-    return withCurrentState(c, draft, Rows.state(r), facts, false, free);
+    ParentFlowRunRow parent = parentId == null ? null
+        : new ParentFlowRunRow(parentId, r.getInteger("f_run_count"), Rows.state(r, "fs_"));
+    boolean free = run.tags().isEmpty() && !r.getBoolean("holds_leases") && !r.getBoolean("holds_legacy");
+    return withCurrentState(c, run, Rows.state(r), parent, Rows.state(r, "cs_"), false, free);
   }
 
   /**
@@ -219,14 +238,14 @@ public final class OrchestrationStore {
    * In that case the lease checks came from the old snapshot too, so the run is not declared
    * concurrency-free. A current state naming a deployment lease never is.
    */
-  private static Future<LoadedRun> withCurrentState(SqlConnection c, RunDraft draft, State joined, Facts facts,
-      boolean flow, boolean free) {
-    if (draft.stateId() == null || joined != null) {
+  private static Future<LoadedRun> withCurrentState(SqlConnection c, RunRow run, State joined,
+      ParentFlowRunRow parent, State cacheHit, boolean flow, boolean free) {
+    if (run.stateId() == null || joined != null) {
       boolean stateLease = joined != null && joined.details().deploymentConcurrencyLeaseId() != null;
-      return Future.succeededFuture(new LoadedRun(draft, joined, facts, free && !stateLease));
+      return Future.succeededFuture(new LoadedRun(run, joined, parent, cacheHit, free && !stateLease));
     }
-    Future<State> fresh = flow ? StateRepository.flowRunState(c, draft.stateId()) : StateRepository.taskRunState(c, draft.stateId());
-    return fresh.map(s -> new LoadedRun(draft, s, facts, false));
+    Future<State> fresh = flow ? StateRepository.flowRunState(c, run.stateId()) : StateRepository.taskRunState(c, run.stateId());
+    return fresh.map(s -> new LoadedRun(run, s, parent, cacheHit, false));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -265,44 +284,58 @@ public final class OrchestrationStore {
         VALUES ($%d, $%d, $%d, clock_timestamp()))""";
 
   /**
-   * Writes what the engine decided, in one statement (data-modifying CTEs): the new state row when
-   * {@code stateWritten} (data stored inline unless it is {@code {"type":"unpersisted",…}};
-   * {@code artifact_key/type/description} removed from object data), every mutable run column when
-   * the draft changed (plus {@code updated = now()}), and each {@link Effect.InsertCacheEntry}.
-   * Other effect types are the service's business. No round trip when there is nothing to write.
+   * A run row's mutable columns after a transition; {@code flowPolicy} is written for flow runs,
+   * {@code flowRunRunCount} for task runs.
    */
-  public static Future<Void> writeOutcome(SqlConnection c, OrchestrationOutcome o) {
-    RunDraft run = o.run();
-    List<Object> params = new ArrayList<>(24);
-    boolean flow = run instanceof FlowRunDraft;
+  public record RunUpdate(UUID stateId, StateType stateType, String stateName, Instant stateTimestamp, int runCount,
+      Instant expectedStartTime, Instant nextScheduledStartTime, Instant startTime, Instant endTime,
+      long totalRunTimeMicros, FlowRunPolicy flowPolicy, int flowRunRunCount) {}
 
-    if (o.stateWritten()) {
-      addStateValues(params, o.state(), run);
+  /** A task_run_state_cache row to insert. */
+  public record CacheEntryRow(String cacheKey, Instant cacheExpiration, UUID taskRunStateId) {}
+
+  /**
+   * What one transition writes for run {@code runId}: the {@code state} row to insert (null: none),
+   * the run row's new columns ({@code update}, null: unchanged) and the cache entries to insert.
+   */
+  public record OutcomeWrite(boolean flow, UUID runId, State state, RunUpdate update, List<CacheEntryRow> cacheEntries) {}
+
+  /**
+   * Writes what the engine decided, in one statement (data-modifying CTEs): the new state row when
+   * there is one (data stored inline unless it is {@code {"type":"unpersisted",…}};
+   * {@code artifact_key/type/description} removed from object data), every mutable run column when
+   * the run changed (plus {@code updated = now()}), and each cache entry. No round trip when there
+   * is nothing to write.
+   */
+  public static Future<Void> writeOutcome(SqlConnection c, OutcomeWrite o) {
+    List<Object> params = new ArrayList<>(24);
+    boolean flow = o.flow();
+
+    if (o.state() != null) {
+      addStateValues(params, o.state(), o.runId());
     }
-    if (run.changed()) {
-      addRunValues(params, run);
-      params.add(run.id());
+    if (o.update() != null) {
+      addRunValues(params, o.update(), flow);
+      params.add(o.runId());
     }
     int cacheInserts = 0;
-    for (Effect e : o.effects()) {
-      if (e instanceof Effect.InsertCacheEntry ce) {
-        params.add(ce.cacheKey());
-        params.add(Rows.ts(ce.cacheExpiration()));
-        params.add(ce.taskRunStateId());
-        cacheInserts++;
-      }
+    for (CacheEntryRow ce : o.cacheEntries()) {
+      params.add(ce.cacheKey());
+      params.add(Rows.ts(ce.cacheExpiration()));
+      params.add(ce.taskRunStateId());
+      cacheInserts++;
     }
     if (params.isEmpty()) {
       return Future.succeededFuture();
     }
-    String sql = writeSql(flow, o.stateWritten(), run.changed(), cacheInserts);
+    String sql = writeSql(flow, o.state() != null, o.update() != null, cacheInserts);
     return c.preparedQuery(sql).execute(Tuple.from(params)).mapEmpty();
   }
 
   /** A new state row's values, in the order of the INSERTs: id, run id, type, name, timestamp, message, details, data. */
-  private static void addStateValues(List<Object> values, State s, RunDraft run) {
+  private static void addStateValues(List<Object> values, State s, UUID runId) {
     values.add(s.id());
-    values.add(run.id());
+    values.add(runId);
     values.add(s.type().name());
     values.add(s.name());
     values.add(Rows.ts(s.timestamp()));
@@ -316,7 +349,7 @@ public final class OrchestrationStore {
    * name and timestamp, run_count, expected, next scheduled, start and end times, total run time,
    * then {@code empirical_policy} (flow runs) or {@code flow_run_run_count} (task runs).
    */
-  private static void addRunValues(List<Object> values, RunDraft run) {
+  private static void addRunValues(List<Object> values, RunUpdate run, boolean flow) {
     values.add(run.stateId());
     values.add(run.stateType() == null ? null : run.stateType().name());
     values.add(run.stateName());
@@ -327,10 +360,10 @@ public final class OrchestrationStore {
     values.add(Rows.ts(run.startTime()));
     values.add(Rows.ts(run.endTime()));
     values.add(run.totalRunTimeMicros());
-    if (run instanceof FlowRunDraft f) {
-      values.add(JsonCodec.writeFlowPolicy(f.policy()));
+    if (flow) {
+      values.add(JsonCodec.writeFlowPolicy(run.flowPolicy()));
     } else {
-      values.add(((TaskRunDraft) run).flowRunRunCount());
+      values.add(run.flowRunRunCount());
     }
   }
 
@@ -341,18 +374,18 @@ public final class OrchestrationStore {
    * arrays, {@code unnest}ed into one INSERT and one UPDATE); the others are written one by one as
    * by {@link #writeOutcome}. All statements are sent at once; the future fails if any fails.
    */
-  public static Future<Void> writeOutcomes(SqlConnection c, List<OrchestrationOutcome> outcomes) {
-    List<OrchestrationOutcome> tasks = new ArrayList<>();
-    List<OrchestrationOutcome> flows = new ArrayList<>();
+  public static Future<Void> writeOutcomes(SqlConnection c, List<OutcomeWrite> outcomes) {
+    List<OutcomeWrite> tasks = new ArrayList<>();
+    List<OutcomeWrite> flows = new ArrayList<>();
     List<Future<Void>> writes = new ArrayList<>();
-    for (OrchestrationOutcome o : outcomes) {
-      if (o.stateWritten() && o.run().changed() && o.effects().stream().noneMatch(e -> e instanceof Effect.InsertCacheEntry)) {
-        (o.run() instanceof FlowRunDraft ? flows : tasks).add(o);
+    for (OutcomeWrite o : outcomes) {
+      if (o.state() != null && o.update() != null && o.cacheEntries().isEmpty()) {
+        (o.flow() ? flows : tasks).add(o);
       } else {
         writes.add(writeOutcome(c, o));
       }
     }
-    for (List<OrchestrationOutcome> same : List.of(tasks, flows)) {
+    for (List<OutcomeWrite> same : List.of(tasks, flows)) {
       if (same.size() == 1) {
         writes.add(writeOutcome(c, same.get(0)));
       } else if (same.size() > 1) {
@@ -399,9 +432,9 @@ public final class OrchestrationStore {
       OffsetDateTime.class, Long.class, null};
 
   /** One row per outcome, the same values the single write binds, bound column by column as arrays. */
-  private static Future<Void> writeGroup(SqlConnection c, List<OrchestrationOutcome> same) {
+  private static Future<Void> writeGroup(SqlConnection c, List<OutcomeWrite> same) {
     int n = same.size();
-    boolean flow = same.get(0).run() instanceof FlowRunDraft;
+    boolean flow = same.get(0).flow();
     Object[][] columns = new Object[GROUP_COLUMNS.length][];
     for (int j = 0; j < columns.length; j++) {
       Class<?> type = GROUP_COLUMNS[j] != null ? GROUP_COLUMNS[j] : flow ? String.class : Integer.class;
@@ -409,10 +442,10 @@ public final class OrchestrationStore {
     }
     List<Object> row = new ArrayList<>(columns.length);
     for (int i = 0; i < n; i++) {
-      OrchestrationOutcome o = same.get(i);
+      OutcomeWrite o = same.get(i);
       row.clear();
-      addStateValues(row, o.state(), o.run());
-      addRunValues(row, o.run());
+      addStateValues(row, o.state(), o.runId());
+      addRunValues(row, o.update(), flow);
       for (int j = 0; j < columns.length; j++) {
         columns[j][i] = row.get(j);
       }

@@ -2,7 +2,7 @@ package dev.baton.http.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.baton.domain.ConcurrencyLimitV2;
-import dev.baton.orchestration.engine.ConcurrencyFacts;
+import dev.baton.persistence.ConcurrencyStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -67,7 +67,7 @@ public final class ConcurrencyRender {
   }
 
   /** A lease: {@code {id, resource_ids, slots, holder, created, expiration}} (null expiration = never). */
-  public static void lease(JsonGenerator g, ConcurrencyFacts.Lease l) throws IOException {
+  public static void lease(JsonGenerator g, ConcurrencyStore.LeaseRow l) throws IOException {
     g.writeStartObject();
     Render.uuid(g, "id", l.id());
     g.writeArrayFieldStart("resource_ids");
@@ -84,7 +84,7 @@ public final class ConcurrencyRender {
   }
 
   /** One holder of a limit's slots (Baton's {@code …/holders}). */
-  public static void holderEntry(JsonGenerator g, ConcurrencyFacts.Lease l) throws IOException {
+  public static void holderEntry(JsonGenerator g, ConcurrencyStore.LeaseRow l) throws IOException {
     g.writeStartObject();
     Render.uuid(g, "lease_id", l.id());
     g.writeFieldName("holder");
@@ -95,7 +95,7 @@ public final class ConcurrencyRender {
     g.writeEndObject();
   }
 
-  private static void holder(JsonGenerator g, ConcurrencyFacts.Lease l) throws IOException {
+  private static void holder(JsonGenerator g, ConcurrencyStore.LeaseRow l) throws IOException {
     if (l.holderType() == null || l.holderId() == null) {
       g.writeNull();
     } else {
