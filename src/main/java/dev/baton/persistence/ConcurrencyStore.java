@@ -72,37 +72,90 @@ public final class ConcurrencyStore {
         + age(a) + "))::int)";
   }
 
+  /**
+   * The limit columns of the table aliased {@code a} (effective counters computed): the one
+   * definition of {@link #limitColumns} and of the {@code LIMIT_*} indexes {@link #limitRow} decodes.
+   */
+  private static SelectList limitList(String a) {
+    SelectList l = new SelectList();
+    l.add(a + ".id");
+    l.add(a + ".created");
+    l.add(a + ".updated");
+    l.add(a + ".active");
+    l.add(a + ".name");
+    l.add(a + ".\"limit\"");
+    l.add(effActive(a) + " AS eff_active");
+    l.add(effDenied(a) + " AS eff_denied");
+    l.add(a + ".slot_decay_per_second");
+    l.add(a + ".avg_slot_occupancy_seconds");
+    return l;
+  }
+
   static String limitColumns(String a) {
-    return a + ".id, " + a + ".created, " + a + ".updated, " + a + ".active, " + a + ".name, " + a + ".\"limit\", "
-        + effActive(a) + " AS eff_active, " + effDenied(a) + " AS eff_denied, " + a + ".slot_decay_per_second, "
-        + a + ".avg_slot_occupancy_seconds";
+    return limitList(a).sql();
   }
 
-  static final String LIMIT_COLUMNS = limitColumns("c");
+  static final SelectList LIMIT = limitList("c");
+  static final String LIMIT_COLUMNS = LIMIT.sql();
 
+  // LIMIT_<NAME> is the index of the column named <name>
+  static final int LIMIT_ID = LIMIT.names().indexOf("id");
+  static final int LIMIT_CREATED = LIMIT.names().indexOf("created");
+  static final int LIMIT_UPDATED = LIMIT.names().indexOf("updated");
+  static final int LIMIT_ACTIVE = LIMIT.names().indexOf("active");
+  static final int LIMIT_NAME = LIMIT.names().indexOf("name");
+  static final int LIMIT_LIMIT = LIMIT.names().indexOf("limit");
+  static final int LIMIT_EFF_ACTIVE = LIMIT.names().indexOf("eff_active");
+  static final int LIMIT_EFF_DENIED = LIMIT.names().indexOf("eff_denied");
+  static final int LIMIT_SLOT_DECAY_PER_SECOND = LIMIT.names().indexOf("slot_decay_per_second");
+  static final int LIMIT_AVG_SLOT_OCCUPANCY_SECONDS = LIMIT.names().indexOf("avg_slot_occupancy_seconds");
+
+  /** A row of {@link #LIMIT_COLUMNS} (any statement selecting or returning exactly that list). */
   static ConcurrencyLimitV2 limitRow(Row r) {
-    return new ConcurrencyLimitV2(r.getUUID("id"), Rows.instant(r, "created"), Rows.instant(r, "updated"),
-        r.getBoolean("active"), r.getString("name"), r.getInteger("limit"), r.getInteger("eff_active"),
-        r.getInteger("eff_denied"), r.getDouble("slot_decay_per_second"), r.getDouble("avg_slot_occupancy_seconds"));
+    return new ConcurrencyLimitV2(r.getUUID(LIMIT_ID), Rows.instant(r, LIMIT_CREATED), Rows.instant(r, LIMIT_UPDATED),
+        r.getBoolean(LIMIT_ACTIVE), r.getString(LIMIT_NAME), r.getInteger(LIMIT_LIMIT), r.getInteger(LIMIT_EFF_ACTIVE),
+        r.getInteger(LIMIT_EFF_DENIED), r.getDouble(LIMIT_SLOT_DECAY_PER_SECOND),
+        r.getDouble(LIMIT_AVG_SLOT_OCCUPANCY_SECONDS));
   }
+
+  static final SelectList LEASE = new SelectList();
+
+  // LEASE_<NAME> is the index of the column named <name>
+  static final int LEASE_ID = LEASE.add("l.id");
+  static final int LEASE_RESOURCE_IDS = LEASE.add("l.resource_ids");
+  static final int LEASE_SLOTS = LEASE.add("l.slots");
+  static final int LEASE_CREATED = LEASE.add("l.created");
+  static final int LEASE_EXPIRES_AT = LEASE.add("CASE WHEN isfinite(l.expires_at) THEN l.expires_at END AS expires_at");
+  static final int LEASE_HOLDER_TYPE = LEASE.add("l.holder_type");
+  static final int LEASE_HOLDER_ID = LEASE.add("l.holder_id");
 
   /** {@code expires_at} is null for a lease that never expires ('infinity' does not decode). */
-  static final String LEASE_COLUMNS = "l.id, l.resource_ids, l.slots, l.created,"
-      + " CASE WHEN isfinite(l.expires_at) THEN l.expires_at END AS expires_at, l.holder_type, l.holder_id";
+  static final String LEASE_COLUMNS = LEASE.sql();
 
+  /** A row of {@link #LEASE_COLUMNS}. */
   static LeaseRow leaseRow(Row r) {
-    UUID[] res = r.getArrayOfUUIDs("resource_ids");
-    return new LeaseRow(r.getUUID("id"), res == null ? List.of() : List.of(res), r.getInteger("slots"),
-        Rows.instant(r, "created"), expiry(r), r.getString("holder_type"), r.getUUID("holder_id"));
+    UUID[] res = r.getArrayOfUUIDs(LEASE_RESOURCE_IDS);
+    return new LeaseRow(r.getUUID(LEASE_ID), res == null ? List.of() : List.of(res), r.getInteger(LEASE_SLOTS),
+        Rows.instant(r, LEASE_CREATED), expiry(r), r.getString(LEASE_HOLDER_TYPE), r.getUUID(LEASE_HOLDER_ID));
   }
 
   /** A never-expiring lease ({@code expires_at} null in the select) is {@link Instant#MAX}. */
   private static Instant expiry(Row r) {
-    Instant t = Rows.instant(r, "expires_at");
+    Instant t = Rows.instant(r, LEASE_EXPIRES_AT);
     return t == null ? Instant.MAX : t;
   }
 
-  static final String LEGACY_COLUMNS = "v.id, v.created, v.updated, v.tag, v.concurrency_limit, v.active_slots";
+  static final SelectList LEGACY = new SelectList();
+
+  // LEGACY_<NAME> is the index of the column named <name>
+  static final int LEGACY_ID = LEGACY.add("v.id");
+  static final int LEGACY_CREATED = LEGACY.add("v.created");
+  static final int LEGACY_UPDATED = LEGACY.add("v.updated");
+  static final int LEGACY_TAG = LEGACY.add("v.tag");
+  static final int LEGACY_CONCURRENCY_LIMIT = LEGACY.add("v.concurrency_limit");
+  static final int LEGACY_ACTIVE_SLOTS = LEGACY.add("v.active_slots");
+
+  static final String LEGACY_COLUMNS = LEGACY.sql();
 
   private static <T> List<T> all(RowSet<Row> rows, java.util.function.Function<Row, T> f) {
     List<T> out = new ArrayList<>(rows.size());
@@ -196,8 +249,16 @@ public final class ConcurrencyStore {
   static final String FLOW_LEASES = "SELECT " + LEASE_COLUMNS + " FROM concurrency_lease l"
       + " WHERE l.holder_id = $1 OR l.id = " + FLOW_STATE_LEASE + " ORDER BY l.id FOR UPDATE";
 
-  static final String FLOW_DEPLOYMENT = "SELECT d.id, d.concurrency_limit_id, d.concurrency_options::text AS options,"
-      + " fr.deployment_id FROM flow_run fr LEFT JOIN deployment d ON d.id = fr.deployment_id WHERE fr.id = $1";
+  static final SelectList DEPLOYMENT = new SelectList();
+
+  // DEPLOYMENT_<NAME> is the index of the column named <name>
+  static final int DEPLOYMENT_ID = DEPLOYMENT.add("d.id");
+  static final int DEPLOYMENT_CONCURRENCY_LIMIT_ID = DEPLOYMENT.add("d.concurrency_limit_id");
+  static final int DEPLOYMENT_OPTIONS = DEPLOYMENT.add("d.concurrency_options::text AS options");
+  static final int DEPLOYMENT_DEPLOYMENT_ID = DEPLOYMENT.add("fr.deployment_id");
+
+  static final String FLOW_DEPLOYMENT = "SELECT " + DEPLOYMENT.sql()
+      + " FROM flow_run fr LEFT JOIN deployment d ON d.id = fr.deployment_id WHERE fr.id = $1";
 
   static final String FLOW_LIMITS = "SELECT " + LIMIT_COLUMNS + " FROM concurrency_limit_v2 c"
       + " WHERE ($2 AND c.id = (SELECT d.concurrency_limit_id FROM flow_run fr JOIN deployment d"
@@ -224,13 +285,13 @@ public final class ConcurrencyStore {
       DeploymentRow d = null;
       if (dep.result() != null && dep.result().size() > 0) {
         Row r = dep.result().iterator().next();
-        if (r.getUUID("id") != null) {
-          com.fasterxml.jackson.databind.JsonNode opts = JsonCodec.read(r.getString("options"));
+        if (r.getUUID(DEPLOYMENT_ID) != null) {
+          com.fasterxml.jackson.databind.JsonNode opts = JsonCodec.read(r.getString(DEPLOYMENT_OPTIONS));
           boolean cancelNew = opts != null && "CANCEL_NEW".equals(opts.path("collision_strategy").asText());
           Integer grace = opts != null && opts.path("grace_period_seconds").isNumber()
               ? opts.path("grace_period_seconds").asInt() : null;
-          UUID limitId = r.getUUID("concurrency_limit_id");
-          d = new DeploymentRow(r.getUUID("id"), limitId == null ? null : byId.get(limitId), cancelNew, grace);
+          UUID limitId = r.getUUID(DEPLOYMENT_CONCURRENCY_LIMIT_ID);
+          d = new DeploymentRow(r.getUUID(DEPLOYMENT_ID), limitId == null ? null : byId.get(limitId), cancelNew, grace);
         }
       }
       return new FactRows(List.of(), List.of(), all(leases.result(), ConcurrencyStore::leaseRow), d);
@@ -565,10 +626,11 @@ public final class ConcurrencyStore {
 
   public record LegacyRow(UUID id, Instant created, Instant updated, String tag, int limit, List<UUID> activeSlots) {}
 
+  /** A row of {@link #LEGACY_COLUMNS}. */
   static LegacyRow legacy(Row r) {
-    UUID[] slots = r.getArrayOfUUIDs("active_slots");
-    return new LegacyRow(r.getUUID("id"), Rows.instant(r, "created"), Rows.instant(r, "updated"), r.getString("tag"),
-        r.getInteger("concurrency_limit"), slots == null ? List.of() : List.of(slots));
+    UUID[] slots = r.getArrayOfUUIDs(LEGACY_ACTIVE_SLOTS);
+    return new LegacyRow(r.getUUID(LEGACY_ID), Rows.instant(r, LEGACY_CREATED), Rows.instant(r, LEGACY_UPDATED),
+        r.getString(LEGACY_TAG), r.getInteger(LEGACY_CONCURRENCY_LIMIT), slots == null ? List.of() : List.of(slots));
   }
 
   public static Future<LegacyRow> legacyById(SqlClient c, UUID id) {

@@ -75,14 +75,32 @@ public final class OrchestrationStore {
    * statement. The parent flow run and the cache entry are not locked anyway; their slightly older
    * snapshot is the same read any unlocked reader gets.
    */
-  private static final String FLOW_RUN_COLUMNS = """
-      SELECT fr.id, fr.flow_id, fr.deployment_id, fr.parent_task_run_id, fr.infrastructure_pid,
-             fr.empirical_policy::text AS empirical_policy, fr.tags::text AS tags, fr.state_id,
-             fr.state_type, fr.state_name, fr.state_timestamp, fr.run_count, fr.expected_start_time,
-             fr.next_scheduled_start_time, fr.start_time, fr.end_time, fr.total_run_time_us,
-             EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = fr.id) AS holds_leases,
-             %s
-      """.formatted(Rows.STATE_COLUMNS);
+  static final SelectList FLOW_RUN = new SelectList();
+
+  // the flow run's columns, decoded by index (flowRun); FR_<NAME> is the column named <name>
+  static final int FR_ID = FLOW_RUN.add("fr.id");
+  static final int FR_FLOW_ID = FLOW_RUN.add("fr.flow_id");
+  static final int FR_DEPLOYMENT_ID = FLOW_RUN.add("fr.deployment_id");
+  static final int FR_PARENT_TASK_RUN_ID = FLOW_RUN.add("fr.parent_task_run_id");
+  static final int FR_INFRASTRUCTURE_PID = FLOW_RUN.add("fr.infrastructure_pid");
+  static final int FR_EMPIRICAL_POLICY = FLOW_RUN.add("fr.empirical_policy::text AS empirical_policy");
+  static final int FR_TAGS = FLOW_RUN.add("fr.tags::text AS tags");
+  static final int FR_STATE_ID = FLOW_RUN.add("fr.state_id");
+  static final int FR_STATE_TYPE = FLOW_RUN.add("fr.state_type");
+  static final int FR_STATE_NAME = FLOW_RUN.add("fr.state_name");
+  static final int FR_STATE_TIMESTAMP = FLOW_RUN.add("fr.state_timestamp");
+  static final int FR_RUN_COUNT = FLOW_RUN.add("fr.run_count");
+  static final int FR_EXPECTED_START_TIME = FLOW_RUN.add("fr.expected_start_time");
+  static final int FR_NEXT_SCHEDULED_START_TIME = FLOW_RUN.add("fr.next_scheduled_start_time");
+  static final int FR_START_TIME = FLOW_RUN.add("fr.start_time");
+  static final int FR_END_TIME = FLOW_RUN.add("fr.end_time");
+  static final int FR_TOTAL_RUN_TIME_US = FLOW_RUN.add("fr.total_run_time_us");
+  static final int FR_HOLDS_LEASES =
+      FLOW_RUN.add("EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = fr.id) AS holds_leases");
+  /** The first of the current state's columns ({@code s_id} …). */
+  static final int FR_S_ID = FLOW_RUN.addState("s", "s_");
+
+  private static final String FLOW_RUN_COLUMNS = "SELECT " + FLOW_RUN.sql() + "\n";
 
   static final String LOCK_LOAD_FLOW_RUN = FLOW_RUN_COLUMNS + """
         FROM flow_run fr
@@ -120,15 +138,15 @@ public final class OrchestrationStore {
   }
 
   private static Future<LoadedRun> flowRun(SqlConnection c, Row r) {
-    FlowRunRow run = new FlowRunRow(r.getUUID("id"), r.getUUID("flow_id"), r.getUUID("deployment_id"),
-        r.getUUID("parent_task_run_id"), r.getString("infrastructure_pid"),
-        JsonCodec.readFlowPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
-        r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
-        Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), Rows.instant(r, "expected_start_time"),
-        Rows.instant(r, "next_scheduled_start_time"), Rows.instant(r, "start_time"),
-        Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
-    boolean free = run.deploymentId() == null && !r.getBoolean("holds_leases");
-    return withCurrentState(c, run, Rows.state(r), null, null, true, free);
+    FlowRunRow run = new FlowRunRow(r.getUUID(FR_ID), r.getUUID(FR_FLOW_ID), r.getUUID(FR_DEPLOYMENT_ID),
+        r.getUUID(FR_PARENT_TASK_RUN_ID), r.getString(FR_INFRASTRUCTURE_PID),
+        JsonCodec.readFlowPolicy(r.getString(FR_EMPIRICAL_POLICY)), JsonCodec.readStrings(r.getString(FR_TAGS)),
+        r.getUUID(FR_STATE_ID), Rows.stateType(r.getString(FR_STATE_TYPE)), r.getString(FR_STATE_NAME),
+        Rows.instant(r, FR_STATE_TIMESTAMP), r.getInteger(FR_RUN_COUNT), Rows.instant(r, FR_EXPECTED_START_TIME),
+        Rows.instant(r, FR_NEXT_SCHEDULED_START_TIME), Rows.instant(r, FR_START_TIME),
+        Rows.instant(r, FR_END_TIME), r.getLong(FR_TOTAL_RUN_TIME_US));
+    boolean free = run.deploymentId() == null && !r.getBoolean(FR_HOLDS_LEASES);
+    return withCurrentState(c, run, Rows.state(r, FR_S_ID), null, null, true, free);
   }
 
   /** The loaded runs of a group statement by id; re-reads (rare) run concurrently. */
@@ -143,18 +161,39 @@ public final class OrchestrationStore {
     });
   }
 
-  private static final String TASK_RUN_COLUMNS = """
-      SELECT tr.id, tr.flow_run_id, tr.task_key, tr.empirical_policy::text AS empirical_policy,
-             tr.tags::text AS tags, tr.state_id, tr.state_type, tr.state_name, tr.state_timestamp,
-             tr.run_count, tr.flow_run_run_count, tr.expected_start_time, tr.next_scheduled_start_time,
-             tr.start_time, tr.end_time, tr.total_run_time_us,
-             EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = tr.id) AS holds_leases,
-             EXISTS (SELECT 1 FROM concurrency_limit v WHERE tr.id = ANY (v.active_slots)) AS holds_legacy,
-             %s,
-             f.id AS f_id, f.run_count AS f_run_count,
-             %s,
-             %s
-      """.formatted(Rows.STATE_COLUMNS, Rows.stateColumns("fs", "fs_"), Rows.stateColumns("cs", "cs_"));
+  static final SelectList TASK_RUN = new SelectList();
+
+  // the task run's columns, decoded by index (taskRun); TR_<NAME> is the column named <name>
+  static final int TR_ID = TASK_RUN.add("tr.id");
+  static final int TR_FLOW_RUN_ID = TASK_RUN.add("tr.flow_run_id");
+  static final int TR_TASK_KEY = TASK_RUN.add("tr.task_key");
+  static final int TR_EMPIRICAL_POLICY = TASK_RUN.add("tr.empirical_policy::text AS empirical_policy");
+  static final int TR_TAGS = TASK_RUN.add("tr.tags::text AS tags");
+  static final int TR_STATE_ID = TASK_RUN.add("tr.state_id");
+  static final int TR_STATE_TYPE = TASK_RUN.add("tr.state_type");
+  static final int TR_STATE_NAME = TASK_RUN.add("tr.state_name");
+  static final int TR_STATE_TIMESTAMP = TASK_RUN.add("tr.state_timestamp");
+  static final int TR_RUN_COUNT = TASK_RUN.add("tr.run_count");
+  static final int TR_FLOW_RUN_RUN_COUNT = TASK_RUN.add("tr.flow_run_run_count");
+  static final int TR_EXPECTED_START_TIME = TASK_RUN.add("tr.expected_start_time");
+  static final int TR_NEXT_SCHEDULED_START_TIME = TASK_RUN.add("tr.next_scheduled_start_time");
+  static final int TR_START_TIME = TASK_RUN.add("tr.start_time");
+  static final int TR_END_TIME = TASK_RUN.add("tr.end_time");
+  static final int TR_TOTAL_RUN_TIME_US = TASK_RUN.add("tr.total_run_time_us");
+  static final int TR_HOLDS_LEASES =
+      TASK_RUN.add("EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = tr.id) AS holds_leases");
+  static final int TR_HOLDS_LEGACY =
+      TASK_RUN.add("EXISTS (SELECT 1 FROM concurrency_limit v WHERE tr.id = ANY (v.active_slots)) AS holds_legacy");
+  /** The first of the current state's columns ({@code s_id} …). */
+  static final int TR_S_ID = TASK_RUN.addState("s", "s_");
+  static final int TR_F_ID = TASK_RUN.add("f.id AS f_id");
+  static final int TR_F_RUN_COUNT = TASK_RUN.add("f.run_count AS f_run_count");
+  /** The first of the flow run's current state's columns ({@code fs_id} …). */
+  static final int TR_FS_ID = TASK_RUN.addState("fs", "fs_");
+  /** The first of the cache hit's state columns ({@code cs_id} …). */
+  static final int TR_CS_ID = TASK_RUN.addState("cs", "cs_");
+
+  private static final String TASK_RUN_COLUMNS = "SELECT " + TASK_RUN.sql() + "\n";
 
   /** The joins of a task run's lock-and-load; {@code %1$s} is the cache key to look up (SQL text). */
   private static final String TASK_RUN_JOINS = """
@@ -219,18 +258,18 @@ public final class OrchestrationStore {
   }
 
   private static Future<LoadedRun> taskRun(SqlConnection c, Row r) {
-    UUID flowRunId = r.getUUID("flow_run_id");
-    TaskRunRow run = new TaskRunRow(r.getUUID("id"), flowRunId, r.getString("task_key"),
-        JsonCodec.readTaskPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
-        r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
-        Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), r.getInteger("flow_run_run_count"),
-        Rows.instant(r, "expected_start_time"), Rows.instant(r, "next_scheduled_start_time"),
-        Rows.instant(r, "start_time"), Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
-    UUID parentId = r.getUUID("f_id");
+    UUID flowRunId = r.getUUID(TR_FLOW_RUN_ID);
+    TaskRunRow run = new TaskRunRow(r.getUUID(TR_ID), flowRunId, r.getString(TR_TASK_KEY),
+        JsonCodec.readTaskPolicy(r.getString(TR_EMPIRICAL_POLICY)), JsonCodec.readStrings(r.getString(TR_TAGS)),
+        r.getUUID(TR_STATE_ID), Rows.stateType(r.getString(TR_STATE_TYPE)), r.getString(TR_STATE_NAME),
+        Rows.instant(r, TR_STATE_TIMESTAMP), r.getInteger(TR_RUN_COUNT), r.getInteger(TR_FLOW_RUN_RUN_COUNT),
+        Rows.instant(r, TR_EXPECTED_START_TIME), Rows.instant(r, TR_NEXT_SCHEDULED_START_TIME),
+        Rows.instant(r, TR_START_TIME), Rows.instant(r, TR_END_TIME), r.getLong(TR_TOTAL_RUN_TIME_US));
+    UUID parentId = r.getUUID(TR_F_ID);
     ParentFlowRunRow parent = parentId == null ? null
-        : new ParentFlowRunRow(parentId, r.getInteger("f_run_count"), Rows.state(r, "fs_"));
-    boolean free = run.tags().isEmpty() && !r.getBoolean("holds_leases") && !r.getBoolean("holds_legacy");
-    return withCurrentState(c, run, Rows.state(r), parent, Rows.state(r, "cs_"), false, free);
+        : new ParentFlowRunRow(parentId, r.getInteger(TR_F_RUN_COUNT), Rows.state(r, TR_FS_ID));
+    boolean free = run.tags().isEmpty() && !r.getBoolean(TR_HOLDS_LEASES) && !r.getBoolean(TR_HOLDS_LEGACY);
+    return withCurrentState(c, run, Rows.state(r, TR_S_ID), parent, Rows.state(r, TR_CS_ID), false, free);
   }
 
   /**
