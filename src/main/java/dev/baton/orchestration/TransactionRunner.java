@@ -48,11 +48,6 @@ final class TransactionRunner {
     return pool.withTransaction(work);
   }
 
-  /** Plain reads outside a transaction, on one pooled connection. */
-  <T> Future<T> withConnection(Function<SqlConnection, Future<T>> work) {
-    return pool.withConnection(work);
-  }
-
   /**
    * Runs a whole transaction again (up to {@value #MAX_ATTEMPTS} times) when PostgreSQL rolled it
    * back for a deadlock or serialization failure.
