@@ -51,17 +51,6 @@ class PackageDependenciesTest {
               "dev.baton.orchestration.policies", "dev.baton.orchestration.bookkeeping", "dev.baton.domain"),
           List.of("io.vertx", "java.sql", "javax.sql", "org.postgresql", "dev.baton.persistence")));
 
-  /**
-   * Files (relative to {@code src/main/java}) that still break a rule only because the branch
-   * that fixes them is not merged yet (issue 12): http-commands-1 moves these four routes onto
-   * services (PoolRoutes, which mounts them meanwhile, then goes); core-split makes these two
-   * stores take plain rows. THE LEAD EMPTIES THIS LIST WHEN MERGING THOSE BRANCHES. An entry
-   * that no longer breaks any rule fails the test, so none can outlive its reason.
-   */
-  static final Set<String> NOT_YET_MIGRATED = Set.of(
-      "dev/baton/persistence/OrchestrationStore.java",
-      "dev/baton/persistence/ConcurrencyStore.java");
-
   private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   @Test
@@ -69,18 +58,9 @@ class PackageDependenciesTest {
     Map<String, String> sources = mainSources();
     Map<String, List<String>> byFile = violations(sources);
 
-    List<String> unexpected = new ArrayList<>();
-    byFile.forEach((file, found) -> {
-      if (!NOT_YET_MIGRATED.contains(file)) {
-        unexpected.addAll(found);
-      }
-    });
-    assertTrue(unexpected.isEmpty(), unexpected.size() + " forbidden dependencies:\n  "
-        + String.join("\n  ", unexpected));
-
-    List<String> stale = NOT_YET_MIGRATED.stream().filter(f -> !byFile.containsKey(f)).sorted().toList();
-    assertTrue(stale.isEmpty(), "NOT_YET_MIGRATED lists files that break no rule (or no longer exist); "
-        + "remove them: " + stale);
+    List<String> found = new ArrayList<>();
+    byFile.values().forEach(found::addAll);
+    assertTrue(found.isEmpty(), found.size() + " forbidden dependencies:\n  " + String.join("\n  ", found));
   }
 
   /** The scan sees the packages it judges (a wrong directory must not make the test pass). */

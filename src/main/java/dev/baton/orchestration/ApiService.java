@@ -153,7 +153,7 @@ public final class ApiService {
                   + "have a decay configured: '" + String.join(",", noDecay) + "'"));
         }
       }
-      List<ConcurrencyFacts.Limit> facts = active.stream().map(ConcurrencyStore::toFact).toList();
+      List<ConcurrencyFacts.Limit> facts = active.stream().map(ConcurrencyFactRows::limit).toList();
       List<ConcurrencyFacts.Limit> full = facts.stream().filter(l -> !l.fits(b.slots())).toList();
       if (!full.isEmpty()) {
         double retry = Slots.retryAfterSeconds(facts, b.slots(), settings.tagConcurrencySlotWaitSeconds(),

@@ -42,12 +42,12 @@ final class ConcurrencyLoading {
     StateType to = proposed.type();
     if (kind == RunKind.TASK_RUN) {
       boolean tagLimits = to == StateType.RUNNING && policy.contains(SecureTaskConcurrencySlots.class);
-      return ConcurrencyStore.loadTaskFacts(conn, runId, tagLimits, lockLimits);
+      return ConcurrencyStore.loadTaskFacts(conn, runId, tagLimits, lockLimits).map(ConcurrencyFactRows::facts);
     }
     boolean deployment = (to == StateType.PENDING && policy.contains(SecureFlowConcurrencySlots.class))
         || (to == StateType.RUNNING && policy.contains(ValidateDeploymentConcurrencyAtRunning.class))
         || (to == StateType.SCHEDULED && policy.contains(EnforceDeploymentConcurrencyOnLate.class));
-    return ConcurrencyStore.loadFlowFacts(conn, runId, deployment);
+    return ConcurrencyStore.loadFlowFacts(conn, runId, deployment).map(ConcurrencyFactRows::facts);
   }
 
   /**

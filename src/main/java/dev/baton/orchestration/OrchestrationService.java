@@ -1,77 +1,72 @@
 package dev.baton.orchestration;
 
+import static dev.baton.orchestration.EffectApplier.writtenByStoreAlone;
+import static dev.baton.orchestration.RunOrchestrator.cacheKeyToLookUp;
+import static dev.baton.orchestration.RunOrchestrator.lock;
+import static dev.baton.orchestration.RunOrchestrator.notFound;
+import static dev.baton.orchestration.TransactionRunner.retryOnConflict;
+
 import dev.baton.config.BatonConfig;
 import dev.baton.domain.ApiVersion;
 import dev.baton.domain.Ids;
+import dev.baton.domain.OrchestrationStatus;
 import dev.baton.domain.RunKind;
 import dev.baton.domain.State;
-import dev.baton.domain.StateType;
 import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;
-import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
+import dev.baton.orchestration.api.ResumeCommand;
 import dev.baton.orchestration.api.SetStateCommand;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Effect;
-import dev.baton.orchestration.engine.Engine;
-import dev.baton.orchestration.engine.EngineEnv;
-import dev.baton.orchestration.engine.Facts;
-import dev.baton.orchestration.engine.ObjectNotFoundException;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.orchestration.engine.Policy;
-import dev.baton.orchestration.engine.StateValidator;
 import dev.baton.orchestration.policies.PolicySelector;
-import dev.baton.orchestration.rules.task.CacheRetrieval;
 import dev.baton.persistence.ConcurrencyStore;
-import dev.baton.persistence.FlowRunInputRepository;
-import dev.baton.persistence.FlowRunRepository;
 import dev.baton.persistence.OrchestrationStore;
-import dev.baton.persistence.VariableRepository;
-import dev.baton.runinput.Hydrator;
-import dev.baton.runinput.ResumeInputCheck;
-import dev.baton.orchestration.api.ResumeCommand;
-import dev.baton.domain.OrchestrationDetails;
-import dev.baton.domain.OrchestrationStatus;
-import dev.baton.domain.StateDetails;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Map;
 import dev.baton.persistence.SqlErrors;
-import dev.baton.persistence.TaskRunIdConflictException;
 import dev.baton.persistence.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.util.ArrayList;
-import java.util.List;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.SplittableRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the transaction of every proposal: lock the run row, load the facts, run the engine, write
- * the outcome and its effects, commit — then metrics and logs. Correctness under concurrency comes
- * from the PostgreSQL row lock, so any number of Baton instances may share one database.
+ * The entry point of orchestration: set-state proposals, alone or as a group (group commit), and
+ * the lock-free WAIT a group tries first for contended tag limits; resume and in-transaction
+ * orchestration are delegated. The work is split by job:
+ * <ul>
+ *   <li>{@link TransactionRunner} — transactions, retry on conflict, failure classification;
+ *   <li>{@link RunOrchestrator} — lock and load a run, its concurrency facts, the engine;
+ *   <li>{@link EffectApplier} — the outcome's writes and effects, nested orchestration;
+ *   <li>{@link ResumeService} — resuming paused flow runs.
+ * </ul>
+ * Correctness under concurrency comes from the PostgreSQL row lock, so any number of Baton
+ * instances may share one database.
  */
 public final class OrchestrationService {
   private static final Logger LOG = LoggerFactory.getLogger(OrchestrationService.class);
-  private static final int MAX_ATTEMPTS = 3;
 
   private final Pool pool;
-  private final OrchestrationSettings settings;
   private final OrchestrationMetrics metrics;
   private final Clock clock;
   private final RunInputWorker runInput;
-  private final Engine engine = new Engine();
-  private final DeniedSlots denied;
+  private final TransactionRunner tx;
+  private final RunOrchestrator core;
+  private final EffectApplier effects;
+  private final ResumeService resumes;
 
   /**
    * Without a run-input worker of its own: resume checks run on Vert.x's shared worker pool, within
@@ -87,11 +82,13 @@ public final class OrchestrationService {
   public OrchestrationService(Pool pool, OrchestrationSettings settings,
       OrchestrationMetrics metrics, Clock clock, RunInputWorker runInput) {
     this.pool = pool;
-    this.settings = settings;
     this.metrics = metrics;
     this.clock = clock;
     this.runInput = runInput;
-    this.denied = new DeniedSlots(pool);
+    this.tx = new TransactionRunner(pool, metrics);
+    this.core = new RunOrchestrator(settings, new DeniedSlots(pool));
+    this.effects = core.effects();
+    this.resumes = new ResumeService(pool, tx, core, runInput, metrics, this::now);
   }
 
   public RunInputWorker runInput() {
@@ -152,7 +149,7 @@ public final class OrchestrationService {
         } else if (verdict == ALONE_WAIT_FIRST) {
           waitFirst(cmd).onComplete(promises.get(i));
         } else if (verdict instanceof OrchestrationOutcome o) {
-          promises.get(i).complete(recordDenials(o));
+          promises.get(i).complete(effects.recordDenials(o));
         } else {
           promises.get(i).fail((Throwable) verdict);
         }
@@ -174,7 +171,7 @@ public final class OrchestrationService {
           }
           return new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
         })
-        .recover(t -> failed(cmd.kind(), endpoint, cmd.runId(), t));
+        .recover(t -> tx.failed(cmd.kind(), endpoint, cmd.runId(), t));
   }
 
   /** A group verdict: orchestrate this proposal alone. */
@@ -199,9 +196,9 @@ public final class OrchestrationService {
       return Future.failedFuture(Deadline.exceeded());
     }
     return pool.withConnection(conn -> {
-      Future<OrchestrationStore.LoadedRun> run = OrchestrationStore.readTaskRun(conn, cmd.runId(),
+      Future<LockedRun> run = LoadedRuns.readTaskRun(conn, cmd.runId(),
           cacheKeyToLookUp(policy, proposed), now);
-      Future<ConcurrencyFacts> cf = ConcurrencyStore.readTaskFacts(conn, cmd.runId(), true);
+      Future<ConcurrencyFacts> cf = ConcurrencyStore.readTaskFacts(conn, cmd.runId(), true).map(ConcurrencyFactRows::facts);
       return Future.all(run, cf).map(both -> {
         if (run.result() == null) {
           return null;
@@ -210,12 +207,12 @@ public final class OrchestrationService {
         return o != null && writesNothingButDenials(o, run.result()) ? o : null;
       });
     }).transform(ar -> ar.succeeded() && ar.result() != null
-        ? Future.succeededFuture(recordDenials(ar.result()))
+        ? Future.succeededFuture(effects.recordDenials(ar.result()))
         : retryOnConflict(() -> attempt(cmd)));
   }
 
   /** A WAIT whose only effect is denied slots, and that changed nothing of the run. */
-  private static boolean writesNothingButDenials(OrchestrationOutcome o, OrchestrationStore.LoadedRun run) {
+  private static boolean writesNothingButDenials(OrchestrationOutcome o, LockedRun run) {
     if (o.status() != OrchestrationStatus.WAIT || o.stateWritten() || run.draft().changed()) {
       return false;
     }
@@ -250,18 +247,18 @@ public final class OrchestrationService {
         flowIds.add(cmd.runId());
       }
     }
-    return Transactions.pipelined(pool, (conn, begun) -> {
+    return tx.pipelined((conn, begun) -> {
       // Flow runs are locked before task runs, the order nested orchestration takes them in.
-      Future<Map<UUID, OrchestrationStore.LoadedRun>> flows = flowIds.isEmpty() ? Future.succeededFuture(Map.of())
-          : OrchestrationStore.lockFlowRuns(conn, flowIds);
-      Future<Map<UUID, OrchestrationStore.LoadedRun>> tasks = taskIds.isEmpty() ? Future.succeededFuture(Map.of())
-          : OrchestrationStore.lockTaskRuns(conn, taskIds, cacheKeys, now);
+      Future<Map<UUID, LockedRun>> flows = flowIds.isEmpty() ? Future.succeededFuture(Map.of())
+          : LoadedRuns.lockFlowRuns(conn, flowIds);
+      Future<Map<UUID, LockedRun>> tasks = taskIds.isEmpty() ? Future.succeededFuture(Map.of())
+          : LoadedRuns.lockTaskRuns(conn, taskIds, cacheKeys, now);
       return Future.all(begun, flows, tasks).compose(loaded -> {
         Object[] verdicts = new Object[n];
         List<OrchestrationOutcome> decided = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           SetStateCommand cmd = cmds.get(i);
-          OrchestrationStore.LoadedRun run = (cmd.kind() == RunKind.TASK_RUN ? tasks : flows).result().get(cmd.runId());
+          LockedRun run = (cmd.kind() == RunKind.TASK_RUN ? tasks : flows).result().get(cmd.runId());
           if (run == null) {
             verdicts[i] = notFound(cmd.kind(), cmd.runId());
           } else if (cmd.deadlinePassed()) {
@@ -281,66 +278,29 @@ public final class OrchestrationService {
           }
         }
         // the writes and COMMIT in one round trip; a failed write fails the group
-        return Transactions.commitBehind(conn, OrchestrationStore.writeOutcomes(conn, decided)).map(verdicts);
+        return Transactions.commitBehind(conn, OutcomeRows.writeAll(conn, decided)).map(verdicts);
       });
     });
   }
 
   /** The engine's outcome, or null when it throws: the proposal then goes alone and fails there. */
-  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, OrchestrationStore.LoadedRun run, State proposed,
+  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, LockedRun run, State proposed,
       Policy policy, Instant now) {
     return decideQuietly(cmd, run, ConcurrencyFacts.EMPTY, proposed, policy, now);
   }
 
-  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, OrchestrationStore.LoadedRun run,
+  private OrchestrationOutcome decideQuietly(SetStateCommand cmd, LockedRun run,
       ConcurrencyFacts concurrency, State proposed, Policy policy, Instant now) {
     try {
-      return decide(cmd.kind(), run, concurrency, proposed, policy, cmd.apiVersion(), cmd.clientVersion(), now);
+      return core.decide(cmd.kind(), run, concurrency, proposed, policy, cmd.apiVersion(), cmd.clientVersion(), now);
     } catch (RuntimeException e) {
       return null;
     }
   }
 
-  /**
-   * True when {@link OrchestrationStore#writeOutcome} writes the whole outcome (no statement depends
-   * on another); denied slots are recorded after the commit, in batches ({@link #recordDenials}).
-   */
-  private static boolean writtenByStoreAlone(OrchestrationOutcome o) {
-    for (Effect e : o.effects()) {
-      if (!(e instanceof Effect.InsertCacheEntry) && !(e instanceof ConcurrencyEffect.RecordDenied)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Classifies a failed proposal, counts it, logs the unexpected ones, and fails with it. */
-  private <T> Future<T> failed(RunKind kind, String endpoint, UUID runId, Throwable t) {
-    OrchestrationException e = classify(t);
-    metrics.failure(kind, endpoint, e.failure().name());
-    if (e.failure() == OrchestrationFailure.INTERNAL) {
-      LOG.error("event=orchestration_failed endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
-          t.toString(), t);
-    } else if (e.failure() == OrchestrationFailure.UNAVAILABLE && LOG.isDebugEnabled()) {
-      // shed load is counted (baton_overload_rejected_total), not logged per proposal at INFO+
-      LOG.debug("event=orchestration_unavailable endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
-          t.toString());
-    }
-    return Future.failedFuture(e);
-  }
-
-  /**
-   * Runs a whole transaction again (up to {@value #MAX_ATTEMPTS} times) when PostgreSQL rolled it
-   * back for a deadlock or serialization failure.
-   */
-  private static <T> Future<T> retryOnConflict(java.util.function.Supplier<Future<T>> transaction) {
-    return retryOnConflict(transaction, 1);
-  }
-
-  private static <T> Future<T> retryOnConflict(java.util.function.Supplier<Future<T>> transaction, int n) {
-    return transaction.get().recover(t -> n < MAX_ATTEMPTS && isTransactionConflict(t)
-        ? retryOnConflict(transaction, n + 1)
-        : Future.failedFuture(t));
+  /** Maps any failure to the closed set of orchestration failures ({@link TransactionRunner#classify}). */
+  public static OrchestrationException classify(Throwable t) {
+    return TransactionRunner.classify(t);
   }
 
   private Future<OrchestrationOutcome> attempt(SetStateCommand cmd) {
@@ -350,15 +310,15 @@ public final class OrchestrationService {
     if (cmd.deadlinePassed()) {
       return Future.failedFuture(Deadline.exceeded());
     }
-    return Transactions.pipelined(pool, (conn, begun) -> {
+    return tx.pipelined((conn, begun) -> {
       if (cmd.deadlinePassed()) { // waited too long for a connection
         return Future.failedFuture(Deadline.exceeded());
       }
       // BEGIN and the lock-and-load statement go out together (one round trip); the write is sent
       // only once both have succeeded, so nothing ever runs outside the transaction.
-      Future<OrchestrationStore.LoadedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
+      Future<LockedRun> loaded = lock(conn, cmd.kind(), cmd.runId(), cacheKeyToLookUp(policy, proposed), now);
       return Future.all(begun, loaded)
-          .compose(both -> decideWithFacts(conn, cmd.kind(), loaded.result(), proposed, policy,
+          .compose(both -> core.decideWithFacts(conn, cmd.kind(), loaded.result(), proposed, policy,
               cmd.apiVersion(), cmd.clientVersion(), now))
           .compose(outcome -> {
             if (cmd.deadlinePassed()) { // e.g. waited for the row lock: rolled back, nothing written
@@ -366,16 +326,17 @@ public final class OrchestrationService {
             }
             if (writtenByStoreAlone(outcome)) {
               // the usual case (and a WAIT's): write and COMMIT in one round trip
-              return Transactions.commitBehind(conn, OrchestrationStore.writeOutcome(conn, outcome))
-                  .map(v -> recordDenials(outcome));
+              return Transactions.commitBehind(conn, OutcomeRows.write(conn, outcome))
+                  .map(v -> effects.recordDenials(outcome));
             }
-            return writeAndApply(conn, outcome, now)
+            return effects.writeAndApply(conn, outcome, now)
                 .compose(w -> cmd.deadlinePassed() ? Future.failedFuture(Deadline.exceeded())
                     : conn.query("COMMIT").execute())
                 .map(outcome);
           });
     });
   }
+
 
   /**
    * Orchestrates {@code proposed} for one run inside the caller's transaction: row lock, facts,
@@ -384,15 +345,13 @@ public final class OrchestrationService {
    */
   public Future<OrchestrationOutcome> orchestrate(SqlConnection conn, RunKind kind, UUID runId, State proposed,
       boolean force, ApiVersion apiVersion, String clientVersion, Instant now) {
-    return orchestrate(conn, kind, runId, proposed, PolicySelector.select(kind, force, proposed.details().isDeferred()),
-        apiVersion, clientVersion, now);
+    return core.orchestrate(conn, kind, runId, proposed, force, apiVersion, clientVersion, now);
   }
 
   /** As above with an explicit policy (the late-runs marker uses its own). */
   public Future<OrchestrationOutcome> orchestrate(SqlConnection conn, RunKind kind, UUID runId, State proposed,
       Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    return lock(conn, kind, runId, cacheKeyToLookUp(policy, proposed), now)
-        .compose(run -> orchestrateLocked(conn, kind, run, proposed, policy, apiVersion, clientVersion, now));
+    return core.orchestrate(conn, kind, runId, proposed, policy, apiVersion, clientVersion, now);
   }
 
   /**
@@ -402,360 +361,11 @@ public final class OrchestrationService {
    */
   public Future<OrchestrationOutcome> orchestrateLoaded(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
       State proposed, boolean force, ApiVersion apiVersion, String clientVersion, Instant now) {
-    Policy policy = PolicySelector.select(kind, force, proposed.details().isDeferred());
-    if (cacheKeyToLookUp(policy, proposed) != null) {
-      return orchestrate(conn, kind, run.draft().id(), proposed, policy, apiVersion, clientVersion, now);
-    }
-    return orchestrateLocked(conn, kind, run, proposed, policy, apiVersion, clientVersion, now);
+    return core.orchestrateLoaded(conn, kind, run, proposed, force, apiVersion, clientVersion, now);
   }
 
-  private Future<OrchestrationOutcome> orchestrateLocked(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
-      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    return decideWithFacts(conn, kind, run, proposed, policy, apiVersion, clientVersion, now)
-        .compose(outcome -> writeAndApply(conn, outcome, now).map(outcome));
-  }
-
-  /**
-   * Loads the run's concurrency facts and runs the engine. A proposal that may take tag slots
-   * reads the limits without locking them first: a WAIT (the limit is full) is then decided from
-   * that read and costs no lock on the limit row, which the holders need to give their slots back.
-   * Only when that decision takes a slot are the limits loaded again, locked, and the proposal
-   * decided again on them (the slot may have gone in between: then it WAITs after all).
-   */
-  private Future<OrchestrationOutcome> decideWithFacts(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
-      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    if (run.concurrencyFree()) {
-      return Future.succeededFuture(decide(kind, run, ConcurrencyFacts.EMPTY, proposed, policy, apiVersion,
-          clientVersion, now));
-    }
-    boolean optimistic = ConcurrencyLoading.readsLimitsFirst(kind, policy, proposed);
-    UUID id = run.draft().id();
-    return ConcurrencyLoading.load(conn, kind, id, policy, proposed, !optimistic).compose(cf -> {
-      OrchestrationOutcome outcome = decide(kind, run, cf, proposed, policy, apiVersion, clientVersion, now);
-      if (!optimistic || !takesSlots(outcome)) {
-        return Future.succeededFuture(outcome);
-      }
-      // the engine changed the loaded draft: load the run again (its row lock is already ours)
-      // with the limits locked, in one round trip
-      Future<OrchestrationStore.LoadedRun> again = lock(conn, kind, id, cacheKeyToLookUp(policy, proposed), now);
-      Future<ConcurrencyFacts> locked = ConcurrencyLoading.load(conn, kind, id, policy, proposed, true);
-      return Future.all(again, locked).map(both -> decide(kind, again.result(), locked.result(), proposed, policy,
-          apiVersion, clientVersion, now));
-    });
-  }
-
-  private static boolean takesSlots(OrchestrationOutcome o) {
-    for (Effect e : o.effects()) {
-      if (e instanceof ConcurrencyEffect.AcquireSlots) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Hands the outcome's denied slots to the batched recorder ({@link DeniedSlots}); returns it. */
-  private OrchestrationOutcome recordDenials(OrchestrationOutcome o) {
-    for (Effect e : o.effects()) {
-      if (e instanceof ConcurrencyEffect.RecordDenied d) {
-        denied.add(d.limitIds(), d.slots());
-      }
-    }
-    return o;
-  }
-
-  /**
-   * The run's concurrency facts, read after the run lock (leases, then limits in id order) — or
-   * known empty, without a statement, when the locked row shows the run cannot be involved with a
-   * slot (see {@link OrchestrationStore.LoadedRun#concurrencyFree}).
-   */
-  private static Future<ConcurrencyFacts> concurrencyFacts(SqlConnection conn, RunKind kind,
-      OrchestrationStore.LoadedRun run, Policy policy, State proposed) {
-    return run.concurrencyFree()
-        ? Future.succeededFuture(ConcurrencyFacts.EMPTY)
-        : ConcurrencyLoading.load(conn, kind, run.draft().id(), policy, proposed);
-  }
-
-  /** Locks and loads a run; fails with NOT_FOUND when it does not exist. */
-  private static Future<OrchestrationStore.LoadedRun> lock(SqlConnection conn, RunKind kind, UUID runId,
-      String cacheKey, Instant now) {
-    Future<OrchestrationStore.LoadedRun> loaded = kind == RunKind.TASK_RUN
-        ? OrchestrationStore.lockTaskRun(conn, runId, cacheKey, now)
-        : OrchestrationStore.lockFlowRun(conn, runId);
-    return loaded.compose(run -> run != null ? Future.succeededFuture(run) : Future.failedFuture(notFound(kind, runId)));
-  }
-
-  private static OrchestrationException notFound(RunKind kind, UUID runId) {
-    return OrchestrationException.notFound((kind == RunKind.TASK_RUN ? "Task run" : "Flow run") + " with id " + runId + " not found");
-  }
-
-  /** Runs the engine over an already locked run, then writes the outcome and its effects. */
-  private Future<OrchestrationOutcome> decideAndWrite(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun run,
-      ConcurrencyFacts concurrency, State proposed, Policy policy, ApiVersion apiVersion, String clientVersion,
-      Instant now) {
-    OrchestrationOutcome outcome = decide(kind, run, concurrency, proposed, policy, apiVersion, clientVersion, now);
-    return writeAndApply(conn, outcome, now).map(outcome);
-  }
-
-  /** Runs the engine over an already locked run (pure: nothing is written). */
-  private OrchestrationOutcome decide(RunKind kind, OrchestrationStore.LoadedRun run, ConcurrencyFacts concurrency,
-      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion)
-        .withConcurrency(ConcurrencyLoading.ordered(concurrency, run.draft()));
-    return engine.orchestrate(policy, PolicySelector.global(kind), run.draft(), run.current(), proposed, facts, env(now));
-  }
-
-  /** Writes an outcome, then applies its effects, in the caller's transaction. */
-  private Future<Void> writeAndApply(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
-    return OrchestrationStore.writeOutcome(conn, outcome).compose(v -> applyEffects(conn, outcome, now));
-  }
-
-  // ---- resume ----
-
-  private static final String NOT_PAUSED = "Cannot resume a flow run that is not paused.";
-
-  /** Check-then-lock rounds when the pause changes between the input check and the lock, at most. */
-  private static final int MAX_RESUME_ROUNDS = 3;
-
-  /**
-   * Resumes a paused flow run (resume.md §3). The costly part comes first and outside any lock:
-   * the pause and its schema are read without locking and the run input is hydrated and validated
-   * on the run-input worker, within its budget ({@link RunInputWorker}). Then one transaction locks
-   * the run row and re-checks only the cheap facts that check depended on — the run is still
-   * PAUSED with the same {@code run_input_keyset}, the schema is the same row (kept from deletion
-   * with {@code FOR SHARE}) — before the proposal (Running, or Scheduled "Resuming" for a suspended
-   * run) goes through the core flow policy and the input is stored under the keyset's response key.
-   * If the pause changed in between, the check is done again (at most {@value #MAX_RESUME_ROUNDS}
-   * rounds, then UNAVAILABLE); nothing decided on stale facts is committed. Concurrent resumes of
-   * one run serialize on the row lock: exactly one is accepted.
-   */
+  /** Resumes a paused flow run (resume.md §3); see {@link ResumeService#resume}. */
   public Future<OrchestrationResult> resume(ResumeCommand cmd) {
-    long start = System.nanoTime();
-    return resumeRound(cmd, 1)
-        .map(r -> {
-          metrics.outcome(RunKind.FLOW_RUN, "resume", r.status(), null, System.nanoTime() - start);
-          return r;
-        })
-        .recover(t -> failed(RunKind.FLOW_RUN, "resume", cmd.flowRunId(), t));
-  }
-
-  private Future<OrchestrationResult> resumeRound(ResumeCommand cmd, int round) {
-    return checkInputBeforeLock(cmd)
-        .compose(checked -> checked.answer() != null
-            ? Future.succeededFuture(checked.answer())
-            : retryOnConflict(() -> resumeLocked(cmd, checked)))
-        .compose(result -> {
-          if (result != STALE) {
-            return Future.succeededFuture(result);
-          }
-          if (round < MAX_RESUME_ROUNDS) {
-            return resumeRound(cmd, round + 1);
-          }
-          return Future.failedFuture(new OrchestrationException(OrchestrationFailure.UNAVAILABLE,
-              "The flow run's pause kept changing while its run input was checked; retry later"));
-        });
-  }
-
-  /** The answer of a locked attempt whose input check no longer applies (compared by identity). */
-  private static final OrchestrationResult STALE = new OrchestrationResult(null, OrchestrationStatus.ABORT,
-      OrchestrationDetails.abort("stale run input check"), false);
-
-  private static OrchestrationResult notPaused() {
-    return new OrchestrationResult(null, OrchestrationStatus.ABORT, OrchestrationDetails.abort(NOT_PAUSED), false);
-  }
-
-  /**
-   * What was decided before the lock: either an {@code answer} that needs no lock (the run is not
-   * paused), or the {@code outcome} of checking the input against the pause's {@code keyset} (null
-   * when it asks for no input) and the schema row {@code schemaId} (null when there is none).
-   */
-  private record CheckedInput(OrchestrationResult answer, Map<String, String> keyset, UUID schemaId,
-      ResumeInputCheck.Outcome outcome) {}
-
-  /** Reads the pause, its schema and (when referred to) the variables without locking; checks the input on the worker. */
-  private Future<CheckedInput> checkInputBeforeLock(ResumeCommand cmd) {
-    UUID id = cmd.flowRunId();
-    return FlowRunRepository.get(pool, id).compose(run -> {
-      if (run == null) {
-        return Future.failedFuture(notFound(RunKind.FLOW_RUN, id));
-      }
-      State current = run.state();
-      if (current == null || current.type() != StateType.PAUSED) {
-        return Future.succeededFuture(new CheckedInput(notPaused(), null, null, null));
-      }
-      Map<String, String> keyset = current.details().runInputKeyset();
-      if (!ResumeInputCheck.wantsInput(keyset)) {
-        // no input asked for: nothing is hydrated, validated or stored
-        return Future.succeededFuture(new CheckedInput(null, null, null,
-            ResumeInputCheck.check(null, cmd.runInput(), null, Map.of())));
-      }
-      String schemaKey = ResumeInputCheck.schemaKey(keyset);
-      Future<FlowRunInputRepository.FlowRunInput> schema = schemaKey == null
-          ? Future.succeededFuture(null)
-          : FlowRunInputRepository.get(pool, id, schemaKey);
-      // workspace variables are loaded only when the input refers to one
-      Future<Map<String, JsonNode>> variables = Hydrator.referencesVariables(cmd.runInput())
-          ? VariableRepository.all(pool)
-          : Future.succeededFuture(Map.of());
-      return Future.all(schema, variables).compose(all -> {
-        FlowRunInputRepository.FlowRunInput s = schema.result();
-        return runInput.check(keyset, cmd.runInput(), s == null ? null : s.value(), variables.result())
-            .map(outcome -> new CheckedInput(null, keyset, s == null ? null : s.id(), outcome));
-      });
-    });
-  }
-
-  /** The keyset as far as the input check is concerned: null when it asks for no input. */
-  private static Map<String, String> inputKeyset(Map<String, String> keyset) {
-    return ResumeInputCheck.wantsInput(keyset) ? keyset : null;
-  }
-
-  /**
-   * The transaction of a resume whose input has been checked: lock the run, re-check what the
-   * check depended on ({@link #STALE} when it changed), then the proposal and the stored input.
-   */
-  private Future<OrchestrationResult> resumeLocked(ResumeCommand cmd, CheckedInput checked) {
-    if (cmd.deadlinePassed()) { // e.g. the input check waited for a worker
-      return Future.failedFuture(Deadline.exceeded());
-    }
-    Instant now = now();
-    UUID id = cmd.flowRunId();
-    String schemaKey = ResumeInputCheck.schemaKey(checked.keyset());
-    // past the deadline the transaction is rolled back instead of committed (withTransaction
-    // commits only when the work succeeds)
-    return pool.withTransaction(conn -> resumeLockedIn(conn, cmd, checked, now, id, schemaKey)
-        .compose(r -> cmd.deadlinePassed() ? Future.<OrchestrationResult>failedFuture(Deadline.exceeded())
-            : Future.succeededFuture(r)));
-  }
-
-  private Future<OrchestrationResult> resumeLockedIn(SqlConnection conn, ResumeCommand cmd, CheckedInput checked,
-      Instant now, UUID id, String schemaKey) {
-    Future<OrchestrationStore.LoadedRun> locked = lock(conn, RunKind.FLOW_RUN, id, null, now);
-    // pipelined behind the lock: it reads (and shares) the schema row once the run row is locked
-    Future<UUID> schemaId = schemaKey == null ? Future.succeededFuture(null)
-        : FlowRunInputRepository.shareId(conn, id, schemaKey);
-    return Future.all(locked, schemaId).compose(both -> {
-      OrchestrationStore.LoadedRun run = locked.result();
-      State current = run.current();
-      if (current == null || current.type() != StateType.PAUSED) {
-        return Future.succeededFuture(notPaused());
-      }
-      if (!java.util.Objects.equals(inputKeyset(current.details().runInputKeyset()), inputKeyset(checked.keyset()))
-          || !java.util.Objects.equals(schemaId.result(), checked.schemaId())) {
-        return Future.succeededFuture(STALE);
-      }
-      if (checked.outcome() instanceof ResumeInputCheck.Reject reject) {
-        // status REJECT with abort_details, as Prefect answers input problems; nothing written
-        return Future.succeededFuture(new OrchestrationResult(current, OrchestrationStatus.REJECT,
-            OrchestrationDetails.abort(reject.reason()), false));
-      }
-      ResumeInputCheck.Ok ok = (ResumeInputCheck.Ok) checked.outcome();
-      State proposal = current.details().pauseReschedule()
-          ? new State(Ids.uuid7(), StateType.SCHEDULED, "Resuming", now, null, null,
-              StateDetails.builder().scheduledTime(now).build())
-          : new State(Ids.uuid7(), StateType.RUNNING, StateType.RUNNING.defaultName(), now, null, null, StateDetails.EMPTY);
-      Policy policy = PolicySelector.select(RunKind.FLOW_RUN, false, false);
-      return concurrencyFacts(conn, RunKind.FLOW_RUN, run, policy, proposal)
-          .compose(cf -> decideAndWrite(conn, RunKind.FLOW_RUN, run, cf, proposal, policy,
-              cmd.apiVersion(), cmd.clientVersion(), now))
-          .compose(o -> {
-            OrchestrationResult result = new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
-            if (o.status() != OrchestrationStatus.ACCEPT || !ok.shouldStore()) {
-              return Future.succeededFuture(result);
-            }
-            // stored as compact JSON text, e.g. {"approved":true}
-            return FlowRunInputRepository.insert(conn, id, ok.responseKey(), ok.input().toString(), null)
-                .map(result);
-          });
-    });
-  }
-
-  /** Only the policies with CacheRetrieval look up the cache, and only for RUNNING proposals. */
-  private static String cacheKeyToLookUp(Policy policy, State proposed) {
-    if (proposed.type() != StateType.RUNNING || proposed.details().cacheKey() == null
-        || Boolean.TRUE.equals(proposed.details().refreshCache())
-        || !policy.contains(CacheRetrieval.class)) {
-      return null;
-    }
-    return proposed.details().cacheKey();
-  }
-
-  private EngineEnv env(Instant now) {
-    RandomGenerator random = new SplittableRandom();
-    return new EngineEnv(now, Ids::uuid7, random, settings, StateValidator.NONE);
-  }
-
-  /** Effects the store does not write itself: nested orchestration of other runs. */
-  private Future<Void> applyEffects(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
-    Future<Void> chain = Future.succeededFuture();
-    for (Effect e : outcome.effects()) {
-      if (e instanceof ConcurrencyEffect.RecordDenied d) {
-        denied.add(d.limitIds(), d.slots()); // batched, never in this transaction (DeniedSlots)
-      } else if (e instanceof ConcurrencyEffect c) {
-        chain = chain.compose(v -> ConcurrencyStore.apply(conn, c));
-      } else if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
-        chain = chain.compose(v -> resetFailedTaskRuns(conn, r, now));
-      } else if (e instanceof Effect.OrchestrateParentTaskRun p) {
-        chain = chain.compose(v -> orchestrate(conn, RunKind.TASK_RUN, p.taskRunId(), p.state(), true, null, null, now)
-            .<Void>mapEmpty()
-            .recover(t -> t instanceof OrchestrationException oe && oe.failure() == OrchestrationFailure.NOT_FOUND
-                ? Future.succeededFuture() // the parent task run is gone: nothing to mirror
-                : Future.failedFuture(t)));
-      }
-    }
-    return chain;
-  }
-
-  /**
-   * Legacy flow retries (api-version < 0.8.3): every FAILED task run of the flow run is force-set
-   * to AwaitingRetry at the flow's retry time and its run_count reset to 0.
-   */
-  private Future<Void> resetFailedTaskRuns(SqlConnection conn, Effect.ResetFailedTaskRunsForFlowRetry r, Instant now) {
-    return OrchestrationStore.failedTaskRunIds(conn, r.flowRunId()).compose(ids -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (UUID taskRunId : ids) {
-        State awaiting = new State(Ids.uuid7(), StateType.SCHEDULED, "AwaitingRetry", now, null, null,
-            StateDetails.builder().scheduledTime(r.scheduledTime()).build());
-        chain = chain.compose(v -> orchestrate(conn, RunKind.TASK_RUN, taskRunId, awaiting, true, null, null, now))
-            .compose(o -> OrchestrationStore.resetRunCount(conn, taskRunId));
-      }
-      return chain;
-    });
-  }
-
-  /**
-   * Deadlock or serialization failure: the transaction was rolled back by PostgreSQL and may be
-   * retried as a whole. (Connection errors are not retried: a lost COMMIT may have succeeded.)
-   */
-  private static boolean isTransactionConflict(Throwable t) {
-    io.vertx.pgclient.PgException e = SqlErrors.pgException(t);
-    return e != null && ("40P01".equals(e.getSqlState()) || "40001".equals(e.getSqlState()));
-  }
-
-  /** Maps any failure to the closed set of orchestration failures. */
-  public static OrchestrationException classify(Throwable t) {
-    if (t instanceof OrchestrationException oe) {
-      return oe;
-    }
-    if (t instanceof ObjectNotFoundException nf) {
-      return new OrchestrationException(OrchestrationFailure.NOT_FOUND, nf.getMessage());
-    }
-    if (t instanceof StateValidator.RetryableException) {
-      return new OrchestrationException(OrchestrationFailure.UNAVAILABLE, "Service Unavailable", t);
-    }
-    if (t instanceof TaskRunIdConflictException) {
-      return new OrchestrationException(OrchestrationFailure.CONFLICT, t.getMessage(), t);
-    }
-    if (SqlErrors.isRetryable(t)) {
-      return new OrchestrationException(OrchestrationFailure.UNAVAILABLE, "Service Unavailable", t);
-    }
-    if (SqlErrors.isUniqueViolation(t) || SqlErrors.isForeignKeyViolation(t)) {
-      return new OrchestrationException(OrchestrationFailure.CONFLICT,
-          "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.", t);
-    }
-    if (SqlErrors.isInvalidValue(t)) {
-      return new OrchestrationException(OrchestrationFailure.INVALID_INPUT,
-          "Invalid request: a value was refused by the database. See server logs for details.", t);
-    }
-    return new OrchestrationException(OrchestrationFailure.INTERNAL, "Internal Server Error", t);
+    return resumes.resume(cmd);
   }
 }

@@ -1,8 +1,6 @@
 package dev.baton.persistence;
 
 import dev.baton.domain.ConcurrencyLimitV2;
-import dev.baton.orchestration.engine.ConcurrencyEffect;
-import dev.baton.orchestration.engine.ConcurrencyFacts;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -26,9 +24,30 @@ import java.util.UUID;
  * <p>Locking order, everywhere: run row → lease rows → legacy rows → v2 limit rows in id order.
  * Methods that update limits lock them in id order first (pipelined: no extra round trip), so a
  * multi-row update never deadlocks with another one.
+ *
+ * <p>Reads return plain rows ({@link LeaseRow}, {@link LegacyRow}, {@link ConcurrencyLimitV2},
+ * {@link FactRows}); orchestration turns them into the engine's facts.
  */
 public final class ConcurrencyStore {
   private ConcurrencyStore() {}
+
+  /** A lease row; {@code expiresAt} is {@link Instant#MAX} for a lease that never expires. */
+  public record LeaseRow(UUID id, List<UUID> resourceIds, int slots, Instant created, Instant expiresAt,
+      String holderType, UUID holderId) {}
+
+  /**
+   * A flow run's deployment as its concurrency facts need it: the linked limit (null when none, or
+   * not read), {@code cancelNew} ({@code collision_strategy == CANCEL_NEW}) and
+   * {@code grace_period_seconds} (null when not set).
+   */
+  public record DeploymentRow(UUID id, ConcurrencyLimitV2 limit, boolean cancelNew, Integer gracePeriodSeconds) {}
+
+  /**
+   * The concurrency rows of one proposal: tag limits (task runs, only when asked for), legacy v1
+   * rows (task runs), the leases involved, and the deployment (flow runs, when asked for and present).
+   */
+  public record FactRows(List<ConcurrencyLimitV2> tagLimits, List<LegacyRow> legacyLimits, List<LeaseRow> leases,
+      DeploymentRow deployment) {}
 
   // ---------------------------------------------------------------------------------------------
   // derived values (spec §1.1), computed at the moment of use
@@ -53,48 +72,90 @@ public final class ConcurrencyStore {
         + age(a) + "))::int)";
   }
 
+  /**
+   * The limit columns of the table aliased {@code a} (effective counters computed): the one
+   * definition of {@link #limitColumns} and of the {@code LIMIT_*} indexes {@link #limitRow} decodes.
+   */
+  private static SelectList limitList(String a) {
+    SelectList l = new SelectList();
+    l.add(a + ".id");
+    l.add(a + ".created");
+    l.add(a + ".updated");
+    l.add(a + ".active");
+    l.add(a + ".name");
+    l.add(a + ".\"limit\"");
+    l.add(effActive(a) + " AS eff_active");
+    l.add(effDenied(a) + " AS eff_denied");
+    l.add(a + ".slot_decay_per_second");
+    l.add(a + ".avg_slot_occupancy_seconds");
+    return l;
+  }
+
   static String limitColumns(String a) {
-    return a + ".id, " + a + ".created, " + a + ".updated, " + a + ".active, " + a + ".name, " + a + ".\"limit\", "
-        + effActive(a) + " AS eff_active, " + effDenied(a) + " AS eff_denied, " + a + ".slot_decay_per_second, "
-        + a + ".avg_slot_occupancy_seconds";
+    return limitList(a).sql();
   }
 
-  static final String LIMIT_COLUMNS = limitColumns("c");
+  static final SelectList LIMIT = limitList("c");
+  static final String LIMIT_COLUMNS = LIMIT.sql();
 
+  // LIMIT_<NAME> is the index of the column named <name>
+  static final int LIMIT_ID = LIMIT.names().indexOf("id");
+  static final int LIMIT_CREATED = LIMIT.names().indexOf("created");
+  static final int LIMIT_UPDATED = LIMIT.names().indexOf("updated");
+  static final int LIMIT_ACTIVE = LIMIT.names().indexOf("active");
+  static final int LIMIT_NAME = LIMIT.names().indexOf("name");
+  static final int LIMIT_LIMIT = LIMIT.names().indexOf("limit");
+  static final int LIMIT_EFF_ACTIVE = LIMIT.names().indexOf("eff_active");
+  static final int LIMIT_EFF_DENIED = LIMIT.names().indexOf("eff_denied");
+  static final int LIMIT_SLOT_DECAY_PER_SECOND = LIMIT.names().indexOf("slot_decay_per_second");
+  static final int LIMIT_AVG_SLOT_OCCUPANCY_SECONDS = LIMIT.names().indexOf("avg_slot_occupancy_seconds");
+
+  /** A row of {@link #LIMIT_COLUMNS} (any statement selecting or returning exactly that list). */
   static ConcurrencyLimitV2 limitRow(Row r) {
-    return new ConcurrencyLimitV2(r.getUUID("id"), Rows.instant(r, "created"), Rows.instant(r, "updated"),
-        r.getBoolean("active"), r.getString("name"), r.getInteger("limit"), r.getInteger("eff_active"),
-        r.getInteger("eff_denied"), r.getDouble("slot_decay_per_second"), r.getDouble("avg_slot_occupancy_seconds"));
+    return new ConcurrencyLimitV2(r.getUUID(LIMIT_ID), Rows.instant(r, LIMIT_CREATED), Rows.instant(r, LIMIT_UPDATED),
+        r.getBoolean(LIMIT_ACTIVE), r.getString(LIMIT_NAME), r.getInteger(LIMIT_LIMIT), r.getInteger(LIMIT_EFF_ACTIVE),
+        r.getInteger(LIMIT_EFF_DENIED), r.getDouble(LIMIT_SLOT_DECAY_PER_SECOND),
+        r.getDouble(LIMIT_AVG_SLOT_OCCUPANCY_SECONDS));
   }
 
-  public static ConcurrencyFacts.Limit toFact(ConcurrencyLimitV2 l) {
-    return new ConcurrencyFacts.Limit(l.id(), l.name(), l.active(), l.limit(), l.activeSlots(), l.deniedSlots(),
-        l.slotDecayPerSecond(), l.avgSlotOccupancySeconds());
-  }
+  static final SelectList LEASE = new SelectList();
+
+  // LEASE_<NAME> is the index of the column named <name>
+  static final int LEASE_ID = LEASE.add("l.id");
+  static final int LEASE_RESOURCE_IDS = LEASE.add("l.resource_ids");
+  static final int LEASE_SLOTS = LEASE.add("l.slots");
+  static final int LEASE_CREATED = LEASE.add("l.created");
+  static final int LEASE_EXPIRES_AT = LEASE.add("CASE WHEN isfinite(l.expires_at) THEN l.expires_at END AS expires_at");
+  static final int LEASE_HOLDER_TYPE = LEASE.add("l.holder_type");
+  static final int LEASE_HOLDER_ID = LEASE.add("l.holder_id");
 
   /** {@code expires_at} is null for a lease that never expires ('infinity' does not decode). */
-  static final String LEASE_COLUMNS = "l.id, l.resource_ids, l.slots, l.created,"
-      + " CASE WHEN isfinite(l.expires_at) THEN l.expires_at END AS expires_at, l.holder_type, l.holder_id";
+  static final String LEASE_COLUMNS = LEASE.sql();
 
-  static ConcurrencyFacts.Lease leaseRow(Row r) {
-    UUID[] res = r.getArrayOfUUIDs("resource_ids");
-    return new ConcurrencyFacts.Lease(r.getUUID("id"), res == null ? List.of() : List.of(res), r.getInteger("slots"),
-        Rows.instant(r, "created"), expiry(r), r.getString("holder_type"), r.getUUID("holder_id"));
+  /** A row of {@link #LEASE_COLUMNS}. */
+  static LeaseRow leaseRow(Row r) {
+    UUID[] res = r.getArrayOfUUIDs(LEASE_RESOURCE_IDS);
+    return new LeaseRow(r.getUUID(LEASE_ID), res == null ? List.of() : List.of(res), r.getInteger(LEASE_SLOTS),
+        Rows.instant(r, LEASE_CREATED), expiry(r), r.getString(LEASE_HOLDER_TYPE), r.getUUID(LEASE_HOLDER_ID));
   }
 
   /** A never-expiring lease ({@code expires_at} null in the select) is {@link Instant#MAX}. */
   private static Instant expiry(Row r) {
-    Instant t = Rows.instant(r, "expires_at");
+    Instant t = Rows.instant(r, LEASE_EXPIRES_AT);
     return t == null ? Instant.MAX : t;
   }
 
-  static final String LEGACY_COLUMNS = "v.id, v.created, v.updated, v.tag, v.concurrency_limit, v.active_slots";
+  static final SelectList LEGACY = new SelectList();
 
-  static ConcurrencyFacts.LegacyLimit legacyRow(Row r) {
-    UUID[] slots = r.getArrayOfUUIDs("active_slots");
-    return new ConcurrencyFacts.LegacyLimit(r.getUUID("id"), r.getString("tag"), r.getInteger("concurrency_limit"),
-        slots == null ? List.of() : List.of(slots));
-  }
+  // LEGACY_<NAME> is the index of the column named <name>
+  static final int LEGACY_ID = LEGACY.add("v.id");
+  static final int LEGACY_CREATED = LEGACY.add("v.created");
+  static final int LEGACY_UPDATED = LEGACY.add("v.updated");
+  static final int LEGACY_TAG = LEGACY.add("v.tag");
+  static final int LEGACY_CONCURRENCY_LIMIT = LEGACY.add("v.concurrency_limit");
+  static final int LEGACY_ACTIVE_SLOTS = LEGACY.add("v.active_slots");
+
+  static final String LEGACY_COLUMNS = LEGACY.sql();
 
   private static <T> List<T> all(RowSet<Row> rows, java.util.function.Function<Row, T> f) {
     List<T> out = new ArrayList<>(rows.size());
@@ -139,7 +200,7 @@ public final class ConcurrencyStore {
    * {@code tagLimits} — its tag limits; every limit of its leases is locked too. Issue right after
    * the run-lock statement.
    */
-  public static Future<ConcurrencyFacts> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits) {
+  public static Future<FactRows> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits) {
     return loadTaskFacts(c, runId, tagLimits, true);
   }
 
@@ -147,7 +208,7 @@ public final class ConcurrencyStore {
    * A task run's concurrency facts as committed at this moment, nothing locked (the rows another
    * transaction holds are read as they were): enough to find that a proposal would WAIT.
    */
-  public static Future<ConcurrencyFacts> readTaskFacts(SqlConnection c, UUID runId, boolean tagLimits) {
+  public static Future<FactRows> readTaskFacts(SqlConnection c, UUID runId, boolean tagLimits) {
     return loadTaskFacts(c, runId, tagLimits, false, false);
   }
 
@@ -157,26 +218,26 @@ public final class ConcurrencyStore {
    * read — it sees the limits as committed at that moment, as a proposal sent a moment earlier
    * would — but one that takes a slot must load them again locked and decide again.
    */
-  public static Future<ConcurrencyFacts> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits,
+  public static Future<FactRows> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits,
       boolean lockLimits) {
     return loadTaskFacts(c, runId, tagLimits, lockLimits, true);
   }
 
-  private static Future<ConcurrencyFacts> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits,
+  private static Future<FactRows> loadTaskFacts(SqlConnection c, UUID runId, boolean tagLimits,
       boolean lockLimits, boolean lockOwn) {
     Future<RowSet<Row>> leases = c.preparedQuery(lockOwn ? TASK_LEASES : TASK_LEASES_READ).execute(Tuple.of(runId));
     Future<RowSet<Row>> legacy = c.preparedQuery(lockOwn ? TASK_LEGACY : TASK_LEGACY_READ).execute(Tuple.of(runId));
     Future<RowSet<Row>> limits = c.preparedQuery(lockLimits ? TASK_LIMITS : TASK_LIMITS_READ)
         .execute(Tuple.of(runId, tagLimits));
     return Future.all(leases, legacy, limits).map(all -> {
-      List<ConcurrencyFacts.Limit> tag = new ArrayList<>();
+      List<ConcurrencyLimitV2> tag = new ArrayList<>();
       for (Row r : limits.result()) {
         ConcurrencyLimitV2 l = limitRow(r);
         if (tagLimits && l.name().startsWith("tag:")) {
-          tag.add(toFact(l));
+          tag.add(l);
         }
       }
-      return new ConcurrencyFacts(tag, all(legacy.result(), ConcurrencyStore::legacyRow),
+      return new FactRows(tag, all(legacy.result(), ConcurrencyStore::legacy),
           all(leases.result(), ConcurrencyStore::leaseRow), null);
     });
   }
@@ -188,8 +249,16 @@ public final class ConcurrencyStore {
   static final String FLOW_LEASES = "SELECT " + LEASE_COLUMNS + " FROM concurrency_lease l"
       + " WHERE l.holder_id = $1 OR l.id = " + FLOW_STATE_LEASE + " ORDER BY l.id FOR UPDATE";
 
-  static final String FLOW_DEPLOYMENT = "SELECT d.id, d.concurrency_limit_id, d.concurrency_options::text AS options,"
-      + " fr.deployment_id FROM flow_run fr LEFT JOIN deployment d ON d.id = fr.deployment_id WHERE fr.id = $1";
+  static final SelectList DEPLOYMENT = new SelectList();
+
+  // DEPLOYMENT_<NAME> is the index of the column named <name>
+  static final int DEPLOYMENT_ID = DEPLOYMENT.add("d.id");
+  static final int DEPLOYMENT_CONCURRENCY_LIMIT_ID = DEPLOYMENT.add("d.concurrency_limit_id");
+  static final int DEPLOYMENT_OPTIONS = DEPLOYMENT.add("d.concurrency_options::text AS options");
+  static final int DEPLOYMENT_DEPLOYMENT_ID = DEPLOYMENT.add("fr.deployment_id");
+
+  static final String FLOW_DEPLOYMENT = "SELECT " + DEPLOYMENT.sql()
+      + " FROM flow_run fr LEFT JOIN deployment d ON d.id = fr.deployment_id WHERE fr.id = $1";
 
   static final String FLOW_LIMITS = "SELECT " + LIMIT_COLUMNS + " FROM concurrency_limit_v2 c"
       + " WHERE ($2 AND c.id = (SELECT d.concurrency_limit_id FROM flow_run fr JOIN deployment d"
@@ -202,30 +271,30 @@ public final class ConcurrencyStore {
    * A flow run's concurrency facts: its leases (and the current state's lease), and — when
    * {@code deployment} — its deployment with the linked limit; all limits involved are locked.
    */
-  public static Future<ConcurrencyFacts> loadFlowFacts(SqlConnection c, UUID runId, boolean deployment) {
+  public static Future<FactRows> loadFlowFacts(SqlConnection c, UUID runId, boolean deployment) {
     Future<RowSet<Row>> leases = c.preparedQuery(FLOW_LEASES).execute(Tuple.of(runId));
     Future<RowSet<Row>> dep = deployment ? c.preparedQuery(FLOW_DEPLOYMENT).execute(Tuple.of(runId))
         : Future.succeededFuture(null);
     Future<RowSet<Row>> limits = c.preparedQuery(FLOW_LIMITS).execute(Tuple.of(runId, deployment));
     return Future.all(leases, dep, limits).map(all -> {
-      Map<UUID, ConcurrencyFacts.Limit> byId = new HashMap<>();
+      Map<UUID, ConcurrencyLimitV2> byId = new HashMap<>();
       for (Row r : limits.result()) {
-        ConcurrencyFacts.Limit l = toFact(limitRow(r));
+        ConcurrencyLimitV2 l = limitRow(r);
         byId.put(l.id(), l);
       }
-      ConcurrencyFacts.Deployment d = null;
+      DeploymentRow d = null;
       if (dep.result() != null && dep.result().size() > 0) {
         Row r = dep.result().iterator().next();
-        if (r.getUUID("id") != null) {
-          com.fasterxml.jackson.databind.JsonNode opts = JsonCodec.read(r.getString("options"));
+        if (r.getUUID(DEPLOYMENT_ID) != null) {
+          com.fasterxml.jackson.databind.JsonNode opts = JsonCodec.read(r.getString(DEPLOYMENT_OPTIONS));
           boolean cancelNew = opts != null && "CANCEL_NEW".equals(opts.path("collision_strategy").asText());
           Integer grace = opts != null && opts.path("grace_period_seconds").isNumber()
               ? opts.path("grace_period_seconds").asInt() : null;
-          UUID limitId = r.getUUID("concurrency_limit_id");
-          d = new ConcurrencyFacts.Deployment(r.getUUID("id"), limitId == null ? null : byId.get(limitId), cancelNew, grace);
+          UUID limitId = r.getUUID(DEPLOYMENT_CONCURRENCY_LIMIT_ID);
+          d = new DeploymentRow(r.getUUID(DEPLOYMENT_ID), limitId == null ? null : byId.get(limitId), cancelNew, grace);
         }
       }
-      return new ConcurrencyFacts(List.of(), List.of(), all(leases.result(), ConcurrencyStore::leaseRow), d);
+      return new FactRows(List.of(), List.of(), all(leases.result(), ConcurrencyStore::leaseRow), d);
     });
   }
 
@@ -388,29 +457,14 @@ public final class ConcurrencyStore {
   static final String LEGACY_REMOVE = "UPDATE concurrency_limit SET active_slots = array_remove(active_slots, $1),"
       + " updated = now() WHERE $1 = ANY (active_slots)";
 
-  /** Applies one effect of the concurrency rules. */
-  public static Future<Void> apply(SqlConnection c, ConcurrencyEffect e) {
-    if (e instanceof ConcurrencyEffect.AcquireSlots a) {
-      return increment(c, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(), a.holderType(), a.holderId())
-          .compose(ok -> ok ? Future.<Void>succeededFuture()
-              : Future.failedFuture(new IllegalStateException("slots on " + a.limitIds() + " were no longer free under the lock")));
-    }
-    if (e instanceof ConcurrencyEffect.ReleaseLeases r) {
-      return releaseLeases(c, r.leaseIds()).mapEmpty();
-    }
-    if (e instanceof ConcurrencyEffect.RenewLease r) {
-      return renew(c, r.leaseId(), r.ttlSeconds()).mapEmpty();
-    }
-    if (e instanceof ConcurrencyEffect.RecordDenied d) {
-      return recordDenied(c, d.limitIds(), d.slots());
-    }
-    if (e instanceof ConcurrencyEffect.AddLegacySlot a) {
-      return c.preparedQuery(LEGACY_ADD).execute(Tuple.of(arr(a.legacyIds()), a.taskRunId())).mapEmpty();
-    }
-    if (e instanceof ConcurrencyEffect.RemoveLegacySlots r) {
-      return c.preparedQuery(LEGACY_REMOVE).execute(Tuple.of(r.taskRunId())).mapEmpty();
-    }
-    return Future.failedFuture(new IllegalArgumentException("unknown effect " + e));
+  /** Legacy v1 rows: adds the task run to {@code active_slots} of these rows (one statement, even for none). */
+  public static Future<Void> addLegacySlot(SqlClient c, List<UUID> legacyIds, UUID taskRunId) {
+    return c.preparedQuery(LEGACY_ADD).execute(Tuple.of(arr(legacyIds), taskRunId)).mapEmpty();
+  }
+
+  /** Legacy v1 rows: removes the task run from every row's {@code active_slots}. */
+  public static Future<Void> removeLegacySlots(SqlClient c, UUID taskRunId) {
+    return c.preparedQuery(LEGACY_REMOVE).execute(Tuple.of(taskRunId)).mapEmpty();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -525,28 +579,28 @@ public final class ConcurrencyStore {
   // ---------------------------------------------------------------------------------------------
   // leases: reads
 
-  public static Future<ConcurrencyFacts.Lease> lease(SqlClient c, UUID id, boolean lock) {
+  public static Future<LeaseRow> lease(SqlClient c, UUID id, boolean lock) {
     return c.preparedQuery("SELECT " + LEASE_COLUMNS + " FROM concurrency_lease l WHERE l.id = $1"
             + (lock ? " FOR UPDATE" : "")).execute(Tuple.of(id))
         .map(FlowRepository.first(ConcurrencyStore::leaseRow));
   }
 
   /** Unexpired leases holding slots of the limit, oldest first. */
-  public static Future<List<ConcurrencyFacts.Lease>> leasesOf(SqlClient c, UUID limitId) {
+  public static Future<List<LeaseRow>> leasesOf(SqlClient c, UUID limitId) {
     return c.preparedQuery("SELECT " + LEASE_COLUMNS + " FROM concurrency_lease l WHERE $1 = ANY (l.resource_ids)"
             + " AND l.expires_at > clock_timestamp() ORDER BY l.created, l.id")
         .execute(Tuple.of(limitId)).map(rows -> all(rows, ConcurrencyStore::leaseRow));
   }
 
   /** Locks (leases first) and returns the unexpired-or-not leases of the limit. */
-  public static Future<List<ConcurrencyFacts.Lease>> lockLeasesOf(SqlClient c, UUID limitId) {
+  public static Future<List<LeaseRow>> lockLeasesOf(SqlClient c, UUID limitId) {
     return c.preparedQuery("SELECT " + LEASE_COLUMNS + " FROM concurrency_lease l WHERE $1 = ANY (l.resource_ids)"
             + " ORDER BY l.id FOR UPDATE")
         .execute(Tuple.of(limitId)).map(rows -> all(rows, ConcurrencyStore::leaseRow));
   }
 
   /** Locks and returns the leases held by {@code holderId} (id order). */
-  public static Future<List<ConcurrencyFacts.Lease>> lockLeasesHeldBy(SqlClient c, UUID holderId) {
+  public static Future<List<LeaseRow>> lockLeasesHeldBy(SqlClient c, UUID holderId) {
     return c.preparedQuery("SELECT " + LEASE_COLUMNS + " FROM concurrency_lease l WHERE l.holder_id = $1"
             + " ORDER BY l.id FOR UPDATE").execute(Tuple.of(holderId)).map(rows -> all(rows, ConcurrencyStore::leaseRow));
   }
@@ -559,7 +613,7 @@ public final class ConcurrencyStore {
   }
 
   /** Leases filtered by holder and/or limit, newest first, paged. */
-  public static Future<List<ConcurrencyFacts.Lease>> listLeases(SqlClient c, UUID holderId, UUID limitId,
+  public static Future<List<LeaseRow>> listLeases(SqlClient c, UUID holderId, UUID limitId,
       boolean includeExpired, int limit, int offset) {
     return c.preparedQuery("SELECT " + LEASE_COLUMNS + " FROM concurrency_lease l"
             + " WHERE ($1::uuid IS NULL OR l.holder_id = $1) AND ($2::uuid IS NULL OR $2 = ANY (l.resource_ids))"
@@ -572,10 +626,11 @@ public final class ConcurrencyStore {
 
   public record LegacyRow(UUID id, Instant created, Instant updated, String tag, int limit, List<UUID> activeSlots) {}
 
+  /** A row of {@link #LEGACY_COLUMNS}. */
   static LegacyRow legacy(Row r) {
-    UUID[] slots = r.getArrayOfUUIDs("active_slots");
-    return new LegacyRow(r.getUUID("id"), Rows.instant(r, "created"), Rows.instant(r, "updated"), r.getString("tag"),
-        r.getInteger("concurrency_limit"), slots == null ? List.of() : List.of(slots));
+    UUID[] slots = r.getArrayOfUUIDs(LEGACY_ACTIVE_SLOTS);
+    return new LegacyRow(r.getUUID(LEGACY_ID), Rows.instant(r, LEGACY_CREATED), Rows.instant(r, LEGACY_UPDATED),
+        r.getString(LEGACY_TAG), r.getInteger(LEGACY_CONCURRENCY_LIMIT), slots == null ? List.of() : List.of(slots));
   }
 
   public static Future<LegacyRow> legacyById(SqlClient c, UUID id) {

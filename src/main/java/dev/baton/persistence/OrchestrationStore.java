@@ -1,12 +1,9 @@
 package dev.baton.persistence;
 
+import dev.baton.domain.FlowRunPolicy;
 import dev.baton.domain.State;
-import dev.baton.orchestration.engine.Effect;
-import dev.baton.orchestration.engine.Facts;
-import dev.baton.orchestration.engine.FlowRunDraft;
-import dev.baton.orchestration.engine.OrchestrationOutcome;
-import dev.baton.orchestration.engine.RunDraft;
-import dev.baton.orchestration.engine.TaskRunDraft;
+import dev.baton.domain.StateType;
+import dev.baton.domain.TaskRunPolicy;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -23,20 +20,45 @@ import java.util.UUID;
 /**
  * The orchestration hot path: one round trip to lock and load a run with everything the rules need,
  * one round trip to write what the engine decided. Both must run inside the caller's transaction.
+ * The store speaks in plain rows (the records below); turning them into the engine's drafts, facts
+ * and outcomes is orchestration's business.
  */
 public final class OrchestrationStore {
 
+  /** The columns of a locked run row that orchestration works on. */
+  public sealed interface RunRow permits FlowRunRow, TaskRunRow {
+    UUID id();
+
+    UUID stateId();
+
+    List<String> tags();
+  }
+
+  /** A locked flow-run row. */
+  public record FlowRunRow(UUID id, UUID flowId, UUID deploymentId, UUID parentTaskRunId, String infrastructurePid,
+      FlowRunPolicy policy, List<String> tags, UUID stateId, StateType stateType, String stateName,
+      Instant stateTimestamp, int runCount, Instant expectedStartTime, Instant nextScheduledStartTime,
+      Instant startTime, Instant endTime, long totalRunTimeMicros) implements RunRow {}
+
+  /** A locked task-run row. */
+  public record TaskRunRow(UUID id, UUID flowRunId, String taskKey, TaskRunPolicy policy, List<String> tags,
+      UUID stateId, StateType stateType, String stateName, Instant stateTimestamp, int runCount,
+      int flowRunRunCount, Instant expectedStartTime, Instant nextScheduledStartTime, Instant startTime,
+      Instant endTime, long totalRunTimeMicros) implements RunRow {}
+
+  /** A task run's flow run as read with it (not locked): its run count and current state. */
+  public record ParentFlowRunRow(UUID id, int runCount, State state) {}
+
   /**
-   * A locked run: the draft the engine works on, its current state (with data, or null) and the
-   * facts read with it. {@code facts.apiVersion}/{@code clientVersion} are left for the caller.
+   * A locked run with its current state (with data, or null) and, for a task run, its flow run
+   * ({@code parent}, null when the run has none or it is gone) and the state of the cache entry it
+   * looked up ({@code cacheHit}, or null). {@code concurrencyFree}: the run cannot hold or take a
+   * concurrency slot in this transition — no tags (task) or no deployment (flow), no lease and no
+   * legacy slot naming it, and its current state names no lease — so its concurrency facts are
+   * known to be empty without reading them.
    */
-  /**
-   * A locked run with its current state and facts. {@code concurrencyFree}: the run cannot hold or
-   * take a concurrency slot in this transition — no tags (task) or no deployment (flow), no lease
-   * and no legacy slot naming it, and its current state names no lease — so its concurrency facts
-   * are known to be empty without reading them.
-   */
-  public record LoadedRun(RunDraft draft, State current, Facts facts, boolean concurrencyFree) {}
+  public record LoadedRun(RunRow run, State current, ParentFlowRunRow parent, State cacheHit,
+      boolean concurrencyFree) {}
 
   private OrchestrationStore() {}
 
@@ -53,14 +75,32 @@ public final class OrchestrationStore {
    * statement. The parent flow run and the cache entry are not locked anyway; their slightly older
    * snapshot is the same read any unlocked reader gets.
    */
-  private static final String FLOW_RUN_COLUMNS = """
-      SELECT fr.id, fr.flow_id, fr.deployment_id, fr.parent_task_run_id, fr.infrastructure_pid,
-             fr.empirical_policy::text AS empirical_policy, fr.tags::text AS tags, fr.state_id,
-             fr.state_type, fr.state_name, fr.state_timestamp, fr.run_count, fr.expected_start_time,
-             fr.next_scheduled_start_time, fr.start_time, fr.end_time, fr.total_run_time_us,
-             EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = fr.id) AS holds_leases,
-             %s
-      """.formatted(Rows.STATE_COLUMNS);
+  static final SelectList FLOW_RUN = new SelectList();
+
+  // the flow run's columns, decoded by index (flowRun); FR_<NAME> is the column named <name>
+  static final int FR_ID = FLOW_RUN.add("fr.id");
+  static final int FR_FLOW_ID = FLOW_RUN.add("fr.flow_id");
+  static final int FR_DEPLOYMENT_ID = FLOW_RUN.add("fr.deployment_id");
+  static final int FR_PARENT_TASK_RUN_ID = FLOW_RUN.add("fr.parent_task_run_id");
+  static final int FR_INFRASTRUCTURE_PID = FLOW_RUN.add("fr.infrastructure_pid");
+  static final int FR_EMPIRICAL_POLICY = FLOW_RUN.add("fr.empirical_policy::text AS empirical_policy");
+  static final int FR_TAGS = FLOW_RUN.add("fr.tags::text AS tags");
+  static final int FR_STATE_ID = FLOW_RUN.add("fr.state_id");
+  static final int FR_STATE_TYPE = FLOW_RUN.add("fr.state_type");
+  static final int FR_STATE_NAME = FLOW_RUN.add("fr.state_name");
+  static final int FR_STATE_TIMESTAMP = FLOW_RUN.add("fr.state_timestamp");
+  static final int FR_RUN_COUNT = FLOW_RUN.add("fr.run_count");
+  static final int FR_EXPECTED_START_TIME = FLOW_RUN.add("fr.expected_start_time");
+  static final int FR_NEXT_SCHEDULED_START_TIME = FLOW_RUN.add("fr.next_scheduled_start_time");
+  static final int FR_START_TIME = FLOW_RUN.add("fr.start_time");
+  static final int FR_END_TIME = FLOW_RUN.add("fr.end_time");
+  static final int FR_TOTAL_RUN_TIME_US = FLOW_RUN.add("fr.total_run_time_us");
+  static final int FR_HOLDS_LEASES =
+      FLOW_RUN.add("EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = fr.id) AS holds_leases");
+  /** The first of the current state's columns ({@code s_id} …). */
+  static final int FR_S_ID = FLOW_RUN.addState("s", "s_");
+
+  private static final String FLOW_RUN_COLUMNS = "SELECT " + FLOW_RUN.sql() + "\n";
 
   static final String LOCK_LOAD_FLOW_RUN = FLOW_RUN_COLUMNS + """
         FROM flow_run fr
@@ -98,15 +138,15 @@ public final class OrchestrationStore {
   }
 
   private static Future<LoadedRun> flowRun(SqlConnection c, Row r) {
-    FlowRunDraft draft = new FlowRunDraft(r.getUUID("id"), r.getUUID("flow_id"), r.getUUID("deployment_id"),
-        r.getUUID("parent_task_run_id"), r.getString("infrastructure_pid"),
-        JsonCodec.readFlowPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
-        r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
-        Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), Rows.instant(r, "expected_start_time"),
-        Rows.instant(r, "next_scheduled_start_time"), Rows.instant(r, "start_time"),
-        Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
-    boolean free = draft.deploymentId() == null && !r.getBoolean("holds_leases");
-    return withCurrentState(c, draft, Rows.state(r), Facts.NONE, true, free);
+    FlowRunRow run = new FlowRunRow(r.getUUID(FR_ID), r.getUUID(FR_FLOW_ID), r.getUUID(FR_DEPLOYMENT_ID),
+        r.getUUID(FR_PARENT_TASK_RUN_ID), r.getString(FR_INFRASTRUCTURE_PID),
+        JsonCodec.readFlowPolicy(r.getString(FR_EMPIRICAL_POLICY)), JsonCodec.readStrings(r.getString(FR_TAGS)),
+        r.getUUID(FR_STATE_ID), Rows.stateType(r.getString(FR_STATE_TYPE)), r.getString(FR_STATE_NAME),
+        Rows.instant(r, FR_STATE_TIMESTAMP), r.getInteger(FR_RUN_COUNT), Rows.instant(r, FR_EXPECTED_START_TIME),
+        Rows.instant(r, FR_NEXT_SCHEDULED_START_TIME), Rows.instant(r, FR_START_TIME),
+        Rows.instant(r, FR_END_TIME), r.getLong(FR_TOTAL_RUN_TIME_US));
+    boolean free = run.deploymentId() == null && !r.getBoolean(FR_HOLDS_LEASES);
+    return withCurrentState(c, run, Rows.state(r, FR_S_ID), null, null, true, free);
   }
 
   /** The loaded runs of a group statement by id; re-reads (rare) run concurrently. */
@@ -116,23 +156,44 @@ public final class OrchestrationStore {
     rows.forEach(r -> runs.add(load.apply(r)));
     return Future.all(runs).map(all -> {
       Map<UUID, LoadedRun> byId = new HashMap<>(runs.size() * 2);
-      runs.forEach(f -> byId.put(f.result().draft().id(), f.result()));
+      runs.forEach(f -> byId.put(f.result().run().id(), f.result()));
       return byId;
     });
   }
 
-  private static final String TASK_RUN_COLUMNS = """
-      SELECT tr.id, tr.flow_run_id, tr.task_key, tr.empirical_policy::text AS empirical_policy,
-             tr.tags::text AS tags, tr.state_id, tr.state_type, tr.state_name, tr.state_timestamp,
-             tr.run_count, tr.flow_run_run_count, tr.expected_start_time, tr.next_scheduled_start_time,
-             tr.start_time, tr.end_time, tr.total_run_time_us,
-             EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = tr.id) AS holds_leases,
-             EXISTS (SELECT 1 FROM concurrency_limit v WHERE tr.id = ANY (v.active_slots)) AS holds_legacy,
-             %s,
-             f.id AS f_id, f.run_count AS f_run_count,
-             %s,
-             %s
-      """.formatted(Rows.STATE_COLUMNS, Rows.stateColumns("fs", "fs_"), Rows.stateColumns("cs", "cs_"));
+  static final SelectList TASK_RUN = new SelectList();
+
+  // the task run's columns, decoded by index (taskRun); TR_<NAME> is the column named <name>
+  static final int TR_ID = TASK_RUN.add("tr.id");
+  static final int TR_FLOW_RUN_ID = TASK_RUN.add("tr.flow_run_id");
+  static final int TR_TASK_KEY = TASK_RUN.add("tr.task_key");
+  static final int TR_EMPIRICAL_POLICY = TASK_RUN.add("tr.empirical_policy::text AS empirical_policy");
+  static final int TR_TAGS = TASK_RUN.add("tr.tags::text AS tags");
+  static final int TR_STATE_ID = TASK_RUN.add("tr.state_id");
+  static final int TR_STATE_TYPE = TASK_RUN.add("tr.state_type");
+  static final int TR_STATE_NAME = TASK_RUN.add("tr.state_name");
+  static final int TR_STATE_TIMESTAMP = TASK_RUN.add("tr.state_timestamp");
+  static final int TR_RUN_COUNT = TASK_RUN.add("tr.run_count");
+  static final int TR_FLOW_RUN_RUN_COUNT = TASK_RUN.add("tr.flow_run_run_count");
+  static final int TR_EXPECTED_START_TIME = TASK_RUN.add("tr.expected_start_time");
+  static final int TR_NEXT_SCHEDULED_START_TIME = TASK_RUN.add("tr.next_scheduled_start_time");
+  static final int TR_START_TIME = TASK_RUN.add("tr.start_time");
+  static final int TR_END_TIME = TASK_RUN.add("tr.end_time");
+  static final int TR_TOTAL_RUN_TIME_US = TASK_RUN.add("tr.total_run_time_us");
+  static final int TR_HOLDS_LEASES =
+      TASK_RUN.add("EXISTS (SELECT 1 FROM concurrency_lease l WHERE l.holder_id = tr.id) AS holds_leases");
+  static final int TR_HOLDS_LEGACY =
+      TASK_RUN.add("EXISTS (SELECT 1 FROM concurrency_limit v WHERE tr.id = ANY (v.active_slots)) AS holds_legacy");
+  /** The first of the current state's columns ({@code s_id} …). */
+  static final int TR_S_ID = TASK_RUN.addState("s", "s_");
+  static final int TR_F_ID = TASK_RUN.add("f.id AS f_id");
+  static final int TR_F_RUN_COUNT = TASK_RUN.add("f.run_count AS f_run_count");
+  /** The first of the flow run's current state's columns ({@code fs_id} …). */
+  static final int TR_FS_ID = TASK_RUN.addState("fs", "fs_");
+  /** The first of the cache hit's state columns ({@code cs_id} …). */
+  static final int TR_CS_ID = TASK_RUN.addState("cs", "cs_");
+
+  private static final String TASK_RUN_COLUMNS = "SELECT " + TASK_RUN.sql() + "\n";
 
   /** The joins of a task run's lock-and-load; {@code %1$s} is the cache key to look up (SQL text). */
   private static final String TASK_RUN_JOINS = """
@@ -197,21 +258,18 @@ public final class OrchestrationStore {
   }
 
   private static Future<LoadedRun> taskRun(SqlConnection c, Row r) {
-    UUID flowRunId = r.getUUID("flow_run_id");
-    TaskRunDraft draft = new TaskRunDraft(r.getUUID("id"), flowRunId, r.getString("task_key"),
-        JsonCodec.readTaskPolicy(r.getString("empirical_policy")), JsonCodec.readStrings(r.getString("tags")),
-        r.getUUID("state_id"), Rows.stateType(r.getString("state_type")), r.getString("state_name"),
-        Rows.instant(r, "state_timestamp"), r.getInteger("run_count"), r.getInteger("flow_run_run_count"),
-        Rows.instant(r, "expected_start_time"), Rows.instant(r, "next_scheduled_start_time"),
-        Rows.instant(r, "start_time"), Rows.instant(r, "end_time"), r.getLong("total_run_time_us"));
-    UUID parentId = r.getUUID("f_id");
-    Facts.ParentFlowRun parent = parentId == null ? null
-        : new Facts.ParentFlowRun(parentId, r.getInteger("f_run_count"), Rows.state(r, "fs_"));
-    Facts facts = Facts.NONE
-        .withParentFlowRun(parent, flowRunId != null && parentId == null)
-        .withCacheHit(Rows.state(r, "cs_"));
-    boolean free = draft.tags().isEmpty() && !r.getBoolean("holds_leases") && !r.getBoolean("holds_legacy");
-    return withCurrentState(c, draft, Rows.state(r), facts, false, free);
+    UUID flowRunId = r.getUUID(TR_FLOW_RUN_ID);
+    TaskRunRow run = new TaskRunRow(r.getUUID(TR_ID), flowRunId, r.getString(TR_TASK_KEY),
+        JsonCodec.readTaskPolicy(r.getString(TR_EMPIRICAL_POLICY)), JsonCodec.readStrings(r.getString(TR_TAGS)),
+        r.getUUID(TR_STATE_ID), Rows.stateType(r.getString(TR_STATE_TYPE)), r.getString(TR_STATE_NAME),
+        Rows.instant(r, TR_STATE_TIMESTAMP), r.getInteger(TR_RUN_COUNT), r.getInteger(TR_FLOW_RUN_RUN_COUNT),
+        Rows.instant(r, TR_EXPECTED_START_TIME), Rows.instant(r, TR_NEXT_SCHEDULED_START_TIME),
+        Rows.instant(r, TR_START_TIME), Rows.instant(r, TR_END_TIME), r.getLong(TR_TOTAL_RUN_TIME_US));
+    UUID parentId = r.getUUID(TR_F_ID);
+    ParentFlowRunRow parent = parentId == null ? null
+        : new ParentFlowRunRow(parentId, r.getInteger(TR_F_RUN_COUNT), Rows.state(r, TR_FS_ID));
+    boolean free = run.tags().isEmpty() && !r.getBoolean(TR_HOLDS_LEASES) && !r.getBoolean(TR_HOLDS_LEGACY);
+    return withCurrentState(c, run, Rows.state(r, TR_S_ID), parent, Rows.state(r, TR_CS_ID), false, free);
   }
 
   /**
@@ -219,14 +277,14 @@ public final class OrchestrationStore {
    * In that case the lease checks came from the old snapshot too, so the run is not declared
    * concurrency-free. A current state naming a deployment lease never is.
    */
-  private static Future<LoadedRun> withCurrentState(SqlConnection c, RunDraft draft, State joined, Facts facts,
-      boolean flow, boolean free) {
-    if (draft.stateId() == null || joined != null) {
+  private static Future<LoadedRun> withCurrentState(SqlConnection c, RunRow run, State joined,
+      ParentFlowRunRow parent, State cacheHit, boolean flow, boolean free) {
+    if (run.stateId() == null || joined != null) {
       boolean stateLease = joined != null && joined.details().deploymentConcurrencyLeaseId() != null;
-      return Future.succeededFuture(new LoadedRun(draft, joined, facts, free && !stateLease));
+      return Future.succeededFuture(new LoadedRun(run, joined, parent, cacheHit, free && !stateLease));
     }
-    Future<State> fresh = flow ? StateRepository.flowRunState(c, draft.stateId()) : StateRepository.taskRunState(c, draft.stateId());
-    return fresh.map(s -> new LoadedRun(draft, s, facts, false));
+    Future<State> fresh = flow ? StateRepository.flowRunState(c, run.stateId()) : StateRepository.taskRunState(c, run.stateId());
+    return fresh.map(s -> new LoadedRun(run, s, parent, cacheHit, false));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -265,44 +323,58 @@ public final class OrchestrationStore {
         VALUES ($%d, $%d, $%d, clock_timestamp()))""";
 
   /**
-   * Writes what the engine decided, in one statement (data-modifying CTEs): the new state row when
-   * {@code stateWritten} (data stored inline unless it is {@code {"type":"unpersisted",…}};
-   * {@code artifact_key/type/description} removed from object data), every mutable run column when
-   * the draft changed (plus {@code updated = now()}), and each {@link Effect.InsertCacheEntry}.
-   * Other effect types are the service's business. No round trip when there is nothing to write.
+   * A run row's mutable columns after a transition; {@code flowPolicy} is written for flow runs,
+   * {@code flowRunRunCount} for task runs.
    */
-  public static Future<Void> writeOutcome(SqlConnection c, OrchestrationOutcome o) {
-    RunDraft run = o.run();
-    List<Object> params = new ArrayList<>(24);
-    boolean flow = run instanceof FlowRunDraft;
+  public record RunUpdate(UUID stateId, StateType stateType, String stateName, Instant stateTimestamp, int runCount,
+      Instant expectedStartTime, Instant nextScheduledStartTime, Instant startTime, Instant endTime,
+      long totalRunTimeMicros, FlowRunPolicy flowPolicy, int flowRunRunCount) {}
 
-    if (o.stateWritten()) {
-      addStateValues(params, o.state(), run);
+  /** A task_run_state_cache row to insert. */
+  public record CacheEntryRow(String cacheKey, Instant cacheExpiration, UUID taskRunStateId) {}
+
+  /**
+   * What one transition writes for run {@code runId}: the {@code state} row to insert (null: none),
+   * the run row's new columns ({@code update}, null: unchanged) and the cache entries to insert.
+   */
+  public record OutcomeWrite(boolean flow, UUID runId, State state, RunUpdate update, List<CacheEntryRow> cacheEntries) {}
+
+  /**
+   * Writes what the engine decided, in one statement (data-modifying CTEs): the new state row when
+   * there is one (data stored inline unless it is {@code {"type":"unpersisted",…}};
+   * {@code artifact_key/type/description} removed from object data), every mutable run column when
+   * the run changed (plus {@code updated = now()}), and each cache entry. No round trip when there
+   * is nothing to write.
+   */
+  public static Future<Void> writeOutcome(SqlConnection c, OutcomeWrite o) {
+    List<Object> params = new ArrayList<>(24);
+    boolean flow = o.flow();
+
+    if (o.state() != null) {
+      addStateValues(params, o.state(), o.runId());
     }
-    if (run.changed()) {
-      addRunValues(params, run);
-      params.add(run.id());
+    if (o.update() != null) {
+      addRunValues(params, o.update(), flow);
+      params.add(o.runId());
     }
     int cacheInserts = 0;
-    for (Effect e : o.effects()) {
-      if (e instanceof Effect.InsertCacheEntry ce) {
-        params.add(ce.cacheKey());
-        params.add(Rows.ts(ce.cacheExpiration()));
-        params.add(ce.taskRunStateId());
-        cacheInserts++;
-      }
+    for (CacheEntryRow ce : o.cacheEntries()) {
+      params.add(ce.cacheKey());
+      params.add(Rows.ts(ce.cacheExpiration()));
+      params.add(ce.taskRunStateId());
+      cacheInserts++;
     }
     if (params.isEmpty()) {
       return Future.succeededFuture();
     }
-    String sql = writeSql(flow, o.stateWritten(), run.changed(), cacheInserts);
+    String sql = writeSql(flow, o.state() != null, o.update() != null, cacheInserts);
     return c.preparedQuery(sql).execute(Tuple.from(params)).mapEmpty();
   }
 
   /** A new state row's values, in the order of the INSERTs: id, run id, type, name, timestamp, message, details, data. */
-  private static void addStateValues(List<Object> values, State s, RunDraft run) {
+  private static void addStateValues(List<Object> values, State s, UUID runId) {
     values.add(s.id());
-    values.add(run.id());
+    values.add(runId);
     values.add(s.type().name());
     values.add(s.name());
     values.add(Rows.ts(s.timestamp()));
@@ -316,7 +388,7 @@ public final class OrchestrationStore {
    * name and timestamp, run_count, expected, next scheduled, start and end times, total run time,
    * then {@code empirical_policy} (flow runs) or {@code flow_run_run_count} (task runs).
    */
-  private static void addRunValues(List<Object> values, RunDraft run) {
+  private static void addRunValues(List<Object> values, RunUpdate run, boolean flow) {
     values.add(run.stateId());
     values.add(run.stateType() == null ? null : run.stateType().name());
     values.add(run.stateName());
@@ -327,10 +399,10 @@ public final class OrchestrationStore {
     values.add(Rows.ts(run.startTime()));
     values.add(Rows.ts(run.endTime()));
     values.add(run.totalRunTimeMicros());
-    if (run instanceof FlowRunDraft f) {
-      values.add(JsonCodec.writeFlowPolicy(f.policy()));
+    if (flow) {
+      values.add(JsonCodec.writeFlowPolicy(run.flowPolicy()));
     } else {
-      values.add(((TaskRunDraft) run).flowRunRunCount());
+      values.add(run.flowRunRunCount());
     }
   }
 
@@ -341,18 +413,18 @@ public final class OrchestrationStore {
    * arrays, {@code unnest}ed into one INSERT and one UPDATE); the others are written one by one as
    * by {@link #writeOutcome}. All statements are sent at once; the future fails if any fails.
    */
-  public static Future<Void> writeOutcomes(SqlConnection c, List<OrchestrationOutcome> outcomes) {
-    List<OrchestrationOutcome> tasks = new ArrayList<>();
-    List<OrchestrationOutcome> flows = new ArrayList<>();
+  public static Future<Void> writeOutcomes(SqlConnection c, List<OutcomeWrite> outcomes) {
+    List<OutcomeWrite> tasks = new ArrayList<>();
+    List<OutcomeWrite> flows = new ArrayList<>();
     List<Future<Void>> writes = new ArrayList<>();
-    for (OrchestrationOutcome o : outcomes) {
-      if (o.stateWritten() && o.run().changed() && o.effects().stream().noneMatch(e -> e instanceof Effect.InsertCacheEntry)) {
-        (o.run() instanceof FlowRunDraft ? flows : tasks).add(o);
+    for (OutcomeWrite o : outcomes) {
+      if (o.state() != null && o.update() != null && o.cacheEntries().isEmpty()) {
+        (o.flow() ? flows : tasks).add(o);
       } else {
         writes.add(writeOutcome(c, o));
       }
     }
-    for (List<OrchestrationOutcome> same : List.of(tasks, flows)) {
+    for (List<OutcomeWrite> same : List.of(tasks, flows)) {
       if (same.size() == 1) {
         writes.add(writeOutcome(c, same.get(0)));
       } else if (same.size() > 1) {
@@ -399,9 +471,9 @@ public final class OrchestrationStore {
       OffsetDateTime.class, Long.class, null};
 
   /** One row per outcome, the same values the single write binds, bound column by column as arrays. */
-  private static Future<Void> writeGroup(SqlConnection c, List<OrchestrationOutcome> same) {
+  private static Future<Void> writeGroup(SqlConnection c, List<OutcomeWrite> same) {
     int n = same.size();
-    boolean flow = same.get(0).run() instanceof FlowRunDraft;
+    boolean flow = same.get(0).flow();
     Object[][] columns = new Object[GROUP_COLUMNS.length][];
     for (int j = 0; j < columns.length; j++) {
       Class<?> type = GROUP_COLUMNS[j] != null ? GROUP_COLUMNS[j] : flow ? String.class : Integer.class;
@@ -409,10 +481,10 @@ public final class OrchestrationStore {
     }
     List<Object> row = new ArrayList<>(columns.length);
     for (int i = 0; i < n; i++) {
-      OrchestrationOutcome o = same.get(i);
+      OutcomeWrite o = same.get(i);
       row.clear();
-      addStateValues(row, o.state(), o.run());
-      addRunValues(row, o.run());
+      addStateValues(row, o.state(), o.runId());
+      addRunValues(row, o.update(), flow);
       for (int j = 0; j < columns.length; j++) {
         columns[j][i] = row.get(j);
       }

@@ -13,8 +13,8 @@ import java.util.UUID;
 
 /**
  * Column lists and row mappers shared by the repositories. Every select list aliases its columns,
- * so mappers read by name; the state columns of a joined state carry a prefix ({@code s_},
- * {@code fs_}, {@code cs_}).
+ * so mappers read by name (the hot path's statements decode by index instead: {@link SelectList});
+ * the state columns of a joined state carry a prefix ({@code s_}, {@code fs_}, {@code cs_}).
  */
 final class Rows {
   private Rows() {}
@@ -32,15 +32,37 @@ final class Rows {
     return s == null ? null : StateType.valueOf(s);
   }
 
+  /**
+   * A state table's columns in select order: the expression on the table, and the name (after the
+   * prefix). The one definition of {@link #stateColumns} and of the offsets below.
+   */
+  static final String[][] STATE = {
+      {"id", "id"}, {"type", "type"}, {"name", "name"}, {"timestamp", "timestamp"}, {"message", "message"},
+      {"state_details::text", "state_details"}, {"data::text", "data"}};
+
+  /** Offsets of the state columns from the first one ({@link #state(Row, int)}). */
+  static final int STATE_ID = stateOffset("id");
+  static final int STATE_TYPE = stateOffset("type");
+  static final int STATE_NAME = stateOffset("name");
+  static final int STATE_TIMESTAMP = stateOffset("timestamp");
+  static final int STATE_MESSAGE = stateOffset("message");
+  static final int STATE_DETAILS = stateOffset("state_details");
+  static final int STATE_DATA = stateOffset("data");
+
+  private static int stateOffset(String name) {
+    for (int i = 0; i < STATE.length; i++) {
+      if (STATE[i][1].equals(name)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException(name);
+  }
+
   /** Select list of a state table aliased {@code alias}, columns prefixed {@code prefix}. */
   static String stateColumns(String alias, String prefix) {
-    return alias + ".id AS " + prefix + "id, "
-        + alias + ".type AS " + prefix + "type, "
-        + alias + ".name AS " + prefix + "name, "
-        + alias + ".timestamp AS " + prefix + "timestamp, "
-        + alias + ".message AS " + prefix + "message, "
-        + alias + ".state_details::text AS " + prefix + "state_details, "
-        + alias + ".data::text AS " + prefix + "data";
+    SelectList list = new SelectList();
+    list.addState(alias, prefix);
+    return list.sql();
   }
 
   static final String STATE_COLUMNS = stateColumns("s", "s_");
@@ -59,6 +81,23 @@ final class Rows {
 
   static State state(Row r) {
     return state(r, "s_");
+  }
+
+  /** The state in the columns from index {@code first} on ({@link SelectList#addState}), or null when the join found none. */
+  static State state(Row r, int first) {
+    UUID id = r.getUUID(first + STATE_ID);
+    if (id == null) {
+      return null;
+    }
+    return new State(id, StateType.valueOf(r.getString(first + STATE_TYPE)), r.getString(first + STATE_NAME),
+        instant(r, first + STATE_TIMESTAMP), r.getString(first + STATE_MESSAGE),
+        JsonCodec.read(r.getString(first + STATE_DATA)),
+        JsonCodec.readDetails(r.getString(first + STATE_DETAILS)));
+  }
+
+  static Instant instant(Row r, int pos) {
+    OffsetDateTime t = r.getOffsetDateTime(pos);
+    return t == null ? null : t.toInstant();
   }
 
   // ---- flow ----

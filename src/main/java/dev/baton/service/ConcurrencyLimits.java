@@ -3,6 +3,7 @@ package dev.baton.service;
 import dev.baton.domain.ConcurrencyLimitV2;
 import dev.baton.domain.Ids;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
+import dev.baton.orchestration.ConcurrencyFactRows;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.orchestration.rules.concurrency.Slots;
@@ -99,13 +100,14 @@ public final class ConcurrencyLimits {
   /** The unexpired leases on the limit {@code idOrName}; null when there is no such limit. */
   public Future<List<ConcurrencyFacts.Lease>> holders(String idOrName) {
     return ConcurrencyStore.getByIdOrName(pool, idOrName).compose(l -> l == null
-        ? Future.succeededFuture(null) : ConcurrencyStore.leasesOf(pool, l.id()));
+        ? Future.succeededFuture(null) : ConcurrencyStore.leasesOf(pool, l.id()).map(ConcurrencyFactRows::leases));
   }
 
   /** Leases by holder and/or limit, a page of them. */
   public Future<List<ConcurrencyFacts.Lease>> leases(UUID holderId, UUID limitId, boolean includeExpired, int limit,
       int offset) {
-    return ConcurrencyStore.listLeases(pool, holderId, limitId, includeExpired, limit, offset);
+    return ConcurrencyStore.listLeases(pool, holderId, limitId, includeExpired, limit, offset)
+        .map(ConcurrencyFactRows::leases);
   }
 
   /** Changes the given fields; false when there is no such limit. */
@@ -142,7 +144,7 @@ public final class ConcurrencyLimits {
   private static Future<TagLimit> tagView(SqlClient c, ConcurrencyLimitV2 l) {
     return ConcurrencyStore.leasesOf(c, l.id()).map(leases -> {
       List<UUID> holders = new ArrayList<>();
-      for (ConcurrencyFacts.Lease lease : leases) {
+      for (ConcurrencyStore.LeaseRow lease : leases) {
         if (ConcurrencyEffect.HOLDER_TASK_RUN.equals(lease.holderType()) && lease.holderId() != null
             && !holders.contains(lease.holderId())) {
           holders.add(lease.holderId());
@@ -244,7 +246,7 @@ public final class ConcurrencyLimits {
     return pool.withTransaction(c -> findTag(c, null, tag).compose(found -> {
       if (found instanceof ConcurrencyLimitV2 l) {
         return ConcurrencyStore.lockLeasesOf(c, l.id())
-            .compose(leases -> ConcurrencyStore.releaseLeases(c, leases.stream().map(ConcurrencyFacts.Lease::id).toList()))
+            .compose(leases -> ConcurrencyStore.releaseLeases(c, leases.stream().map(ConcurrencyStore.LeaseRow::id).toList()))
             .compose(n -> {
               Future<Void> chain = Future.succeededFuture();
               for (UUID holder : override == null ? List.<UUID>of() : override.stream().distinct().toList()) {
@@ -297,8 +299,8 @@ public final class ConcurrencyLimits {
                   legacyAcquire.add(r);
                 }
               }
-              List<ConcurrencyFacts.Limit> facts = acquire.stream().map(ConcurrencyStore::toFact)
-                  .filter(f -> !Slots.covers(held, List.of(f))).toList();
+              List<ConcurrencyFacts.Limit> facts = acquire.stream().map(ConcurrencyFactRows::limit)
+                  .filter(f -> !Slots.covers(ConcurrencyFactRows.leases(held), List.of(f))).toList();
               List<ConcurrencyFacts.Limit> full = facts.stream().filter(f -> !f.fits(1)).toList();
               if (!full.isEmpty()) {
                 double retry = Slots.retryAfterSeconds(full, 1, settings.tagConcurrencySlotWaitSeconds(),
@@ -336,7 +338,7 @@ public final class ConcurrencyLimits {
               List<ConcurrencyLimitV2> v2 = ConcurrencyStore.inNameOrder(v2Rows, v2Names);
               List<UUID> release = new ArrayList<>();
               for (ConcurrencyLimitV2 l : v2) {
-                for (ConcurrencyFacts.Lease lease : held) {
+                for (ConcurrencyStore.LeaseRow lease : held) {
                   if (lease.resourceIds().contains(l.id()) && !release.contains(lease.id())) {
                     release.add(lease.id());
                   }

@@ -15,14 +15,14 @@ import java.util.List;
 import java.util.UUID;
 
 /** Builders for rows the tests need. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
-  static ObjectNode obj() {
+  public static ObjectNode obj() {
     return JsonNodeFactory.instance.objectNode();
   }
 
-  static Flow flow(SqlClient c, String name) {
+  public static Flow flow(SqlClient c, String name) {
     return await(FlowRepository.insertOrGet(c, new FlowCreate(name, List.of("t1"), obj().put("team", "a")))).value();
   }
 
@@ -31,7 +31,7 @@ final class Fixtures {
         FlowRunPolicy.DEFAULT, List.of("a", "b"), obj(), idempotencyKey, "pool", "queue", null, null);
   }
 
-  static UUID flowRun(SqlClient c, UUID flowId) {
+  public static UUID flowRun(SqlClient c, UUID flowId) {
     return await(FlowRunRepository.insert(c, flowRunCreate(flowId, null), "run", obj().put("l", "v"), null)).value();
   }
 
@@ -47,7 +47,7 @@ final class Fixtures {
     return TaskRunRepository.insertInheritingLabels(c, cmd.id() != null ? cmd.id() : UUID.randomUUID(), cmd, name, labels);
   }
 
-  static UUID taskRun(SqlClient c, UUID flowRunId, String key) {
+  public static UUID taskRun(SqlClient c, UUID flowRunId, String key) {
     return await(insertTaskRun(c, taskRunCreate(null, flowRunId, key, "0"), "task", obj())).value();
   }
 }

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Slot and lease writes decided by the concurrency rules, applied by
- * {@code persistence.ConcurrencyStore} in the proposal's transaction (so a slot changes exactly when
- * the state change that causes it commits). Dropped with the rule that emitted them when it fizzles.
+ * Slot and lease writes decided by the concurrency rules, applied by the service's
+ * {@code EffectApplier} (through {@code persistence.ConcurrencyStore}) in the proposal's
+ * transaction (so a slot changes exactly when the state change that causes it commits). Dropped
+ * with the rule that emitted them when it fizzles.
  */
 public sealed interface ConcurrencyEffect extends Effect.Concurrency {
 

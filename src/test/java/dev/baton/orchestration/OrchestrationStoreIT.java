@@ -1,4 +1,4 @@
-package dev.baton.persistence;
+package dev.baton.orchestration;
 
 import static dev.baton.persistence.Fixtures.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +24,11 @@ import dev.baton.orchestration.engine.FlowRunDraft;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
 import dev.baton.orchestration.engine.RunDraft;
 import dev.baton.orchestration.engine.TaskRunDraft;
-import dev.baton.persistence.OrchestrationStore.LoadedRun;
+import dev.baton.persistence.Fixtures;
+import dev.baton.persistence.FlowRunRepository;
+import dev.baton.persistence.SqlErrors;
+import dev.baton.persistence.StateRepository;
+import dev.baton.persistence.TaskRunRepository;
 import dev.baton.testsupport.DbTestBase;
 import dev.baton.testsupport.TestDatabase;
 import io.vertx.core.Future;
@@ -51,13 +55,13 @@ class OrchestrationStoreIT extends DbTestBase {
   }
 
   private static void write(OrchestrationOutcome o) {
-    inTx(c -> OrchestrationStore.writeOutcome(c, o));
+    inTx(c -> OutcomeRows.write(c, o));
   }
 
   @Test
   void unknownRunsLoadAsNull() {
-    assertNull(inTx(c -> OrchestrationStore.lockFlowRun(c, UUID.randomUUID())));
-    assertNull(inTx(c -> OrchestrationStore.lockTaskRun(c, UUID.randomUUID(), "k", Instant.now())));
+    assertNull(inTx(c -> LoadedRuns.lockFlowRun(c, UUID.randomUUID())));
+    assertNull(inTx(c -> LoadedRuns.lockTaskRun(c, UUID.randomUUID(), "k", Instant.now())));
   }
 
   @Test
@@ -65,7 +69,7 @@ class OrchestrationStoreIT extends DbTestBase {
     UUID flowId = Fixtures.flow(pool, "f").id();
     UUID runId = Fixtures.flowRun(pool, flowId);
 
-    LoadedRun fresh = inTx(c -> OrchestrationStore.lockFlowRun(c, runId));
+    LockedRun fresh = inTx(c -> LoadedRuns.lockFlowRun(c, runId));
     assertNull(fresh.current());
     FlowRunDraft d = (FlowRunDraft) fresh.draft();
     assertEquals(runId, d.id());
@@ -104,7 +108,7 @@ class OrchestrationStoreIT extends DbTestBase {
     assertEquals(running.details(), run.state().details());
     assertEquals(running.withData(obj().put("storage_key", "s3://x")), run.state());
 
-    LoadedRun again = inTx(c -> OrchestrationStore.lockFlowRun(c, runId));
+    LockedRun again = inTx(c -> LoadedRuns.lockFlowRun(c, runId));
     assertEquals(run.state(), again.current());
     assertEquals(StateType.RUNNING, again.draft().stateType());
     assertEquals(T0, again.draft().stateTimestamp());
@@ -131,7 +135,7 @@ class OrchestrationStoreIT extends DbTestBase {
     UUID flowId = Fixtures.flow(pool, "f").id();
     UUID runId = Fixtures.flowRun(pool, flowId);
     // nothing to write: no statement, no failure
-    LoadedRun l = inTx(c -> OrchestrationStore.lockFlowRun(c, runId));
+    LockedRun l = inTx(c -> LoadedRuns.lockFlowRun(c, runId));
     write(new OrchestrationOutcome(null, false, OrchestrationStatus.WAIT, OrchestrationDetails.waitFor(5, "later"),
         l.draft(), List.of(), "X"));
     // run columns only
@@ -145,9 +149,9 @@ class OrchestrationStoreIT extends DbTestBase {
   @Test
   void lockBlocksASecondLocker() {
     UUID runId = Fixtures.flowRun(pool, Fixtures.flow(pool, "f").id());
-    Throwable blocked = await(pool.withTransaction(a -> OrchestrationStore.lockFlowRun(a, runId)
+    Throwable blocked = await(pool.withTransaction(a -> LoadedRuns.lockFlowRun(a, runId)
         .compose(locked -> pool.withTransaction(b -> b.query("SET LOCAL lock_timeout = '200ms'").execute()
-            .compose(x -> OrchestrationStore.lockFlowRun(b, runId)))
+            .compose(x -> LoadedRuns.lockFlowRun(b, runId)))
             .map(x -> (Throwable) null)
             .recover(Future::succeededFuture))));
     assertNotNull(blocked, "the second lock must wait for the first");
@@ -158,14 +162,14 @@ class OrchestrationStoreIT extends DbTestBase {
   void taskRunFactsParentStateAndCache() throws Exception {
     UUID flowId = Fixtures.flow(pool, "f").id();
     UUID flowRunId = Fixtures.flowRun(pool, flowId);
-    FlowRunDraft fd = (FlowRunDraft) inTx(c -> OrchestrationStore.lockFlowRun(c, flowRunId)).draft();
+    FlowRunDraft fd = (FlowRunDraft) inTx(c -> LoadedRuns.lockFlowRun(c, flowRunId)).draft();
     State flowRunning = state(StateType.RUNNING, T0, null, StateDetails.EMPTY);
     fd.setCurrentState(flowRunning);
     fd.setRunCount(3);
     write(accepted(fd, flowRunning, List.of()));
 
     UUID taskId = Fixtures.taskRun(pool, flowRunId, "t");
-    LoadedRun loaded = inTx(c -> OrchestrationStore.lockTaskRun(c, taskId, null, T0));
+    LockedRun loaded = inTx(c -> LoadedRuns.lockTaskRun(c, taskId, null, T0));
     TaskRunDraft td = (TaskRunDraft) loaded.draft();
     assertEquals(flowRunId, td.flowRunId());
     assertEquals("t", td.taskKey());
@@ -195,23 +199,23 @@ class OrchestrationStoreIT extends DbTestBase {
     assertEquals(T0.plusSeconds(1), tr.endTime());
 
     UUID other = Fixtures.taskRun(pool, flowRunId, "u");
-    LoadedRun hit = inTx(c -> OrchestrationStore.lockTaskRun(c, other, "key-1", T0));
+    LockedRun hit = inTx(c -> LoadedRuns.lockTaskRun(c, other, "key-1", T0));
     assertEquals(completed, hit.facts().cacheHit());
-    assertNull(inTx(c -> OrchestrationStore.lockTaskRun(c, other, "key-2", T0)).facts().cacheHit());
-    assertNull(inTx(c -> OrchestrationStore.lockTaskRun(c, other, null, T0)).facts().cacheHit());
+    assertNull(inTx(c -> LoadedRuns.lockTaskRun(c, other, "key-2", T0)).facts().cacheHit());
+    assertNull(inTx(c -> LoadedRuns.lockTaskRun(c, other, null, T0)).facts().cacheHit());
 
     // a newer entry wins; an expired one is skipped
     State newer = state(StateType.COMPLETED, T0.plusSeconds(2), obj().put("storage_key", "r2"), StateDetails.EMPTY);
     TaskRunDraft od = (TaskRunDraft) hit.draft();
     od.setCurrentState(newer);
     write(accepted(od, newer, List.of(new Effect.InsertCacheEntry("key-1", T0.plusSeconds(60), newer.id()))));
-    assertEquals(newer.id(), inTx(c -> OrchestrationStore.lockTaskRun(c, taskId, "key-1", T0)).facts().cacheHit().id());
-    assertEquals(completed.id(), inTx(c -> OrchestrationStore.lockTaskRun(c, taskId, "key-1", T0.plusSeconds(60)))
+    assertEquals(newer.id(), inTx(c -> LoadedRuns.lockTaskRun(c, taskId, "key-1", T0)).facts().cacheHit().id());
+    assertEquals(completed.id(), inTx(c -> LoadedRuns.lockTaskRun(c, taskId, "key-1", T0.plusSeconds(60)))
         .facts().cacheHit().id());
 
     // a task without flow run has no parent facts
     UUID loose = Fixtures.taskRun(pool, null, "loose");
-    LoadedRun l = inTx(c -> OrchestrationStore.lockTaskRun(c, loose, null, T0));
+    LockedRun l = inTx(c -> LoadedRuns.lockTaskRun(c, loose, null, T0));
     assertNull(l.facts().parentFlowRun());
     assertFalse(l.facts().parentFlowRunMissing());
   }
@@ -228,7 +232,7 @@ class OrchestrationStoreIT extends DbTestBase {
         p.executeUpdate();
       }
     }
-    LoadedRun l = inTx(c -> OrchestrationStore.lockTaskRun(c, taskId, null, Instant.now()));
+    LockedRun l = inTx(c -> LoadedRuns.lockTaskRun(c, taskId, null, Instant.now()));
     assertNull(l.facts().parentFlowRun());
     assertTrue(l.facts().parentFlowRunMissing());
   }
@@ -236,8 +240,8 @@ class OrchestrationStoreIT extends DbTestBase {
   @Test
   void cacheEntryForUnknownStateFailsAsForeignKeyViolation() {
     UUID taskId = Fixtures.taskRun(pool, null, "t");
-    TaskRunDraft d = (TaskRunDraft) inTx(c -> OrchestrationStore.lockTaskRun(c, taskId, null, T0)).draft();
-    Throwable e = failure(pool.withTransaction((SqlConnection c) -> OrchestrationStore.writeOutcome(c,
+    TaskRunDraft d = (TaskRunDraft) inTx(c -> LoadedRuns.lockTaskRun(c, taskId, null, T0)).draft();
+    Throwable e = failure(pool.withTransaction((SqlConnection c) -> OutcomeRows.write(c,
         new OrchestrationOutcome(null, false, OrchestrationStatus.ACCEPT, OrchestrationDetails.ACCEPT, d,
             List.of(new Effect.InsertCacheEntry("k", null, UUID.randomUUID())), null))));
     assertEquals(SqlErrors.Kind.FOREIGN_KEY_VIOLATION, SqlErrors.classify(e));

@@ -1,4 +1,4 @@
-package dev.baton.persistence;
+package dev.baton.orchestration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +12,7 @@ import dev.baton.domain.StateDetails;
 import dev.baton.domain.StateType;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
 import dev.baton.orchestration.engine.RunDraft;
-import dev.baton.persistence.OrchestrationStore.LoadedRun;
+import dev.baton.persistence.Fixtures;
 import dev.baton.testsupport.DbTestBase;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -34,10 +34,10 @@ class LockAndLoadIT extends DbTestBase {
   }
 
   /** Writes {@code s} as the new current state of the locked run (what the service does). */
-  private static Future<Void> writeState(SqlConnection c, LoadedRun run, State s) {
+  private static Future<Void> writeState(SqlConnection c, LockedRun run, State s) {
     RunDraft draft = run.draft();
     draft.setCurrentState(s);
-    return OrchestrationStore.writeOutcome(c, new OrchestrationOutcome(s, true, OrchestrationStatus.ACCEPT,
+    return OutcomeRows.write(c, new OrchestrationOutcome(s, true, OrchestrationStatus.ACCEPT,
         OrchestrationDetails.ACCEPT, draft, List.of(), null));
   }
 
@@ -53,15 +53,15 @@ class LockAndLoadIT extends DbTestBase {
     SqlConnection waiter = await(pool.getConnection());
     try {
       await(holder.query("BEGIN").execute());
-      LoadedRun held = await(lock(holder, flow, id));
+      LockedRun held = await(lock(holder, flow, id));
       assertEquals(first.id(), held.current().id());
       await(waiter.query("BEGIN").execute());
-      Future<LoadedRun> waiting = lock(waiter, flow, id); // blocks on the row lock
+      Future<LockedRun> waiting = lock(waiter, flow, id); // blocks on the row lock
       Thread.sleep(300);
       assertFalse(waiting.isComplete(), "the second reader waits for the lock");
       await(writeState(holder, held, second));
       await(holder.query("COMMIT").execute());
-      LoadedRun seen = await(waiting);
+      LockedRun seen = await(waiting);
       assertNotNull(seen.current(), "the waiter must see a current state");
       assertEquals(second.id(), seen.current().id(), "the waiter sees the state written while it waited");
       assertEquals(StateType.RUNNING, seen.current().type());
@@ -78,8 +78,8 @@ class LockAndLoadIT extends DbTestBase {
     }
   }
 
-  private static Future<LoadedRun> lock(SqlConnection c, boolean flow, UUID id) {
-    return flow ? OrchestrationStore.lockFlowRun(c, id) : OrchestrationStore.lockTaskRun(c, id, null, Instant.now());
+  private static Future<LockedRun> lock(SqlConnection c, boolean flow, UUID id) {
+    return flow ? LoadedRuns.lockFlowRun(c, id) : LoadedRuns.lockTaskRun(c, id, null, Instant.now());
   }
 
   @Test
