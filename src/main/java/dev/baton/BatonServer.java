@@ -98,7 +98,8 @@ public final class BatonServer {
     overloadMetrics.gauge("orchestration.in.flight", "Proposals accepted by orchestration and not yet answered",
         busInFlight::inFlight);
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
-    ApiService apiService = new ApiService(pool, service, settings);
+    // task-run creations are grouped like proposals: same group size, same groups in flight (per event loop)
+    ApiService apiService = new ApiService(pool, service, settings, config.db().groupSize(), config.db().groupsInFlight());
     ResourceRoutes resources = new ResourceRoutes(pool, service, api, readiness, apiService);
     DeploymentRoutes deployments = new DeploymentRoutes(pool, service);
     ConcurrencyRoutes concurrency = new ConcurrencyRoutes(pool, settings, api.defaultLimit(), apiService);
