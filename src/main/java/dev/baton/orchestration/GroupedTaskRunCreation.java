@@ -43,9 +43,10 @@ import java.util.UUID;
  * read-back. The creations of a group must have distinct ids and distinct natural keys
  * ({@link CreationBatcher} sees to it), so a repeated one waits for the next group and finds the run
  * there (200), as if sent after. If PostgreSQL refuses any statement of the group (an id taken by
- * another natural key, an unknown flow run, a trigger, a deadlock), the group rolls back and every
- * creation is made alone, so one bad creation never fails another; any other failure (a lost
- * connection: the COMMIT may have happened) fails them all, as it would fail a lone creation.
+ * another natural key, an unknown flow run, a trigger, a deadlock) or the engine throws on one
+ * creation, the group rolls back and every creation is made alone, so one bad creation never fails
+ * another; a lost connection (the COMMIT may have happened) or a failing pool fails them all, as it
+ * would fail a lone creation.
  */
 final class GroupedTaskRunCreation {
   /** The group could not decide a creation (the engine threw): roll back, every creation alone. */
@@ -88,7 +89,7 @@ final class GroupedTaskRunCreation {
             lone.createTaskRun(creates.get(i)).onComplete(answers.get(i));
           }
         }
-      } else if (ar.cause() instanceof Alone || SqlErrors.pgException(ar.cause()) != null) {
+      } else if (!lostConnection(ar.cause())) {
         for (int i = 0; i < n; i++) {
           lone.createTaskRun(creates.get(i)).onComplete(answers.get(i));
         }
@@ -97,6 +98,14 @@ final class GroupedTaskRunCreation {
       }
     });
     return futures;
+  }
+
+  /**
+   * A failure that says nothing about any one creation and may have hit a COMMIT that happened: the
+   * connection or the pool failed (not PostgreSQL refusing a statement, which rolls the group back).
+   */
+  private static boolean lostConnection(Throwable t) {
+    return SqlErrors.pgException(t) == null && SqlErrors.isRetryable(t);
   }
 
   private Future<List<Created<TaskRun>>> group(List<TaskRunCreate> creates) {
