@@ -37,7 +37,7 @@ import java.util.function.Function;
  * HTTP or event-bus in-flight limit.
  */
 public final class CreationBatcher {
-  private final RunCreation lone;
+  private final Function<TaskRunCreate, Future<Created<TaskRun>>> lone;
   private final Function<List<TaskRunCreate>, List<Future<Created<TaskRun>>>> group;
   private final int maxGroupSize;
   private final int groupsInFlight;
@@ -49,10 +49,14 @@ public final class CreationBatcher {
    */
   public CreationBatcher(Pool pool, OrchestrationService service, RunCreation lone, int maxGroupSize,
       int groupsInFlight) {
-    this(lone, new GroupedTaskRunCreation(pool, service, lone)::create, maxGroupSize, groupsInFlight);
+    this(lone::createTaskRun, new GroupedTaskRunCreation(pool, service, lone)::create, maxGroupSize, groupsInFlight);
   }
 
-  CreationBatcher(RunCreation lone, Function<List<TaskRunCreate>, List<Future<Created<TaskRun>>>> group,
+  /**
+   * @param lone creates one task run alone
+   * @param group creates a group (distinct ids and natural keys); answers index-aligned
+   */
+  CreationBatcher(Function<TaskRunCreate, Future<Created<TaskRun>>> lone, Function<List<TaskRunCreate>, List<Future<Created<TaskRun>>>> group,
       int maxGroupSize, int groupsInFlight) {
     if (maxGroupSize < 1 || groupsInFlight < 1) {
       throw new IllegalArgumentException("maxGroupSize and groupsInFlight must be at least 1");
@@ -66,7 +70,7 @@ public final class CreationBatcher {
   /** Creates the task run, alone or in a group; same answer either way. */
   public Future<Created<TaskRun>> createTaskRun(TaskRunCreate create) {
     if (maxGroupSize == 1 || (create.tags() != null && !create.tags().isEmpty()) || !Context.isOnEventLoopThread()) {
-      return lone.createTaskRun(create);
+      return lone.apply(create);
     }
     Thread loop = Thread.currentThread();
     return queues.computeIfAbsent(loop, Queue::new).submit(create);
