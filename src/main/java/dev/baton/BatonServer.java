@@ -93,7 +93,8 @@ public final class BatonServer {
     overloadMetrics.gauge("orchestration.in.flight", "Proposals accepted by orchestration and not yet answered",
         busInFlight::inFlight);
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
-    ApiService apiService = new ApiService(pool, service, settings);
+    // task-run creations are grouped like proposals: same group size, same groups in flight (per event loop)
+    ApiService apiService = new ApiService(pool, service, settings, config.db().groupSize(), config.db().groupsInFlight());
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
     Services services = Services.create(pool, service, apiService, settings, api, recorder, Clock.systemUTC());

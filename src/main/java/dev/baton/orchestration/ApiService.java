@@ -41,12 +41,24 @@ public final class ApiService {
   private final OrchestrationService service;
   private final OrchestrationSettings settings;
   private final RunCreation creation;
+  private final CreationBatcher taskRunCreations;
 
+  /** Task-run creations grouped as set-state proposals are by default (64 a group, one group in flight per loop). */
   public ApiService(Pool pool, OrchestrationService service, OrchestrationSettings settings) {
+    this(pool, service, settings, 64, 1);
+  }
+
+  /**
+   * @param groupSize most task-run creations committed in one transaction ({@link CreationBatcher}; 1 = off)
+   * @param groupsInFlight creation groups in the database at once, per event loop
+   */
+  public ApiService(Pool pool, OrchestrationService service, OrchestrationSettings settings, int groupSize,
+      int groupsInFlight) {
     this.pool = pool;
     this.service = service;
     this.settings = settings;
     this.creation = new RunCreation(pool, service);
+    this.taskRunCreations = new CreationBatcher(pool, service, creation, groupSize, groupsInFlight);
   }
 
   public OrchestrationService orchestration() {
@@ -84,7 +96,7 @@ public final class ApiService {
       return invalidInput("task_key, dynamic_key, empirical_policy, tags, labels and task_inputs are required"
           + " (TaskRunCreate.of fills the defaults)");
     }
-    return creation.createTaskRun(cmd.create()).map(r -> new CreatedRun<>(r.run(), r.created()));
+    return taskRunCreations.createTaskRun(cmd.create()).map(r -> new CreatedRun<>(r.run(), r.created()));
   }
 
   private static <T> Future<T> invalidInput(String message) {

@@ -368,4 +368,33 @@ public final class OrchestrationService {
   public Future<OrchestrationResult> resume(ResumeCommand cmd) {
     return resumes.resume(cmd);
   }
+
+  // ---- grouped creation (perf-create) ----
+
+  /** The cache key a lock-and-load must look up for {@code proposed} under {@code policy}, or null. */
+  public static String cacheKeyToLookUpFor(Policy policy, State proposed) {
+    return cacheKeyToLookUp(policy, proposed);
+  }
+
+  /**
+   * The initial state of a task run that a creation group ({@code GroupedTaskRunCreation}) has just
+   * inserted, locked and loaded (with {@link #cacheKeyToLookUpFor}'s key), decided as
+   * {@link #orchestrateLoaded} would decide it — when the group can write the whole outcome with
+   * {@link OutcomeRows#writeAll}: the run can hold no concurrency slot and the outcome's
+   * only effects are cache entries. Otherwise null, and the caller orchestrates the run with
+   * {@link #orchestrateLoaded} in its transaction. Throws what the engine throws.
+   */
+  OrchestrationOutcome decideCreated(LockedRun run, State proposed, Policy policy, Instant now) {
+    if (!run.concurrencyFree()) {
+      return null;
+    }
+    OrchestrationOutcome o = core.decide(RunKind.TASK_RUN, run, ConcurrencyFacts.EMPTY, proposed, policy, null, null,
+        now);
+    for (Effect e : o.effects()) {
+      if (!(e instanceof Effect.InsertCacheEntry)) {
+        return null;
+      }
+    }
+    return o;
+  }
 }
