@@ -15,12 +15,6 @@ import java.util.Set;
  * An admitted request holds its place until its response is done (or its connection is gone), and
  * is answered 503 if it is still unanswered after the request timeout.
  * Routes that touch neither (liveness, version, hello, csrf-token) pass freely.
- *
- * <p>The request timeout costs no timer per request: every admitted request has the same timeout,
- * so admission order is deadline order. Admitted requests wait in a list, oldest first, that
- * their end unlinks them from (O(1)); one timer, armed for the oldest deadline, answers whatever
- * is past its deadline when it fires and re-arms for the next. An instance serves the router of
- * one HTTP verticle, so everything here runs on that verticle's event loop.
  */
 final class Admission implements Handler<RoutingContext> {
   static final String METRICS_KEY = "baton.overloadMetrics";
@@ -32,11 +26,6 @@ final class Admission implements Handler<RoutingContext> {
   private final ServerState state;
   private final OverloadMetrics metrics;
   private final long requestTimeoutMs;
-  private final long requestTimeoutNanos;
-  /** Sentinel of the circular list of admitted, unanswered requests, oldest first. */
-  private final Pending pending = new Pending(null, 0);
-  /** Whether the timer for the oldest deadline is armed. */
-  private boolean armed;
 
   /**
    * @param requestTimeoutMs an admitted request not answered this long after admission is
@@ -49,22 +38,6 @@ final class Admission implements Handler<RoutingContext> {
     this.state = state;
     this.metrics = metrics;
     this.requestTimeoutMs = requestTimeoutMs;
-    this.requestTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs);
-    pending.prev = pending;
-    pending.next = pending;
-  }
-
-  /** An admitted request and its deadline, linked into {@link #pending} until it ends or times out. */
-  private static final class Pending {
-    final RoutingContext ctx;
-    final long deadlineNanos;
-    Pending prev;
-    Pending next;
-
-    Pending(RoutingContext ctx, long deadlineNanos) {
-      this.ctx = ctx;
-      this.deadlineNanos = deadlineNanos;
-    }
   }
 
   @Override
@@ -87,51 +60,18 @@ final class Admission implements Handler<RoutingContext> {
       Http.unavailable(ctx);
       return;
     }
-    Pending p = new Pending(ctx, System.nanoTime() + requestTimeoutNanos);
-    p.prev = pending.prev;
-    p.next = pending;
-    pending.prev.next = p;
-    pending.prev = p;
-    if (!armed) {
-      arm(requestTimeoutMs);
-    }
+    // one timer per admitted request only: a refused one costs no timer
+    long timer = vertx.setTimer(requestTimeoutMs, id -> {
+      if (!ctx.response().ended()) {
+        metrics.rejected("request_timeout");
+        Http.unavailable(ctx);
+      }
+    });
     ctx.addEndHandler(done -> {
-      unlink(p);
+      vertx.cancelTimer(timer);
       limiter.release();
     });
     ctx.next();
-  }
-
-  private void arm(long delayMs) {
-    armed = true;
-    vertx.setTimer(Math.max(1, delayMs), id -> expire());
-  }
-
-  /** Answers 503 every admitted request past its deadline, then re-arms for the oldest left. */
-  private void expire() {
-    armed = false;
-    long now = System.nanoTime();
-    Pending p;
-    while ((p = pending.next) != pending && p.deadlineNanos - now <= 0) {
-      unlink(p);
-      if (!p.ctx.response().ended()) {
-        metrics.rejected("request_timeout");
-        Http.unavailable(p.ctx);
-      }
-    }
-    if (p != pending) {
-      // round up: the timer must not fire before the deadline
-      arm((p.deadlineNanos - now + 999_999) / 1_000_000);
-    }
-  }
-
-  private static void unlink(Pending p) {
-    if (p.next != null) {
-      p.prev.next = p.next;
-      p.next.prev = p.prev;
-      p.next = null;
-      p.prev = null;
-    }
   }
 
   private static String stripSlash(String path) {

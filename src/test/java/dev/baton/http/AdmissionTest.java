@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The request timeout of {@link Admission} over real HTTP: admitted requests nobody answers get
  * 503 with {@code Retry-After} once past it (counted as {@code request_timeout}), the others their
- * own answer; every place in flight is given back. Requests arrive in waves, so the one timer is
- * re-armed for later deadlines while earlier requests are still pending or already answered.
+ * own answer; every place in flight is given back. Requests arrive in waves, so deadlines fall
+ * while later requests are pending and earlier ones already answered.
  */
 class AdmissionTest {
   private Vertx vertx;
