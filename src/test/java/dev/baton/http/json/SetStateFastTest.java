@@ -57,6 +57,9 @@ class SetStateFastTest {
             + " 'state_details': {'scheduled_time': '2026-08-21T16:27:33.1234567+02:00', 'unknown_key': [1, {'a': 2}],"
             + " 'run_input_keyset': {'description': 'd'}, 'deferred': 'yes'}}, 'force': 1, 'extra_top': {'x': 1}}",
         " \n{'force': null, 'state': {'type': 'PAUSED', 'state_details': {'pause_timeout': 1700000000}}} \t\n",
+        // bench/ LoadGenerator's body, as Vert.x encodes it
+        "{'state':{'type':'PENDING','name':'Pending','message':null,'data':null,'state_details':{'transition_id':'"
+            + UUID.randomUUID() + "'}},'force':false}",
     };
     for (String b : bodies) {
       String body = b.replace('\'', '"');
