@@ -134,6 +134,26 @@ final class Http {
     then.accept(d.value());
   }
 
+  /**
+   * {@link #withBody(RoutingContext, java.util.function.Function, java.util.function.Consumer)}
+   * with a fast decoder tried first on the raw bytes of an acceptable (JSON or untyped) body:
+   * {@code fast} returns the value, or null to leave the body to the usual parse and decode
+   * (which then answers exactly as without it, 422s included). {@code fast} must return non-null
+   * only where {@code decoder} would succeed with the same value.
+   */
+  static <T> void withBody(RoutingContext ctx, java.util.function.Function<byte[], T> fast,
+      java.util.function.Function<JsonNode, Decoded<T>> decoder, java.util.function.Consumer<T> then) {
+    if (isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+      Buffer b = ctx.body().buffer();
+      T value = b == null ? null : fast.apply(b.getBytes());
+      if (value != null) {
+        then.accept(value);
+        return;
+      }
+    }
+    withBody(ctx, decoder, then);
+  }
+
   /** Answers with {@code onSuccess} when {@code f} succeeds, else with the failure's status. */
   static <T> void reply(RoutingContext ctx, io.vertx.core.Future<T> f, java.util.function.Consumer<T> onSuccess) {
     f.onComplete(ar -> {

@@ -8,7 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The headline endpoints: {@code POST /api/task_runs/{id}/set_state} and
- * {@code POST /api/flow_runs/{id}/set_state}. Decode, validate, send the typed command over the
+ * {@code POST /api/flow_runs/{id}/set_state}. Decode (a valid body straight from its bytes,
+ * {@link Bodies#setStateFast}; anything else through the tree and its 422s), validate, send the typed command over the
  * event bus, map the result to 201 (a state was written) or 200.
  */
 final class SetStateRoutes {
@@ -24,7 +25,7 @@ final class SetStateRoutes {
   }
 
   private void setState(RoutingContext ctx, boolean flow) {
-    Http.withId(ctx, id -> Http.withBody(ctx, Bodies::setState, req -> {
+    Http.withId(ctx, id -> Http.withBody(ctx, Bodies::setStateFast, Bodies::setState, req -> {
       SetStateCommand cmd = flow
           ? SetStateCommand.flow(id, req.state(), req.force(), ctx.get(HttpVerticle.API_VERSION_KEY),
               ApiHeaders.clientVersion(ctx.request().getHeader("User-Agent")))

@@ -1,6 +1,9 @@
 package dev.baton.persistence;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.domain.FlowRunPolicy;
 import dev.baton.domain.StateDetails;
 import dev.baton.domain.TaskRunPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,7 +97,61 @@ final class JsonCodec {
 
   // ---- state details -----------------------------------------------------------------------
 
+  /**
+   * The stored text of {@code d}: written straight with a generator, the same text as
+   * {@link #writeDetailsTree} (JsonCodecTest compares them) without building the tree.
+   */
   static String writeDetails(StateDetails d) {
+    try (com.fasterxml.jackson.core.io.SegmentedStringWriter out =
+             new com.fasterxml.jackson.core.io.SegmentedStringWriter(MAPPER.getFactory()._getBufferRecycler());
+         JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("flow_run_id", str(d.flowRunId()));
+      g.writeStringField("task_run_id", str(d.taskRunId()));
+      g.writeStringField("child_flow_run_id", str(d.childFlowRunId()));
+      g.writeStringField("scheduled_time", str(d.scheduledTime()));
+      g.writeStringField("cache_key", d.cacheKey());
+      g.writeStringField("cache_expiration", str(d.cacheExpiration()));
+      bool(g, "deferred", d.deferred());
+      bool(g, "untrackable_result", d.untrackableResult());
+      g.writeStringField("pause_timeout", str(d.pauseTimeout()));
+      bool(g, "pause_reschedule", d.pauseReschedule());
+      g.writeStringField("pause_key", d.pauseKey());
+      g.writeFieldName("run_input_keyset");
+      if (d.runInputKeyset() == null) {
+        g.writeNull();
+      } else {
+        g.writeStartObject();
+        for (Map.Entry<String, String> e : d.runInputKeyset().entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      }
+      bool(g, "refresh_cache", d.refreshCache());
+      bool(g, "retriable", d.retriable());
+      g.writeStringField("transition_id", str(d.transitionId()));
+      g.writeStringField("task_parameters_id", str(d.taskParametersId()));
+      g.writeStringField("traceparent", d.traceparent());
+      g.writeStringField("deployment_concurrency_lease_id", str(d.deploymentConcurrencyLeaseId()));
+      g.writeEndObject();
+      g.flush();
+      return out.getAndClear();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void bool(JsonGenerator g, String key, Boolean b) throws IOException {
+    g.writeFieldName(key);
+    if (b == null) {
+      g.writeNull();
+    } else {
+      g.writeBoolean(b);
+    }
+  }
+
+  /** The tree-built original of {@link #writeDetails}. */
+  static String writeDetailsTree(StateDetails d) {
     ObjectNode o = F.objectNode();
     o.put("flow_run_id", str(d.flowRunId()));
     o.put("task_run_id", str(d.taskRunId()));
@@ -120,7 +179,100 @@ final class JsonCodec {
     return write(o);
   }
 
+  /**
+   * Reads stored state details. What {@link #writeDetails} stores — strings, booleans and nulls,
+   * a keyset of strings — is read straight from the text; anything else (or any failure) is left
+   * to {@link #readDetailsTree}, which decides as it always has (JsonCodecTest compares both).
+   */
   static StateDetails readDetails(String text) {
+    if (text == null) {
+      return StateDetails.EMPTY;
+    }
+    try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+      StateDetails d = readDetailsStream(p);
+      if (d != null && p.nextToken() == null) {
+        return d;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the tree reader decides (and throws what it always threw)
+    }
+    return readDetailsTree(text);
+  }
+
+  /** Null when the text holds anything {@link #writeDetails} does not write. */
+  private static StateDetails readDetailsStream(JsonParser p) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return null;
+    }
+    // as the tree reader: every field set from the text, absent ones null (deferred too) or false
+    StateDetails.Builder b = StateDetails.builder().deferred(null);
+    Map<String, String> keyset = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      JsonToken t = p.nextToken();
+      boolean isNull = t == JsonToken.VALUE_NULL;
+      boolean text = isNull || t == JsonToken.VALUE_STRING;
+      boolean bool = isNull || t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE;
+      String s = t == JsonToken.VALUE_STRING ? p.getText() : null;
+      Boolean v = isNull ? null : t == JsonToken.VALUE_TRUE;
+      switch (key) {
+        case "flow_run_id", "task_run_id", "child_flow_run_id", "transition_id", "task_parameters_id",
+            "deployment_concurrency_lease_id", "scheduled_time", "cache_expiration", "pause_timeout", "cache_key",
+            "pause_key", "traceparent" -> {
+          if (!text) {
+            return null;
+          }
+          switch (key) {
+            case "flow_run_id" -> b.flowRunId(s == null ? null : UUID.fromString(s));
+            case "task_run_id" -> b.taskRunId(s == null ? null : UUID.fromString(s));
+            case "child_flow_run_id" -> b.childFlowRunId(s == null ? null : UUID.fromString(s));
+            case "transition_id" -> b.transitionId(s == null ? null : UUID.fromString(s));
+            case "task_parameters_id" -> b.taskParametersId(s == null ? null : UUID.fromString(s));
+            case "deployment_concurrency_lease_id" -> b.deploymentConcurrencyLeaseId(s == null ? null : UUID.fromString(s));
+            case "scheduled_time" -> b.scheduledTime(s == null ? null : Instant.parse(s));
+            case "cache_expiration" -> b.cacheExpiration(s == null ? null : Instant.parse(s));
+            case "pause_timeout" -> b.pauseTimeout(s == null ? null : Instant.parse(s));
+            case "cache_key" -> b.cacheKey(s);
+            case "pause_key" -> b.pauseKey(s);
+            default -> b.traceparent(s);
+          }
+        }
+        case "deferred", "untrackable_result", "pause_reschedule", "refresh_cache", "retriable" -> {
+          if (!bool) {
+            return null;
+          }
+          switch (key) {
+            case "deferred" -> b.deferred(v);
+            case "untrackable_result" -> b.untrackableResult(Boolean.TRUE.equals(v));
+            case "pause_reschedule" -> b.pauseReschedule(Boolean.TRUE.equals(v));
+            case "refresh_cache" -> b.refreshCache(v);
+            default -> b.retriable(v);
+          }
+        }
+        case "run_input_keyset" -> {
+          if (isNull) {
+            keyset = null;
+          } else if (t == JsonToken.START_OBJECT) {
+            keyset = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String k = p.currentName();
+              if (p.nextToken() != JsonToken.VALUE_STRING) {
+                return null;
+              }
+              keyset.put(k, p.getText());
+            }
+          } else {
+            return null;
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    return b.runInputKeyset(keyset).build();
+  }
+
+  /** The tree-built original of {@link #readDetails}. */
+  static StateDetails readDetailsTree(String text) {
     JsonNode o = read(text);
     if (o == null || !o.isObject()) {
       return StateDetails.EMPTY;

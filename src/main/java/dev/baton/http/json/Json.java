@@ -9,7 +9,12 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,6 +48,24 @@ public final class Json {
   public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+
+  /** {@link #MAPPER}'s tree reading for one value inside a document (what follows it is the caller's). */
+  private static final ObjectReader VALUE_READER = MAPPER.reader()
+      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /**
+   * The value the parser stands on, as the node the tree parse gives it: strings, booleans and
+   * null directly, numbers and containers through the mapper. The parser is left on its last token.
+   */
+  static JsonNode readValue(JsonParser p) throws IOException {
+    return switch (p.currentToken()) {
+      case VALUE_STRING -> TextNode.valueOf(p.getText());
+      case VALUE_TRUE -> BooleanNode.TRUE;
+      case VALUE_FALSE -> BooleanNode.FALSE;
+      case VALUE_NULL -> NullNode.instance;
+      default -> VALUE_READER.readTree(p);
+    };
+  }
 
   /**
    * Parses a request body. An empty (or all-whitespace) body gives {@code ok(null)}: "no body".

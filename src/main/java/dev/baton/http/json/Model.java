@@ -1,7 +1,10 @@
 package dev.baton.http.json;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -143,6 +146,77 @@ public final class Model<R> implements Type<R> {
     return builder.apply(vals);
   }
 
+  /** {@link #decodeStream} met input it leaves to {@link #decode}: decode the tree instead. */
+  static final class NotSimple extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private NotSimple() {
+      super(null, null, false, false);
+    }
+  }
+
+  static final NotSimple NOT_SIMPLE = new NotSimple();
+
+  /**
+   * Decodes the object the parser stands on (its {@code START_OBJECT}) without building a tree:
+   * the value {@link #decode} returns for the same JSON, for input that decodes cleanly. Anything
+   * else throws {@link #NOT_SIMPLE} — any validation error, a forbidden or duplicate key, a
+   * missing required field, a failed model check, a non-object — and the caller decodes the tree,
+   * which reaches the same outcome and builds the 422 from it. So this path only has to be right
+   * on valid input: field values go through the same {@link Type}s (nested models stream too;
+   * scalars become nodes directly, containers are read as subtrees by {@link Json#readValue}),
+   * ignored keys are still read like the tree parser reads them (same limits). The model's
+   * builder must not use {@link Vals#node()}.
+   */
+  R decodeStream(JsonParser p, Ctx c) throws IOException, NotSimple {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw NOT_SIMPLE;
+    }
+    int n = fields.size();
+    Vals vals = new Vals(null, true);
+    boolean[] seen = new boolean[n];
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      Integer i = index.get(p.currentName());
+      JsonToken t = p.nextToken();
+      if (i == null) {
+        if (kind == Kind.FORBID) {
+          throw NOT_SIMPLE;
+        }
+        Json.readValue(p);
+        continue;
+      }
+      if (seen[i]) {
+        throw NOT_SIMPLE; // the tree keeps the last value but reports errors in the first key's place
+      }
+      seen[i] = true;
+      if (t == JsonToken.VALUE_NULL && kind == Kind.EMBEDDED) {
+        continue; // JSON null is absent here: the default, or missing
+      }
+      Type<?> type = fields.get(i).type();
+      Object v = type instanceof Model<?> m ? m.decodeStream(p, c) : type.decode(Json.readValue(p), c);
+      if (!c.ok()) {
+        throw NOT_SIMPLE;
+      }
+      vals.present[i] = true;
+      vals.values[i] = v;
+    }
+    for (int i = 0; i < n; i++) {
+      if (!vals.present[i]) {
+        Field f = fields.get(i);
+        if (f.required()) {
+          throw NOT_SIMPLE;
+        }
+        vals.values[i] = f.dflt();
+      }
+    }
+    for (Function<Vals, String> check : checks) {
+      if (check.apply(vals) != null) {
+        throw NOT_SIMPLE;
+      }
+    }
+    return builder.apply(vals);
+  }
+
   /** Decodes a whole request body rooted at {@code root} ("body"). */
   public Decoded<R> decodeBody(JsonNode body) {
     Ctx c = new Ctx("body");
@@ -159,9 +233,15 @@ public final class Model<R> implements Type<R> {
     final Object[] values = new Object[fields.size()];
     final boolean[] present = new boolean[fields.size()];
     private final JsonNode node;
+    private final boolean streamed;
 
     Vals(JsonNode node) {
+      this(node, false);
+    }
+
+    Vals(JsonNode node, boolean streamed) {
       this.node = node;
+      this.streamed = streamed;
     }
 
     private int at(String key) {
@@ -194,6 +274,9 @@ public final class Model<R> implements Type<R> {
 
     /** The raw JSON object (null for an absent embedded body). */
     public JsonNode node() {
+      if (streamed) {
+        throw new IllegalStateException(name + " was decoded without a tree");
+      }
       return node;
     }
   }
