@@ -259,6 +259,7 @@ public final class OrchestrationService {
       return Future.all(begun, flows, tasks).compose(loaded -> {
         Object[] verdicts = new Object[n];
         List<OrchestrationOutcome> decided = new ArrayList<>(n);
+        List<Integer> slotRuns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           SetStateCommand cmd = cmds.get(i);
           OrchestrationStore.LoadedRun run = (cmd.kind() == RunKind.TASK_RUN ? tasks : flows).result().get(cmd.runId());
@@ -268,8 +269,11 @@ public final class OrchestrationService {
             // the caller is (about to be) told 503: it must not be committed — left out of the writes
             verdicts[i] = Deadline.exceeded();
           } else if (!run.concurrencyFree()) {
-            verdicts[i] = cmd.kind() == RunKind.TASK_RUN && !run.draft().tags().isEmpty()
-                && ConcurrencyLoading.readsLimitsFirst(cmd.kind(), policies[i], proposed[i]) ? ALONE_WAIT_FIRST : ALONE;
+            if (cmd.kind() == RunKind.TASK_RUN) {
+              slotRuns.add(i); // decided below, on the group's concurrency facts
+            } else {
+              verdicts[i] = ALONE;
+            }
           } else {
             OrchestrationOutcome o = decideQuietly(cmd, run, proposed[i], policies[i], now);
             if (o == null || !writtenByStoreAlone(o)) {
@@ -280,10 +284,92 @@ public final class OrchestrationService {
             }
           }
         }
-        // the writes and COMMIT in one round trip; a failed write fails the group
-        return Transactions.commitBehind(conn, OrchestrationStore.writeOutcomes(conn, decided)).map(verdicts);
+        if (slotRuns.isEmpty()) {
+          // the writes and COMMIT in one round trip; a failed write fails the group
+          return Transactions.commitBehind(conn, OrchestrationStore.writeOutcomes(conn, decided)).map(verdicts);
+        }
+        return decideSlotRuns(conn, cmds, slotRuns, tasks.result(), proposed, policies, now, verdicts, decided)
+            .compose(releases -> {
+              // the writes, the releases (limits locked in id order, after every run and lease lock
+              // of the group) and COMMIT in one round trip; a failed statement fails the group
+              Future<Void> written = OrchestrationStore.writeOutcomes(conn, decided);
+              Future<?> last = releases.isEmpty() ? written
+                  : Future.all(written, ConcurrencyStore.releaseLeases(conn, releases));
+              return Transactions.commitBehind(conn, last).map(verdicts);
+            });
       });
     });
+  }
+
+  /**
+   * The group's task runs that may hold or take a slot ({@code slotRuns}: indices into
+   * {@code cmds}), decided on facts loaded for all of them in one round trip
+   * ({@link GroupConcurrency}), each as it would be alone:
+   * <ul>
+   *   <li>a proposal that may take a tag slot (RUNNING under SecureTaskConcurrencySlots) and holds
+   *       no lease is decided on the unlocked read of its limits, as alone: a decision that takes no
+   *       slot — a WAIT (nothing written but its denied slot, batched), or no active limit — is the
+   *       answer, one it could have had at the moment of the read; one that takes a slot is dropped
+   *       and the proposal orchestrated alone, where it takes the slot under the locks;
+   *   <li>any other proposal is decided on the locked leases (as alone: no tag limits); when its
+   *       only effects are lease releases (a holder's COMPLETED, FAILED…), cache entries and
+   *       denials, the group writes it, and the returned lease ids are released in the group's
+   *       transaction;
+   *   <li>a run named by a legacy v1 row, or a RUNNING proposal of a run that already holds a lease,
+   *       goes alone as before.
+   * </ul>
+   * Fills in {@code verdicts} (and {@code decided}, the outcomes to write); succeeds with the ids of
+   * the leases to release.
+   */
+  private Future<List<UUID>> decideSlotRuns(SqlConnection conn, List<SetStateCommand> cmds, List<Integer> slotRuns,
+      Map<UUID, OrchestrationStore.LoadedRun> tasks, State[] proposed, Policy[] policies, Instant now,
+      Object[] verdicts, List<OrchestrationOutcome> decided) {
+    List<OrchestrationStore.LoadedRun> runs = new ArrayList<>(slotRuns.size());
+    java.util.Set<UUID> mayTakeSlots = new java.util.HashSet<>();
+    for (int i : slotRuns) {
+      SetStateCommand cmd = cmds.get(i);
+      runs.add(tasks.get(cmd.runId()));
+      if (ConcurrencyLoading.readsLimitsFirst(cmd.kind(), policies[i], proposed[i])) {
+        mayTakeSlots.add(cmd.runId());
+      }
+    }
+    return GroupConcurrency.load(conn, runs, mayTakeSlots).map(facts -> {
+      List<UUID> releases = new ArrayList<>();
+      for (int i : slotRuns) {
+        SetStateCommand cmd = cmds.get(i);
+        OrchestrationStore.LoadedRun run = tasks.get(cmd.runId());
+        ConcurrencyFacts cf = facts.get(cmd.runId());
+        boolean mayTake = mayTakeSlots.contains(cmd.runId());
+        if (cf == null || (mayTake && !cf.leases().isEmpty())) {
+          verdicts[i] = mayTake && !run.draft().tags().isEmpty() ? ALONE_WAIT_FIRST : ALONE;
+          continue;
+        }
+        OrchestrationOutcome o = decideQuietly(cmd, run, cf, proposed[i], policies[i], now);
+        if (o == null || (mayTake && takesSlots(o)) || !writtenByGroup(o)) {
+          verdicts[i] = ALONE;
+        } else {
+          verdicts[i] = o;
+          decided.add(o); // a WAIT writes nothing (its denied slot is batched)
+          for (Effect e : o.effects()) {
+            if (e instanceof ConcurrencyEffect.ReleaseLeases r) {
+              releases.addAll(r.leaseIds());
+            }
+          }
+        }
+      }
+      return releases;
+    });
+  }
+
+  /** True when a group writes the whole outcome: {@link #writtenByStoreAlone}, plus lease releases. */
+  private static boolean writtenByGroup(OrchestrationOutcome o) {
+    for (Effect e : o.effects()) {
+      if (!(e instanceof Effect.InsertCacheEntry) && !(e instanceof ConcurrencyEffect.RecordDenied)
+          && !(e instanceof ConcurrencyEffect.ReleaseLeases)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The engine's outcome, or null when it throws: the proposal then goes alone and fails there. */
