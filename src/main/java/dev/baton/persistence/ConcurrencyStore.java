@@ -666,7 +666,7 @@ public final class ConcurrencyStore {
 
   /** Legacy v1 rows of any of these tags or holding a slot of any of these runs (unlocked). */
   public static Future<List<LegacyRow>> readLegacyNaming(SqlClient c, List<String> tags, List<UUID> runIds) {
-    return c.preparedQuery(LEGACY_NAMING).execute(Tuple.of(tags.toArray(new String[0]), arr(runIds)))
+    return c.preparedQuery(LEGACY_NAMING).execute(Tuple.of((Object) tags.toArray(new String[0]), (Object) arr(runIds)))
         .map(rows -> all(rows, ConcurrencyStore::legacy));
   }
 
