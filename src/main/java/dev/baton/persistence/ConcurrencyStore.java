@@ -678,5 +678,17 @@ public final class ConcurrencyStore {
     return c.preparedQuery(LIMITS_BY_NAME_READ).execute(Tuple.of((Object) names.toArray(new String[0])))
         .map(rows -> all(rows, r -> toFact(limitRow(r))));
   }
+  static final String LOCK_NAMED_OR = "SELECT " + LIMIT_COLUMNS
+      + " FROM concurrency_limit_v2 c WHERE c.name = ANY ($1) OR c.id = ANY ($2) ORDER BY c.id FOR UPDATE";
+
+  /**
+   * Locks, in one id-ordered statement, the v2 limits with these names and these ids, and returns
+   * them (effective counts). A group that takes slots locks every limit it will write this way, so
+   * its limit locks are all taken in id order.
+   */
+  public static Future<List<ConcurrencyFacts.Limit>> lockLimitsNamedOr(SqlClient c, List<String> names, List<UUID> ids) {
+    return c.preparedQuery(LOCK_NAMED_OR).execute(Tuple.of((Object) names.toArray(new String[0]), (Object) arr(ids)))
+        .map(rows -> all(rows, r -> toFact(limitRow(r))));
+  }
   // ---- end contended (perf-contended) ----
 }

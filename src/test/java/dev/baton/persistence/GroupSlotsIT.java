@@ -101,10 +101,11 @@ class GroupSlotsIT extends DbTestBase {
   }
 
   /**
-   * One group: two holders finishing (COMPLETED, FAILED), two waiters asking for RUNNING on the
-   * full limit, a tagged run going PENDING, an untagged run finishing. The waiters WAIT (the read
-   * precedes the releases in the group's transaction: the limit was full), nothing is written for
-   * them; everything else is written by the group's one transaction, the releases included.
+   * One group: two holders finishing (COMPLETED, FAILED), three waiters asking for RUNNING on the
+   * full limit of 2, a tagged run going PENDING, an untagged run finishing. The group gives the two
+   * slots back and hands them to the first two waiters in the group's order (under the limit's
+   * lock); the third WAITs and nothing is written for it. Everything else — states, releases,
+   * acquisitions — is written by the group's one transaction.
    */
   @Test
   void aGroupMixingHoldersWaitersAndOtherRuns() {
@@ -114,53 +115,90 @@ class GroupSlotsIT extends DbTestBase {
     UUID h2 = taskRun(List.of(tag, "other-" + tag));
     UUID w1 = taskRun(List.of(tag));
     UUID w2 = taskRun(List.of(tag));
+    UUID w3 = taskRun(List.of(tag));
     UUID p = taskRun(List.of(tag));
     UUID u = taskRun(List.of());
-    for (UUID id : List.of(h1, h2, w1, w2, u)) {
+    for (UUID id : List.of(h1, h2, w1, w2, w3, u)) {
       assertEquals(OrchestrationStatus.ACCEPT, alone(id, StateType.PENDING).status());
     }
     assertEquals(OrchestrationStatus.ACCEPT, alone(h1, StateType.RUNNING).status());
     assertEquals(OrchestrationStatus.ACCEPT, alone(h2, StateType.RUNNING).status());
     assertEquals(OrchestrationStatus.ACCEPT, alone(u, StateType.RUNNING).status());
+    assertEquals(OrchestrationStatus.WAIT, alone(w1, StateType.RUNNING).status());
     assertEquals(2, limitColumn(limit, "active_slots"));
-    long w1States = states(w1);
+    long w3States = states(w3);
 
     List<OrchestrationResult> r = group(List.of(task(h1, StateType.COMPLETED), task(w1, StateType.RUNNING),
-        task(u, StateType.COMPLETED), task(h2, StateType.FAILED), task(w2, StateType.RUNNING),
-        task(p, StateType.PENDING)));
-
+        task(u, StateType.COMPLETED), task(w3, StateType.RUNNING), task(h2, StateType.FAILED),
+        task(w2, StateType.RUNNING), task(p, StateType.PENDING)));
+    // w3 comes before w2 in the group: w1 and w3 take the slots, w2 waits
     assertEquals(OrchestrationStatus.ACCEPT, r.get(0).status(), r::toString);
     assertEquals(StateType.COMPLETED, r.get(0).state().type());
-    assertEquals(OrchestrationStatus.WAIT, r.get(1).status(), r::toString);
-    assertFalse(r.get(1).stateWritten());
+    assertEquals(OrchestrationStatus.ACCEPT, r.get(1).status(), r::toString);
+    assertEquals(StateType.RUNNING, r.get(1).state().type());
     assertEquals(OrchestrationStatus.ACCEPT, r.get(2).status(), r::toString);
     assertEquals(OrchestrationStatus.ACCEPT, r.get(3).status(), r::toString);
-    assertEquals(StateType.FAILED, r.get(3).state().type());
-    assertEquals(OrchestrationStatus.WAIT, r.get(4).status(), r::toString);
-    assertEquals(OrchestrationStatus.ACCEPT, r.get(5).status(), r::toString);
+    assertEquals(StateType.RUNNING, r.get(3).state().type());
+    assertEquals(OrchestrationStatus.ACCEPT, r.get(4).status(), r::toString);
+    assertEquals(StateType.FAILED, r.get(4).state().type());
+    assertEquals(OrchestrationStatus.WAIT, r.get(5).status(), r::toString);
+    assertFalse(r.get(5).stateWritten());
+    assertEquals(OrchestrationStatus.ACCEPT, r.get(6).status(), r::toString);
 
-    // the releases: both slots back, both leases gone
-    assertEquals(0, limitColumn(limit, "active_slots"));
+    // two slots given back, two taken: still 2, held by w1 and w3 only
+    assertEquals(2, limitColumn(limit, "active_slots"));
     assertEquals(0, leasesHeldBy(h1));
     assertEquals(0, leasesHeldBy(h2));
-    // the waiters: nothing written
-    assertEquals("PENDING", runStateType(w1));
+    assertEquals(1, leasesHeldBy(w1));
+    assertEquals(1, leasesHeldBy(w3));
+    assertEquals(0, leasesHeldBy(w2));
+    // the waiter: nothing written
     assertEquals("PENDING", runStateType(w2));
-    assertEquals(w1States, states(w1));
-    // one transaction wrote the holders', the untagged run's and the PENDING run's states
+    assertEquals(w3States + 1, states(w3));
+    // one transaction wrote every state
     String xmin = stateXmin(u);
-    assertEquals(xmin, stateXmin(h1));
-    assertEquals(xmin, stateXmin(h2));
-    assertEquals(xmin, stateXmin(p));
+    for (UUID id : List.of(h1, h2, w1, w3, p)) {
+      assertEquals(xmin, stateXmin(id));
+    }
 
-    // the slots are free now: the waiters take them (one group; taken under the locks, alone)
-    List<OrchestrationResult> again = group(List.of(task(w1, StateType.RUNNING), task(w2, StateType.RUNNING)));
-    assertEquals(OrchestrationStatus.ACCEPT, again.get(0).status(), again::toString);
-    assertEquals(OrchestrationStatus.ACCEPT, again.get(1).status(), again::toString);
-    assertEquals(2, limitColumn(limit, "active_slots"));
-    group(List.of(task(w1, StateType.COMPLETED), task(w2, StateType.COMPLETED)));
+    // w2 gets a slot once one is given back; all slots back at the end
+    group(List.of(task(w1, StateType.COMPLETED), task(w3, StateType.COMPLETED)));
     assertEquals(0, limitColumn(limit, "active_slots"));
-    assertEquals(0, leasesHeldBy(w1) + leasesHeldBy(w2));
+    List<OrchestrationResult> again = group(List.of(task(w2, StateType.RUNNING), task(u, StateType.RUNNING)));
+    assertEquals(OrchestrationStatus.ACCEPT, again.get(0).status(), again::toString);
+    assertEquals(1, limitColumn(limit, "active_slots"));
+    group(List.of(task(w2, StateType.COMPLETED), task(u, StateType.COMPLETED)));
+    assertEquals(0, limitColumn(limit, "active_slots"));
+    assertEquals(0, leasesHeldBy(w1) + leasesHeldBy(w2) + leasesHeldBy(w3));
+  }
+
+  /**
+   * Many RUNNING proposals for one free slot in one group: exactly one takes it (decided under the
+   * limit's lock), the others WAIT — also when the group releases a slot of another holder at the
+   * same time.
+   */
+  @Test
+  void aGroupNeverGrantsMoreThanTheLimit() {
+    String tag = "gn-" + UUID.randomUUID();
+    UUID limit = limit(tag, 2);
+    UUID holder = taskRun(List.of(tag));
+    alone(holder, StateType.PENDING);
+    assertEquals(OrchestrationStatus.ACCEPT, alone(holder, StateType.RUNNING).status());
+    List<SetStateCommand> cmds = new ArrayList<>();
+    cmds.add(task(holder, StateType.COMPLETED));
+    for (int i = 0; i < 8; i++) {
+      UUID id = taskRun(List.of(tag));
+      alone(id, StateType.PENDING);
+      cmds.add(task(id, StateType.RUNNING));
+    }
+    List<OrchestrationResult> r = group(cmds);
+    assertEquals(OrchestrationStatus.ACCEPT, r.get(0).status(), r::toString);
+    assertEquals(2, r.stream().skip(1).filter(x -> x.status() == OrchestrationStatus.ACCEPT).count(), r::toString);
+    assertEquals(6, r.stream().skip(1).filter(x -> x.status() == OrchestrationStatus.WAIT).count(), r::toString);
+    assertEquals(2, limitColumn(limit, "active_slots"));
+    long leases = await(pool.preparedQuery("SELECT count(*) FROM concurrency_lease WHERE $1 = ANY (resource_ids)")
+        .execute(Tuple.of(limit))).iterator().next().getLong(0);
+    assertEquals(2, leases);
   }
 
   /**
