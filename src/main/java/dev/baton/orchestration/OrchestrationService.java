@@ -427,8 +427,8 @@ public final class OrchestrationService {
    * plus what the takers before it took. Succeeds with the slots to take.
    */
   private Future<List<ConcurrencyEffect.AcquireSlots>> decideTakers(SqlConnection conn, List<SetStateCommand> cmds,
-      Map<UUID, OrchestrationStore.LoadedRun> tasks, List<Integer> takers, Map<UUID, Integer> released, State[] proposed, Policy[] policies, Instant now,
-      Object[] verdicts, List<OrchestrationOutcome> decided) {
+      Map<UUID, OrchestrationStore.LoadedRun> tasks, List<Integer> takers, Map<UUID, Integer> released,
+      State[] proposed, Policy[] policies, Instant now, Object[] verdicts, List<OrchestrationOutcome> decided) {
     takers.sort(null); // the group's order
     List<UUID> ids = new ArrayList<>(takers.size());
     List<String> cacheKeys = new ArrayList<>(takers.size());
@@ -445,43 +445,43 @@ public final class OrchestrationService {
     Future<List<ConcurrencyFacts.Limit>> limits = ConcurrencyStore.lockLimitsNamedOr(conn, new ArrayList<>(names),
         new ArrayList<>(released.keySet()));
     return Future.all(reloaded, limits).map(both -> {
-            Map<UUID, OrchestrationStore.LoadedRun> runs = reloaded.result();
-            List<ConcurrencyFacts.Limit> locked = limits.result();
-            Map<UUID, ConcurrencyFacts.Limit> current = new java.util.LinkedHashMap<>();
-            for (ConcurrencyFacts.Limit l : locked) {
-              int back = released.getOrDefault(l.id(), 0);
-              current.put(l.id(), back == 0 ? l : withActive(l, Math.max(0, l.activeSlots() - back)));
+      Map<UUID, OrchestrationStore.LoadedRun> runs = reloaded.result();
+      List<ConcurrencyFacts.Limit> locked = limits.result();
+      Map<UUID, ConcurrencyFacts.Limit> current = new java.util.LinkedHashMap<>();
+      for (ConcurrencyFacts.Limit l : locked) {
+        int back = released.getOrDefault(l.id(), 0);
+        current.put(l.id(), back == 0 ? l : withActive(l, Math.max(0, l.activeSlots() - back)));
+      }
+      List<ConcurrencyEffect.AcquireSlots> acquisitions = new ArrayList<>();
+      for (int i : takers) {
+        SetStateCommand cmd = cmds.get(i);
+        OrchestrationStore.LoadedRun run = runs.get(cmd.runId());
+        List<ConcurrencyFacts.Limit> tagLimits = new ArrayList<>();
+        for (ConcurrencyFacts.Limit l : current.values()) { // id order
+          if (l.name().startsWith("tag:") && run != null && run.draft().tags().contains(l.name().substring(4))) {
+            tagLimits.add(l);
+          }
+        }
+        OrchestrationOutcome o = run == null ? null
+            : decideQuietly(cmd, run, new ConcurrencyFacts(tagLimits, List.of(), List.of(), null), proposed[i],
+                policies[i], now);
+        if (o == null || !writtenByGroupTaking(o)) {
+          verdicts[i] = ALONE;
+          continue;
+        }
+        for (Effect e : o.effects()) {
+          if (e instanceof ConcurrencyEffect.AcquireSlots a) {
+            acquisitions.add(a);
+            for (UUID limitId : a.limitIds()) {
+              ConcurrencyFacts.Limit l = current.get(limitId);
+              current.put(limitId, withActive(l, l.activeSlots() + a.slots()));
             }
-            List<ConcurrencyEffect.AcquireSlots> acquisitions = new ArrayList<>();
-            for (int i : takers) {
-              SetStateCommand cmd = cmds.get(i);
-              OrchestrationStore.LoadedRun run = runs.get(cmd.runId());
-              List<ConcurrencyFacts.Limit> tagLimits = new ArrayList<>();
-              for (ConcurrencyFacts.Limit l : current.values()) { // id order
-                if (l.name().startsWith("tag:") && run != null && run.draft().tags().contains(l.name().substring(4))) {
-                  tagLimits.add(l);
-                }
-              }
-              OrchestrationOutcome o = run == null ? null
-                  : decideQuietly(cmd, run, new ConcurrencyFacts(tagLimits, List.of(), List.of(), null), proposed[i],
-                      policies[i], now);
-              if (o == null || !writtenByGroupTaking(o)) {
-                verdicts[i] = ALONE;
-                continue;
-              }
-              for (Effect e : o.effects()) {
-                if (e instanceof ConcurrencyEffect.AcquireSlots a) {
-                  acquisitions.add(a);
-                  for (UUID limitId : a.limitIds()) {
-                    ConcurrencyFacts.Limit l = current.get(limitId);
-                    current.put(limitId, withActive(l, l.activeSlots() + a.slots()));
-                  }
-                }
-              }
-              verdicts[i] = o;
-              decided.add(o);
-            }
-            return acquisitions;
+          }
+        }
+        verdicts[i] = o;
+        decided.add(o);
+      }
+      return acquisitions;
     });
   }
 
