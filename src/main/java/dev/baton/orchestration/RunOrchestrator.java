@@ -113,7 +113,7 @@ final class RunOrchestrator {
     });
   }
 
-  private static boolean takesSlots(OrchestrationOutcome o) {
+  static boolean takesSlots(OrchestrationOutcome o) {
     for (Effect e : o.effects()) {
       if (e instanceof ConcurrencyEffect.AcquireSlots) {
         return true;
