@@ -380,7 +380,7 @@ public final class OrchestrationService {
     return resumes.resume(cmd);
   }
 
-  // ---- grouped creation (perf-create) ----
+  // ---- grouped task-run creation (GroupedTaskRunCreation) ----
 
   /** The cache key a lock-and-load must look up for {@code proposed} under {@code policy}, or null. */
   public static String cacheKeyToLookUpFor(Policy policy, State proposed) {

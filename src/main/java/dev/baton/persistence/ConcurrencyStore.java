@@ -694,7 +694,7 @@ public final class ConcurrencyStore {
     return Arrays.toString(a);
   }
 
-  // ---- contended (perf-contended) ----
+  // ---- group concurrency reads (GroupConcurrency, GroupSlots) ----
   // The concurrency facts of a group of task runs (OrchestrationService.groupAttempt), read in the
   // group's transaction after its run locks, one statement each for the whole group.
 
@@ -746,5 +746,5 @@ public final class ConcurrencyStore {
     return c.preparedQuery(LOCK_NAMED_OR).execute(Tuple.of((Object) names.toArray(new String[0]), (Object) arr(ids)))
         .map(rows -> all(rows, ConcurrencyStore::limitRow));
   }
-  // ---- end contended (perf-contended) ----
+  // ---- end group concurrency reads ----
 }
