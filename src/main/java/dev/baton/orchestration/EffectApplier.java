@@ -49,12 +49,29 @@ final class EffectApplier {
    * on another); denied slots are recorded after the commit, in batches ({@link #recordDenials}).
    */
   static boolean writtenByStoreAlone(OrchestrationOutcome o) {
+    return effectsAllOf(o, STORE_WRITES);
+  }
+
+  /** What {@link OutcomeRows#write} covers beside the state and the run row (denials: batched). */
+  static final Class<?>[] STORE_WRITES = {Effect.InsertCacheEntry.class, ConcurrencyEffect.RecordDenied.class};
+
+  /** True when every effect of {@code o} is of one of {@code kinds}. */
+  static boolean effectsAllOf(OrchestrationOutcome o, Class<?>[] kinds) {
     for (Effect e : o.effects()) {
-      if (!(e instanceof Effect.InsertCacheEntry) && !(e instanceof ConcurrencyEffect.RecordDenied)) {
+      if (!isOneOf(e, kinds)) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean isOneOf(Effect e, Class<?>[] kinds) {
+    for (Class<?> k : kinds) {
+      if (k.isInstance(e)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Hands the outcome's denied slots to the batched recorder ({@link DeniedSlots}); returns it. */

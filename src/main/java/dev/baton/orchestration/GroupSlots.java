@@ -238,26 +238,19 @@ final class GroupSlots {
         l.slotDecayPerSecond(), l.avgSlotOccupancySeconds());
   }
 
-  /** {@link #writtenByGroup}, plus slots taken on limits the group has locked. */
-  private static boolean writtenByGroupTaking(OrchestrationOutcome o) {
-    for (Effect e : o.effects()) {
-      if (!(e instanceof Effect.InsertCacheEntry) && !(e instanceof ConcurrencyEffect.RecordDenied)
-          && !(e instanceof ConcurrencyEffect.ReleaseLeases) && !(e instanceof ConcurrencyEffect.AcquireSlots)) {
-        return false;
-      }
-    }
-    return true;
-  }
+  /** What a group writes for a tagged run: {@link EffectApplier#STORE_WRITES}, plus lease releases. */
+  private static final Class<?>[] GROUP_WRITES = {Effect.InsertCacheEntry.class,
+      ConcurrencyEffect.RecordDenied.class, ConcurrencyEffect.ReleaseLeases.class};
 
-  /** True when a group writes the whole outcome: {@link #writtenByStoreAlone}, plus lease releases. */
+  /** {@link #GROUP_WRITES}, plus slots taken on limits the group has locked. */
+  private static final Class<?>[] GROUP_WRITES_TAKING = {Effect.InsertCacheEntry.class,
+      ConcurrencyEffect.RecordDenied.class, ConcurrencyEffect.ReleaseLeases.class, ConcurrencyEffect.AcquireSlots.class};
+
   private static boolean writtenByGroup(OrchestrationOutcome o) {
-    for (Effect e : o.effects()) {
-      if (!(e instanceof Effect.InsertCacheEntry) && !(e instanceof ConcurrencyEffect.RecordDenied)
-          && !(e instanceof ConcurrencyEffect.ReleaseLeases)) {
-        return false;
-      }
-    }
-    return true;
+    return EffectApplier.effectsAllOf(o, GROUP_WRITES);
   }
 
+  private static boolean writtenByGroupTaking(OrchestrationOutcome o) {
+    return EffectApplier.effectsAllOf(o, GROUP_WRITES_TAKING);
+  }
 }

@@ -124,7 +124,7 @@ final class GroupedTaskRunCreation {
       policies[i] = PolicySelector.select(RunKind.TASK_RUN, true, proposed[i].details().isDeferred());
       rows.add(new NewTaskRun(id, name, c));
       ids.add(id);
-      cacheKeys.add(OrchestrationService.cacheKeyToLookUpFor(policies[i], proposed[i]));
+      cacheKeys.add(RunOrchestrator.cacheKeyToLookUp(policies[i], proposed[i]));
     }
     return Transactions.pipelined(pool, (conn, begun) -> {
       Future<Set<UUID>> inserted = TaskRunCreationStore.insertMany(conn, rows);

@@ -382,14 +382,9 @@ public final class OrchestrationService {
 
   // ---- grouped task-run creation (GroupedTaskRunCreation) ----
 
-  /** The cache key a lock-and-load must look up for {@code proposed} under {@code policy}, or null. */
-  public static String cacheKeyToLookUpFor(Policy policy, State proposed) {
-    return cacheKeyToLookUp(policy, proposed);
-  }
-
   /**
    * The initial state of a task run that a creation group ({@code GroupedTaskRunCreation}) has just
-   * inserted, locked and loaded (with {@link #cacheKeyToLookUpFor}'s key), decided as
+   * inserted, locked and loaded (with {@link RunOrchestrator#cacheKeyToLookUp}'s key), decided as
    * {@link #orchestrateLoaded} would decide it — when the group can write the whole outcome with
    * {@link OutcomeRows#writeAll}: the run can hold no concurrency slot and the outcome's
    * only effects are cache entries. Otherwise null, and the caller orchestrates the run with
@@ -401,11 +396,8 @@ public final class OrchestrationService {
     }
     OrchestrationOutcome o = core.decide(RunKind.TASK_RUN, run, ConcurrencyFacts.EMPTY, proposed, policy, null, null,
         now);
-    for (Effect e : o.effects()) {
-      if (!(e instanceof Effect.InsertCacheEntry)) {
-        return null;
-      }
-    }
-    return o;
+    return EffectApplier.effectsAllOf(o, CREATION_WRITES) ? o : null;
   }
+
+  private static final Class<?>[] CREATION_WRITES = {Effect.InsertCacheEntry.class};
 }
