@@ -105,7 +105,8 @@ public final class BatonServer {
     // Jinjava and the JSON-Schema validator are loaded on the run-input worker before anything listens
     return runInput.warmUp()
         .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(),
-                config.db().groupsInFlight(), busInFlight, state, overloadMetrics),
+                config.db().groupsInFlight(), busInFlight, state, overloadMetrics, config.concurrency().waitHoldMs(),
+                config.concurrency().maxHeldWaits(httpInFlight.max())),
             new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles())))
         .compose(id -> {
           otherIds.add(id);

@@ -60,10 +60,21 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    * @param taskLeaseSeconds TTL of tag-slot leases taken by task orchestration (Prefect: 100 years)
    * @param reaperIntervalMs period of the lease reaper; 0 disables it
    * @param reaperBatch expired leases released per reaper transaction
+   * @param waitHoldMs longest a task run's RUNNING proposal refused for a full tag limit is held
+   *     before its WAIT is answered, so that a slot freed meanwhile goes straight to it; 0 = every
+   *     WAIT answered at once
+   * @param maxHeldWaits most proposals held at once per orchestration verticle; 0 = half the HTTP
+   *     in-flight bound
    */
   public record Concurrency(int tagSlotWaitSeconds, int deploymentSlotWaitSeconds, int maxSlotWaitSeconds,
-      int deploymentLeaseSeconds, long taskLeaseSeconds, int reaperIntervalMs, int reaperBatch) {
-    public static final Concurrency DEFAULTS = new Concurrency(10, 30, 30, 300, 100L * 365 * 86400, 15000, 100);
+      int deploymentLeaseSeconds, long taskLeaseSeconds, int reaperIntervalMs, int reaperBatch, int waitHoldMs,
+      int maxHeldWaits) {
+    public static final Concurrency DEFAULTS = new Concurrency(10, 30, 30, 300, 100L * 365 * 86400, 15000, 100, 1000, 0);
+
+    /** {@link #maxHeldWaits}, its default resolved against the HTTP in-flight bound. */
+    public int maxHeldWaits(int httpMaxInFlight) {
+      return maxHeldWaits > 0 ? maxHeldWaits : Math.max(1, httpMaxInFlight / 2);
+    }
   }
 
   /**

@@ -4,11 +4,13 @@ import dev.baton.domain.OrchestrationStatus;
 import dev.baton.domain.RunKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Orchestration outcome counters (by run kind, endpoint, status and deciding rule) and the latency
@@ -25,6 +27,8 @@ public final class OrchestrationMetrics {
   private final Timer taskLatency;
   private final Timer flowLatency;
   private final DistributionSummary groupSize;
+  private final AtomicInteger waitsHeld = new AtomicInteger();
+  private final ConcurrentMap<String, Counter> holdsEnded = new ConcurrentHashMap<>();
 
   public OrchestrationMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -36,6 +40,24 @@ public final class OrchestrationMetrics {
         .minimumExpectedValue(1.0)
         .maximumExpectedValue(1024.0)
         .register(registry);
+    Gauge.builder("baton.orchestration.waits.held", waitsHeld, AtomicInteger::get)
+        .description("Set-state proposals refused for a full tag limit and held, not yet answered")
+        .register(registry);
+  }
+
+  /** A WAIT on a full tag limit is held (ProposalBatcher). */
+  public void waitHeld() {
+    waitsHeld.incrementAndGet();
+  }
+
+  /** A held WAIT left its hold: {@code how} = handed_over, expired or stopped. */
+  public void waitHoldEnded(String how) {
+    waitsHeld.decrementAndGet();
+    holdsEnded.computeIfAbsent(how, h -> Counter.builder("baton.orchestration.waits.held.ended")
+        .description("Held WAITs on full tag limits that left their hold: handed_over (joined the group of a"
+            + " holder's proposal), expired (orchestrated once more), stopped (answered at stop)")
+        .tag("how", h)
+        .register(registry)).increment();
   }
 
   /** One group of set-state proposals left for the database. */

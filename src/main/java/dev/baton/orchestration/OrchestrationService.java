@@ -108,7 +108,44 @@ public final class OrchestrationService {
 
   /** Orchestrates one proposal in its own transaction; retried on deadlock/serialization failure. */
   public Future<OrchestrationResult> setState(SetStateCommand cmd) {
+    return setStateNoted(cmd).map(Noted::result);
+  }
+
+  /** {@link #setState} with what {@link ProposalBatcher} needs to hold WAITs and hand slots over. */
+  Future<Noted> setStateNoted(SetStateCommand cmd) {
     return answered(cmd, System.nanoTime(), retryOnConflict(() -> attempt(cmd)));
+  }
+
+  /**
+   * A proposal's answer, noted with what it did to tag slots (for {@link ProposalBatcher}'s held
+   * WAITs):
+   *
+   * @param waitsOn when the answer is a WAIT that wrote nothing but its denied slot: the ids of the
+   *     full limits that refused it; else empty
+   * @param holds the ids of the limits whose slots this answer took for the run (a tagged task
+   *     run's RUNNING); else empty
+   * @param releases whether this answer gave back slots the run held
+   */
+  record Noted(OrchestrationResult result, List<UUID> waitsOn, List<UUID> holds, boolean releases) {
+    static Noted of(SetStateCommand cmd, OrchestrationOutcome o, OrchestrationResult r) {
+      List<UUID> waitsOn = List.of();
+      List<UUID> holds = List.of();
+      boolean releases = false;
+      boolean onlyDenials = o.status() == OrchestrationStatus.WAIT && !o.stateWritten() && !o.effects().isEmpty();
+      for (Effect e : o.effects()) {
+        if (e instanceof ConcurrencyEffect.RecordDenied d) {
+          waitsOn = d.limitIds();
+        } else {
+          onlyDenials = false;
+          if (e instanceof ConcurrencyEffect.AcquireSlots a && cmd.runId().equals(a.holderId())) {
+            holds = a.limitIds();
+          } else if (e instanceof ConcurrencyEffect.ReleaseLeases) {
+            releases = true;
+          }
+        }
+      }
+      return new Noted(r, onlyDenials && cmd.kind() == RunKind.TASK_RUN ? waitsOn : List.of(), holds, releases);
+    }
   }
 
   /**
@@ -130,12 +167,20 @@ public final class OrchestrationService {
    * The answers are index-aligned with {@code cmds}, whose run ids must be distinct per kind.
    */
   public List<Future<OrchestrationResult>> setStates(List<SetStateCommand> cmds) {
+    List<Future<Noted>> noted = setStatesNoted(cmds);
+    List<Future<OrchestrationResult>> answers = new ArrayList<>(noted.size());
+    noted.forEach(f -> answers.add(f.map(Noted::result)));
+    return answers;
+  }
+
+  /** {@link #setStates} with what {@link ProposalBatcher} needs to hold WAITs and hand slots over. */
+  List<Future<Noted>> setStatesNoted(List<SetStateCommand> cmds) {
     if (cmds.size() == 1) {
-      return List.of(setState(cmds.get(0)));
+      return List.of(setStateNoted(cmds.get(0)));
     }
     long start = System.nanoTime();
     List<Promise<OrchestrationOutcome>> promises = new ArrayList<>(cmds.size());
-    List<Future<OrchestrationResult>> answers = new ArrayList<>(cmds.size());
+    List<Future<Noted>> answers = new ArrayList<>(cmds.size());
     for (SetStateCommand cmd : cmds) {
       Promise<OrchestrationOutcome> p = Promise.promise();
       promises.add(p);
@@ -162,7 +207,7 @@ public final class OrchestrationService {
   }
 
   /** A proposal's answer once orchestrated: metrics and a debug line, or the classified failure. */
-  private Future<OrchestrationResult> answered(SetStateCommand cmd, long start, Future<OrchestrationOutcome> outcome) {
+  private Future<Noted> answered(SetStateCommand cmd, long start, Future<OrchestrationOutcome> outcome) {
     String endpoint = "set_state";
     return outcome
         .map(o -> {
@@ -172,7 +217,7 @@ public final class OrchestrationService {
                 cmd.kind(), cmd.runId(), cmd.state().type(), o.status(), o.decidedBy(),
                 o.state() == null ? null : o.state().type(), o.stateWritten());
           }
-          return new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
+          return Noted.of(cmd, o, new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten()));
         })
         .recover(t -> tx.failed(cmd.kind(), endpoint, cmd.runId(), t));
   }

@@ -29,6 +29,8 @@ public final class OrchestrationVerticle extends VerticleBase {
   private final InFlightLimiter inFlight;
   private final ServerState state;
   private final OverloadMetrics overload;
+  private final long waitHoldMs;
+  private final int maxHeldWaits;
   private ProposalBatcher batcher;
   private BusAdmission admission;
 
@@ -37,9 +39,13 @@ public final class OrchestrationVerticle extends VerticleBase {
    * transactions of this verticle at once, each for up to {@code maxGroupSize} proposals.
    *
    * @param inFlight shared by all instances: proposals accepted and not yet answered
+   * @param waitHoldMs longest a WAIT on a full tag limit is held (0 = answered at once)
+   * @param maxHeldWaits most WAITs held at once by this instance
    */
   public OrchestrationVerticle(OrchestrationService service, int maxGroupSize, int groupsInFlight,
-      InFlightLimiter inFlight, ServerState state, OverloadMetrics overload) {
+      InFlightLimiter inFlight, ServerState state, OverloadMetrics overload, long waitHoldMs, int maxHeldWaits) {
+    this.waitHoldMs = waitHoldMs;
+    this.maxHeldWaits = maxHeldWaits;
     this.service = service;
     this.maxGroupSize = maxGroupSize;
     this.groupsInFlight = groupsInFlight;
@@ -53,8 +59,32 @@ public final class OrchestrationVerticle extends VerticleBase {
     OrchestrationClient.registerCodecs(vertx);
     admission = new BusAdmission(inFlight, state, overload);
     // the in-flight bound also bounds the queue: every queued proposal is in flight
-    batcher = new ProposalBatcher(service::setStates, maxGroupSize, groupsInFlight, Math.max(1, inFlight.max()),
-        service.metrics()::group);
+    ProposalBatcher.Timers timers = new ProposalBatcher.Timers() {
+      @Override
+      public long schedule(long delayMillis, Runnable action) {
+        return vertx.setTimer(Math.max(1, delayMillis), id -> action.run());
+      }
+
+      @Override
+      public void cancel(long id) {
+        vertx.cancelTimer(id);
+      }
+    };
+    ProposalBatcher.HoldEvents holdEvents = new ProposalBatcher.HoldEvents() {
+      @Override
+      public void started() {
+        service.metrics().waitHeld();
+      }
+
+      @Override
+      public void ended(String how) {
+        service.metrics().waitHoldEnded(how);
+      }
+    };
+    // held WAITs keep their in-flight places: never past maxHeldWaits, never while draining
+    batcher = new ProposalBatcher(service::setStatesNoted, maxGroupSize, groupsInFlight, Math.max(1, inFlight.max()),
+        service.metrics()::group, new ProposalBatcher.WaitHolds(waitHoldMs, maxHeldWaits, () -> !state.draining(), timers),
+        holdEvents);
     MessageConsumer<SetStateCommand> task = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.TASK_RUN_SET_STATE, this::handle);
     MessageConsumer<SetStateCommand> flow = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.FLOW_RUN_SET_STATE, this::handle);
     MessageConsumer<ResumeCommand> resume = vertx.eventBus().<ResumeCommand>localConsumer(Addresses.FLOW_RUN_RESUME,
@@ -64,6 +94,14 @@ public final class OrchestrationVerticle extends VerticleBase {
           }
         });
     return Future.all(task.completion(), flow.completion(), resume.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (batcher != null) {
+      batcher.close(); // held WAITs answered now, not when their time runs out
+    }
+    return Future.succeededFuture();
   }
 
   private void handle(Message<SetStateCommand> msg) {
