@@ -8,9 +8,19 @@ import java.util.function.BiFunction;
 /**
  * Transactions whose statements are pipelined: BEGIN travels with the first statements and COMMIT
  * with the last, so a transaction of two dependent steps costs two round trips.
+ *
+ * <p>These are the hot paths (set-state alone and in groups, run creation, event batches), whose
+ * statements look rows up by id and whose plans do not depend on the values bound. Each such
+ * transaction plans them once per connection ({@code plan_cache_mode = force_generic_plan}, for the
+ * transaction only): left to choose, PostgreSQL plans them again on every execution when the
+ * arrays bound are small (custom plans look cheaper than a generic plan sized for ten elements), and
+ * planning the lock-and-load join cost more than running it (bench/README.md, "Generic plans").
  */
 public final class Transactions {
   private Transactions() {}
+
+  /** BEGIN, and generic plans until the transaction ends: one simple query, no extra round trip. */
+  static final String BEGIN = "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan";
 
   /**
    * Runs {@code work} in a transaction on a pooled connection. BEGIN is sent, not awaited: {@code
@@ -20,7 +30,7 @@ public final class Transactions {
    */
   public static <T> Future<T> pipelined(Pool pool, BiFunction<SqlConnection, Future<?>, Future<T>> work) {
     return pool.getConnection().compose(conn -> {
-      Future<?> begun = conn.query("BEGIN").execute();
+      Future<?> begun = conn.query(BEGIN).execute();
       Future<T> done;
       try {
         done = work.apply(conn, begun);

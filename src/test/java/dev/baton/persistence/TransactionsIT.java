@@ -10,7 +10,10 @@ import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@link Transactions#pipelined} gives its connection back whatever {@code work} does. */
+/**
+ * {@link Transactions#pipelined} gives its connection back whatever {@code work} does, and plans
+ * its statements generically for that transaction only.
+ */
 class TransactionsIT {
 
   @Test
@@ -46,6 +49,32 @@ class TransactionsIT {
       } finally {
         observer.close();
       }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void genericPlansHoldForThePipelinedTransactionOnly() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Pool pool = TestDatabase.pool(vertx, 1); // one connection: the setting must not outlive the transaction
+    try {
+      String inside = Transactions.pipelined(pool, (conn, begun) -> Transactions.commitBehind(conn,
+              conn.query("SELECT current_setting('plan_cache_mode') AS m").execute()
+                  .map(rows -> rows.iterator().next().getString("m"))))
+          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertEquals("force_generic_plan", inside);
+      String after = pool.query("SELECT current_setting('plan_cache_mode') AS m").execute()
+          .map(rows -> rows.iterator().next().getString("m"))
+          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertEquals("auto", after, "SET LOCAL: the next user of the connection plans as usual");
+
+      // a failed transaction leaves nothing behind either
+      Transactions.pipelined(pool, (conn, begun) -> conn.query("SELECT 1/0").execute())
+          .transform(ar -> Future.succeededFuture()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertEquals("auto", pool.query("SELECT current_setting('plan_cache_mode') AS m").execute()
+          .map(rows -> rows.iterator().next().getString("m"))
+          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
