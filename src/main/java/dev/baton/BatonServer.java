@@ -106,7 +106,7 @@ public final class BatonServer {
     return runInput.warmUp()
         .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(),
                 config.db().groupsInFlight(), busInFlight, state, overloadMetrics, config.concurrency().waitHoldMs(),
-                config.concurrency().maxHeldWaits(httpInFlight.max())),
+                config.concurrency().maxHeldWaits(httpInFlight.max()), httpInFlight::full),
             new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles())))
         .compose(id -> {
           otherIds.add(id);

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Consumes typed set-state and resume commands from the event bus and answers with the
@@ -31,6 +32,7 @@ public final class OrchestrationVerticle extends VerticleBase {
   private final OverloadMetrics overload;
   private final long waitHoldMs;
   private final int maxHeldWaits;
+  private final BooleanSupplier crowded;
   private ProposalBatcher batcher;
   private BusAdmission admission;
 
@@ -41,9 +43,13 @@ public final class OrchestrationVerticle extends VerticleBase {
    * @param inFlight shared by all instances: proposals accepted and not yet answered
    * @param waitHoldMs longest a WAIT on a full tag limit is held (0 = answered at once)
    * @param maxHeldWaits most WAITs held at once by this instance
+   * @param crowded true while requests may be refused for lack of an in-flight place: no new WAIT is
+   *     held then (held requests keep their places)
    */
   public OrchestrationVerticle(OrchestrationService service, int maxGroupSize, int groupsInFlight,
-      InFlightLimiter inFlight, ServerState state, OverloadMetrics overload, long waitHoldMs, int maxHeldWaits) {
+      InFlightLimiter inFlight, ServerState state, OverloadMetrics overload, long waitHoldMs, int maxHeldWaits,
+      BooleanSupplier crowded) {
+    this.crowded = crowded;
     this.waitHoldMs = waitHoldMs;
     this.maxHeldWaits = maxHeldWaits;
     this.service = service;
@@ -81,9 +87,10 @@ public final class OrchestrationVerticle extends VerticleBase {
         service.metrics().waitHoldEnded(how);
       }
     };
-    // held WAITs keep their in-flight places: never past maxHeldWaits, never while draining
+    // held WAITs keep their in-flight places: never past maxHeldWaits, never while draining or crowded
     batcher = new ProposalBatcher(service::setStatesNoted, maxGroupSize, groupsInFlight, Math.max(1, inFlight.max()),
-        service.metrics()::group, new ProposalBatcher.WaitHolds(waitHoldMs, maxHeldWaits, () -> !state.draining(), timers),
+        service.metrics()::group, new ProposalBatcher.WaitHolds(waitHoldMs, maxHeldWaits,
+            () -> !state.draining() && !inFlight.full() && !crowded.getAsBoolean(), timers),
         holdEvents);
     MessageConsumer<SetStateCommand> task = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.TASK_RUN_SET_STATE, this::handle);
     MessageConsumer<SetStateCommand> flow = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.FLOW_RUN_SET_STATE, this::handle);
