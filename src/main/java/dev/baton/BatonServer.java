@@ -38,6 +38,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class BatonServer {
   private static final Logger LOG = LoggerFactory.getLogger(BatonServer.class);
+  /** No new WAIT is held for this long after a request was refused for lack of an in-flight place. */
+  private static final long CROWDED_NANOS = 1_000_000_000L;
 
   private final Vertx vertx;
   private final int port;
@@ -106,7 +108,8 @@ public final class BatonServer {
     return runInput.warmUp()
         .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(),
                 config.db().groupsInFlight(), busInFlight, state, overloadMetrics, config.concurrency().waitHoldMs(),
-                config.concurrency().maxHeldWaits(httpInFlight.max()), httpInFlight::full),
+                config.concurrency().maxHeldWaits(httpInFlight.max()),
+                () -> httpInFlight.refusedWithin(CROWDED_NANOS) || busInFlight.refusedWithin(CROWDED_NANOS)),
             new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles())))
         .compose(id -> {
           otherIds.add(id);

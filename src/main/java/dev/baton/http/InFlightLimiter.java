@@ -25,6 +25,9 @@ public final class InFlightLimiter {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder admitted = new LongAdder();
   private final LongAdder refused = new LongAdder();
+  /** clock time of the last refusal; NO_REFUSAL before the first */
+  private volatile long lastRefusal;
+  private volatile boolean everRefused;
   private final LongSupplier clock;
   private final AtomicLong windowStart;
   /** Written only by the thread that won the window (volatile: the next winner may be another). */
@@ -48,7 +51,7 @@ public final class InFlightLimiter {
     int n = inFlight.incrementAndGet();
     if (n > max) {
       inFlight.decrementAndGet();
-      refused.increment();
+      refused();
       return false;
     }
     admitted.increment();
@@ -63,6 +66,13 @@ public final class InFlightLimiter {
   /** Counts a refusal decided without {@link #tryAcquire()} (because {@link #full()}). */
   public void refused() {
     refused.increment();
+    lastRefusal = clock.getAsLong();
+    everRefused = true;
+  }
+
+  /** Whether work was refused for lack of a place within the last {@code nanos}. */
+  public boolean refusedWithin(long nanos) {
+    return everRefused && clock.getAsLong() - lastRefusal < nanos;
   }
 
   public void release() {

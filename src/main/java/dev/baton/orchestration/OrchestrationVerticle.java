@@ -43,8 +43,8 @@ public final class OrchestrationVerticle extends VerticleBase {
    * @param inFlight shared by all instances: proposals accepted and not yet answered
    * @param waitHoldMs longest a WAIT on a full tag limit is held (0 = answered at once)
    * @param maxHeldWaits most WAITs held at once by this instance
-   * @param crowded true while requests may be refused for lack of an in-flight place: no new WAIT is
-   *     held then (held requests keep their places)
+   * @param crowded true while requests are being refused for lack of an in-flight place: no new
+   *     WAIT is held then (held requests keep their places)
    */
   public OrchestrationVerticle(OrchestrationService service, int maxGroupSize, int groupsInFlight,
       InFlightLimiter inFlight, ServerState state, OverloadMetrics overload, long waitHoldMs, int maxHeldWaits,
@@ -87,10 +87,11 @@ public final class OrchestrationVerticle extends VerticleBase {
         service.metrics().waitHoldEnded(how);
       }
     };
-    // held WAITs keep their in-flight places: never past maxHeldWaits, never while draining or crowded
+    // held WAITs keep their in-flight places: never past maxHeldWaits, never while draining or while
+    // requests are being refused for lack of a place
     batcher = new ProposalBatcher(service::setStatesNoted, maxGroupSize, groupsInFlight, Math.max(1, inFlight.max()),
         service.metrics()::group, new ProposalBatcher.WaitHolds(waitHoldMs, maxHeldWaits,
-            () -> !state.draining() && !inFlight.full() && !crowded.getAsBoolean(), timers),
+            () -> !state.draining() && !crowded.getAsBoolean(), timers),
         holdEvents);
     MessageConsumer<SetStateCommand> task = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.TASK_RUN_SET_STATE, this::handle);
     MessageConsumer<SetStateCommand> flow = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.FLOW_RUN_SET_STATE, this::handle);

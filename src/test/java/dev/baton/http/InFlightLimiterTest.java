@@ -126,4 +126,19 @@ class InFlightLimiterTest {
     }
     return max;
   }
+
+  @Test
+  void refusedWithinTellsWhetherAnyoneWasRefusedLately() {
+    InFlightLimiter l = limiter(1);
+    assertFalse(l.refusedWithin(SECOND), "never refused");
+    assertTrue(l.tryAcquire());
+    assertFalse(l.tryAcquire()); // refused: no place
+    assertTrue(l.refusedWithin(SECOND));
+    now += SECOND / 2;
+    assertTrue(l.refusedWithin(SECOND));
+    now += SECOND;
+    assertFalse(l.refusedWithin(SECOND), "a second and a half ago");
+    l.refused(); // counted without tryAcquire
+    assertTrue(l.refusedWithin(SECOND));
+  }
 }
