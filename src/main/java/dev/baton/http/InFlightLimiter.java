@@ -25,7 +25,7 @@ public final class InFlightLimiter {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder admitted = new LongAdder();
   private final LongAdder refused = new LongAdder();
-  /** clock time of the last refusal; NO_REFUSAL before the first */
+  /** clock time of the last refusal (meaningful once everRefused) */
   private volatile long lastRefusal;
   private volatile boolean everRefused;
   private final LongSupplier clock;

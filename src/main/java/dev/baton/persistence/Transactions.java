@@ -14,7 +14,7 @@ import java.util.function.BiFunction;
  * transaction plans them once per connection ({@code plan_cache_mode = force_generic_plan}, for the
  * transaction only): left to choose, PostgreSQL plans them again on every execution when the
  * arrays bound are small (custom plans look cheaper than a generic plan sized for ten elements), and
- * planning the lock-and-load join cost more than running it (bench/README.md, "Generic plans").
+ * planning the lock-and-load join cost more than running it (bench/README.md, "Round 3").
  */
 public final class Transactions {
   private Transactions() {}
