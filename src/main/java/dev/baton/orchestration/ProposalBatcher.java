@@ -1,12 +1,12 @@
 package dev.baton.orchestration;
 
 import dev.baton.domain.RunKind;
+import dev.baton.domain.StateType;
 import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
-import dev.baton.domain.StateType;
 import dev.baton.orchestration.OrchestrationService.Noted;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
