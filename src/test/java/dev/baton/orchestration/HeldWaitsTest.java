@@ -94,6 +94,19 @@ class HeldWaitsTest {
           });
     }
 
+    /**
+     * Submits {@code cmd} to an idle batcher, where it leaves at once in a group of its own, and
+     * answers it with {@code n}.
+     */
+    Future<OrchestrationResult> alone(ProposalBatcher b, SetStateCommand cmd, Noted n) {
+      int before = groups.size();
+      Future<OrchestrationResult> f = b.submit(cmd);
+      assertEquals(before + 1, groups.size(), "left at once");
+      assertEquals(List.of(cmd), groups.get(before), "alone");
+      answer(before, 0, n);
+      return f;
+    }
+
     /** Answers proposal {@code i} of group {@code g}. */
     void answer(int g, int i, Noted n) {
       answers.get(g).get(i).complete(n);
@@ -132,8 +145,7 @@ class HeldWaitsTest {
   void aWaitOnAFullLimitIsHeldInsteadOfAnswered() {
     Db db = new Db();
     ProposalBatcher b = db.batcher(1000, 10);
-    Future<OrchestrationResult> w = b.submit(running(UUID.randomUUID()));
-    db.answer(0, 0, waitOn(LIMIT));
+    Future<OrchestrationResult> w = db.alone(b, running(UUID.randomUUID()), waitOn(LIMIT));
     assertFalse(w.isComplete());
     assertEquals(1, b.held());
     assertEquals(List.of(1000L), db.timers.delays);
@@ -148,14 +160,10 @@ class HeldWaitsTest {
     UUID first = UUID.randomUUID();
     UUID second = UUID.randomUUID();
     UUID elsewhere = UUID.randomUUID();
-    b.submit(running(holder));
-    db.answer(0, 0, took(LIMIT)); // holder takes a slot on LIMIT
-    Future<OrchestrationResult> w1 = b.submit(running(first));
-    db.answer(1, 0, waitOn(LIMIT));
-    Future<OrchestrationResult> w2 = b.submit(running(second));
-    db.answer(2, 0, waitOn(LIMIT));
-    Future<OrchestrationResult> w3 = b.submit(running(elsewhere));
-    db.answer(3, 0, waitOn(OTHER_LIMIT));
+    db.alone(b, running(holder), took(LIMIT)); // holder takes a slot on LIMIT
+    Future<OrchestrationResult> w1 = db.alone(b, running(first), waitOn(LIMIT));
+    Future<OrchestrationResult> w2 = db.alone(b, running(second), waitOn(LIMIT));
+    Future<OrchestrationResult> w3 = db.alone(b, running(elsewhere), waitOn(OTHER_LIMIT));
     assertEquals(3, b.held());
 
     Future<OrchestrationResult> done = b.submit(completed(holder));
@@ -179,10 +187,8 @@ class HeldWaitsTest {
     Db db = new Db();
     ProposalBatcher b = db.batcher(1000, 10);
     UUID holder = UUID.randomUUID();
-    b.submit(running(holder));
-    db.answer(0, 0, took(LIMIT));
-    b.submit(running(UUID.randomUUID()));
-    db.answer(1, 0, waitOn(LIMIT));
+    db.alone(b, running(holder), took(LIMIT));
+    db.alone(b, running(UUID.randomUUID()), waitOn(LIMIT));
     b.submit(running(holder)); // not a release
     assertEquals(1, db.groups.get(2).size());
     assertEquals(1, b.held());
@@ -193,12 +199,9 @@ class HeldWaitsTest {
     Db db = new Db();
     ProposalBatcher b = db.batcher(1000, 10);
     UUID holder = UUID.randomUUID();
-    b.submit(running(holder));
-    db.answer(0, 0, took(LIMIT));
-    b.submit(completed(holder));
-    db.answer(1, 0, RELEASED);
-    b.submit(running(UUID.randomUUID()));
-    db.answer(2, 0, waitOn(LIMIT));
+    db.alone(b, running(holder), took(LIMIT));
+    db.alone(b, completed(holder), RELEASED);
+    db.alone(b, running(UUID.randomUUID()), waitOn(LIMIT));
     b.submit(completed(holder)); // holds nothing any more
     assertEquals(List.of(holder), db.runsOf(3));
     assertEquals(1, b.held());
@@ -210,10 +213,8 @@ class HeldWaitsTest {
     ProposalBatcher b = db.batcher(1000, 10);
     UUID holder = UUID.randomUUID();
     UUID waiter = UUID.randomUUID();
-    b.submit(running(holder));
-    db.answer(0, 0, took(LIMIT));
-    Future<OrchestrationResult> w = b.submit(running(waiter));
-    db.answer(1, 0, waitOn(LIMIT));
+    db.alone(b, running(holder), took(LIMIT));
+    Future<OrchestrationResult> w = db.alone(b, running(waiter), waitOn(LIMIT));
     b.submit(completed(holder));
     db.answer(2, 0, PLAIN); // say the COMPLETED was rejected: the slot stays taken
     db.answer(2, 1, waitOn(LIMIT));
@@ -228,8 +229,7 @@ class HeldWaitsTest {
     Db db = new Db();
     ProposalBatcher b = db.batcher(1000, 10);
     UUID waiter = UUID.randomUUID();
-    Future<OrchestrationResult> w = b.submit(running(waiter));
-    db.answer(0, 0, waitOn(LIMIT));
+    Future<OrchestrationResult> w = db.alone(b, running(waiter), waitOn(LIMIT));
     db.timers.fireAll();
     assertEquals(List.of("expired"), db.ended);
     assertEquals(List.of(waiter), db.runsOf(1), "orchestrated once more");
@@ -237,8 +237,7 @@ class HeldWaitsTest {
     assertSame(WAIT, w.result(), "a WAIT on its last try is answered");
     assertEquals(0, b.held());
 
-    Future<OrchestrationResult> lucky = b.submit(running(UUID.randomUUID()));
-    db.answer(2, 0, waitOn(LIMIT));
+    Future<OrchestrationResult> lucky = db.alone(b, running(UUID.randomUUID()), waitOn(LIMIT));
     db.timers.fireAll();
     db.answer(3, 0, took(LIMIT)); // a slot freed elsewhere meanwhile
     assertSame(ACCEPT, lucky.result());
@@ -249,8 +248,7 @@ class HeldWaitsTest {
     Db db = new Db();
     ProposalBatcher b = db.batcher(1000, 10);
     UUID waiter = UUID.randomUUID();
-    b.submit(running(waiter));
-    db.answer(0, 0, waitOn(LIMIT));
+    db.alone(b, running(waiter), waitOn(LIMIT));
     UUID busy = UUID.randomUUID();
     b.submit(completed(busy)); // group 1 in flight
     UUID later = UUID.randomUUID();
@@ -264,31 +262,26 @@ class HeldWaitsTest {
   void nothingIsHeldWhenHoldingIsOffFullOrNotAllowed() {
     Db off = new Db();
     ProposalBatcher b = off.batcher(0, 10);
-    Future<OrchestrationResult> w = b.submit(running(UUID.randomUUID()));
-    off.answer(0, 0, waitOn(LIMIT));
+    Future<OrchestrationResult> w = off.alone(b, running(UUID.randomUUID()), waitOn(LIMIT));
     assertSame(WAIT, w.result());
 
     Db full = new Db();
     ProposalBatcher f = full.batcher(1000, 1);
-    f.submit(running(UUID.randomUUID()));
-    full.answer(0, 0, waitOn(LIMIT));
-    Future<OrchestrationResult> second = f.submit(running(UUID.randomUUID()));
-    full.answer(1, 0, waitOn(LIMIT));
+    full.alone(f, running(UUID.randomUUID()), waitOn(LIMIT));
+    Future<OrchestrationResult> second = full.alone(f, running(UUID.randomUUID()), waitOn(LIMIT));
     assertSame(WAIT, second.result(), "past maxHeld: answered at once");
     assertEquals(1, f.held());
 
     Db draining = new Db();
     draining.mayHold = false;
     ProposalBatcher d = draining.batcher(1000, 10);
-    Future<OrchestrationResult> dw = d.submit(running(UUID.randomUUID()));
-    draining.answer(0, 0, waitOn(LIMIT));
+    Future<OrchestrationResult> dw = draining.alone(d, running(UUID.randomUUID()), waitOn(LIMIT));
     assertSame(WAIT, dw.result());
 
     // an answer that is not a WAIT on a limit is never held
     Db plain = new Db();
     ProposalBatcher p = plain.batcher(1000, 10);
-    Future<OrchestrationResult> other = p.submit(running(UUID.randomUUID()));
-    plain.answer(0, 0, new Noted(WAIT, List.of(), List.of(), false));
+    Future<OrchestrationResult> other = plain.alone(p, running(UUID.randomUUID()), new Noted(WAIT, List.of(), List.of(), false));
     assertSame(WAIT, other.result());
   }
 
@@ -296,14 +289,12 @@ class HeldWaitsTest {
   void aHoldEndsBeforeTheProposalsOwnDeadline() {
     Db db = new Db();
     ProposalBatcher b = db.batcher(10_000, 10);
-    Future<OrchestrationResult> w = b.submit(running(UUID.randomUUID()).withDeadline(Deadline.in(2_000)));
-    db.answer(0, 0, waitOn(LIMIT));
+    Future<OrchestrationResult> w = db.alone(b, running(UUID.randomUUID()).withDeadline(Deadline.in(2_000)), waitOn(LIMIT));
     assertFalse(w.isComplete());
     long delay = db.timers.delays.get(0);
     assertTrue(delay <= 1_500 && delay > 1_000, "held until half a second before its deadline: " + delay);
 
-    Future<OrchestrationResult> nearlyLate = b.submit(running(UUID.randomUUID()).withDeadline(Deadline.in(300)));
-    db.answer(1, 0, waitOn(LIMIT));
+    Future<OrchestrationResult> nearlyLate = db.alone(b, running(UUID.randomUUID()).withDeadline(Deadline.in(300)), waitOn(LIMIT));
     assertSame(WAIT, nearlyLate.result(), "too close to its deadline to be held");
   }
 
@@ -311,10 +302,8 @@ class HeldWaitsTest {
   void closeAnswersEveryHeldProposalWithItsWait() {
     Db db = new Db();
     ProposalBatcher b = db.batcher(1000, 10);
-    Future<OrchestrationResult> w1 = b.submit(running(UUID.randomUUID()));
-    db.answer(0, 0, waitOn(LIMIT, OTHER_LIMIT));
-    Future<OrchestrationResult> w2 = b.submit(running(UUID.randomUUID()));
-    db.answer(1, 0, waitOn(OTHER_LIMIT));
+    Future<OrchestrationResult> w1 = db.alone(b, running(UUID.randomUUID()), waitOn(LIMIT, OTHER_LIMIT));
+    Future<OrchestrationResult> w2 = db.alone(b, running(UUID.randomUUID()), waitOn(OTHER_LIMIT));
     b.close();
     assertSame(WAIT, w1.result());
     assertSame(WAIT, w2.result());
@@ -329,13 +318,10 @@ class HeldWaitsTest {
     ProposalBatcher b = db.batcher(1000, 10);
     UUID h1 = UUID.randomUUID();
     UUID h2 = UUID.randomUUID();
-    b.submit(running(h1));
-    db.answer(0, 0, took(LIMIT));
-    b.submit(running(h2));
-    db.answer(1, 0, took(OTHER_LIMIT));
+    db.alone(b, running(h1), took(LIMIT));
+    db.alone(b, running(h2), took(OTHER_LIMIT));
     UUID waiter = UUID.randomUUID();
-    b.submit(running(waiter));
-    db.answer(2, 0, waitOn(LIMIT, OTHER_LIMIT));
+    db.alone(b, running(waiter), waitOn(LIMIT, OTHER_LIMIT));
     b.submit(running(UUID.randomUUID())); // group 3 in flight
     b.submit(completed(h1));
     b.submit(completed(h2));
