@@ -60,6 +60,18 @@ final class ConcurrencyLoading {
         && policy.contains(SecureTaskConcurrencySlots.class);
   }
 
+  /**
+   * True when a proposal's concurrency facts are known to be empty without reading them: the run
+   * cannot be involved with a slot at all ({@link LockedRun#concurrencyFree}), or it is a task run
+   * that holds nothing and proposes a state that cannot take a slot (not {@link #readsLimitsFirst}).
+   * Loading would then give its tags' legacy rows, none naming it, and no tag limit and no lease; a
+   * task rule reads legacy rows only to take a slot or to find the run's own.
+   */
+  static boolean factsKnownEmpty(RunKind kind, LockedRun run, Policy policy, State proposed) {
+    return run.concurrencyFree()
+        || (kind == RunKind.TASK_RUN && run.holdsNothing() && !readsLimitsFirst(kind, policy, proposed));
+  }
+
   /** Tag limits in the order of the run's tags (messages name tags in that order). */
   static ConcurrencyFacts ordered(ConcurrencyFacts cf, RunDraft run) {
     if (cf == null || cf.tagLimits().size() < 2) {

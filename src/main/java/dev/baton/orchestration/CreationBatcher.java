@@ -29,8 +29,9 @@ import java.util.function.Function;
  * of one already in the group stays queued for a later group, where it finds the run created
  * before it (200), as if sent after it.
  *
- * <p>A creation with tags (its run may take concurrency slots: the lone path loads and locks the
- * limits) is never grouped; it is made alone at once. Groups are kept per event-loop thread: the
+ * <p>Tagged creations are grouped too: no creation policy secures tag slots, so a new run holds
+ * none and takes none, and the group decides it as it decides an untagged one (see {@link
+ * OrchestrationService#decideCreated}). Groups are kept per event-loop thread: the
  * callers (HTTP verticles, the bus API verticle) run on several event loops, and each loop's queue
  * is touched only from its own thread, so no lock is needed. A caller that is not on an event loop
  * creates alone. The queue needs no bound of its own: every queued creation was admitted by the
@@ -69,7 +70,7 @@ public final class CreationBatcher {
 
   /** Creates the task run, alone or in a group; same answer either way. */
   public Future<Created<TaskRun>> createTaskRun(TaskRunCreate create) {
-    if (maxGroupSize == 1 || (create.tags() != null && !create.tags().isEmpty()) || !Context.isOnEventLoopThread()) {
+    if (maxGroupSize == 1 || !Context.isOnEventLoopThread()) {
       return lone.apply(create);
     }
     Thread loop = Thread.currentThread();

@@ -62,7 +62,7 @@ final class LoadedRuns {
           : new Facts.ParentFlowRun(row.parent().id(), row.parent().runCount(), row.parent().state());
       facts = facts.withParentFlowRun(parent, t.flowRunId() != null && parent == null).withCacheHit(row.cacheHit());
     }
-    return new LockedRun(draft(row.run()), row.current(), facts, row.concurrencyFree());
+    return new LockedRun(draft(row.run()), row.current(), facts, row.holdsNothing(), row.concurrencyFree());
   }
 
   private static RunDraft draft(OrchestrationStore.RunRow run) {

@@ -313,7 +313,7 @@ public final class OrchestrationService {
           } else if (cmd.deadlinePassed()) {
             // the caller is (about to be) told 503: it must not be committed — left out of the writes
             verdicts[i] = Deadline.exceeded();
-          } else if (!run.concurrencyFree()) {
+          } else if (!ConcurrencyLoading.factsKnownEmpty(cmd.kind(), run, policies[i], proposed[i])) {
             if (cmd.kind() == RunKind.TASK_RUN) {
               slotRuns.add(i); // decided below, on the group's concurrency facts
             } else {
@@ -431,12 +431,14 @@ public final class OrchestrationService {
    * The initial state of a task run that a creation group ({@code GroupedTaskRunCreation}) has just
    * inserted, locked and loaded (with {@link RunOrchestrator#cacheKeyToLookUp}'s key), decided as
    * {@link #orchestrateLoaded} would decide it — when the group can write the whole outcome with
-   * {@link OutcomeRows#writeAll}: the run can hold no concurrency slot and the outcome's
-   * only effects are cache entries. Otherwise null, and the caller orchestrates the run with
-   * {@link #orchestrateLoaded} in its transaction. Throws what the engine throws.
+   * {@link OutcomeRows#writeAll}: its concurrency facts are known to be empty ({@link
+   * ConcurrencyLoading#factsKnownEmpty}: a new run holds nothing, and no creation policy takes tag
+   * slots) and the outcome's only effects are cache entries. Otherwise null, and the caller
+   * orchestrates the run with {@link #orchestrateLoaded} in its transaction. Throws what the engine
+   * throws.
    */
   OrchestrationOutcome decideCreated(LockedRun run, State proposed, Policy policy, Instant now) {
-    if (!run.concurrencyFree()) {
+    if (!ConcurrencyLoading.factsKnownEmpty(RunKind.TASK_RUN, run, policy, proposed)) {
       return null;
     }
     OrchestrationOutcome o = core.decide(RunKind.TASK_RUN, run, ConcurrencyFacts.EMPTY, proposed, policy, null, null,

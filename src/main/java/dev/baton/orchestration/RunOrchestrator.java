@@ -93,7 +93,7 @@ final class RunOrchestrator {
    */
   Future<OrchestrationOutcome> decideWithFacts(SqlConnection conn, RunKind kind, LockedRun run,
       State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    if (run.concurrencyFree()) {
+    if (ConcurrencyLoading.factsKnownEmpty(kind, run, policy, proposed)) {
       return Future.succeededFuture(decide(kind, run, ConcurrencyFacts.EMPTY, proposed, policy, apiVersion,
           clientVersion, now));
     }
@@ -124,12 +124,11 @@ final class RunOrchestrator {
 
   /**
    * The run's concurrency facts, read after the run lock (leases, then limits in id order) — or
-   * known empty, without a statement, when the locked row shows the run cannot be involved with a
-   * slot (see {@link LockedRun#concurrencyFree}).
+   * known empty, without a statement (see {@link ConcurrencyLoading#factsKnownEmpty}).
    */
   static Future<ConcurrencyFacts> concurrencyFacts(SqlConnection conn, RunKind kind,
       LockedRun run, Policy policy, State proposed) {
-    return run.concurrencyFree()
+    return ConcurrencyLoading.factsKnownEmpty(kind, run, policy, proposed)
         ? Future.succeededFuture(ConcurrencyFacts.EMPTY)
         : ConcurrencyLoading.load(conn, kind, run.draft().id(), policy, proposed);
   }

@@ -52,13 +52,14 @@ public final class OrchestrationStore {
   /**
    * A locked run with its current state (with data, or null) and, for a task run, its flow run
    * ({@code parent}, null when the run has none or it is gone) and the state of the cache entry it
-   * looked up ({@code cacheHit}, or null). {@code concurrencyFree}: the run cannot hold or take a
-   * concurrency slot in this transition — no tags (task) or no deployment (flow), no lease and no
-   * legacy slot naming it, and its current state names no lease — so its concurrency facts are
-   * known to be empty without reading them.
+   * looked up ({@code cacheHit}, or null). {@code holdsNothing}: no lease and no legacy slot names
+   * the run and its current state names no lease, so it has nothing to give back. {@code
+   * concurrencyFree}: besides, it has no tags (task) or no deployment (flow), so it cannot hold or
+   * take a concurrency slot in this transition and its concurrency facts are known to be empty
+   * without reading them.
    */
   public record LoadedRun(RunRow run, State current, ParentFlowRunRow parent, State cacheHit,
-      boolean concurrencyFree) {}
+      boolean holdsNothing, boolean concurrencyFree) {}
 
   private OrchestrationStore() {}
 
@@ -145,8 +146,9 @@ public final class OrchestrationStore {
         Rows.instant(r, FR_STATE_TIMESTAMP), r.getInteger(FR_RUN_COUNT), Rows.instant(r, FR_EXPECTED_START_TIME),
         Rows.instant(r, FR_NEXT_SCHEDULED_START_TIME), Rows.instant(r, FR_START_TIME),
         Rows.instant(r, FR_END_TIME), r.getLong(FR_TOTAL_RUN_TIME_US));
-    boolean free = run.deploymentId() == null && !r.getBoolean(FR_HOLDS_LEASES);
-    return withCurrentState(c, run, Rows.state(r, FR_S_ID), null, null, true, free);
+    boolean holdsNothing = !r.getBoolean(FR_HOLDS_LEASES);
+    return withCurrentState(c, run, Rows.state(r, FR_S_ID), null, null, true, holdsNothing,
+        run.deploymentId() == null);
   }
 
   /** The loaded runs of a group statement by id; re-reads (rare) run concurrently. */
@@ -268,23 +270,26 @@ public final class OrchestrationStore {
     UUID parentId = r.getUUID(TR_F_ID);
     ParentFlowRunRow parent = parentId == null ? null
         : new ParentFlowRunRow(parentId, r.getInteger(TR_F_RUN_COUNT), Rows.state(r, TR_FS_ID));
-    boolean free = run.tags().isEmpty() && !r.getBoolean(TR_HOLDS_LEASES) && !r.getBoolean(TR_HOLDS_LEGACY);
-    return withCurrentState(c, run, Rows.state(r, TR_S_ID), parent, Rows.state(r, TR_CS_ID), false, free);
+    boolean holdsNothing = !r.getBoolean(TR_HOLDS_LEASES) && !r.getBoolean(TR_HOLDS_LEGACY);
+    return withCurrentState(c, run, Rows.state(r, TR_S_ID), parent, Rows.state(r, TR_CS_ID), false, holdsNothing,
+        run.tags().isEmpty());
   }
 
   /**
    * The loaded run; re-reads the current state when the locked read could not see it (see above).
-   * In that case the lease checks came from the old snapshot too, so the run is not declared
-   * concurrency-free. A current state naming a deployment lease never is.
+   * In that case the lease checks came from the old snapshot too, so the run is declared neither
+   * to hold nothing nor concurrency-free. A current state naming a deployment lease never is.
+   * {@code slotFree}: the run has no tags (task) or no deployment (flow).
    */
   private static Future<LoadedRun> withCurrentState(SqlConnection c, RunRow run, State joined,
-      ParentFlowRunRow parent, State cacheHit, boolean flow, boolean free) {
+      ParentFlowRunRow parent, State cacheHit, boolean flow, boolean holdsNothing, boolean slotFree) {
     if (run.stateId() == null || joined != null) {
       boolean stateLease = joined != null && joined.details().deploymentConcurrencyLeaseId() != null;
-      return Future.succeededFuture(new LoadedRun(run, joined, parent, cacheHit, free && !stateLease));
+      boolean holds = holdsNothing && !stateLease;
+      return Future.succeededFuture(new LoadedRun(run, joined, parent, cacheHit, holds, holds && slotFree));
     }
     Future<State> fresh = flow ? StateRepository.flowRunState(c, run.stateId()) : StateRepository.taskRunState(c, run.stateId());
-    return fresh.map(s -> new LoadedRun(run, s, parent, cacheHit, false));
+    return fresh.map(s -> new LoadedRun(run, s, parent, cacheHit, false, false));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -137,6 +137,52 @@ class TagConcurrencyIT {
   }
 
   @Test
+  void aTaggedRunThatHoldsNoSlotNeitherReadsNorWaitsForItsLimitRows() throws Exception {
+    // creations, and proposals that cannot take a slot, of tagged runs holding none: their
+    // concurrency facts are known empty, so they go through while another transaction holds the
+    // rows of their tags' limits (v2 and legacy)
+    String tag = "held-rows-" + UUID.randomUUID();
+    String id = limit(tag, 1);
+    UUID legacyId = UUID.randomUUID();
+    try (Connection c = TestDatabase.jdbc();
+         PreparedStatement p = c.prepareStatement("INSERT INTO concurrency_limit (id, tag, concurrency_limit) VALUES (?, ?, 1)")) {
+      p.setObject(1, legacyId);
+      p.setString(2, tag);
+      p.executeUpdate();
+    }
+    UUID flow = runningFlow();
+    UUID a = task(flow, tag);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try (Connection c = TestDatabase.jdbc()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement v2 = c.prepareStatement("SELECT 1 FROM concurrency_limit_v2 WHERE id = ? FOR UPDATE");
+           PreparedStatement legacy = c.prepareStatement("SELECT 1 FROM concurrency_limit WHERE id = ? FOR UPDATE")) {
+        v2.setObject(1, UUID.fromString(id));
+        legacy.setObject(1, legacyId);
+        assertTrue(v2.executeQuery().next());
+        assertTrue(legacy.executeQuery().next());
+      }
+      List<java.util.concurrent.Future<?>> calls = List.of(
+          pool.submit(() -> task(flow, tag)),
+          pool.submit(() -> task(flow, tag)),
+          pool.submit(() -> api.createTaskRun(flow, state("RUNNING"), "tags", List.of(tag))),
+          pool.submit(() -> api.setTaskState(a, state("FAILED")).expect(201)));
+      // the locks stay held until every answer is in (or 20 s pass): a call that needed them cannot answer
+      for (java.util.concurrent.Future<?> call : calls) {
+        call.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      c.rollback();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(0, slots(id));
+    assertEquals(0, legacySlots(legacyId));
+    UUID b = task(flow, tag);
+    assertEquals("ACCEPT", api.setTaskState(b, state("RUNNING")).expect(201).text("status"));
+    assertEquals(1, slots(id));
+  }
+
+  @Test
   void l78_cancellingKeepsTheSlot() {
     String tag = "t-" + UUID.randomUUID();
     String id = limit(tag, 1);

@@ -28,6 +28,7 @@ import dev.baton.persistence.TaskRunRepository;
 import dev.baton.testsupport.DbTestBase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
@@ -209,18 +210,72 @@ class GroupedTaskRunCreationIT extends DbTestBase {
   }
 
   @Test
-  void aRunThatNeedsMoreThanTheGroupWriteIsOrchestratedInTheGroupLikeAlone() {
-    // a tagged run may take concurrency slots: the batcher creates it alone, but the group also gets it right
+  void taggedCreationsAreDecidedByTheGroupAndTakeNoSlot() {
+    // a v2 limit on one tag and a legacy row on the other: no creation policy takes a slot from either
+    String tag = "t-" + UUID.randomUUID();
+    String legacyTag = "l-" + UUID.randomUUID();
+    UUID limit = await(pool.preparedQuery("INSERT INTO concurrency_limit_v2 (name, \"limit\") VALUES ($1, 1) RETURNING id")
+        .execute(Tuple.of("tag:" + tag))).iterator().next().getUUID(0);
+    await(pool.preparedQuery("INSERT INTO concurrency_limit (tag, concurrency_limit) VALUES ($1, 1)").execute(Tuple.of(legacyTag)));
+    List<String> tags = List.of(tag, legacyTag);
+    StateCreate running = new StateCreate(StateType.RUNNING, null, null, null, StateDetails.EMPTY);
+    StateCreate deferred = new StateCreate(StateType.SCHEDULED, null, null, null,
+        StateDetails.builder().deferred(true).build());
+    List<StateCreate> states = List.of(StateCreate.of(StateType.PENDING), running, running, deferred);
+    List<TaskRunCreate> together = new ArrayList<>();
+    List<Created<TaskRun>> alone = new ArrayList<>();
+    List<Future<Created<TaskRun>>> g;
+    // another transaction holds both limit rows meanwhile: the creations neither read nor wait for them
+    SqlConnection holder = await(pool.getConnection());
+    try {
+      await(holder.query("BEGIN").execute());
+      await(holder.preparedQuery("SELECT 1 FROM concurrency_limit_v2 WHERE id = $1 FOR UPDATE").execute(Tuple.of(limit)));
+      await(holder.preparedQuery("SELECT 1 FROM concurrency_limit WHERE tag = $1 FOR UPDATE").execute(Tuple.of(legacyTag)));
+      for (int i = 0; i < states.size(); i++) {
+        together.add(create(null, flowRun, "group-" + i, states.get(i), tags));
+        alone.add(await(lone.createTaskRun(create(null, flowRun, "alone-" + i, states.get(i), tags))));
+      }
+      g = group(together);
+    } finally {
+      await(holder.query("ROLLBACK").execute());
+      await(holder.close());
+    }
+    for (int i = 0; i < states.size(); i++) {
+      assertTrue(await(g.get(i)).created());
+      assertEquals(written(alone.get(i).run().id()), written(await(g.get(i)).run().id()), "creation " + i);
+    }
+    // decided by the group (one transaction wrote them all), not made alone after it
+    assertEquals(1, transactionsThatWrote(g.stream().map(f -> f.result().run().id()).toList()));
+    assertEquals(0, count("concurrency_lease"));
+    assertEquals(1, count("concurrency_limit_v2 WHERE id = '" + limit + "' AND active_slots = 0 AND denied_slots = 0"));
+    assertEquals(1, count("concurrency_limit WHERE tag = '" + legacyTag + "' AND active_slots = '{}'"));
+  }
+
+  @Test
+  void aRunThatHoldsASlotIsOrchestratedInTheGroupLikeAlone() {
+    // leases left naming the ids two creations ask for (their holders went without giving them
+    // back): a new run's initial state gives its slots back, in a group as alone
+    String tag = "t-" + UUID.randomUUID();
+    UUID limit = await(pool.preparedQuery(
+        "INSERT INTO concurrency_limit_v2 (name, \"limit\", active_slots) VALUES ($1, 2, 2) RETURNING id")
+        .execute(Tuple.of("tag:" + tag))).iterator().next().getUUID(0);
+    UUID inGroup = UUID.randomUUID();
+    UUID byItself = UUID.randomUUID();
+    for (UUID holder : List.of(inGroup, byItself)) {
+      await(pool.preparedQuery("""
+          INSERT INTO concurrency_lease (id, expires_at, resource_ids, slots, holder_type, holder_id)
+          VALUES (gen_random_uuid(), 'infinity', ARRAY[$1]::uuid[], 1, 'task_run', $2)""").execute(Tuple.of(limit, holder)));
+    }
     List<Future<Created<TaskRun>>> g = group(List.of(create("plain", null),
-        create(null, flowRun, "tagged", StateCreate.of(StateType.PENDING), List.of("t")),
-        create(null, flowRun, "tagged-running", new StateCreate(StateType.RUNNING, null, null, null, StateDetails.EMPTY),
-            List.of("t"))));
-    Created<TaskRun> alone = await(lone.createTaskRun(create(null, flowRun, "tagged-alone",
-        new StateCreate(StateType.RUNNING, null, null, null, StateDetails.EMPTY), List.of("t"))));
+        create(inGroup, flowRun, "held", StateCreate.of(StateType.PENDING), List.of(tag))));
+    Created<TaskRun> alone = await(lone.createTaskRun(create(byItself, flowRun, "held-alone",
+        StateCreate.of(StateType.PENDING), List.of(tag))));
     assertTrue(await(g.get(0)).created());
-    assertEquals(StateType.PENDING, await(g.get(1)).run().state().type());
-    assertEquals(StateType.RUNNING, await(g.get(2)).run().state().type());
-    assertEquals(written(alone.run().id()), written(await(g.get(2)).run().id()));
+    assertEquals(inGroup, await(g.get(1)).run().id());
+    assertEquals(written(alone.run().id()), written(inGroup));
+    assertEquals(1, transactionsThatWrote(List.of(await(g.get(0)).run().id(), inGroup)));
+    assertEquals(0, count("concurrency_lease"));
+    assertEquals(1, count("concurrency_limit_v2 WHERE id = '" + limit + "' AND active_slots = 0"));
   }
 
   private static long count(String from) {
