@@ -7,9 +7,12 @@
 #                [--scenarios set-state-only,task-lifecycle,pause-resume,contended,event-bus]
 #                [--pg-port 55433] [--baton-port 54200] [--threads 1] [--no-build]
 #
-# At each worker count: the floor, then every scenario, back to back (each scenario's throughput
-# is printed as a ratio of the floor measured minutes before). event-bus is Baton in the
-# generator's JVM (EventBusLoad) against the same PostgreSQL, while the HTTP Baton idles.
+# First a cold pass: each HTTP scenario once right after start-up (64 workers, BATON_WARMUP_S
+# seconds each, default 40), recorded apart as the first window after start-up; it is the JIT
+# warm-up too. Then at each worker count: the floor, then every scenario, back to back (each
+# scenario's throughput is printed as a ratio of the floor measured minutes before): the steady
+# state. event-bus is Baton in the generator's JVM (EventBusLoad) against the same PostgreSQL,
+# while the HTTP Baton idles.
 #
 # Loopback only. Everything it starts it stops (by pid) on exit.
 set -euo pipefail
@@ -51,21 +54,36 @@ bench_build
 bench_start_pg "$pg_port"
 bench_start_baton "$baton_port" "$pg_port"
 
-# Warm Baton's JIT before the first measured run (not recorded): otherwise the first concurrency
-# pays for compilation.
-echo "[run] warming Baton up (${BATON_WARMUP_S:-15} s, task-lifecycle, 8 workers, not recorded)" >&2
-java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario task-lifecycle \
-  --workers 8 --duration "${BATON_WARMUP_S:-15}s" --warmup 0s --quiet > /dev/null
-
-# Planner statistics for the rows the warm-up wrote. On a fresh database PostgreSQL plans the first
-# statements for empty tables (sequential scans) and keeps those plans until autovacuum first
-# analyzes them, a minute or more later; the runs below measure the steady state, as they do for
-# the JIT.
-psql -q -X -d baton -c ANALYZE
-
 IFS=',' read -r -a wlist <<< "$workers"
 IFS=',' read -r -a slist <<< "$scenarios"
 for sc in "${slist[@]}"; do mkdir -p "$work/runs/$sc"; done
+
+# Rows for the planner first (not recorded): on a fresh database PostgreSQL plans the first
+# statements for empty tables (sequential scans) and keeps those plans until autovacuum first
+# analyzes them, a minute or more later. Every run below starts on analyzed tables.
+echo "[run] seeding the database (5 s of task-lifecycle, 8 workers, not recorded), ANALYZE" >&2
+java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario task-lifecycle \
+  --workers 8 --duration 5s --warmup 0s --quiet > /dev/null
+psql -q -X -d baton -c ANALYZE
+
+# The cold pass, which is also the JIT warm-up: each HTTP scenario once, right after start-up, at
+# $cold_workers workers for $cold s with no warm-up of its own, recorded apart ("first window
+# after start-up" in the report). Each scenario's own code paths (tagged creation, slot hand-over,
+# held WAITs …) are compiled while it runs, and C2 keeps compiling for tens of seconds on two
+# shared cores; the measured runs after it are the steady state.
+cold="${BATON_WARMUP_S:-40}"
+cold_workers=64
+mkdir -p "$work/runs/cold"
+for sc in "${slist[@]}"; do
+  [ "$sc" = event-bus ] && continue  # runs in the generator's JVM: every run of it starts cold
+  echo "[run] cold pass: $sc, $cold_workers workers, ${cold} s" >&2
+  java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$sc" \
+    --threads "$threads" --workers "$cold_workers" --duration "${cold}s" --warmup 0s --pg-pid "$pg_pid" \
+    --baton-pid "$baton_pid" --label "run.sh $stamp cold" --out "$work/runs/cold/$sc.json" \
+    $([ "$sc" = set-state-only ] && echo --prefill "$(( cold * 3000 ))") \
+    || echo "[run] cold $sc failed" >&2
+done
+psql -q -X -d baton -c ANALYZE
 for w in "${wlist[@]}"; do
   echo "[run] ---- $w: floor, then ${scenarios} ----" >&2
   "$here/floor.sh" --clients "$w" --duration "$duration" --out "$work/runs/floor-$w.json" >&2
@@ -91,6 +109,7 @@ done
 
 peak_rss_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$baton_pid/status" 2>/dev/null || echo "")"
 python3 "$here/report.py" --runs "$work/runs" --workers "$workers" --scenarios "$scenarios" \
+  --cold-seconds "$cold" --cold-workers "$cold_workers" \
   --startup-ms "$startup_ms" --peak-rss-kb "${peak_rss_kb:-0}" \
   --json "$results/$stamp.json" --md "$results/$stamp.md"
 cat "$results/$stamp.md"
