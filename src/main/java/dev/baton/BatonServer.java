@@ -160,7 +160,8 @@ public final class BatonServer {
    * Connection: close}) and readiness reports it; (2) every request and proposal already admitted
    * finishes and is answered, until none is in flight or the grace period ends; (3) the HTTP
    * verticles are undeployed (the listener closes), then the others (orchestration, periodic
-   * services, lease reaper); (4) the pool is closed. Stopping an embedded database is the owner's
+   * services, lease reaper); (4) the WAITs' denied slots still gathering for their batch are
+   * written and the pool is closed. Stopping an embedded database is the owner's
    * next step ({@code Database.close}). Never fails; completes with the milliseconds it took.
    */
   public Future<Long> shutdown(long graceMillis) {
@@ -183,6 +184,7 @@ public final class BatonServer {
           return undeployAll(httpDeployments);
         })
         .compose(v -> undeployAll(otherDeployments))
+        .compose(v -> service.flushDeniedSlots())
         .compose(v -> pool.close())
         .transform(ar -> {
           if (ar.failed()) {

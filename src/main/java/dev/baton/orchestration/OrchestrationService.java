@@ -93,6 +93,15 @@ public final class OrchestrationService {
     this.resumes = new ResumeService(pool, tx, core, runInput, metrics, this::now);
   }
 
+  /**
+   * Writes the WAITs' denied slots still gathering for their batch (they are written every
+   * {@link DeniedSlots#DELAY_MS} ms): the server calls it when it stops, after the orchestration
+   * verticles, so a graceful stop loses none. Never fails (a failed batch is logged and dropped).
+   */
+  public Future<Void> flushDeniedSlots() {
+    return core.flushDeniedSlots().recover(t -> Future.succeededFuture());
+  }
+
   public RunInputWorker runInput() {
     return runInput;
   }

@@ -36,9 +36,11 @@ final class RunOrchestrator {
   private final OrchestrationSettings settings;
   private final Engine engine = new Engine();
   private final EffectApplier effects;
+  private final DeniedSlots denied;
 
   RunOrchestrator(OrchestrationSettings settings, DeniedSlots denied) {
     this.settings = settings;
+    this.denied = denied;
     // nested orchestration (subflow → parent task run, legacy flow retries) is forced, in the same transaction
     this.effects = new EffectApplier(denied,
         (conn, taskRunId, proposed, now) -> orchestrate(conn, RunKind.TASK_RUN, taskRunId, proposed, true, null, null, now));
@@ -46,6 +48,11 @@ final class RunOrchestrator {
 
   EffectApplier effects() {
     return effects;
+  }
+
+  /** Writes the denied slots gathered for the next batch now ({@link DeniedSlots#flush}). */
+  Future<Void> flushDeniedSlots() {
+    return denied.flush();
   }
 
   /**

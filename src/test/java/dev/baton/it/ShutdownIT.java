@@ -94,4 +94,34 @@ class ShutdownIT {
       System.out.println("ShutdownIT: drain+stop " + took + " ms, statuses " + load.statuses);
     }
   }
+
+  @Test
+  void theDeniedSlotsOfWaitsAnsweredJustBeforeTheStopAreWritten() throws Exception {
+    // WAITs' denied slots are written in batches every 100 ms: a stop right after them writes them too
+    try (TestServer s = TestServer.start(Map.of("BATON_CONCURRENCY_WAIT_HOLD_MS", "0"))) {
+      ApiClient api = s.api();
+      String tag = "stop-" + UUID.randomUUID();
+      String limit = api.post("/api/concurrency_limits/", ApiClient.obj("tag", tag, "concurrency_limit", 1))
+          .expect(201).text("id");
+      UUID flowRun = api.createFlowRun(state("RUNNING"));
+      UUID holder = api.createTaskRun(flowRun, state("PENDING"), "tags", List.of(tag));
+      api.setTaskState(holder, state("RUNNING")).expect(201);
+      List<UUID> waiters = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        waiters.add(api.createTaskRun(flowRun, state("PENDING"), "tags", List.of(tag)));
+      }
+      for (UUID w : waiters) {
+        assertEquals("WAIT", api.setTaskState(w, state("RUNNING")).expect(200).text("status"));
+      }
+      s.baton().shutdown(10_000).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      try (Connection c = TestDatabase.jdbc();
+          PreparedStatement ps = c.prepareStatement("SELECT denied_slots FROM concurrency_limit_v2 WHERE id = ?")) {
+        ps.setObject(1, UUID.fromString(limit));
+        try (ResultSet rs = ps.executeQuery()) {
+          assertTrue(rs.next());
+          assertEquals(3, rs.getInt(1));
+        }
+      }
+    }
+  }
 }
