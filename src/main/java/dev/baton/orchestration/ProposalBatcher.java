@@ -150,23 +150,15 @@ public final class ProposalBatcher {
 
   /**
    * @param orchestrate orchestrates a group of proposals for distinct runs, answers index-aligned
+   *     and noted with their slot effects for held WAITs ({@link OrchestrationService#setStatesNoted})
    * @param maxGroupSize largest group (1 = every proposal alone)
    * @param groupsInFlight groups orchestrated at once
    * @param maxQueued most proposals waiting; past it a proposal is refused at once (UNAVAILABLE)
    *     rather than queued without bound (HTTP has its own in-flight limit; event-bus senders not)
    * @param groupSizes told the size of every group that leaves
+   * @param holds how WAITs on full tag limits are held ({@link WaitHolds#OFF}: never)
+   * @param holdEvents told when holds start and end
    */
-  public ProposalBatcher(Function<List<SetStateCommand>, List<Future<OrchestrationResult>>> orchestrate,
-      int maxGroupSize, int groupsInFlight, int maxQueued, IntConsumer groupSizes) {
-    this(cmds -> {
-      List<Future<OrchestrationResult>> answers = orchestrate.apply(cmds);
-      List<Future<Noted>> noted = new ArrayList<>(answers.size());
-      answers.forEach(a -> noted.add(a.map(r -> new Noted(r, List.of(), List.of(), false))));
-      return noted;
-    }, maxGroupSize, groupsInFlight, maxQueued, groupSizes, WaitHolds.OFF, HoldEvents.NONE);
-  }
-
-  /** As above, with answers noted for held WAITs ({@link OrchestrationService#setStatesNoted}). */
   ProposalBatcher(Function<List<SetStateCommand>, List<Future<Noted>>> orchestrate, int maxGroupSize,
       int groupsInFlight, int maxQueued, IntConsumer groupSizes, WaitHolds holds, HoldEvents holdEvents) {
     if (maxGroupSize < 1 || groupsInFlight < 1 || maxQueued < 1) {

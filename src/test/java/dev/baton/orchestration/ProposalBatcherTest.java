@@ -10,6 +10,7 @@ import dev.baton.domain.OrchestrationDetails;
 import dev.baton.domain.OrchestrationStatus;
 import dev.baton.domain.StateType;
 import dev.baton.domain.command.StateCreate;
+import dev.baton.orchestration.OrchestrationService.Noted;
 import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
@@ -20,6 +21,8 @@ import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 /** Group formation of {@link ProposalBatcher}, with a recording stand-in for the database side. */
@@ -52,8 +55,19 @@ class ProposalBatcherTest {
     }
 
     ProposalBatcher batcher(int maxGroupSize, int inFlight) {
-      return new ProposalBatcher(this::orchestrate, maxGroupSize, inFlight, 1000, sizes::add);
+      return plain(this::orchestrate, maxGroupSize, inFlight, 1000, sizes::add);
     }
+  }
+
+  /** A batcher without held WAITs over an orchestrator of plain answers (noted: no slot effects). */
+  static ProposalBatcher plain(Function<List<SetStateCommand>, List<Future<OrchestrationResult>>> orchestrate,
+      int maxGroupSize, int groupsInFlight, int maxQueued, IntConsumer groupSizes) {
+    return new ProposalBatcher(cmds -> {
+      List<Future<Noted>> noted = new ArrayList<>();
+      orchestrate.apply(cmds).forEach(a -> noted.add(a.map(r -> new Noted(r, List.of(), List.of(), false))));
+      return noted;
+    }, maxGroupSize, groupsInFlight, maxQueued, groupSizes, ProposalBatcher.WaitHolds.OFF,
+        ProposalBatcher.HoldEvents.NONE);
   }
 
   private static OrchestrationResult result(UUID runId) {
@@ -195,7 +209,7 @@ class ProposalBatcherTest {
   void anOrchestratorThatThrowsFailsItsGroupAndTheBatcherGoesOn() {
     List<Integer> sizes = new ArrayList<>();
     int[] calls = {0};
-    ProposalBatcher b = new ProposalBatcher(cmds -> {
+    ProposalBatcher b = plain(cmds -> {
       if (calls[0]++ == 0) {
         throw new IllegalStateException("down");
       }
@@ -210,7 +224,7 @@ class ProposalBatcherTest {
   @Test
   void pastTheQueueBoundAProposalIsRefusedAtOnce() {
     Recorder r = new Recorder();
-    ProposalBatcher b = new ProposalBatcher(r::orchestrate, 64, 1, 2, r.sizes::add);
+    ProposalBatcher b = plain(r::orchestrate, 64, 1, 2, r.sizes::add);
     b.submit(task(UUID.randomUUID())); // in flight
     Future<OrchestrationResult> q1 = b.submit(task(UUID.randomUUID()));
     Future<OrchestrationResult> q2 = b.submit(task(UUID.randomUUID()));
@@ -256,6 +270,6 @@ class ProposalBatcherTest {
   void rejectsNonsenseBounds() {
     assertThrows(IllegalArgumentException.class, () -> new Recorder().batcher(0, 1));
     assertThrows(IllegalArgumentException.class, () -> new Recorder().batcher(1, 0));
-    assertThrows(IllegalArgumentException.class, () -> new ProposalBatcher(c -> List.of(), 1, 1, 0, s -> { }));
+    assertThrows(IllegalArgumentException.class, () -> plain(c -> List.of(), 1, 1, 0, s -> { }));
   }
 }
