@@ -76,7 +76,7 @@ cold_workers=64
 mkdir -p "$work/runs/cold"
 for sc in "${slist[@]}"; do
   [ "$sc" = event-bus ] && continue  # runs in the generator's JVM: every run of it starts cold
-  echo "[run] cold pass: $sc, $cold_workers workers, ${cold} s" >&2
+  echo "[run] $(date -u +%T) cold pass: $sc, $cold_workers workers, ${cold} s" >&2
   java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$sc" \
     --threads "$threads" --workers "$cold_workers" --duration "${cold}s" --warmup 0s --pg-pid "$pg_pid" \
     --baton-pid "$baton_pid" --label "run.sh $stamp cold" --out "$work/runs/cold/$sc.json" \
@@ -85,14 +85,14 @@ for sc in "${slist[@]}"; do
 done
 psql -q -X -d baton -c ANALYZE
 for w in "${wlist[@]}"; do
-  echo "[run] ---- $w: floor, then ${scenarios} ----" >&2
+  echo "[run] $(date -u +%T) ---- $w: floor, then ${scenarios} ----" >&2
   "$here/floor.sh" --clients "$w" --duration "$duration" --out "$work/runs/floor-$w.json" >&2
   floor_tps="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tps"])' "$work/runs/floor-$w.json")"
   # set-state-only: enough pre-created runs for three times the floor's rate over warm-up and
   # window (group commit takes Baton past the floor).
   prefill="$(python3 -c 'import math,sys; t,d=float(sys.argv[1]),float(sys.argv[2]); print(max(2000, math.ceil(t*d/3*3)))' "$floor_tps" "$((duration + warmup))")"
   for sc in "${slist[@]}"; do
-    echo "[run] $w workers: $sc" >&2
+    echo "[run] $(date -u +%T) $w workers: $sc" >&2
     common=(--workers "$w" --duration "${duration}s" --warmup "${warmup}s" --pg-pid "$pg_pid"
             --floor-tps "$floor_tps" --label "run.sh $stamp" --out "$work/runs/$sc/baton-$w.json")
     if [ "$sc" = event-bus ]; then
@@ -120,3 +120,4 @@ else
   echo "[run] matplotlib missing (apt-get install python3-matplotlib): no plot" >&2
 fi
 cp "$work/baton.log" "$results/$stamp-baton.log" 2>/dev/null || true
+cp "$work/pg/postgres.log" "$results/$stamp-postgres.log" 2>/dev/null || true  # checkpoints, autovacuum
