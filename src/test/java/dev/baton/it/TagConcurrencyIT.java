@@ -51,6 +51,19 @@ class TagConcurrencyIT {
     return api.get("/api/v2/concurrency_limits/" + limitId).expect(200).get("active_slots").asInt();
   }
 
+  /** A legacy (v1 table) limit row on {@code tag}; its id. */
+  static UUID legacyLimit(String tag, int n) throws Exception {
+    UUID id = UUID.randomUUID();
+    try (Connection c = TestDatabase.jdbc();
+         PreparedStatement p = c.prepareStatement("INSERT INTO concurrency_limit (id, tag, concurrency_limit) VALUES (?, ?, ?)")) {
+      p.setObject(1, id);
+      p.setString(2, tag);
+      p.setInt(3, n);
+      p.executeUpdate();
+    }
+    return id;
+  }
+
   static JsonNode holders(String tag) {
     return api.get("/api/concurrency_limits/tag/" + enc(tag)).expect(200).get("active_slots");
   }
@@ -143,13 +156,7 @@ class TagConcurrencyIT {
     // rows of their tags' limits (v2 and legacy)
     String tag = "held-rows-" + UUID.randomUUID();
     String id = limit(tag, 1);
-    UUID legacyId = UUID.randomUUID();
-    try (Connection c = TestDatabase.jdbc();
-         PreparedStatement p = c.prepareStatement("INSERT INTO concurrency_limit (id, tag, concurrency_limit) VALUES (?, ?, 1)")) {
-      p.setObject(1, legacyId);
-      p.setString(2, tag);
-      p.executeUpdate();
-    }
+    UUID legacyId = legacyLimit(tag, 1);
     UUID flow = runningFlow();
     UUID a = task(flow, tag);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
@@ -249,13 +256,7 @@ class TagConcurrencyIT {
   void l82_l84_v2TakesPrecedenceOverLegacyAndInactiveFallsBack() throws Exception {
     String tag = "shared-tag-" + UUID.randomUUID();
     String id = limit(tag, 1);
-    UUID legacyId = UUID.randomUUID();
-    try (Connection c = TestDatabase.jdbc();
-         PreparedStatement p = c.prepareStatement("INSERT INTO concurrency_limit (id, tag, concurrency_limit) VALUES (?, ?, 2)")) {
-      p.setObject(1, legacyId);
-      p.setString(2, tag);
-      p.executeUpdate();
-    }
+    UUID legacyId = legacyLimit(tag, 2);
     UUID flow = runningFlow();
     UUID a = task(flow, tag);
     UUID b = task(flow, tag);
