@@ -161,8 +161,8 @@ public final class BatonServer {
    * finishes and is answered, until none is in flight or the grace period ends; (3) the HTTP
    * verticles are undeployed (the listener closes), then the others (orchestration, periodic
    * services, lease reaper); (4) the WAITs' denied slots still gathering for their batch are
-   * written and the pool is closed. Stopping an embedded database is the owner's
-   * next step ({@code Database.close}). Never fails; completes with the milliseconds it took.
+   * written and the pool is closed. Stopping an embedded database is the owner's next step
+   * ({@code Database.close}). Never fails; completes with the milliseconds it took.
    */
   public Future<Long> shutdown(long graceMillis) {
     long t0 = System.nanoTime();

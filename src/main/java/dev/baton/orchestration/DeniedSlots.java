@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * of retries per second.
  *
  * <p>The denied count only shapes {@code retry_after}; it never decides whether a slot is free, so
- * recording it up to {@link #DELAY_MS} late (or losing a batch when its transaction fails, or
- * when the process dies) cannot leak or double-grant a slot; a graceful stop writes what has
- * gathered ({@link OrchestrationService#flushDeniedSlots}). Counts are summed per limit until the batch's
+ * recording it up to {@link #DELAY_MS} late (or losing a batch when its transaction fails, or when
+ * the process dies) cannot leak or double-grant a slot; a graceful stop writes what has gathered
+ * ({@link OrchestrationService#flushDeniedSlots}). Counts are summed per limit until the batch's
  * timer fires; the batch is one transaction that locks its limits in id order and holds no other
  * lock.
  */

@@ -285,8 +285,8 @@ public final class OrchestrationStore {
       ParentFlowRunRow parent, State cacheHit, boolean flow, boolean holdsNothing, boolean slotFree) {
     if (run.stateId() == null || joined != null) {
       boolean stateLease = joined != null && joined.details().deploymentConcurrencyLeaseId() != null;
-      boolean holds = holdsNothing && !stateLease;
-      return Future.succeededFuture(new LoadedRun(run, joined, parent, cacheHit, holds, holds && slotFree));
+      boolean none = holdsNothing && !stateLease;
+      return Future.succeededFuture(new LoadedRun(run, joined, parent, cacheHit, none, none && slotFree));
     }
     Future<State> fresh = flow ? StateRepository.flowRunState(c, run.stateId()) : StateRepository.taskRunState(c, run.stateId());
     return fresh.map(s -> new LoadedRun(run, s, parent, cacheHit, false, false));
