@@ -14,6 +14,10 @@
 #   --db NAME            database to (re)create for the floor (default baton_floor)
 #   --out FILE           JSON results (default: none)
 #   --keep               keep the database afterwards
+#   --prepare-only       create and fill the database, keep it, run nothing
+#   --reuse              run on the database a --prepare-only made (for at least as many clients)
+#                        instead of re-creating it: creating and dropping a database forces
+#                        checkpoints, which would land right before the window (or the next one)
 # Prints one line per client count: tps, p50/p99/max latency of a whole transaction.
 # Exits non-zero when pgbench reports failed transactions or cannot run.
 set -euo pipefail
@@ -28,6 +32,8 @@ schema_dir="${BATON_SCHEMA_DIR:-$root/src/main/resources/db/migration}"
 db="baton_floor"
 out=""
 keep=0
+prepare=1
+run=1
 PGBENCH="${PGBENCH:-pgbench}"
 PSQL="${PSQL:-psql}"
 
@@ -41,7 +47,9 @@ while [ $# -gt 0 ]; do
     --db) db="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --prepare-only) keep=1; run=0; shift ;;
+    --reuse) keep=1; prepare=0; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "floor.sh: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -70,13 +78,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "[floor] preparing database $db: migrations from $schema_dir, $max_clients clients x $rows task runs" >&2
-"$PSQL" -q -X -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-# Flyway order: V<version>__<description>.sql by numeric version.
-for f in $(ls "$schema_dir" | grep -E '^V[0-9._]+__.*\.sql$' | sort -t_ -k1,1V); do
-  "$PSQL" -q -X -v ON_ERROR_STOP=1 -d "$db" -f "$schema_dir/$f" >/dev/null
-done
-"$PSQL" -q -X -v ON_ERROR_STOP=1 -d "$db" -v clients="$max_clients" -v rows="$rows" -f "$here/floor/populate.sql" >/dev/null
+if [ "$prepare" = 1 ]; then
+  echo "[floor] preparing database $db: migrations from $schema_dir, $max_clients clients x $rows task runs" >&2
+  "$PSQL" -q -X -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+  # Flyway order: V<version>__<description>.sql by numeric version.
+  for f in $(ls "$schema_dir" | grep -E '^V[0-9._]+__.*\.sql$' | sort -t_ -k1,1V); do
+    "$PSQL" -q -X -v ON_ERROR_STOP=1 -d "$db" -f "$schema_dir/$f" >/dev/null
+  done
+  "$PSQL" -q -X -v ON_ERROR_STOP=1 -d "$db" -v clients="$max_clients" -v rows="$rows" -f "$here/floor/populate.sql" >/dev/null
+  [ "$run" = 1 ] || exit 0
+else
+  have="$("$PSQL" -At -X -d "$db" -c "SELECT count(*) FROM task_run" 2>/dev/null || echo 0)"
+  if [ "$have" -lt $(( max_clients * rows )) ]; then
+    echo "floor.sh: --reuse: $db has $have task runs, $max_clients clients x $rows need more (--prepare-only first)" >&2
+    exit 64
+  fi
+fi
 
 server="$("$PSQL" -At -X -d "$db" -c "SELECT current_setting('server_version') || ' synchronous_commit=' || current_setting('synchronous_commit') || ' fsync=' || current_setting('fsync') || ' max_connections=' || current_setting('max_connections')")"
 echo "[floor] server: $server" >&2

@@ -31,6 +31,10 @@ synchronous_commit = on
 fsync = on
 shared_buffers = 256MB
 logging_collector = off
+# one checkpoint cycle for a whole run.sh (~3 GB of WAL in ~7 min): a checkpoint inside a 15-s
+# window, or right before it, makes that window alone pay the full-page writes
+max_wal_size = 8GB
+checkpoint_timeout = 30min
 CONF
     fi
     as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null

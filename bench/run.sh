@@ -58,6 +58,14 @@ IFS=',' read -r -a wlist <<< "$workers"
 IFS=',' read -r -a slist <<< "$scenarios"
 for sc in "${slist[@]}"; do mkdir -p "$work/runs/$sc"; done
 
+# The floor's database, made now: creating (and dropping) a database forces a checkpoint, and the
+# full-page writes after a checkpoint slow whatever is measured next (set-state-only right after a
+# CHECKPOINT: 8–26 % fewer transitions/s, p99 +4–15 ms, bench/README.md round 4). Every floor
+# below reuses it. Then one checkpoint starts the cycle the whole run stays in (pg.sh: 8 GB of WAL,
+# 30 min), and the cold pass absorbs its first full-page writes.
+"$here/floor.sh" --prepare-only --clients "$workers" >&2
+psql -q -X -d baton -c CHECKPOINT
+
 # Rows for the planner first (not recorded): on a fresh database PostgreSQL plans the first
 # statements for empty tables (sequential scans) and keeps those plans until autovacuum first
 # analyzes them, a minute or more later. Every run below starts on analyzed tables.
@@ -86,7 +94,7 @@ done
 psql -q -X -d baton -c ANALYZE
 for w in "${wlist[@]}"; do
   echo "[run] $(date -u +%T) ---- $w: floor, then ${scenarios} ----" >&2
-  "$here/floor.sh" --clients "$w" --duration "$duration" --out "$work/runs/floor-$w.json" >&2
+  "$here/floor.sh" --reuse --clients "$w" --duration "$duration" --out "$work/runs/floor-$w.json" >&2
   floor_tps="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tps"])' "$work/runs/floor-$w.json")"
   # set-state-only: enough pre-created runs for three times the floor's rate over warm-up and
   # window (group commit takes Baton past the floor).
