@@ -27,6 +27,7 @@ public final class OrchestrationMetrics {
   private final Timer taskLatency;
   private final Timer flowLatency;
   private final DistributionSummary groupSize;
+  private final DistributionSummary creationGroupSize;
   private final AtomicInteger waitsHeld = new AtomicInteger();
   private final ConcurrentMap<String, Counter> holdsEnded = new ConcurrentHashMap<>();
 
@@ -36,6 +37,12 @@ public final class OrchestrationMetrics {
     this.flowLatency = timer("flow_run");
     this.groupSize = DistributionSummary.builder("baton.orchestration.group.size")
         .description("Set-state proposals orchestrated together in one transaction (group commit)")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(1.0)
+        .maximumExpectedValue(1024.0)
+        .register(registry);
+    this.creationGroupSize = DistributionSummary.builder("baton.creation.group.size")
+        .description("Task-run creations made together in one transaction (group commit; 1 = alone)")
         .publishPercentileHistogram()
         .minimumExpectedValue(1.0)
         .maximumExpectedValue(1024.0)
@@ -63,6 +70,11 @@ public final class OrchestrationMetrics {
   /** One group of set-state proposals left for the database. */
   public void group(int size) {
     groupSize.record(size);
+  }
+
+  /** One group of task-run creations (1: a creation alone) left for the database. */
+  public void creationGroup(int size) {
+    creationGroupSize.record(size);
   }
 
   private Timer timer(String kind) {

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Groups task-run creations that arrive while a creation group is in the database (group commit
@@ -42,6 +43,7 @@ public final class CreationBatcher {
   private final Function<List<TaskRunCreate>, List<Future<Created<TaskRun>>>> group;
   private final int maxGroupSize;
   private final int groupsInFlight;
+  private final IntConsumer groupSizes;
   private final ConcurrentHashMap<Thread, Queue> queues = new ConcurrentHashMap<>();
 
   /**
@@ -50,15 +52,17 @@ public final class CreationBatcher {
    */
   public CreationBatcher(Pool pool, OrchestrationService service, RunCreation lone, int maxGroupSize,
       int groupsInFlight) {
-    this(lone::createTaskRun, new GroupedTaskRunCreation(pool, service, lone)::create, maxGroupSize, groupsInFlight);
+    this(lone::createTaskRun, new GroupedTaskRunCreation(pool, service, lone)::create, maxGroupSize, groupsInFlight,
+        service.metrics()::creationGroup);
   }
 
   /**
    * @param lone creates one task run alone
    * @param group creates a group (distinct ids and natural keys); answers index-aligned
+   * @param groupSizes told the size of every group that leaves (1 for a creation made alone)
    */
   CreationBatcher(Function<TaskRunCreate, Future<Created<TaskRun>>> lone, Function<List<TaskRunCreate>, List<Future<Created<TaskRun>>>> group,
-      int maxGroupSize, int groupsInFlight) {
+      int maxGroupSize, int groupsInFlight, IntConsumer groupSizes) {
     if (maxGroupSize < 1 || groupsInFlight < 1) {
       throw new IllegalArgumentException("maxGroupSize and groupsInFlight must be at least 1");
     }
@@ -66,11 +70,13 @@ public final class CreationBatcher {
     this.group = group;
     this.maxGroupSize = maxGroupSize;
     this.groupsInFlight = groupsInFlight;
+    this.groupSizes = groupSizes;
   }
 
   /** Creates the task run, alone or in a group; same answer either way. */
   public Future<Created<TaskRun>> createTaskRun(TaskRunCreate create) {
     if (maxGroupSize == 1 || !Context.isOnEventLoopThread()) {
+      groupSizes.accept(1);
       return lone.apply(create);
     }
     Thread loop = Thread.currentThread();
@@ -102,6 +108,7 @@ public final class CreationBatcher {
         List<TaskRunCreate> creates = new ArrayList<>(next.size());
         next.forEach(p -> creates.add(p.create()));
         inFlight++;
+        groupSizes.accept(creates.size());
         List<Future<Created<TaskRun>>> answers;
         try {
           answers = group.apply(creates);

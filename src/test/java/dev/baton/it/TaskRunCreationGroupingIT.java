@@ -119,6 +119,10 @@ class TaskRunCreationGroupingIT {
               "SELECT count(DISTINCT xmin::text) FROM task_run WHERE id = ANY ($1)")
           .execute(Tuple.of(waited.toArray(UUID[]::new)))).iterator().next().getLong(0);
       assertTrue(transactions < waited.size() / 2, transactions + " transactions for " + waited.size() + " runs");
+      // and the groups are seen in the metrics
+      String metrics = api.get("/metrics").expect(200).raw();
+      assertTrue(metrics.lines().anyMatch(l -> l.startsWith("baton_creation_group_size_max ")
+          && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 2), metrics);
     } finally {
       threads.shutdownNow();
       TestServer.await(server.pool().query("DROP TRIGGER slow_task_run ON task_run; DROP FUNCTION slow_task_run()")

@@ -31,6 +31,7 @@ class CreationBatcherTest {
   private final List<List<TaskRunCreate>> groups = new ArrayList<>();
   private final List<List<Promise<Created<TaskRun>>>> answers = new ArrayList<>();
   private final List<TaskRunCreate> alone = new ArrayList<>();
+  private final List<Integer> sizes = new ArrayList<>();
 
   @BeforeEach
   void start() {
@@ -60,7 +61,7 @@ class CreationBatcherTest {
     return new CreationBatcher(c -> {
       alone.add(c);
       return Future.succeededFuture(new Created<>(null, true));
-    }, this::group, maxGroupSize, 1);
+    }, this::group, maxGroupSize, 1, sizes::add);
   }
 
   /** Runs {@code work} on the event loop and waits for it. */
@@ -150,6 +151,7 @@ class CreationBatcherTest {
     assertEquals(3, groups.get(1).size());
     answer(1);
     assertEquals(List.of("k3", "tagged"), groups.get(2).stream().map(TaskRunCreate::taskKey).toList());
+    assertEquals(List.of(1, 3, 2), sizes, "every group's size is told");
   }
 
   @Test
@@ -158,5 +160,6 @@ class CreationBatcherTest {
     b.createTaskRun(create(null, UUID.randomUUID(), "k", List.of()));
     assertEquals(1, alone.size());
     assertTrue(groups.isEmpty());
+    assertEquals(List.of(1), sizes);
   }
 }
