@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -163,6 +164,21 @@ public final class ApiClient {
     }
     body.setAll(obj(extra));
     return post("/api/task_runs/", body).expect(201).id();
+  }
+
+  /** A PENDING task run with these tags. */
+  public UUID createTaggedTaskRun(UUID flowRunId, String... tags) {
+    return createTaskRun(flowRunId, state("PENDING"), "tags", List.of(tags));
+  }
+
+  /** A tag concurrency limit made through the v1 endpoint (201); its id. */
+  public String createTagLimit(String tag, int limit) {
+    return post("/api/concurrency_limits/", obj("tag", tag, "concurrency_limit", limit)).expect(201).text("id");
+  }
+
+  /** The active slots of a limit, read through the v2 endpoint. */
+  public int activeSlots(String limitId) {
+    return get("/api/v2/concurrency_limits/" + limitId).expect(200).get("active_slots").asInt();
   }
 
   public static ObjectNode state(String type, Object... extra) {

@@ -1,6 +1,5 @@
 package dev.baton.it;
 
-import static dev.baton.it.ApiClient.obj;
 import static dev.baton.it.ApiClient.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,18 +41,6 @@ class HeldWaitIT {
     server.close();
   }
 
-  static String limit(String tag, int n) {
-    return api.post("/api/concurrency_limits/", obj("tag", tag, "concurrency_limit", n)).expect(201).text("id");
-  }
-
-  static int activeSlots(String limitId) {
-    return api.get("/api/v2/concurrency_limits/" + limitId).expect(200).get("active_slots").asInt();
-  }
-
-  static UUID task(UUID flow, String tag) {
-    return api.createTaskRun(flow, state("PENDING"), "tags", List.of(tag));
-  }
-
   static double metric(String line) {
     for (String l : api.get("/metrics").expect(200).raw().split("\n")) {
       if (l.startsWith(line + " ")) {
@@ -66,10 +53,10 @@ class HeldWaitIT {
   @Test
   void theHoldersCompletedHandsTheSlotToTheHeldWaiter() throws Exception {
     String tag = "held-" + UUID.randomUUID();
-    String id = limit(tag, 1);
+    String id = api.createTagLimit(tag, 1);
     UUID flow = api.createFlowRun(state("RUNNING"));
-    UUID holder = task(flow, tag);
-    UUID waiter = task(flow, tag);
+    UUID holder = api.createTaggedTaskRun(flow, tag);
+    UUID waiter = api.createTaggedTaskRun(flow, tag);
     assertEquals("ACCEPT", api.setTaskState(holder, state("RUNNING")).expect(201).text("status"));
     double handedBefore = metric("baton_orchestration_waits_held_ended_total{how=\"handed_over\"}");
 
@@ -85,7 +72,7 @@ class HeldWaitIT {
     assertEquals("ACCEPT", r.expect(201).text("status"), r.raw());
     assertEquals("RUNNING", r.text("state", "type"));
     assertTrue(tookMs < HOLD_MS, "answered by the hand-over, not when the hold ran out: " + tookMs + " ms");
-    assertEquals(1, activeSlots(id), "the waiter holds the slot the holder gave back");
+    assertEquals(1, api.activeSlots(id), "the waiter holds the slot the holder gave back");
     com.fasterxml.jackson.databind.JsonNode leases = api.get("/api/v2/concurrency_limits/" + id + "/holders").expect(200).body();
     assertEquals(1, leases.size());
     assertEquals(waiter.toString(), leases.get(0).get("holder").get("id").asText());
@@ -93,16 +80,16 @@ class HeldWaitIT {
     assertEquals(0.0, metric("baton_orchestration_waits_held"));
 
     assertEquals("ACCEPT", api.setTaskState(waiter, state("COMPLETED")).expect(201).text("status"));
-    assertEquals(0, activeSlots(id));
+    assertEquals(0, api.activeSlots(id));
   }
 
   @Test
   void withoutAReleaseTheHeldProposalIsAnsweredWaitWhenItsHoldRunsOut() throws Exception {
     String tag = "held-out-" + UUID.randomUUID();
-    String id = limit(tag, 1);
+    String id = api.createTagLimit(tag, 1);
     UUID flow = api.createFlowRun(state("RUNNING"));
-    UUID holder = task(flow, tag);
-    UUID waiter = task(flow, tag);
+    UUID holder = api.createTaggedTaskRun(flow, tag);
+    UUID waiter = api.createTaggedTaskRun(flow, tag);
     api.setTaskState(holder, state("RUNNING")).expect(201);
     long sent = System.nanoTime();
     Response r = api.setTaskState(waiter, state("RUNNING"));
@@ -111,23 +98,23 @@ class HeldWaitIT {
     assertEquals("Concurrency limit reached for tags: " + tag, r.text("details", "reason"));
     assertEquals("PENDING", r.text("state", "type"));
     assertTrue(tookMs >= HOLD_MS - 100 && tookMs < HOLD_MS + 5000, "held for about the hold: " + tookMs + " ms");
-    assertEquals(1, activeSlots(id));
+    assertEquals(1, api.activeSlots(id));
     api.setTaskState(holder, state("COMPLETED")).expect(201);
-    assertEquals(0, activeSlots(id));
+    assertEquals(0, api.activeSlots(id));
   }
 
   /** Many waiters, one slot: each COMPLETED hands the slot to exactly one of them, the oldest first. */
   @Test
   void waitersGetTheSlotOneAtATimeInTheOrderTheyCame() throws Exception {
     String tag = "held-queue-" + UUID.randomUUID();
-    String id = limit(tag, 1);
+    String id = api.createTagLimit(tag, 1);
     UUID flow = api.createFlowRun(state("RUNNING"));
-    UUID first = task(flow, tag);
+    UUID first = api.createTaggedTaskRun(flow, tag);
     api.setTaskState(first, state("RUNNING")).expect(201);
     List<UUID> waiters = new ArrayList<>();
     List<Future<Response>> answers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      UUID w = task(flow, tag);
+      UUID w = api.createTaggedTaskRun(flow, tag);
       waiters.add(w);
       answers.add(pool.submit(() -> api.setTaskState(w, state("RUNNING"))));
       Thread.sleep(150); // a known arrival order
@@ -140,10 +127,10 @@ class HeldWaitIT {
       for (int j = i + 1; j < 3; j++) {
         assertFalse(answers.get(j).isDone(), "waiter " + j + " still held");
       }
-      assertEquals(1, activeSlots(id));
+      assertEquals(1, api.activeSlots(id));
       current = waiters.get(i);
     }
     api.setTaskState(current, state("COMPLETED")).expect(201);
-    assertEquals(0, activeSlots(id));
+    assertEquals(0, api.activeSlots(id));
   }
 }

@@ -101,14 +101,13 @@ class ShutdownIT {
     try (TestServer s = TestServer.start(Map.of("BATON_CONCURRENCY_WAIT_HOLD_MS", "0"))) {
       ApiClient api = s.api();
       String tag = "stop-" + UUID.randomUUID();
-      String limit = api.post("/api/concurrency_limits/", ApiClient.obj("tag", tag, "concurrency_limit", 1))
-          .expect(201).text("id");
+      String limit = api.createTagLimit(tag, 1);
       UUID flowRun = api.createFlowRun(state("RUNNING"));
-      UUID holder = api.createTaskRun(flowRun, state("PENDING"), "tags", List.of(tag));
+      UUID holder = api.createTaggedTaskRun(flowRun, tag);
       api.setTaskState(holder, state("RUNNING")).expect(201);
       List<UUID> waiters = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        waiters.add(api.createTaskRun(flowRun, state("PENDING"), "tags", List.of(tag)));
+        waiters.add(api.createTaggedTaskRun(flowRun, tag));
       }
       for (UUID w : waiters) {
         assertEquals("WAIT", api.setTaskState(w, state("RUNNING")).expect(200).text("status"));

@@ -40,15 +40,15 @@ class TagConcurrencyIT {
   }
 
   static UUID task(UUID flow, String... tags) {
-    return api.createTaskRun(flow, state("PENDING"), "tags", List.of(tags));
+    return api.createTaggedTaskRun(flow, tags);
   }
 
   static String limit(String tag, int n) {
-    return api.post("/api/concurrency_limits/", obj("tag", tag, "concurrency_limit", n)).expect(201).text("id");
+    return api.createTagLimit(tag, n);
   }
 
   static int slots(String limitId) {
-    return api.get("/api/v2/concurrency_limits/" + limitId).expect(200).get("active_slots").asInt();
+    return api.activeSlots(limitId);
   }
 
   /** A legacy (v1 table) limit row on {@code tag}; its id. */
