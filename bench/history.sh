@@ -43,7 +43,7 @@ bench_start_pg "$pg_port"
 bench_start_baton "$baton_port" "$pg_port"
 
 gen() {
-  java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" "$@"
+  java $gen_java_opts -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" "$@"
 }
 echo "[history] warming Baton up (15 s, not recorded)" >&2
 gen --scenario task-lifecycle --workers 8 --duration 15s --warmup 0s --quiet >/dev/null

@@ -4,6 +4,10 @@
 
 baton_pid=""
 
+# The load generator's JVM shares the two cores with Baton and PostgreSQL: the serial collector
+# keeps its GC to one thread (run.sh also gives it a JIT warm-up before every measured window).
+gen_java_opts="${BATON_GEN_JAVA_OPTS:--XX:+UseSerialGC}"
+
 bench_cleanup() {
   if [ -n "$baton_pid" ] && kill -0 "$baton_pid" 2>/dev/null; then
     kill "$baton_pid" 2>/dev/null || true

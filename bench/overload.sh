@@ -53,14 +53,14 @@ bench_start_pg "$pg_port"
 bench_start_baton "$baton_port" "$pg_port"
 
 echo "[overload] warming Baton up (10 s, $scenario, 8 workers, not recorded)" >&2
-java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$scenario" \
+java $gen_java_opts -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$scenario" \
   --workers 8 --duration 10s --warmup 0s --quiet > /dev/null
 
 IFS=',' read -r -a wlist <<< "$workers"
 for w in "${wlist[@]}"; do
   echo "[overload] $w workers: $scenario, ${duration}s" >&2
   curl -sf "http://127.0.0.1:$baton_port/metrics" | grep '^baton_overload_rejected_total' > "$work/runs/before-$w.txt" || true
-  java -Xss512k -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$scenario" \
+  java $gen_java_opts -Xss512k -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$scenario" \
     --workers "$w" --duration "${duration}s" --warmup "${warmup}s" --shed-retry-max-ms "$shed" \
     --baton-pid "$baton_pid" --pg-pid "$pg_pid" --setup-concurrency 32 --threads "$threads" --label "overload.sh $stamp" \
     --out "$work/runs/baton-$w.json" --quiet >&2 || echo "[overload] $w workers: generator failed" >&2

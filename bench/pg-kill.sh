@@ -15,7 +15,7 @@ bench_start_pg 55444
 bench_start_baton 54211 55444
 ( sleep 8; echo "[pgkill] SIGKILL postmaster $pg_pid" >&2; kill -9 "$pg_pid"; pkill -9 -f "postgres: .*$work" || true; sleep 4;
   echo "[pgkill] restarting PostgreSQL" >&2; "$here/pg.sh" start "$work/pg" 55444 >/dev/null 2>&1 || "$here/pg.sh" start "$work/pg" >/dev/null 2>&1 || echo "[pgkill] restart failed" >&2 ) &
-java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:54211" --scenario task-lifecycle \
+java $gen_java_opts -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:54211" --scenario task-lifecycle \
   --workers 16 --duration 20s --warmup 2s --shed-retry-max-ms 0 --out "$work/r.json" > "$work/gen.txt" 2>&1 || true; grep -A12 "== baton-bench" "$work/gen.txt" >&2
 python3 - "$work/r.json" <<'PY'
 import json,sys

@@ -107,16 +107,18 @@ def main():
         rows = out["scenarios"][sc]
         lines += ["", f"### `{sc}`", "",
                   "| workers | transitions/s | lifecycles/s | waits/s | floor tx/s | ratio | p50 ms | p99 ms | max ms "
-                  "| floor p99 ms | errors | Baton CPU ms/transition | PostgreSQL CPU ms/transition |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| floor p99 ms | errors | Baton CPU ms/transition | PostgreSQL CPU ms/transition "
+                  "| generator CPU ms/transition |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in rows:
             b, f = r["baton"], r["floor"]
-            lines.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            lines.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
                 r["workers"], fmt(g(b, "transitions_per_s")), fmt(g(b, "lifecycles_per_s")),
                 fmt(g(b, "waits_per_s")), fmt(g(f, "tps")), fmt(r["ratio"], 3),
                 fmt(g(b, "all_p50_ms"), 2), fmt(g(b, "all_p99_ms"), 2), fmt(g(b, "all_max_ms"), 2),
                 fmt(g(f, "p99_ms"), 2), fmt(g(b, "errors")),
-                fmt(g(b, "cpu", "baton_ms_per_transition"), 3), fmt(g(b, "cpu", "postgres_ms_per_transition"), 3)))
+                fmt(g(b, "cpu", "baton_ms_per_transition"), 3), fmt(g(b, "cpu", "postgres_ms_per_transition"), 3),
+                fmt(g(b, "cpu", "generator_ms_per_transition"), 3)))
         t = next((r for r in rows if r["workers"] == 64), None)
         target = targets(sc, t, next((r for r in out["scenarios"].get("task-lifecycle", []) if r["workers"] == 64), None))
         if target:

@@ -70,7 +70,7 @@ psql -q -X -d baton -c CHECKPOINT
 # statements for empty tables (sequential scans) and keeps those plans until autovacuum first
 # analyzes them, a minute or more later. Every run below starts on analyzed tables.
 echo "[run] seeding the database (5 s of task-lifecycle, 8 workers, not recorded), ANALYZE" >&2
-java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario task-lifecycle \
+java $gen_java_opts -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario task-lifecycle \
   --workers 8 --duration 5s --warmup 0s --quiet > /dev/null
 psql -q -X -d baton -c ANALYZE
 
@@ -85,31 +85,38 @@ mkdir -p "$work/runs/cold"
 for sc in "${slist[@]}"; do
   [ "$sc" = event-bus ] && continue  # runs in the generator's JVM: every run of it starts cold
   echo "[run] $(date -u +%T) cold pass: $sc, $cold_workers workers, ${cold} s" >&2
-  java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$sc" \
+  java $gen_java_opts -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$sc" \
     --threads "$threads" --workers "$cold_workers" --duration "${cold}s" --warmup 0s --pg-pid "$pg_pid" \
     --baton-pid "$baton_pid" --label "run.sh $stamp cold" --out "$work/runs/cold/$sc.json" \
     $([ "$sc" = set-state-only ] && echo --prefill "$(( cold * 3000 ))") \
     || echo "[run] cold $sc failed" >&2
 done
 psql -q -X -d baton -c ANALYZE
+# The generator is a fresh JVM for every run, and its own JIT needs load before its cost per
+# request settles: with a 5-s warm-up its C2 compiler threads used more CPU during a 15-s
+# `task-lifecycle` window than its event loops (0.37 against 0.25 cores; 0.15–0.2 ms of generator
+# CPU per transition, against 0.045–0.05 after 20 s), CPU taken from Baton and PostgreSQL. So
+# every HTTP window follows at least BATON_GEN_WARMUP_S s (default 20) of unmeasured load.
+gen_warmup="${BATON_GEN_WARMUP_S:-20}"
+[ "$warmup" -gt "$gen_warmup" ] && gen_warmup="$warmup"
 for w in "${wlist[@]}"; do
   echo "[run] $(date -u +%T) ---- $w: floor, then ${scenarios} ----" >&2
   "$here/floor.sh" --reuse --clients "$w" --duration "$duration" --out "$work/runs/floor-$w.json" >&2
   floor_tps="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tps"])' "$work/runs/floor-$w.json")"
   # set-state-only: enough pre-created runs for three times the floor's rate over warm-up and
   # window (group commit takes Baton past the floor).
-  prefill="$(python3 -c 'import math,sys; t,d=float(sys.argv[1]),float(sys.argv[2]); print(max(2000, math.ceil(t*d/3*3)))' "$floor_tps" "$((duration + warmup))")"
+  prefill="$(python3 -c 'import math,sys; t,d=float(sys.argv[1]),float(sys.argv[2]); print(max(2000, math.ceil(t*d/3*3)))' "$floor_tps" "$((duration + gen_warmup))")"
   for sc in "${slist[@]}"; do
     echo "[run] $(date -u +%T) $w workers: $sc" >&2
-    common=(--workers "$w" --duration "${duration}s" --warmup "${warmup}s" --pg-pid "$pg_pid"
+    common=(--workers "$w" --duration "${duration}s" --pg-pid "$pg_pid"
             --floor-tps "$floor_tps" --label "run.sh $stamp" --out "$work/runs/$sc/baton-$w.json")
     if [ "$sc" = event-bus ]; then
       java -cp "$root/target/baton.jar:$here/target/baton-bench.jar" dev.baton.bench.EventBusLoad \
-        --db-url "postgresql://postgres@127.0.0.1:$pg_port/baton" --prefill "$prefill" "${common[@]}" \
-        || echo "[run] event-bus at $w workers failed" >&2
+        --db-url "postgresql://postgres@127.0.0.1:$pg_port/baton" --prefill "$prefill" --warmup "${warmup}s" \
+        "${common[@]}" || echo "[run] event-bus at $w workers failed" >&2
     else
-      java -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$sc" \
-        --threads "$threads" --prefill "$prefill" --baton-pid "$baton_pid" "${common[@]}" \
+      java $gen_java_opts -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario "$sc" \
+        --threads "$threads" --prefill "$prefill" --baton-pid "$baton_pid" --warmup "${gen_warmup}s" "${common[@]}" \
         || echo "[run] $sc at $w workers failed" >&2
     fi
   done

@@ -3,7 +3,7 @@ package dev.baton.bench;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -56,7 +56,7 @@ final class ContendedLifecycle extends Lifecycle {
   }
 
   @Override
-  String check(int step, HttpResponse<Buffer> r, int expectedStatus) {
+  String check(int step, Http.Reply r, int expectedStatus) {
     return switch (step) {
       case 0 -> checkCreated(r, expectedStatus, "PENDING");
       case 1 -> checkAccepted(r, expectedStatus, "RUNNING");
@@ -65,28 +65,24 @@ final class ContendedLifecycle extends Lifecycle {
   }
 
   @Override
-  long waitMillis(int step, HttpResponse<Buffer> r) {
+  long waitMillis(int step, Http.Reply r) {
     if (step != 1 || r.statusCode() != 200) {
       return -1;
     }
-    JsonObject body = json(r);
-    if (body == null || !"WAIT".equals(body.getString("status"))) {
+    Map<String, Object> body = json(r);
+    if (body == null || !"WAIT".equals(body.get("status"))) {
       return -1;
     }
-    return waitFor(body.getJsonObject("details"), maxWaitMs);
+    return waitFor(body.get("details.retry_after"), body.get("details.delay_seconds"), maxWaitMs);
   }
 
-  /** {@code retry_after} (s) if present, else {@code delay_seconds}, in ms, capped by {@code maxWaitMs}. */
-  static long waitFor(JsonObject details, long maxWaitMs) {
+  /** {@code retry_after} (s) if a number, else {@code delay_seconds}, in ms, capped by {@code maxWaitMs}. */
+  static long waitFor(Object retryAfter, Object delaySeconds, long maxWaitMs) {
     double seconds = 0;
-    if (details != null) {
-      Object ra = details.getValue("retry_after");
-      Object ds = details.getValue("delay_seconds");
-      if (ra instanceof Number n) {
-        seconds = n.doubleValue();
-      } else if (ds instanceof Number n) {
-        seconds = n.doubleValue();
-      }
+    if (retryAfter instanceof Number n) {
+      seconds = n.doubleValue();
+    } else if (delaySeconds instanceof Number n) {
+      seconds = n.doubleValue();
     }
     return Math.max(0, Math.min(maxWaitMs, Math.round(seconds * 1000)));
   }

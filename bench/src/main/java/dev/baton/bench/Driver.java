@@ -3,18 +3,16 @@ package dev.baton.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import java.util.ArrayList;
-import java.util.List;
+import io.vertx.core.http.HttpClient;
+import java.net.URI;
 
 /**
  * Drives a share of the load from one event loop. Everything here runs on that loop, so its
  * {@link Stats} need no locking; they are read after {@link #done()} completes.
  *
- * <p>Closed loop: each worker owns a client with one keep-alive connection and takes runs through
- * their lifecycle back to back; a request's latency is measured from its send time. Open loop:
+ * <p>Closed loop: the driver's workers share one client with as many keep-alive connections (so
+ * each has one) and take runs through their lifecycle back to back; a request's latency is measured
+ * from its send time. Open loop:
  * lifecycles start on a fixed schedule whatever is in flight, requests queue for one of the
  * driver's connections, and latency runs from the <em>intended</em> send time (the schedule for a
  * lifecycle's first request, the previous response for the others), so a stalled server cannot
@@ -30,11 +28,14 @@ final class Driver extends VerticleBase {
   private final Window window;
   private final Source source;
   private final String base;
+  private final URI server;
+  /** The server's own base path (the URL's path, no trailing slash), put before every API path. */
+  private final String serverPath;
   private final int workers;        // closed loop: workers here; open loop: connections here
   private final double lifecyclesPerSecond; // open loop only
   final Stats stats = new Stats();
   private final Promise<Void> done = Promise.promise();
-  private final List<WebClient> clients = new ArrayList<>();
+  private HttpClient client;
   private int running;
   private long inFlight;
   private boolean schedulingDone;
@@ -44,6 +45,9 @@ final class Driver extends VerticleBase {
     this.window = window;
     this.source = source;
     this.base = o.apiPrefix;
+    this.server = URI.create(o.url);
+    String path = server.getRawPath() == null ? "" : server.getRawPath();
+    this.serverPath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     this.workers = workers;
     this.lifecyclesPerSecond = lifecyclesPerSecond;
   }
@@ -63,16 +67,13 @@ final class Driver extends VerticleBase {
       done.tryComplete();
       return Future.succeededFuture();
     }
+    client = Http.measuredClient(vertx, workers, server);
     if (o.openLoop()) {
-      WebClient c = Http.client(vertx, workers);
-      clients.add(c);
-      startOpenLoop(c);
+      startOpenLoop(client);
     } else {
       running = workers;
       for (int i = 0; i < workers; i++) {
-        WebClient c = Http.client(vertx, 1);
-        clients.add(c);
-        context.runOnContext(v -> nextClosed(c, null, 0));
+        context.runOnContext(v -> nextClosed(client, null, 0));
       }
     }
     return Future.succeededFuture();
@@ -80,14 +81,13 @@ final class Driver extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    clients.forEach(WebClient::close);
-    return Future.succeededFuture();
+    return client == null ? Future.succeededFuture() : client.close();
   }
 
   // ---------------------------------------------------------------------------------------------
   // closed loop
 
-  private void nextClosed(WebClient c, Lifecycle lc, int step) {
+  private void nextClosed(HttpClient c, Lifecycle lc, int step) {
     long now = System.nanoTime();
     boolean inProgress = lc != null && step < lc.steps();
     if (now >= window.end() && !(inProgress && lc.mustFinish(step))) {
@@ -106,7 +106,7 @@ final class Driver extends VerticleBase {
     stepClosed(c, lc, step, now);
   }
 
-  private void stepClosed(WebClient c, Lifecycle l, int s, long intended) {
+  private void stepClosed(HttpClient c, Lifecycle l, int s, long intended) {
     send(c, l, s, intended, ok -> nextClosed(c, ok ? l : null, ok ? s + 1 : 0),
         waitMs -> vertx.setTimer(Math.max(1, waitMs), id -> {
           // a WAIT holds nothing: past the window the lifecycle is dropped
@@ -128,7 +128,7 @@ final class Driver extends VerticleBase {
   // ---------------------------------------------------------------------------------------------
   // open loop
 
-  private void startOpenLoop(WebClient c) {
+  private void startOpenLoop(HttpClient c) {
     long interval = Math.max(1, Math.round(1e9 / lifecyclesPerSecond));
     long[] next = {window.origin};
     vertx.setPeriodic(1, 1, id -> {
@@ -154,7 +154,7 @@ final class Driver extends VerticleBase {
     });
   }
 
-  private void runOpen(WebClient c, Lifecycle lc, int step, long intended) {
+  private void runOpen(HttpClient c, Lifecycle lc, int step, long intended) {
     inFlight++;
     send(c, lc, step, intended, ok -> {
       inFlight--;
@@ -197,9 +197,9 @@ final class Driver extends VerticleBase {
    * Sends one step; records it when its intended time is inside the window; then {@code next}, or
    * {@code retry} when the answer is an expected WAIT (counted as a wait, not an error).
    */
-  private void send(WebClient c, Lifecycle lc, int step, long intended, Next next, Retry retry) {
+  private void send(HttpClient c, Lifecycle lc, int step, long intended, Next next, Retry retry) {
     Lifecycle.Request r = lc.request(step, base);
-    Http.post(c, o.url + r.path(), r.body(), o.requestTimeoutMs).onComplete(ar -> {
+    Http.post(c, serverPath + r.path(), r.body(), o.requestTimeoutMs).onComplete(ar -> {
       long now = System.nanoTime();
       boolean measured = window.contains(intended);
       String cause;
@@ -208,13 +208,13 @@ final class Driver extends VerticleBase {
         cause = ar.cause().getClass().getSimpleName();
         sample = String.valueOf(ar.cause().getMessage());
       } else {
-        HttpResponse<Buffer> resp = ar.result();
+        Http.Reply resp = ar.result();
         if (o.shedRetryMaxMs > 0 && (resp.statusCode() == 503 || resp.statusCode() == 429)) {
           // load shed: an error, then the same step again after Retry-After (capped, jittered)
           if (measured) {
             stats.error(r.kind(), resp.statusCode() + " shed (retried)", Http.snippet(resp));
           }
-          retry.after(shedWaitMillis(resp.getHeader("Retry-After")));
+          retry.after(shedWaitMillis(resp.retryAfter()));
           return;
         }
         long waitMs = lc.waitMillis(step, resp);

@@ -226,8 +226,8 @@ public final class LoadGenerator {
   /** {@code GET /v2/concurrency_limits/tag:<tag>} → {@code active_slots}, or null when unreadable. */
   private Integer activeSlots(WebClient c, String api) throws Exception {
     HttpResponse<Buffer> r = await(Http.get(c, api + "/v2/concurrency_limits/tag:" + o.tag, 10_000), 15);
-    JsonObject j = r.statusCode() == 200 ? Lifecycle.json(r) : null;
-    return j == null || !(j.getValue("active_slots") instanceof Number n) ? null : n.intValue();
+    java.util.Map<String, Object> j = r.statusCode() == 200 ? Http.fields(r.body()) : null;
+    return j == null || !(j.get("active_slots") instanceof Number n) ? null : n.intValue();
   }
 
   /** contended, after the run: every slot must have been given back; anything else is an error. */

@@ -2,7 +2,6 @@ package dev.baton.bench;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -58,7 +57,7 @@ final class PauseResumeLifecycle extends Lifecycle {
   }
 
   @Override
-  String check(int step, HttpResponse<Buffer> r, int expectedStatus) {
+  String check(int step, Http.Reply r, int expectedStatus) {
     return switch (step) {
       case 0 -> checkCreated(r, expectedStatus, "RUNNING");
       case 1 -> checkAccepted(r, expectedStatus, "PAUSED");

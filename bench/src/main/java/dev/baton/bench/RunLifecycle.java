@@ -1,7 +1,6 @@
 package dev.baton.bench;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.HttpResponse;
 import java.util.UUID;
 
 /**
@@ -91,7 +90,7 @@ final class RunLifecycle extends Lifecycle {
   }
 
   @Override
-  String check(int step, HttpResponse<Buffer> r, int expectedStatus) {
+  String check(int step, Http.Reply r, int expectedStatus) {
     if (create && step == 0) {
       return checkCreated(r, expectedStatus, "SCHEDULED");
     }
