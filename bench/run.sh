@@ -11,7 +11,8 @@
 # seconds each, default 40), recorded apart as the first window after start-up; it is the JIT
 # warm-up too. Then at each worker count: the floor, then every scenario, back to back (each
 # scenario's throughput is printed as a ratio of the floor measured minutes before): the steady
-# state. event-bus is Baton in the generator's JVM (EventBusLoad) against the same PostgreSQL,
+# state; each HTTP window comes after max(--warmup, BATON_GEN_WARMUP_S = 20) s of unmeasured load,
+# the generator's own JIT warm-up (BATON_GEN_JAVA_OPTS: its JVM flags). event-bus is Baton in the generator's JVM (EventBusLoad) against the same PostgreSQL,
 # while the HTTP Baton idles.
 #
 # Loopback only. Everything it starts it stops (by pid) on exit.
