@@ -67,16 +67,16 @@ final class Http {
    * shares with Baton and PostgreSQL on one machine.
    */
   static HttpClient measuredClient(Vertx vertx, int connections, URI server) {
+    boolean https = "https".equalsIgnoreCase(server.getScheme());
     HttpClientOptions options = new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_1_1)
         .setKeepAlive(true)
         .setKeepAliveTimeout(3600)
         .setPipelining(false)
         .setTcpNoDelay(true)
-        .setSsl("https".equalsIgnoreCase(server.getScheme()))
+        .setSsl(https)
         .setDefaultHost(server.getHost())
-        .setDefaultPort(server.getPort() != -1 ? server.getPort()
-            : "https".equalsIgnoreCase(server.getScheme()) ? 443 : 80);
+        .setDefaultPort(server.getPort() != -1 ? server.getPort() : https ? 443 : 80);
     return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
   }
 
