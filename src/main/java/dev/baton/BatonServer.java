@@ -124,7 +124,7 @@ public final class BatonServer {
         })
         .compose(id -> {
           otherIds.add(id);
-          return vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services()));
+          return vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services(), registry));
         })
         .compose(id -> {
           otherIds.add(id);

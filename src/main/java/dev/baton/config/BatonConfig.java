@@ -120,9 +120,12 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    * @param lateRunsIntervalMillis how often SCHEDULED runs past their time are marked Late
    * @param lateRunsAfterMillis how long past its scheduled time a run becomes Late
    * @param pauseExpirationsIntervalMillis how often timed-out pauses are failed
+   * @param plannerStatisticsIntervalMillis how often tables grown past twice their last analyzed
+   *     size are analyzed ({@code PlannerStatistics})
    */
-  public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis) {
-    public static final Services DEFAULTS = new Services(5000, 15000, 5000);
+  public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis,
+      long plannerStatisticsIntervalMillis) {
+    public static final Services DEFAULTS = new Services(5000, 15000, 5000, 5000);
   }
 
   /**

@@ -7,6 +7,9 @@ import dev.baton.domain.State;
 import dev.baton.domain.StateDetails;
 import dev.baton.domain.StateType;
 import dev.baton.orchestration.policies.PolicySelector;
+import dev.baton.persistence.PlannerStatistics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -28,7 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the late-runs marker: SCHEDULED runs still named "Scheduled" whose scheduled time is past by
  *       the configured threshold are proposed {@code Late} through the late-runs policy;
  *   <li>pause expirations: PAUSED runs whose {@code pause_timeout} has passed are force-failed
- *       ("The flow was paused and never resumed.").
+ *       ("The flow was paused and never resumed.");
+ *   <li>planner statistics: tables grown to more than twice their last analyzed size are analyzed,
+ *       so that the orchestration transactions' cached plans are made again for their real sizes
+ *       ({@link PlannerStatistics}).
  * </ul>
  * Safe with several Baton instances on one database: each run is claimed in its own transaction
  * with {@code FOR UPDATE SKIP LOCKED} and its condition re-checked under the lock. Nothing blocks
@@ -37,17 +43,25 @@ import org.slf4j.LoggerFactory;
 public final class ScheduledServicesVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ScheduledServicesVerticle.class);
   private static final int BATCH = 100;
+  /** Tables smaller than this are never analyzed by the planner-statistics pass. */
+  static final long STATISTICS_MIN_ROWS = 1000;
 
   private final OrchestrationService service;
   private final Pool pool;
   private final BatonConfig.Services config;
   private final AtomicBoolean lateBusy = new AtomicBoolean();
   private final AtomicBoolean pauseBusy = new AtomicBoolean();
+  private final AtomicBoolean statisticsBusy = new AtomicBoolean();
+  private final Counter tablesAnalyzed;
 
-  public ScheduledServicesVerticle(OrchestrationService service, Pool pool, BatonConfig.Services config) {
+  public ScheduledServicesVerticle(OrchestrationService service, Pool pool, BatonConfig.Services config,
+      MeterRegistry registry) {
     this.service = service;
     this.pool = pool;
     this.config = config;
+    this.tablesAnalyzed = Counter.builder("baton.db.tables.analyzed")
+        .description("Tables analyzed because they outgrew their planner statistics (more than twice their last analyzed size)")
+        .register(registry);
   }
 
   @Override
@@ -57,6 +71,9 @@ public final class ScheduledServicesVerticle extends VerticleBase {
     }
     if (config.pauseExpirationsIntervalMillis() > 0) {
       vertx.setPeriodic(config.pauseExpirationsIntervalMillis(), id -> once(pauseBusy, this::failExpiredPauses));
+    }
+    if (config.plannerStatisticsIntervalMillis() > 0) {
+      vertx.setPeriodic(config.plannerStatisticsIntervalMillis(), id -> once(statisticsBusy, this::refreshStatistics));
     }
     return Future.succeededFuture();
   }
@@ -138,6 +155,20 @@ public final class ScheduledServicesVerticle extends VerticleBase {
             return service.orchestrate(conn, RunKind.FLOW_RUN, run[0], failed, true, null, null, service.now())
                 .map(o -> o.stateWritten());
           })));
+    });
+  }
+
+  // ---- planner statistics ----
+
+  /** One pass of the planner-statistics service; completes with the number of tables analyzed. */
+  public Future<Integer> refreshStatistics() {
+    return PlannerStatistics.refresh(pool, STATISTICS_MIN_ROWS).map(analyzed -> {
+      for (PlannerStatistics.Outgrown t : analyzed) {
+        LOG.info("event=table_analyzed table={} live_rows={} analyzed_rows={}", t.table(), t.liveRows(),
+            t.analyzedRows() < 0 ? "never" : Long.toString(t.analyzedRows()));
+      }
+      tablesAnalyzed.increment(analyzed.size());
+      return analyzed.size();
     });
   }
 

@@ -92,13 +92,14 @@ class ConfigLoaderTest {
         Map.entry("BATON_LOG_LEVEL", "warn"),
         Map.entry("BATON_LATE_RUNS_INTERVAL_SECONDS", "0.5"),
         Map.entry("BATON_LATE_RUNS_AFTER_SECONDS", "0"),
-        Map.entry("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "2")));
+        Map.entry("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "2"),
+        Map.entry("BATON_PLANNER_STATISTICS_INTERVAL_SECONDS", "0")));
     assertEquals(new BatonConfig(
         new BatonConfig.Http("localhost", 9999, 2048),
         new BatonConfig.Db("postgresql://u:p@db.example:5433/baton?sslmode=disable", dir.resolve("data/pg"), 5555, 1000, 1, 3),
         new BatonConfig.Api(50, 0, 10),
         new BatonConfig.Runtime(3, "WARN", 2),
-        new BatonConfig.Services(500, 0, 2000), BatonConfig.Concurrency.DEFAULTS), c);
+        new BatonConfig.Services(500, 0, 2000, 0), BatonConfig.Concurrency.DEFAULTS), c);
     assertFalse(c.db().embedded());
   }
 
