@@ -68,6 +68,7 @@ def main():
     ap.add_argument("--md", required=True)
     ap.add_argument("--startup-ms", type=int, default=0)
     ap.add_argument("--peak-rss-kb", type=int, default=0)
+    ap.add_argument("--metrics-bytes", type=int, default=0)
     ap.add_argument("--cold-seconds", type=int, default=0)
     ap.add_argument("--cold-workers", type=int, default=64)
     a = ap.parse_args()
@@ -80,6 +81,7 @@ def main():
         floors[w] = floor["results"][0] if floor and floor.get("results") else None
     out = {"machine": machine(), "postgres": server, "workers": workers,
            "baton_startup_ms": a.startup_ms or None, "baton_peak_rss_mb": round(a.peak_rss_kb / 1024) if a.peak_rss_kb else None,
+           "metrics_bytes": a.metrics_bytes or None,
            "floor": [{"workers": w, "floor": floors[w]} for w in workers], "scenarios": {}}
     for sc in scenarios:
         rows = []
@@ -103,6 +105,10 @@ def main():
              "",
              f"Baton (HTTP) healthy {fmt(out['baton_startup_ms'])} ms after launch (external PostgreSQL, polled every "
              f"0.1 s); peak resident set over the whole run: {fmt(out['baton_peak_rss_mb'])} MB."]
+    if out["metrics_bytes"]:
+        kb = out["metrics_bytes"] / 1024
+        lines[-1] += (f" `/metrics` after the last scenario: {kb:.1f} KB (target < 100 KB: "
+                      f"{'met' if kb < 100 else 'NOT met'}).")
     for sc in scenarios:
         rows = out["scenarios"][sc]
         lines += ["", f"### `{sc}`", "",

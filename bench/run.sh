@@ -68,8 +68,10 @@ for sc in "${slist[@]}"; do mkdir -p "$work/runs/$sc"; done
 psql -q -X -d baton -c CHECKPOINT
 
 # Rows for the planner first (not recorded): on a fresh database PostgreSQL plans the first
-# statements for empty tables (sequential scans) and keeps those plans until autovacuum first
-# analyzes them, a minute or more later. Every run below starts on analyzed tables.
+# statements for empty tables (sequential scans) and keeps those plans until the tables are
+# analyzed: by autovacuum a minute or more later, or, since round 6, by Baton's planner-statistics
+# service within seconds of a table doubling (docs/operations.md). Every run below starts on
+# analyzed tables, as in the earlier rounds.
 echo "[run] seeding the database (5 s of task-lifecycle, 8 workers, not recorded), ANALYZE" >&2
 java $gen_java_opts -jar "$here/target/baton-bench.jar" --url "http://127.0.0.1:$baton_port" --scenario task-lifecycle \
   --workers 8 --duration 5s --warmup 0s --quiet > /dev/null
@@ -124,9 +126,11 @@ for w in "${wlist[@]}"; do
 done
 
 peak_rss_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$baton_pid/status" 2>/dev/null || echo "")"
+# /metrics after every scenario has run: its size at steady state (issue 13: < 100 KB)
+metrics_bytes="$(curl -sf "http://127.0.0.1:$baton_port/metrics" | wc -c || echo 0)"
 python3 "$here/report.py" --runs "$work/runs" --workers "$workers" --scenarios "$scenarios" \
   --cold-seconds "$cold" --cold-workers "$cold_workers" \
-  --startup-ms "$startup_ms" --peak-rss-kb "${peak_rss_kb:-0}" \
+  --startup-ms "$startup_ms" --peak-rss-kb "${peak_rss_kb:-0}" --metrics-bytes "${metrics_bytes:-0}" \
   --json "$results/$stamp.json" --md "$results/$stamp.md"
 cat "$results/$stamp.md"
 if python3 -c 'import matplotlib' 2>/dev/null || /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
