@@ -1,0 +1,86 @@
+package dev.baton.it;
+
+import static dev.baton.it.ApiClient.state;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Task-run transitions are heap-only (HOT) updates where PostgreSQL can make them (migration V6):
+ * no index of {@code task_run} covers a column every transition changes, its pages keep room for
+ * the next versions of their rows, and transitions made through the API are counted as HOT.
+ */
+class TaskRunHotUpdateIT {
+  /** Columns every accepted task-run transition writes a new value to. */
+  private static final Set<String> CHANGED_BY_EVERY_TRANSITION =
+      Set.of("state_id", "state_type", "state_name", "state_timestamp", "updated");
+
+  private static TestServer server;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    api = server.api();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void noIndexOfTaskRunCoversAColumnEveryTransitionChanges() {
+    // key columns, expression and predicate columns alike: any of them changing rules HOT out
+    List<String> covered = new ArrayList<>();
+    for (Row r : TestServer.await(server.pool().query("""
+        SELECT i.indexrelid::regclass::text AS index, a.attname
+          FROM pg_index i
+          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum > 0
+         WHERE i.indrelid = 'task_run'::regclass
+           AND (a.attnum = ANY (i.indkey)
+                OR pg_get_expr(i.indexprs, i.indrelid) ~ ('\\m' || a.attname || '\\M')
+                OR pg_get_expr(i.indpred, i.indrelid) ~ ('\\m' || a.attname || '\\M'))""").execute())) {
+      if (CHANGED_BY_EVERY_TRANSITION.contains(r.getString("attname"))) {
+        covered.add(r.getString("index") + "(" + r.getString("attname") + ")");
+      }
+    }
+    assertEquals(List.of(), covered);
+    String options = TestServer.await(server.pool().query(
+        "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class WHERE oid = 'task_run'::regclass")
+        .execute()).iterator().next().getString(0);
+    assertTrue(options.contains("fillfactor=85"), options);
+  }
+
+  @Test
+  void transitionsThroughTheApiAreHeapOnlyUpdates() throws Exception {
+    long before = hotUpdates();
+    UUID flowRun = api.createFlowRun(state("RUNNING"));
+    for (int i = 0; i < 20; i++) {
+      UUID task = api.createTaskRun(flowRun, state("PENDING"));
+      assertEquals("ACCEPT", api.setTaskState(task, state("RUNNING")).expect(201).text("status"));
+      assertEquals("ACCEPT", api.setTaskState(task, state("COMPLETED")).expect(201).text("status"));
+    }
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    long hot;
+    do { // the statistics lag a commit by up to ~1 s
+      Thread.sleep(100);
+      hot = hotUpdates() - before;
+    } while (hot < 20 && System.nanoTime() < deadline);
+    assertTrue(hot >= 20, "40 transitions on fresh rows, " + hot + " HOT updates");
+  }
+
+  private static long hotUpdates() {
+    return TestServer.await(server.pool().query(
+        "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = 'task_run'::regclass").execute())
+        .iterator().next().getLong(0);
+  }
+}
