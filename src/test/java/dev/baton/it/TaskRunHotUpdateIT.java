@@ -57,7 +57,7 @@ class TaskRunHotUpdateIT {
     String options = TestServer.await(server.pool().query(
         "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class WHERE oid = 'task_run'::regclass")
         .execute()).iterator().next().getString(0);
-    assertTrue(options.contains("fillfactor=85"), options);
+    assertTrue(options.contains("fillfactor=70"), options);
   }
 
   @Test
