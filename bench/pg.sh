@@ -35,6 +35,8 @@ logging_collector = off
 # window, or right before it, makes that window alone pay the full-page writes
 max_wal_size = 8GB
 checkpoint_timeout = 30min
+# every autovacuum run logged: report.py names those that overlap a measured window
+log_autovacuum_min_duration = 0
 CONF
     fi
     as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null

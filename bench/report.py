@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Combines the per-concurrency floor and generator results of bench/run.sh into one JSON file
 and a markdown table. Standard library only."""
-import argparse, json, os, platform, subprocess
+import argparse, datetime, json, os, platform, re, subprocess
 
 
 def machine():
@@ -31,6 +31,57 @@ def fmt(v, nd=1):
 
 def load(path):
     return json.load(open(path)) if os.path.exists(path) else None
+
+
+AUTOVACUUM = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) UTC \[\d+\] LOG:  automatic "
+                        r"(?:aggressive )?(vacuum|analyze) of table \"[^.]+\.([^\"]+)\"")
+ELAPSED = re.compile(r"elapsed: ([0-9.]+) s")
+
+
+def autovacuum_runs(path):
+    """Autovacuum's vacuums and analyzes of Baton's tables in PostgreSQL's log (bench/pg.sh logs them
+    all): (start, end, kind, table) in UTC, the end being when it was logged."""
+    runs = []
+    if not path or not os.path.exists(path):
+        return runs
+    current = None
+    with open(path, errors="replace") as fh:
+        for line in fh:
+            m = AUTOVACUUM.match(line)
+            if m:
+                end = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc)
+                current = [end, m.group(2), m.group(3)] if m.group(3).startswith("public.") else None
+                continue
+            if current and line.startswith("\t"):
+                e = ELAPSED.search(line)
+                if e:
+                    end, kind, table = current
+                    runs.append((end - datetime.timedelta(seconds=float(e.group(1))), end, kind, table[len("public."):]))
+                    current = None
+            elif not line.startswith("\t"):
+                current = None
+    return runs
+
+
+def window_of(b):
+    """The measured window of a generator result, in UTC (its start is set-up and warm-up after launch)."""
+    if not b or not b.get("started_at"):
+        return None
+    started = datetime.datetime.fromisoformat(b["started_at"][:26].rstrip("Z") + "+00:00")
+    start = started + datetime.timedelta(seconds=(b.get("setup_s") or 0) + (b.get("warmup_s") or 0))
+    return start, start + datetime.timedelta(seconds=b.get("window_s") or 0)
+
+
+def during(runs, b):
+    """The autovacuum runs that overlapped a result's window, as a sentence (None without a log)."""
+    w = window_of(b)
+    if w is None:
+        return None
+    hits = [(max(s, w[0]), min(e, w[1]), kind, table) for s, e, kind, table in runs if s < w[1] and e > w[0]]
+    if not hits:
+        return "Autovacuum during the window: none."
+    parts = [f"{kind} {table} {(e - s).total_seconds():.1f} s" for s, e, kind, table in hits]
+    return "Autovacuum during the window (time inside it): " + ", ".join(parts) + "."
 
 
 def targets(sc, t, lifecycle):
@@ -69,6 +120,7 @@ def main():
     ap.add_argument("--startup-ms", type=int, default=0)
     ap.add_argument("--peak-rss-kb", type=int, default=0)
     ap.add_argument("--metrics-bytes", type=int, default=0)
+    ap.add_argument("--pg-log", default=None)
     ap.add_argument("--cold-seconds", type=int, default=0)
     ap.add_argument("--cold-workers", type=int, default=64)
     a = ap.parse_args()
@@ -98,6 +150,7 @@ def main():
         json.dump(out, fh, indent=2)
         fh.write("\n")
 
+    vacuums = autovacuum_runs(a.pg_log) if a.pg_log else None
     m = out["machine"]
     lines = [f"{m['cpus']} CPUs ({m['cpu']}), kernel {m['kernel']}; PostgreSQL: {server}. "
              "Floor: pgbench running Baton's statements for one transition (bench/floor.sh), measured just "
@@ -129,6 +182,8 @@ def main():
         target = targets(sc, t, next((r for r in out["scenarios"].get("task-lifecycle", []) if r["workers"] == 64), None))
         if target:
             lines += ["", target]
+        if vacuums is not None and t and t["baton"]:
+            lines += ["", during(vacuums, t["baton"])]
     cold = out["cold"]
     if cold["scenarios"]:
         lines += ["", f"### First window after start-up ({cold['workers']} workers, {cold['seconds']} s each, "

@@ -131,6 +131,7 @@ metrics_bytes="$(curl -sf "http://127.0.0.1:$baton_port/metrics" | wc -c || echo
 python3 "$here/report.py" --runs "$work/runs" --workers "$workers" --scenarios "$scenarios" \
   --cold-seconds "$cold" --cold-workers "$cold_workers" \
   --startup-ms "$startup_ms" --peak-rss-kb "${peak_rss_kb:-0}" --metrics-bytes "${metrics_bytes:-0}" \
+  --pg-log "$work/pg/postgres.log" \
   --json "$results/$stamp.json" --md "$results/$stamp.md"
 cat "$results/$stamp.md"
 if python3 -c 'import matplotlib' 2>/dev/null || /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
