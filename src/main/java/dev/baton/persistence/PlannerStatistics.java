@@ -1,8 +1,8 @@
 package dev.baton.persistence;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +22,9 @@ import java.util.List;
  * <p>A pass finds the tables of the current schema that hold at least {@code minRows} rows and more
  * than twice as many as when last analyzed (never analyzed counts as none), and analyzes them
  * ({@code SKIP_LOCKED}: a table another session is analyzing or altering is left to the next pass).
+ * Only tables this user may analyze are considered (those of a role it is or inherits from, or any
+ * for a superuser): PostgreSQL skips the others with a warning, and they would stay outgrown and be
+ * tried, and logged, on every pass.
  * PostgreSQL then drops the cached plans that use them, in every session. Once autovacuum keeps up
  * (it analyzes a table after a tenth of it changed), no table is twice its analyzed size and a pass
  * is one catalog query. Safe with several instances on one database: at worst a table is analyzed
@@ -39,6 +42,7 @@ public final class PlannerStatistics {
         JOIN pg_class c ON c.oid = s.relid
        WHERE s.schemaname = current_schema()
          AND s.relname <> 'flyway_schema_history'
+         AND pg_has_role(c.relowner, 'USAGE')
          AND s.n_live_tup >= $1
          AND s.n_live_tup > 2 * greatest(c.reltuples, 0)
        ORDER BY s.relname""";
@@ -47,8 +51,8 @@ public final class PlannerStatistics {
    * One pass: analyzes the outgrown tables (see the class comment) and completes with them, in name
    * order; empty when none was.
    */
-  public static Future<List<Outgrown>> refresh(Pool pool, long minRows) {
-    return pool.preparedQuery(OUTGROWN).execute(Tuple.of(minRows)).compose(rows -> {
+  public static Future<List<Outgrown>> refresh(SqlClient db, long minRows) {
+    return db.preparedQuery(OUTGROWN).execute(Tuple.of(minRows)).compose(rows -> {
       List<Outgrown> outgrown = new ArrayList<>();
       for (Row r : rows) {
         outgrown.add(new Outgrown(r.getString("relname"), r.getLong("n_live_tup"), r.getLong("reltuples")));
@@ -60,7 +64,7 @@ public final class PlannerStatistics {
       for (int i = 0; i < outgrown.size(); i++) {
         sql.append(i == 0 ? "" : ", ").append(quoteIdentifier(outgrown.get(i).table()));
       }
-      return pool.query(sql.toString()).execute().map(outgrown);
+      return db.query(sql.toString()).execute().map(outgrown);
     });
   }
 

@@ -3,6 +3,7 @@ package dev.baton.persistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.testsupport.DbTestBase;
 import dev.baton.testsupport.TestDatabase;
@@ -111,6 +112,37 @@ class PlannerStatisticsIT extends DbTestBase {
   private static long liveRows(String table) {
     return await(pool.preparedQuery("SELECT n_live_tup FROM pg_stat_user_tables WHERE relid = $1::regclass")
         .execute(io.vertx.sqlclient.Tuple.of(table))).iterator().next().getLong(0);
+  }
+
+  @Test
+  void tablesThisUserMayNotAnalyzeAreLeftAlone() throws Exception {
+    assumeTrue(await(pool.query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").execute())
+        .iterator().next().getBoolean(0), "needs a superuser to create a role and act as it");
+    await(pool.query("DROP TABLE IF EXISTS planner_probe; DROP ROLE IF EXISTS baton_stats_probe").execute());
+    await(pool.query("CREATE ROLE baton_stats_probe NOLOGIN; CREATE TABLE planner_probe (i int); "
+        + "INSERT INTO planner_probe SELECT generate_series(1, 5000)").execute());
+    SqlConnection conn = await(pool.getConnection());
+    try {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (liveRows("planner_probe") < 5_000) { // the statistics lag a commit by up to ~1 s
+        assertTrue(System.nanoTime() < deadline, "the inserted rows never showed in pg_stat_user_tables");
+        Thread.sleep(200);
+      }
+      // a role that neither owns the table nor is a superuser: PostgreSQL would skip it, so the pass does
+      await(conn.query("SET ROLE baton_stats_probe").execute());
+      List<String> asOther = await(PlannerStatistics.refresh(conn, 1000)).stream()
+          .map(PlannerStatistics.Outgrown::table).toList();
+      assertFalse(asOther.contains("planner_probe"), asOther.toString());
+      await(conn.query("RESET ROLE").execute());
+      List<String> asOwner = await(PlannerStatistics.refresh(conn, 1000)).stream()
+          .map(PlannerStatistics.Outgrown::table).toList();
+      assertTrue(asOwner.contains("planner_probe"), asOwner.toString());
+      assertEquals(5_000, analyzedRows("planner_probe"));
+    } finally {
+      await(conn.query("RESET ROLE").execute());
+      await(conn.close());
+      await(pool.query("DROP TABLE IF EXISTS planner_probe; DROP ROLE IF EXISTS baton_stats_probe").execute());
+    }
   }
 
   @Test
