@@ -22,13 +22,12 @@ import java.util.List;
  * <p>A pass finds the tables of the current schema that hold at least {@code minRows} rows and more
  * than twice as many as when last analyzed (never analyzed counts as none), and analyzes them
  * ({@code SKIP_LOCKED}: a table another session is analyzing or altering is left to the next pass).
- * Only tables this user may analyze are considered (those of a role it is or inherits from, or any
- * for a superuser): PostgreSQL skips the others with a warning, and they would stay outgrown and be
- * tried, and logged, on every pass.
  * PostgreSQL then drops the cached plans that use them, in every session. Once autovacuum keeps up
  * (it analyzes a table after a tenth of it changed), no table is twice its analyzed size and a pass
  * is one catalog query. Safe with several instances on one database: at worst a table is analyzed
- * twice.
+ * twice. Only tables this user may analyze are considered (those of a role it is or inherits from,
+ * or any for a superuser): PostgreSQL would skip the others with a warning, and they would stay
+ * outgrown and be tried, and logged, on every pass.
  */
 public final class PlannerStatistics {
   private PlannerStatistics() {}

@@ -71,7 +71,7 @@ class TaskRunHotUpdateIT {
     }
     long deadline = System.nanoTime() + 30_000_000_000L;
     long hot;
-    do { // the statistics lag a commit by up to ~1 s
+    do { // the statistics lag a commit (a second, up to ~10 s once sessions idle)
       Thread.sleep(100);
       hot = hotUpdates() - before;
     } while (hot < 20 && System.nanoTime() < deadline);
