@@ -34,7 +34,10 @@ class PlannerStatisticsIT extends DbTestBase {
         .map(r -> r.getString(0)).collect(Collectors.joining("\n"));
   }
 
-  /** Passes until one analyzes {@code table}: the statistics it reads lag a commit (a second, up to ~10 s once sessions idle). */
+  /**
+   * Passes until one analyzes {@code table}: the statistics it reads lag a commit (a second, up to
+   * ~10 s once sessions idle).
+   */
   private static PlannerStatistics.Outgrown refreshUntil(String table, long minRows) throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
@@ -97,7 +100,8 @@ class PlannerStatisticsIT extends DbTestBase {
     // emptied before the test (TRUNCATE): never analyzed
     await(pool.preparedQuery(INSERT_TASK_RUNS).execute(io.vertx.sqlclient.Tuple.of(3_000)));
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while (liveRows("task_run") < 3_000) { // the statistics lag a commit (a second, up to ~10 s once sessions idle)
+    // the statistics lag a commit (a second, up to ~10 s once sessions idle)
+    while (liveRows("task_run") < 3_000) {
       assertTrue(System.nanoTime() < deadline, "the inserted rows never showed in pg_stat_user_tables");
       Thread.sleep(200);
     }
@@ -124,7 +128,8 @@ class PlannerStatisticsIT extends DbTestBase {
     SqlConnection conn = await(pool.getConnection());
     try {
       long deadline = System.nanoTime() + 30_000_000_000L;
-      while (liveRows("planner_probe") < 5_000) { // the statistics lag a commit (a second, up to ~10 s once sessions idle)
+      // the statistics lag a commit (a second, up to ~10 s once sessions idle)
+      while (liveRows("planner_probe") < 5_000) {
         assertTrue(System.nanoTime() < deadline, "the inserted rows never showed in pg_stat_user_tables");
         Thread.sleep(200);
       }
