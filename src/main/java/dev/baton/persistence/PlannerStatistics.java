@@ -16,7 +16,7 @@ import java.util.List;
  * its tables. On a new database that is a plan made for empty tables: the group lock-and-load then
  * joined its ids to a sequential scan of {@code task_run}, and went on scanning the whole table for
  * every group while it grew to thousands of rows — until autovacuum's first ANALYZE, which comes a
- * minute or more later (its naptime). Measured on a new database, the first 40 s of the
+ * minute or more later (its naptime). Measured on a new database 15 to 30 s after start-up, the
  * {@code contended} benchmark ran at half the rate (bench/README.md, "Round 6").
  *
  * <p>A pass finds the tables of the current schema that hold at least {@code minRows} rows and more
