@@ -127,7 +127,7 @@ done
 
 peak_rss_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$baton_pid/status" 2>/dev/null || echo "")"
 # /metrics after every scenario has run: its size at steady state (issue 13: < 100 KB)
-metrics_bytes="$(curl -sf "http://127.0.0.1:$baton_port/metrics" | wc -c || echo 0)"
+metrics_bytes="$(curl -sf "http://127.0.0.1:$baton_port/metrics" | wc -c)" || metrics_bytes=0
 python3 "$here/report.py" --runs "$work/runs" --workers "$workers" --scenarios "$scenarios" \
   --cold-seconds "$cold" --cold-workers "$cold_workers" \
   --startup-ms "$startup_ms" --peak-rss-kb "${peak_rss_kb:-0}" --metrics-bytes "${metrics_bytes:-0}" \
