@@ -59,6 +59,19 @@ public final class ApiClient {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), Map.of());
   }
 
+  /**
+   * The value of one Prometheus sample on {@code /metrics}, named as it is printed (with its labels,
+   * e.g. {@code baton_x_total{how="y"}}); empty when the server prints no such sample.
+   */
+  public java.util.OptionalDouble metric(String sample) {
+    for (String l : get("/metrics").expect(200).raw().split("\n")) {
+      if (l.startsWith(sample + " ")) {
+        return java.util.OptionalDouble.of(Double.parseDouble(l.substring(sample.length() + 1).trim()));
+      }
+    }
+    return java.util.OptionalDouble.empty();
+  }
+
   public Response delete(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), Map.of());
   }

@@ -42,12 +42,7 @@ class HeldWaitIT {
   }
 
   static double metric(String line) {
-    for (String l : api.get("/metrics").expect(200).raw().split("\n")) {
-      if (l.startsWith(line + " ")) {
-        return Double.parseDouble(l.substring(line.length() + 1).trim());
-      }
-    }
-    return 0;
+    return api.metric(line).orElse(0);
   }
 
   @Test
