@@ -73,7 +73,8 @@ def window_of(b):
 
 
 def during(runs, b):
-    """The autovacuum runs that overlapped a result's window, as a sentence (None without a log)."""
+    """The autovacuum runs that overlapped a result's window, as a sentence (None when the result has
+    no start time to place its window)."""
     w = window_of(b)
     if w is None:
         return None
