@@ -1,19 +1,19 @@
 package dev.baton;
 
-import dev.baton.concurrency.LeaseReaperVerticle;
+import dev.baton.orchestration.scheduled.LeaseReaperVerticle;
 import dev.baton.config.BatonConfig;
 import dev.baton.events.EventRecorder;
 import dev.baton.http.HttpVerticle;
-import dev.baton.http.InFlightLimiter;
+import dev.baton.admission.InFlightLimiter;
 import dev.baton.http.Readiness;
 import dev.baton.observability.OrchestrationMetrics;
-import dev.baton.bus.JsonBusVerticle;
-import dev.baton.orchestration.ApiService;
-import dev.baton.orchestration.BusApiVerticle;
+import dev.baton.jsonbus.JsonBusVerticle;
+import dev.baton.orchestration.commands.ApiService;
+import dev.baton.orchestration.bus.BusApiVerticle;
 import dev.baton.orchestration.OrchestrationService;
-import dev.baton.orchestration.OrchestrationVerticle;
-import dev.baton.orchestration.RunInputWorker;
-import dev.baton.orchestration.ScheduledServicesVerticle;
+import dev.baton.orchestration.bus.OrchestrationVerticle;
+import dev.baton.orchestration.resume.RunInputWorker;
+import dev.baton.orchestration.scheduled.ScheduledServicesVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.service.Services;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +29,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import dev.baton.admission.ServerState;
 
 /**
  * Baton's verticles on one Vert.x instance: the orchestration verticle(s), then the HTTP

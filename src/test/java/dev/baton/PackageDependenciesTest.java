@@ -130,7 +130,7 @@ class PackageDependenciesTest {
         "dev/baton/orchestration/D.java", "package dev.baton.orchestration;\nimport io.vertx.sqlclient.Pool;\n"
             + "import dev.baton.persistence.ConcurrencyStore;\nclass D {}\n",
         "dev/baton/httpx/E.java", "package dev.baton.httpx;\nimport io.vertx.sqlclient.Pool;\nclass E {}\n",
-        "dev/baton/service/F.java", "package dev.baton.service;\nimport dev.baton.http.json.Render;\n"
+        "dev/baton/service/F.java", "package dev.baton.service;\nimport dev.baton.http.Http;\n"
             + "import io.vertx.sqlclient.Pool;\nclass F {}\n",
         "dev/baton/domain/command/G.java", "package dev.baton.domain.command;\nimport io.vertx.core.json.JsonObject;\nclass G {}\n"));
     assertEquals(Set.of("dev/baton/http/json/A.java", "dev/baton/persistence/filter/B.java",

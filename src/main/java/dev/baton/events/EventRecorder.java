@@ -2,7 +2,7 @@ package dev.baton.events;
 
 import dev.baton.config.BatonConfig;
 import dev.baton.domain.Event;
-import dev.baton.http.json.Decoded;
+import dev.baton.wire.Decoded;
 import dev.baton.orchestration.api.LocalCodec;
 import dev.baton.persistence.EventStore;
 import dev.baton.persistence.SqlErrors;

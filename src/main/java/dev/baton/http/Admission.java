@@ -1,12 +1,13 @@
 package dev.baton.http;
 
-import dev.baton.ServerState;
+import dev.baton.admission.ServerState;
 import dev.baton.observability.OverloadMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
+import dev.baton.admission.InFlightLimiter;
 
 /**
  * The gate in front of every API route that touches the database or the event bus: past the

@@ -1,9 +1,9 @@
 package dev.baton.http;
 
-import dev.baton.http.json.ConcurrencyBodies;
-import dev.baton.http.json.ConcurrencyRender;
-import dev.baton.http.json.Render;
-import dev.baton.orchestration.ApiService;
+import dev.baton.wire.ConcurrencyBodies;
+import dev.baton.wire.ConcurrencyRender;
+import dev.baton.wire.Render;
+import dev.baton.orchestration.commands.ApiService;
 import dev.baton.orchestration.api.AcquireSlotsCommand;
 import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;

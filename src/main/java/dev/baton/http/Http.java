@@ -1,9 +1,9 @@
 package dev.baton.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.baton.http.json.Decoded;
-import dev.baton.http.json.Json;
-import dev.baton.http.json.Render;
+import dev.baton.wire.Decoded;
+import dev.baton.wire.Json;
+import dev.baton.wire.Render;
 import dev.baton.orchestration.OrchestrationService;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.baton.admission.InFlightLimiter;
 
 /** Response and request helpers shared by the route groups: every answer is JSON. */
 final class Http {
@@ -63,7 +64,7 @@ final class Http {
   static Parsed body(RoutingContext ctx) {
     Buffer b = ctx.body().buffer();
     if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-      json(ctx, 422, Render.validationError(java.util.List.of(new dev.baton.http.json.ValidationError(
+      json(ctx, 422, Render.validationError(java.util.List.of(new dev.baton.wire.ValidationError(
           "model_attributes_type", java.util.List.of("body"),
           "Input should be a valid dictionary or object to extract fields from",
           com.fasterxml.jackson.databind.node.NullNode.instance, null)), null));
@@ -183,7 +184,7 @@ final class Http {
         ctx.response().putHeader("Retry-After", String.valueOf((long) Math.max(1, Math.ceil(r.details().retryAfter()))));
       }
       json(ctx, r.stateWritten() ? 201 : 200,
-          dev.baton.http.json.Render.orchestrationResult(r.state(), r.status(), r.details()));
+          dev.baton.wire.Render.orchestrationResult(r.state(), r.status(), r.details()));
     });
   }
 

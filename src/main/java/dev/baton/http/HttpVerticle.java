@@ -1,7 +1,7 @@
 package dev.baton.http;
 
 import dev.baton.config.BatonConfig;
-import dev.baton.http.json.Render;
+import dev.baton.wire.Render;
 import dev.baton.orchestration.api.OrchestrationClient;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -18,7 +18,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import dev.baton.ServerState;
+import dev.baton.admission.ServerState;
 import dev.baton.config.BatonConfig;
 import dev.baton.observability.OverloadMetrics;
 import dev.baton.service.BulkSetState;
@@ -31,6 +31,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.baton.admission.InFlightLimiter;
 
 /**
  * The REST API under {@code /api}, plus {@code /metrics}. Knows JSON and status codes and nothing

@@ -2,8 +2,8 @@ package dev.baton.http;
 
 import dev.baton.domain.ApiVersion;
 import dev.baton.domain.FlowRunInput;
-import dev.baton.http.json.Render;
-import dev.baton.http.json.ResumeBodies;
+import dev.baton.wire.Render;
+import dev.baton.wire.ResumeBodies;
 import dev.baton.orchestration.api.OrchestrationClient;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.ResumeCommand;
@@ -102,8 +102,8 @@ final class PauseRoutes {
               for (FlowRunInput in : list) {
                 g.writeStartObject();
                 g.writeStringField("id", in.id().toString());
-                g.writeStringField("created", dev.baton.http.json.Times.format(in.created()));
-                g.writeStringField("updated", dev.baton.http.json.Times.format(in.updated()));
+                g.writeStringField("created", dev.baton.wire.Times.format(in.created()));
+                g.writeStringField("updated", dev.baton.wire.Times.format(in.updated()));
                 g.writeStringField("flow_run_id", in.flowRunId().toString());
                 g.writeStringField("key", in.key());
                 g.writeStringField("value", in.value());

@@ -2,8 +2,8 @@ package dev.baton.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baton.http.json.Decoded;
-import dev.baton.http.json.ValidationError;
+import dev.baton.wire.Decoded;
+import dev.baton.wire.ValidationError;
 import java.util.List;
 import java.util.UUID;
 

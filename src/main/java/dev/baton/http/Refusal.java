@@ -1,13 +1,14 @@
 package dev.baton.http;
 
-import dev.baton.ServerState;
-import dev.baton.http.json.Render;
+import dev.baton.admission.ServerState;
+import dev.baton.wire.Render;
 import dev.baton.observability.OverloadMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import dev.baton.admission.InFlightLimiter;
 
 /**
  * The cheap refusal: while every in-flight place is taken, an API request that {@link Admission}

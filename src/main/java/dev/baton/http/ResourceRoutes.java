@@ -6,11 +6,11 @@ import dev.baton.domain.FlowRun;
 import dev.baton.domain.TaskRun;
 import dev.baton.domain.command.FlowRunPatch;
 import dev.baton.domain.command.LogCreate;
-import dev.baton.http.json.Bodies;
-import dev.baton.http.json.Decoded;
-import dev.baton.http.json.FilterBodies;
-import dev.baton.http.json.Render;
-import dev.baton.orchestration.ApiService;
+import dev.baton.wire.Bodies;
+import dev.baton.wire.Decoded;
+import dev.baton.wire.FilterBodies;
+import dev.baton.wire.Render;
+import dev.baton.orchestration.commands.ApiService;
 import dev.baton.orchestration.api.CreateFlowCommand;
 import dev.baton.orchestration.api.CreateFlowRunCommand;
 import dev.baton.orchestration.api.CreateTaskRunCommand;
@@ -42,9 +42,9 @@ public final class ResourceRoutes {
   private static final String TASK_NOT_FOUND = "Task not found";
 
   /** {@code PATCH /flows/{id}} body {@code {tags}}: empty when no tags were sent (nothing changes). */
-  private static final dev.baton.http.json.Model<Optional<List<String>>> FLOW_UPDATE =
-      dev.baton.http.json.Model.<Optional<List<String>>>forbid("FlowUpdate")
-          .opt("tags", dev.baton.http.json.Types.STR_LIST.nullable(), null)
+  private static final dev.baton.wire.Model<Optional<List<String>>> FLOW_UPDATE =
+      dev.baton.wire.Model.<Optional<List<String>>>forbid("FlowUpdate")
+          .opt("tags", dev.baton.wire.Types.STR_LIST.nullable(), null)
           .build(v -> Optional.ofNullable(v.<List<String>>get("tags")));
 
   private final ApiService commands;

@@ -1,6 +1,6 @@
 package dev.baton.http;
 
-import dev.baton.http.json.Bodies;
+import dev.baton.wire.Bodies;
 import dev.baton.orchestration.api.OrchestrationClient;
 import dev.baton.orchestration.api.SetStateCommand;
 import io.vertx.ext.web.Router;

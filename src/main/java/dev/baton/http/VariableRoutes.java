@@ -1,11 +1,11 @@
 package dev.baton.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.baton.http.json.Decoded;
-import dev.baton.http.json.Model;
-import dev.baton.http.json.Render;
-import dev.baton.http.json.Times;
-import dev.baton.http.json.Types;
+import dev.baton.wire.Decoded;
+import dev.baton.wire.Model;
+import dev.baton.wire.Render;
+import dev.baton.wire.Times;
+import dev.baton.wire.Types;
 import dev.baton.domain.Variable;
 import dev.baton.service.Variables;
 import io.vertx.ext.web.Router;

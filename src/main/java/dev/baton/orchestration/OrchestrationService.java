@@ -1,10 +1,10 @@
 package dev.baton.orchestration;
 
-import static dev.baton.orchestration.EffectApplier.writtenByStoreAlone;
-import static dev.baton.orchestration.RunOrchestrator.cacheKeyToLookUp;
-import static dev.baton.orchestration.RunOrchestrator.lock;
-import static dev.baton.orchestration.RunOrchestrator.notFound;
-import static dev.baton.orchestration.TransactionRunner.retryOnConflict;
+import static dev.baton.orchestration.run.EffectApplier.writtenByStoreAlone;
+import static dev.baton.orchestration.run.RunOrchestrator.cacheKeyToLookUp;
+import static dev.baton.orchestration.run.RunOrchestrator.lock;
+import static dev.baton.orchestration.run.RunOrchestrator.notFound;
+import static dev.baton.orchestration.run.TransactionRunner.retryOnConflict;
 
 import dev.baton.config.BatonConfig;
 import dev.baton.domain.ApiVersion;
@@ -42,6 +42,20 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.baton.orchestration.run.TransactionRunner;
+import dev.baton.orchestration.run.RunOrchestrator;
+import dev.baton.orchestration.run.OutcomeRows;
+import dev.baton.orchestration.run.LockedRun;
+import dev.baton.orchestration.run.LoadedRuns;
+import dev.baton.orchestration.run.EffectApplier;
+import dev.baton.orchestration.run.DeniedSlots;
+import dev.baton.orchestration.run.ConcurrencyLoading;
+import dev.baton.orchestration.run.ConcurrencyFactRows;
+import dev.baton.orchestration.resume.RunInputWorker;
+import dev.baton.orchestration.resume.ResumeService;
+import dev.baton.orchestration.group.ProposalBatcher;
+import dev.baton.orchestration.group.GroupSlots;
+import dev.baton.orchestration.creation.GroupedTaskRunCreation;
 
 /**
  * The entry point of orchestration: set-state proposals, alone or as a group (group commit), and
@@ -135,7 +149,7 @@ public final class OrchestrationService {
    *     run's RUNNING); else empty
    * @param releases whether this answer gave back slots the run held
    */
-  record Noted(OrchestrationResult result, List<UUID> waitsOn, List<UUID> holds, boolean releases) {
+  public record Noted(OrchestrationResult result, List<UUID> waitsOn, List<UUID> holds, boolean releases) {
     static Noted of(SetStateCommand cmd, OrchestrationOutcome o, OrchestrationResult r) {
       List<UUID> waitsOn = List.of();
       List<UUID> holds = List.of();
@@ -183,7 +197,7 @@ public final class OrchestrationService {
   }
 
   /** {@link #setStates} with what {@link ProposalBatcher} needs to hold WAITs and hand slots over. */
-  List<Future<Noted>> setStatesNoted(List<SetStateCommand> cmds) {
+  public List<Future<Noted>> setStatesNoted(List<SetStateCommand> cmds) {
     if (cmds.size() == 1) {
       return List.of(setStateNoted(cmds.get(0)));
     }
@@ -232,10 +246,10 @@ public final class OrchestrationService {
   }
 
   /** A group verdict: orchestrate this proposal alone. */
-  static final Object ALONE = new Object();
+  public static final Object ALONE = new Object();
 
   /** A group verdict: orchestrate this proposal alone, trying a lock-free WAIT first ({@link #waitFirst}). */
-  static final Object ALONE_WAIT_FIRST = new Object();
+  public static final Object ALONE_WAIT_FIRST = new Object();
 
   /**
    * A tagged task run's RUNNING proposal, seen by a group: first decided from a snapshot, the run
@@ -446,7 +460,7 @@ public final class OrchestrationService {
    * orchestrates the run with {@link #orchestrateLoaded} in its transaction. Throws what the engine
    * throws.
    */
-  OrchestrationOutcome decideCreated(LockedRun run, State proposed, Policy policy, Instant now) {
+  public OrchestrationOutcome decideCreated(LockedRun run, State proposed, Policy policy, Instant now) {
     if (!ConcurrencyLoading.factsKnownEmpty(RunKind.TASK_RUN, run, policy, proposed)) {
       return null;
     }

@@ -3,7 +3,7 @@ package dev.baton.service;
 import dev.baton.domain.ConcurrencyLimitV2;
 import dev.baton.domain.Ids;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
-import dev.baton.orchestration.ConcurrencyFactRows;
+import dev.baton.orchestration.run.ConcurrencyFactRows;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.orchestration.rules.concurrency.Slots;
@@ -22,7 +22,7 @@ import java.util.UUID;
 
 /**
  * Concurrency limits besides what the event-bus API serves (acquire, release and renew are
- * {@link dev.baton.orchestration.ApiService}'s): v2 limits' CRUD, listing and decrement, leases'
+ * {@link dev.baton.orchestration.commands.ApiService}'s): v2 limits' CRUD, listing and decrement, leases'
  * listing, and the v1 tag-limit API (spec/concurrency.md §4). v1 tag limits are v2 limits named
  * {@code tag:<tag>}; a legacy v1 row is honoured when no such v2 limit exists.
  *

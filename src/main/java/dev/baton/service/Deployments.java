@@ -13,7 +13,7 @@ import dev.baton.domain.command.FlowRunCreate;
 import dev.baton.domain.command.FlowRunFromDeployment;
 import dev.baton.domain.command.StateCreate;
 import dev.baton.orchestration.OrchestrationService;
-import dev.baton.orchestration.RunCreation;
+import dev.baton.orchestration.creation.RunCreation;
 import dev.baton.orchestration.api.CreatedRun;
 import dev.baton.persistence.DeploymentConcurrency;
 import dev.baton.persistence.DeploymentRepository;

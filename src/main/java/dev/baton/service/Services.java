@@ -2,7 +2,7 @@ package dev.baton.service;
 
 import dev.baton.config.BatonConfig;
 import dev.baton.events.EventRecorder;
-import dev.baton.orchestration.ApiService;
+import dev.baton.orchestration.commands.ApiService;
 import dev.baton.orchestration.OrchestrationService;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import io.vertx.sqlclient.Pool;

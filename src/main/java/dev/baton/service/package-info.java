@@ -5,6 +5,6 @@
  * filter objects and plain values — never HTTP or JSON text — so the HTTP routes stay thin
  * adapters (decode, call, render). Expected failures are {@link
  * dev.baton.orchestration.api.OrchestrationException}s (NOT_FOUND, CONFLICT, INVALID_INPUT), as
- * from {@link dev.baton.orchestration.ApiService}, which serves what the event bus shares with HTTP.
+ * from {@link dev.baton.orchestration.commands.ApiService}, which serves what the event bus shares with HTTP.
  */
 package dev.baton.service;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.domain.Event;
 import dev.baton.domain.StateType;
-import dev.baton.http.json.Decoded;
+import dev.baton.wire.Decoded;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -3,7 +3,7 @@ package dev.baton.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.baton.ServerState;
+import dev.baton.admission.ServerState;
 import dev.baton.observability.Metrics;
 import dev.baton.observability.OverloadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.baton.admission.InFlightLimiter;
 
 /**
  * The request timeout of {@link Admission} over real HTTP: admitted requests nobody answers get

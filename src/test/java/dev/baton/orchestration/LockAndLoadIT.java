@@ -21,6 +21,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import dev.baton.orchestration.run.OutcomeRows;
+import dev.baton.orchestration.run.LockedRun;
+import dev.baton.orchestration.run.LoadedRuns;
 
 /**
  * The READ COMMITTED trap of locking and loading in one statement: a reader that waited for the

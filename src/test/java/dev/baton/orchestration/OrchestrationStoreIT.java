@@ -41,6 +41,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import dev.baton.orchestration.run.OutcomeRows;
+import dev.baton.orchestration.run.LockedRun;
+import dev.baton.orchestration.run.LoadedRuns;
 
 class OrchestrationStoreIT extends DbTestBase {
 

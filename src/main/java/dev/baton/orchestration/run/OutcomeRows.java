@@ -1,0 +1,61 @@
+package dev.baton.orchestration.run;
+
+import dev.baton.orchestration.engine.Effect;
+import dev.baton.orchestration.engine.FlowRunDraft;
+import dev.baton.orchestration.engine.OrchestrationOutcome;
+import dev.baton.orchestration.engine.RunDraft;
+import dev.baton.orchestration.engine.TaskRunDraft;
+import dev.baton.persistence.OrchestrationStore;
+import dev.baton.persistence.OrchestrationStore.CacheEntryRow;
+import dev.baton.persistence.OrchestrationStore.OutcomeWrite;
+import dev.baton.persistence.OrchestrationStore.RunUpdate;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An engine outcome as the rows {@link OrchestrationStore} writes: the state when one was written,
+ * the run's columns when its draft changed, and one cache entry per {@link Effect.InsertCacheEntry}.
+ * Other effects are the {@link EffectApplier}'s.
+ */
+public final class OutcomeRows {
+  private OutcomeRows() {}
+
+  /** Writes one outcome ({@link OrchestrationStore#writeOutcome}). */
+  public static Future<Void> write(SqlConnection c, OrchestrationOutcome o) {
+    return OrchestrationStore.writeOutcome(c, of(o));
+  }
+
+  /** Writes a group's outcomes ({@link OrchestrationStore#writeOutcomes}). */
+  public static Future<Void> writeAll(SqlConnection c, List<OrchestrationOutcome> outcomes) {
+    List<OutcomeWrite> rows = new ArrayList<>(outcomes.size());
+    for (OrchestrationOutcome o : outcomes) {
+      rows.add(of(o));
+    }
+    return OrchestrationStore.writeOutcomes(c, rows);
+  }
+
+  static OutcomeWrite of(OrchestrationOutcome o) {
+    RunDraft run = o.run();
+    List<CacheEntryRow> cache = List.of();
+    for (Effect e : o.effects()) {
+      if (e instanceof Effect.InsertCacheEntry ce) {
+        if (cache.isEmpty()) {
+          cache = new ArrayList<>(2);
+        }
+        cache.add(new CacheEntryRow(ce.cacheKey(), ce.cacheExpiration(), ce.taskRunStateId()));
+      }
+    }
+    boolean flow = run instanceof FlowRunDraft;
+    return new OutcomeWrite(flow, run.id(), o.stateWritten() ? o.state() : null,
+        run.changed() ? update(run) : null, cache);
+  }
+
+  private static RunUpdate update(RunDraft run) {
+    return new RunUpdate(run.stateId(), run.stateType(), run.stateName(), run.stateTimestamp(), run.runCount(),
+        run.expectedStartTime(), run.nextScheduledStartTime(), run.startTime(), run.endTime(),
+        run.totalRunTimeMicros(), run instanceof FlowRunDraft f ? f.policy() : null,
+        run instanceof TaskRunDraft t ? t.flowRunRunCount() : 0);
+  }
+}

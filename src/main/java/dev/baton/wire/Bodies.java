@@ -1,0 +1,454 @@
+package dev.baton.wire;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.domain.FlowRunPolicy;
+import dev.baton.domain.StateDetails;
+import dev.baton.domain.StateType;
+import dev.baton.domain.TaskRunPolicy;
+import dev.baton.domain.command.DeploymentCreate;
+import dev.baton.domain.command.FlowCreate;
+import dev.baton.domain.command.FlowRunCreate;
+import dev.baton.domain.command.StateCreate;
+import dev.baton.domain.command.TaskRunCreate;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import static dev.baton.wire.Types.*;
+
+/**
+ * Decoders for every action body Baton accepts (api.md §4–§5, §9, logs). Each entry point takes
+ * the parsed body (null for an empty body) and returns the typed value or the 422 errors.
+ */
+public final class Bodies {
+  private Bodies() {}
+
+  // ---- records owned by this package ---------------------------------------------------------
+
+  /** {@code POST …/set_state} body. */
+  public record SetState(StateCreate state, boolean force) {}
+
+  /**
+   * {@code PATCH /flow_runs/{id}}: only keys present in the body are written ({@link #has}). An
+   * explicit {@code "name": null} is kept as present-with-null (the service generates a slug).
+   */
+  public record FlowRunUpdate(java.util.Set<String> present, String name, String flowVersion, ObjectNode parameters,
+      FlowRunPolicy empiricalPolicy, List<String> tags, String infrastructurePid, ObjectNode jobVariables) {
+    public boolean has(String key) {
+      return present.contains(key);
+    }
+  }
+
+  /** {@code PATCH /task_runs/{id}} body. */
+  public record TaskRunUpdate(boolean hasName, String name) {}
+
+  /** One {@code POST /logs/} entry. */
+  public record LogCreate(String name, int level, String message, Instant timestamp, UUID flowRunId, UUID taskRunId) {}
+
+  // ---- nested models -----------------------------------------------------------------------
+
+  private static final Type<String> NSTR = STR.nullable();
+  private static final Type<UUID> NUUID = UUID_T.nullable();
+  private static final Type<Instant> NTIME = DATETIME.nullable().map(Times::micros);
+  private static final Type<Boolean> NBOOL = BOOL.nullable();
+
+  /** {@code state_details}: a "full" model, unknown keys ignored. */
+  public static final Model<StateDetails> STATE_DETAILS = Model.<StateDetails>ignore("StateDetails")
+      .opt("flow_run_id", NUUID)
+      .opt("task_run_id", NUUID)
+      .opt("child_flow_run_id", NUUID)
+      .opt("scheduled_time", NTIME)
+      .opt("cache_key", NSTR)
+      .opt("cache_expiration", NTIME)
+      .opt("deferred", NBOOL, Boolean.FALSE)
+      .opt("untrackable_result", BOOL, false)
+      .opt("pause_timeout", NTIME)
+      .opt("pause_reschedule", BOOL, false)
+      .opt("pause_key", NSTR)
+      .opt("run_input_keyset", STR_MAP.nullable())
+      .opt("refresh_cache", NBOOL)
+      .opt("retriable", NBOOL)
+      .opt("transition_id", NUUID)
+      .opt("task_parameters_id", NUUID)
+      .opt("traceparent", NSTR)
+      .opt("deployment_concurrency_lease_id", NUUID)
+      .build(v -> new StateDetails(v.get("flow_run_id"), v.get("task_run_id"), v.get("child_flow_run_id"),
+          v.get("scheduled_time"), v.get("cache_key"), v.get("cache_expiration"), v.get("deferred"),
+          v.get("untrackable_result"), v.get("pause_timeout"), v.get("pause_reschedule"), v.get("pause_key"),
+          v.<Map<String, String>>get("run_input_keyset"), v.get("refresh_cache"), v.get("retriable"),
+          v.get("transition_id"), v.get("task_parameters_id"), v.get("traceparent"),
+          v.get("deployment_concurrency_lease_id")));
+
+  /** {@code StateCreate}: extra keys (including id and timestamp) forbidden. */
+  public static final Model<StateCreate> STATE_CREATE = Model.<StateCreate>forbid("StateCreate")
+      .req("type", enumOf(StateType.class))
+      .opt("name", NSTR)
+      .opt("message", NSTR)
+      .opt("data", ANY.nullable())
+      .opt("state_details", STATE_DETAILS, StateDetails.EMPTY)
+      .build(v -> new StateCreate(v.get("type"), v.get("name"), v.get("message"), v.get("data"),
+          v.get("state_details", StateDetails.EMPTY)));
+
+  /** {@code flow_run.empirical_policy}: full model, unknown keys ignored, deprecated-field mapping applied. */
+  public static final Model<FlowRunPolicy> FLOW_RUN_POLICY = Model.<FlowRunPolicy>ignore("FlowRunPolicy")
+      .opt("max_retries", INT32, 0)
+      .opt("retry_delay_seconds", FLOAT, 0.0)
+      .opt("retries", INT32.nullable())
+      .opt("retry_delay", INT32.nullable())
+      .opt("pause_keys", set(STR).nullable())
+      .opt("resuming", NBOOL, false)
+      .opt("retry_type", literal("in_process", "reschedule").nullable())
+      .build(v -> FlowRunPolicy.normalized(v.get("max_retries"), v.get("retry_delay_seconds"), v.get("retries"),
+          v.get("retry_delay"), v.get("pause_keys"), Boolean.TRUE.equals(v.get("resuming")), v.get("retry_type")));
+
+  private static final Type<Object> RETRY_DELAY = (n, c) -> {
+    if (n.isArray()) {
+      if (n.size() > 50) {
+        c.valueError("Can not configure more than 50 retry delays per task.", n);
+        return null;
+      }
+      return list(FLOAT).decode(n, c);
+    }
+    return FLOAT.decode(n, c);
+  };
+
+  /** {@code task_run.empirical_policy}: full model; retry_delay number|list (≤ 50); jitter ≥ 0. */
+  public static final Model<TaskRunPolicy> TASK_RUN_POLICY = Model.<TaskRunPolicy>ignore("TaskRunPolicy")
+      .opt("max_retries", INT32, 0)
+      .opt("retry_delay_seconds", FLOAT, 0.0)
+      .opt("retries", INT32.nullable())
+      .opt("retry_delay", RETRY_DELAY.nullable())
+      .opt("retry_jitter_factor", FLOAT.nullable().check(f -> f != null && f < 0
+          ? "`retry_jitter_factor` must be >= 0." : null))
+      .build(v -> {
+        Object delay = v.get("retry_delay");
+        @SuppressWarnings("unchecked")
+        List<Double> delays = delay instanceof List<?> l ? (List<Double>) l : null;
+        return TaskRunPolicy.normalized(v.get("max_retries"), v.get("retry_delay_seconds"), v.get("retries"),
+            delay instanceof Double d ? d : null, delays, v.get("retry_jitter_factor"));
+      });
+
+  // ---- action bodies -----------------------------------------------------------------------
+
+  static final Model<SetState> SET_STATE = Model.<SetState>embedded("set_state")
+      .req("state", STATE_CREATE)
+      .opt("force", BOOL, false)
+      .build(v -> new SetState(v.get("state"), v.get("force")));
+
+  private static final String BANNED = "['/', '%', '&', '>', '<']";
+
+  /** Prefect's name check: no {@code / % & > <}. */
+  static String bannedName(String name) {
+    for (char ch : new char[] {'/', '%', '&', '>', '<'}) {
+      if (name.indexOf(ch) >= 0) {
+        return "Name " + pyRepr(name) + " contains an invalid character. Must not contain any of: " + BANNED + ".";
+      }
+    }
+    return null;
+  }
+
+  /** Python's {@code repr()} of a str (quote choice and escapes of the common characters). */
+  static String pyRepr(String s) {
+    char q = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+    StringBuilder sb = new StringBuilder().append(q);
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      switch (ch) {
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (ch == q) sb.append('\\').append(ch);
+          else if (ch < 0x20 || ch == 0x7f) sb.append(String.format("\\x%02x", (int) ch));
+          else sb.append(ch);
+        }
+      }
+    }
+    return sb.append(q).toString();
+  }
+
+  private static final Type<String> NAME = str(1, Integer.MAX_VALUE).check(Bodies::bannedName);
+
+  static final Model<FlowCreate> FLOW_CREATE = Model.<FlowCreate>forbid("FlowCreate")
+      .req("name", NAME)
+      .opt("tags", STR_LIST, List.of())
+      .opt("labels", LABELS, null)
+      .build(v -> new FlowCreate(v.get("name"), v.get("tags"), v.get("labels", emptyObject())));
+
+  static ObjectNode emptyObject() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  /** Serialized JSON size in bytes, as the parameter-size limit measures it. */
+  static long jsonSize(JsonNode n) {
+    return n.toString().getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static Model<FlowRunCreate> flowRunCreate(long maxParameterBytes) {
+    Type<ObjectNode> params = OBJECT.check(p -> maxParameterBytes > 0 && jsonSize(p) > maxParameterBytes
+        ? "Flow run parameters must be less than " + maxParameterBytes + " bytes when serialized." : null);
+    return Model.<FlowRunCreate>forbid("FlowRunCreate")
+        .opt("state", STATE_CREATE.nullable())
+        .opt("name", NSTR)
+        .req("flow_id", UUID_T)
+        .opt("deployment_id", NUUID)
+        .opt("flow_version", NSTR)
+        .opt("parameters", params)
+        .opt("context", OBJECT)
+        .opt("parent_task_run_id", NUUID)
+        .opt("infrastructure_document_id", NUUID)
+        .opt("empirical_policy", FLOW_RUN_POLICY, FlowRunPolicy.DEFAULT)
+        .opt("tags", STR_LIST, List.of())
+        .opt("labels", LABELS)
+        .opt("idempotency_key", NSTR)
+        .opt("work_pool_name", NSTR)
+        .opt("work_queue_name", NSTR)
+        .opt("job_variables", OBJECT.nullable())
+        .build(v -> new FlowRunCreate(v.get("flow_id"), v.get("name"), v.get("state"), v.get("flow_version"),
+            v.get("parameters", emptyObject()), v.get("context", emptyObject()), v.get("parent_task_run_id"),
+            v.get("infrastructure_document_id"), v.get("empirical_policy"), v.get("tags"),
+            v.get("labels", emptyObject()), v.get("idempotency_key"), v.get("work_pool_name"),
+            v.get("work_queue_name"), v.get("job_variables"), v.get("deployment_id")));
+  }
+
+  private static final Model<FlowRunCreate> FLOW_RUN_CREATE_DEFAULT = flowRunCreate(DEFAULT_MAX_PARAMETER_BYTES());
+
+  private static long DEFAULT_MAX_PARAMETER_BYTES() {
+    return 524_288L;
+  }
+
+  private static Model<FlowRunUpdate> flowRunUpdate(long maxParameterBytes) {
+    Type<ObjectNode> params = OBJECT.check(p -> maxParameterBytes > 0 && jsonSize(p) > maxParameterBytes
+        ? "Flow run parameters must be less than " + maxParameterBytes + " bytes when serialized." : null);
+    String[] keys = {"name", "flow_version", "parameters", "empirical_policy", "tags", "infrastructure_pid",
+        "job_variables"};
+    return Model.<FlowRunUpdate>forbid("FlowRunUpdate")
+        .opt("name", NSTR)
+        .opt("flow_version", NSTR)
+        .opt("parameters", params)
+        .opt("empirical_policy", FLOW_RUN_POLICY)
+        .opt("tags", STR_LIST)
+        .opt("infrastructure_pid", NSTR)
+        .opt("job_variables", OBJECT.nullable())
+        .build(v -> {
+          java.util.Set<String> present = new java.util.LinkedHashSet<>();
+          for (String k : keys) {
+            if (v.has(k)) present.add(k);
+          }
+          return new FlowRunUpdate(java.util.Set.copyOf(present), v.get("name"), v.get("flow_version"),
+              v.get("parameters"), v.get("empirical_policy"), v.get("tags"), v.get("infrastructure_pid"),
+              v.get("job_variables"));
+        });
+  }
+
+  private static Model<TaskRunCreate> taskRunCreate(int maxCacheKeyLength) {
+    Type<String> cacheKey = STR.check(k -> k.length() > maxCacheKeyLength
+        ? "Cache key exceeded maximum allowed length of " + maxCacheKeyLength + " characters." : null);
+    return Model.<TaskRunCreate>forbid("TaskRunCreate")
+        .opt("id", NUUID)
+        .opt("state", STATE_CREATE.nullable())
+        .opt("name", NSTR)
+        .opt("flow_run_id", NUUID)
+        .req("task_key", STR)
+        .req("dynamic_key", STR)
+        .opt("cache_key", cacheKey.nullable())
+        .opt("cache_expiration", NTIME)
+        .opt("task_version", NSTR)
+        .opt("empirical_policy", TASK_RUN_POLICY, TaskRunPolicy.DEFAULT)
+        .opt("tags", STR_LIST, List.of())
+        .opt("labels", LABELS)
+        .opt("task_inputs", dict(list(OBJECT)).nullable())
+        .build(v -> new TaskRunCreate(v.get("id"), v.get("state"), v.get("name"), v.get("flow_run_id"),
+            v.get("task_key"), v.get("dynamic_key"), v.get("cache_key"), v.get("cache_expiration"),
+            v.get("task_version"), v.get("empirical_policy"), v.get("tags"), v.get("labels", emptyObject()),
+            taskInputs(v.node())));
+  }
+
+  /** task_inputs is validated as {@code dict[str, list[object]]}; the original JSON object is kept. */
+  private static ObjectNode taskInputs(JsonNode body) {
+    JsonNode n = body.get("task_inputs");
+    return n != null && n.isObject() ? (ObjectNode) n : emptyObject();
+  }
+
+  private static final Model<TaskRunCreate> TASK_RUN_CREATE_DEFAULT = taskRunCreate(2000);
+
+  static final Model<TaskRunUpdate> TASK_RUN_UPDATE = Model.<TaskRunUpdate>forbid("TaskRunUpdate")
+      .opt("name", NSTR)
+      .build(v -> new TaskRunUpdate(v.has("name"), v.get("name")));
+
+  static final Model<ObjectNode> CONCURRENCY_OPTIONS = Model.<ObjectNode>ignore("ConcurrencyOptions")
+      .req("collision_strategy", literal("ENQUEUE", "CANCEL_NEW"))
+      .opt("grace_period_seconds", range(INT32, 60, 86400).nullable())
+      .build(v -> {
+        ObjectNode o = emptyObject();
+        o.put("collision_strategy", v.<String>get("collision_strategy"));
+        Integer grace = v.get("grace_period_seconds");
+        if (grace == null) o.putNull("grace_period_seconds");
+        else o.put("grace_period_seconds", grace);
+        return o;
+      });
+
+  static final Model<DeploymentCreate> DEPLOYMENT_CREATE = Model.<DeploymentCreate>forbid("DeploymentCreate")
+      .req("name", NAME)
+      .req("flow_id", UUID_T)
+      .opt("version", NSTR)
+      .opt("description", NSTR)
+      .opt("paused", BOOL, false)
+      .opt("tags", STR_LIST, List.of())
+      .opt("labels", LABELS)
+      .opt("parameters", OBJECT)
+      .opt("work_pool_name", NSTR)
+      .opt("work_queue_name", NSTR)
+      .opt("concurrency_limit", range(INT32, 0, null).nullable())
+      .opt("concurrency_options", CONCURRENCY_OPTIONS.nullable())
+      .opt("global_concurrency_limit_id", NUUID)
+      // known Prefect fields Baton accepts and ignores
+      .opt("schedules", ARRAY.nullable())
+      .opt("enforce_parameter_schema", NBOOL)
+      .opt("parameter_openapi_schema", OBJECT.nullable())
+      .opt("job_variables", OBJECT.nullable())
+      .opt("pull_steps", ARRAY.nullable())
+      .opt("path", NSTR)
+      .opt("entrypoint", NSTR)
+      .opt("storage_document_id", NUUID)
+      .opt("infrastructure_document_id", NUUID)
+      .opt("version_info", OBJECT.nullable())
+      .validate(v -> v.get("concurrency_limit") != null && v.get("global_concurrency_limit_id") != null
+          ? "A deployment cannot have both a concurrency limit and a global concurrency limit." : null)
+      .build(v -> new DeploymentCreate(v.get("name"), v.get("flow_id"), v.get("version"), v.get("description"),
+          v.get("paused"), v.get("tags"), v.get("labels", emptyObject()), v.get("parameters", emptyObject()),
+          v.get("work_pool_name"), v.get("work_queue_name"), v.get("concurrency_limit"),
+          v.get("concurrency_options")));
+
+  static final Model<LogCreate> LOG_CREATE = Model.<LogCreate>forbid("LogCreate")
+      .req("name", STR)
+      .req("level", INT32)
+      .req("message", STR)
+      .req("timestamp", DATETIME.map(Times::micros))
+      .opt("flow_run_id", NUUID)
+      .opt("task_run_id", NUUID)
+      .opt("worker_id", NUUID)
+      .build(v -> new LogCreate(v.get("name"), v.get("level"), v.get("message"), v.get("timestamp"),
+          v.get("flow_run_id"), v.get("task_run_id")));
+
+  private static final Type<List<LogCreate>> LOGS = list(LOG_CREATE);
+
+  // ---- public entry points -------------------------------------------------------------------
+
+  /** {@code POST /flow_runs/{id}/set_state}, {@code /task_runs/{id}/set_state}: {@code {state, force}}. */
+  public static Decoded<SetState> setState(JsonNode body) {
+    return SET_STATE.decodeBody(body);
+  }
+
+  /**
+   * The set_state body decoded straight from its bytes, without a tree — or null, and then
+   * {@link #setState(JsonNode)} on the parsed body decides (it does for everything but a valid
+   * body: errors, and the 422 echoing the body, come from there). For a body this returns non-null,
+   * it returns what the tree path returns (SetStateFastTest compares both on generated bodies).
+   */
+  public static SetState setStateFast(byte[] body) {
+    if (body == null || body.length == 0 || body.length > Json.MAX_BODY_BYTES) {
+      return null;
+    }
+    try (JsonParser p = Json.FACTORY.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      SetState s = SET_STATE.decodeStream(p, new Ctx("body"));
+      return p.nextToken() == null ? s : null; // trailing data: the tree parse answers "Extra data"
+    } catch (IOException | Model.NotSimple | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A StateCreate on its own (e.g. inside other bodies), loc rooted at {@code body}. */
+  public static Decoded<StateCreate> stateCreate(JsonNode body) {
+    return STATE_CREATE.decodeBody(body);
+  }
+
+  public static Decoded<FlowCreate> flowCreate(JsonNode body) {
+    return FLOW_CREATE.decodeBody(body);
+  }
+
+  /** @param maxParameterBytes PREFECT_SERVER_API_MAX_PARAMETER_SIZE; 0 = unlimited */
+  public static Decoded<FlowRunCreate> flowRunCreate(JsonNode body, long maxParameterBytes) {
+    Model<FlowRunCreate> m = maxParameterBytes == DEFAULT_MAX_PARAMETER_BYTES()
+        ? FLOW_RUN_CREATE_DEFAULT : flowRunCreate(maxParameterBytes);
+    return m.decodeBody(body);
+  }
+
+  public static Decoded<FlowRunUpdate> flowRunUpdate(JsonNode body, long maxParameterBytes) {
+    return flowRunUpdate(maxParameterBytes).decodeBody(body);
+  }
+
+  /** @param maxCacheKeyLength PREFECT_SERVER_TASKS_MAX_CACHE_KEY_LENGTH (default 2000) */
+  public static Decoded<TaskRunCreate> taskRunCreate(JsonNode body, int maxCacheKeyLength) {
+    return (maxCacheKeyLength == 2000 ? TASK_RUN_CREATE_DEFAULT : taskRunCreate(maxCacheKeyLength)).decodeBody(body);
+  }
+
+  public static Decoded<TaskRunUpdate> taskRunUpdate(JsonNode body) {
+    return TASK_RUN_UPDATE.decodeBody(body);
+  }
+
+  public static Decoded<DeploymentCreate> deploymentCreate(JsonNode body) {
+    return DEPLOYMENT_CREATE.decodeBody(body);
+  }
+
+  /** {@code POST /logs/}: a JSON array of LogCreate (loc {@code ["body", i, field]}). */
+  public static Decoded<List<LogCreate>> logs(JsonNode body) {
+    Ctx c = new Ctx("body");
+    if (body == null || body.isNull()) {
+      c.missing(NullNode.instance);
+      return Decoded.invalid(c.errors());
+    }
+    List<LogCreate> l = LOGS.decode(body, c);
+    return c.ok() ? Decoded.ok(l) : Decoded.invalid(c.errors());
+  }
+
+  /** {@code PATCH /flow_runs/{id}/labels}: a label object (loc {@code ["body", key]}). */
+  public static Decoded<ObjectNode> labels(JsonNode body) {
+    Ctx c = new Ctx("body");
+    if (body == null || body.isNull()) {
+      c.missing(NullNode.instance);
+      return Decoded.invalid(c.errors());
+    }
+    ObjectNode o = LABELS.decode(body, c);
+    return c.ok() ? Decoded.ok(o) : Decoded.invalid(c.errors());
+  }
+
+  // ---- stored JSON (jsonb columns) ------------------------------------------------------------
+
+  /** Reads stored {@code state_details} jsonb (lenient: unknown keys ignored). */
+  public static StateDetails readStateDetails(JsonNode n) {
+    return readStored(STATE_DETAILS, n, StateDetails.EMPTY);
+  }
+
+  public static FlowRunPolicy readFlowRunPolicy(JsonNode n) {
+    return readStored(FLOW_RUN_POLICY, n, FlowRunPolicy.DEFAULT);
+  }
+
+  public static TaskRunPolicy readTaskRunPolicy(JsonNode n) {
+    return readStored(TASK_RUN_POLICY, n, TaskRunPolicy.DEFAULT);
+  }
+
+  private static <R> R readStored(Model<R> m, JsonNode n, R empty) {
+    if (n == null || n.isNull() || n.isMissingNode()) return empty;
+    Ctx c = new Ctx("stored");
+    R r = m.decode(n, c);
+    if (!c.ok()) throw new IllegalArgumentException("invalid stored " + m.name() + ": " + c.errors());
+    return r;
+  }
+
+  static ArrayNode emptyArray() {
+    return JsonNodeFactory.instance.arrayNode();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.baton.wire;
+
+import static dev.baton.wire.Types.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.domain.command.StateCreate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** {@code PATCH /deployments/{id}} and {@code POST /deployments/{id}/create_flow_run} bodies. */
+public final class DeploymentBodies {
+  private DeploymentBodies() {}
+
+  /** Only the keys present in the body; values already validated (JSON null allowed where Prefect allows it). */
+  public record DeploymentUpdate(Map<String, Object> present) {
+    public boolean has(String key) {
+      return present.containsKey(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(String key) {
+      return (T) present.get(key);
+    }
+  }
+
+  private static final String[] WRITABLE = {"version", "description", "paused", "tags", "labels", "parameters",
+      "work_pool_name", "work_queue_name", "concurrency_limit", "concurrency_options"};
+
+  static final Model<DeploymentUpdate> UPDATE = Model.<DeploymentUpdate>forbid("DeploymentUpdate")
+      .opt("version", STR.nullable())
+      .opt("description", STR.nullable())
+      .opt("paused", BOOL.nullable())
+      .opt("tags", STR_LIST.nullable())
+      .opt("labels", LABELS.nullable())
+      .opt("parameters", OBJECT.nullable())
+      .opt("work_pool_name", STR.nullable())
+      .opt("work_queue_name", STR.nullable())
+      .opt("concurrency_limit", range(INT32, 0, null).nullable())
+      .opt("concurrency_options", Bodies.CONCURRENCY_OPTIONS.nullable())
+      .opt("global_concurrency_limit_id", UUID_T.nullable())
+      // known Prefect fields Baton accepts and ignores
+      .opt("schedules", ARRAY.nullable())
+      .opt("enforce_parameter_schema", BOOL.nullable())
+      .opt("parameter_openapi_schema", OBJECT.nullable())
+      .opt("job_variables", OBJECT.nullable())
+      .opt("pull_steps", ARRAY.nullable())
+      .opt("path", STR.nullable())
+      .opt("entrypoint", STR.nullable())
+      .opt("storage_document_id", UUID_T.nullable())
+      .opt("infrastructure_document_id", UUID_T.nullable())
+      .opt("version_info", OBJECT.nullable())
+      .validate(v -> v.get("concurrency_limit") != null && v.get("global_concurrency_limit_id") != null
+          ? "A deployment cannot have both a concurrency limit and a global concurrency limit." : null)
+      .build(v -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String k : WRITABLE) {
+          if (v.has(k)) {
+            m.put(k, v.get(k));
+          }
+        }
+        return new DeploymentUpdate(m);
+      });
+
+  /** create_flow_run: the subset of DeploymentFlowRunCreate orchestration needs. */
+  public record FlowRunFromDeployment(StateCreate state, String name, com.fasterxml.jackson.databind.node.ObjectNode parameters,
+      List<String> tags, String idempotencyKey, String workQueueName, com.fasterxml.jackson.databind.node.ObjectNode jobVariables,
+      com.fasterxml.jackson.databind.node.ObjectNode labels, UUID parentTaskRunId) {}
+
+  static final Model<FlowRunFromDeployment> CREATE_FLOW_RUN = Model.<FlowRunFromDeployment>forbid("DeploymentFlowRunCreate")
+      .opt("state", Bodies.STATE_CREATE.nullable())
+      .opt("name", STR.nullable())
+      .opt("parameters", OBJECT.nullable())
+      .opt("tags", STR_LIST.nullable())
+      .opt("idempotency_key", STR.nullable())
+      .opt("work_queue_name", STR.nullable())
+      .opt("job_variables", OBJECT.nullable())
+      .opt("labels", LABELS.nullable())
+      .opt("parent_task_run_id", UUID_T.nullable())
+      .opt("context", OBJECT.nullable())
+      .opt("enforce_parameter_schema", BOOL.nullable())
+      .opt("infrastructure_document_id", UUID_T.nullable())
+      .opt("empirical_policy", ANY)
+      .build(v -> new FlowRunFromDeployment(v.get("state"), v.get("name"), v.get("parameters"), v.get("tags"),
+          v.get("idempotency_key"), v.get("work_queue_name"), v.get("job_variables"), v.get("labels"),
+          v.get("parent_task_run_id")));
+
+  public static Decoded<DeploymentUpdate> update(JsonNode body) {
+    return UPDATE.decodeBody(body);
+  }
+
+  /** An empty body is an empty DeploymentFlowRunCreate. */
+  public static Decoded<FlowRunFromDeployment> createFlowRun(JsonNode body) {
+    if (body == null || body.isNull()) {
+      body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    }
+    return CREATE_FLOW_RUN.decodeBody(body);
+  }
+}
