@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * The validated configuration, built once by {@link ConfigLoader} and handed to constructors.
- * Nothing here reads the environment.
+ * Nothing here reads the environment. Each {@code DEFAULTS} is the record built from the defaults
+ * of {@link Settings}, where every default is stated.
  */
 public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
     RunInput runInput, Overload overload, Events events, Security security, Embedding embedding, Cluster cluster) {
@@ -69,7 +70,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
   public record Concurrency(int tagSlotWaitSeconds, int deploymentSlotWaitSeconds, int maxSlotWaitSeconds,
       int deploymentLeaseSeconds, long taskLeaseSeconds, int reaperIntervalMs, int reaperBatch, int waitHoldMs,
       int maxHeldWaits) {
-    public static final Concurrency DEFAULTS = new Concurrency(10, 30, 30, 300, 100L * 365 * 86400, 15000, 100, 1000, 0);
+    public static final Concurrency DEFAULTS = ConfigLoader.concurrency(Values.defaults());
 
     /** {@link #maxHeldWaits}, its default resolved against the HTTP in-flight bound. */
     public int maxHeldWaits(int httpMaxInFlight) {
@@ -125,7 +126,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    */
   public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis,
       long plannerStatisticsIntervalMillis) {
-    public static final Services DEFAULTS = new Services(5000, 15000, 5000, 5000);
+    public static final Services DEFAULTS = ConfigLoader.services(Values.defaults());
   }
 
   /**
@@ -141,7 +142,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    */
   public record RunInput(int workers, int maxQueued, int maxTemplates, int maxTemplateChars, int maxRenderedChars,
       int timeBudgetMillis) {
-    public static final RunInput DEFAULTS = new RunInput(2, 16, 1000, 512 * 1024, 1024 * 1024, 2000);
+    public static final RunInput DEFAULTS = ConfigLoader.runInput(Values.defaults());
   }
 
   /**
@@ -153,7 +154,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    * "not committed" for a proposal.
    *
    * @param maxInFlight HTTP requests that touch the database (or the event bus) at once, across all
-   *     HTTP verticles; past it 503 at once; 0 = 8 × the pool size
+   *     HTTP verticles; past it 503 at once; 0 = 4 × the pool size
    * @param poolWaitQueue requests waiting for a pooled connection, at most; past it UNAVAILABLE;
    *     0 = 8 × the pool size
    * @param orchestrationMaxInFlight proposals (set_state, resume) from any sender, HTTP or a
@@ -171,7 +172,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
   public record Overload(int maxInFlight, int poolWaitQueue, int orchestrationMaxInFlight, int statementTimeoutMs,
       int lockTimeoutMs, int idleInTransactionTimeoutMs, int proposalDeadlineMs, int busTimeoutMs,
       int requestTimeoutMs, int shutdownGraceMs) {
-    public static final Overload DEFAULTS = new Overload(0, 0, 1024, 3000, 2000, 10000, 5000, 12000, 15000, 20000);
+    public static final Overload DEFAULTS = ConfigLoader.overload(Values.defaults());
 
     /** The HTTP in-flight bound for a pool of {@code poolSize} connections. */
     public int maxInFlight(int poolSize) {
@@ -209,7 +210,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    * @param batchSize most events written in one transaction
    */
   public record Events(int retentionDays, long trimIntervalMillis, int trimBatch, int bufferEvents, int batchSize) {
-    public static final Events DEFAULTS = new Events(7, 3_600_000, 1000, 10_000, 200);
+    public static final Events DEFAULTS = ConfigLoader.events(Values.defaults());
   }
 
   /**
@@ -227,9 +228,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    */
   public record Security(String apiAuthString, boolean metricsRequireAuth, List<String> corsAllowedOrigins,
       List<String> corsAllowedMethods, List<String> corsAllowedHeaders) {
-    public static final Security DEFAULTS = new Security(null, true, List.of(),
-        List.of("GET", "POST", "PUT", "PATCH", "DELETE"),
-        List.of("Authorization", "Content-Type", "X-PREFECT-API-VERSION"));
+    public static final Security DEFAULTS = ConfigLoader.security(Values.defaults());
 
     public Security {
       corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
@@ -253,7 +252,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    *     path, deployed in this order, one instance each; empty = none
    */
   public record Embedding(List<String> verticles) {
-    public static final Embedding DEFAULTS = new Embedding(List.of());
+    public static final Embedding DEFAULTS = ConfigLoader.embedding(Values.defaults());
 
     public Embedding {
       verticles = List.copyOf(verticles);
@@ -273,7 +272,7 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    * @param name the Hazelcast cluster name: members with another name never join
    */
   public record Cluster(boolean enabled, String host, int port, int busPort, List<String> members, String name) {
-    public static final Cluster DEFAULTS = new Cluster(false, "127.0.0.1", 5701, 0, List.of(), "baton");
+    public static final Cluster DEFAULTS = ConfigLoader.cluster(Values.defaults());
 
     public Cluster {
       Objects.requireNonNull(host, "host");
