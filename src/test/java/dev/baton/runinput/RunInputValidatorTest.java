@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -132,22 +131,5 @@ class RunInputValidatorTest {
         j("{'properties':{'s':{'type':'string','pattern':'^(a+)+$'}},'required':['s']}"));
     assertTrue(r.reason().endsWith("does not match '^(a+)+$'"), r.reason());
     assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
-  }
-
-  @Test
-  void preprocessingMakesOptionalFieldsNullableAndTuplesPrefixItems() {
-    ObjectNode pre = RunInputValidator.preprocess((ObjectNode) j(
-        "{'properties':{'a':{'type':'integer'},'b':{'type':'integer','default':1},'c':{'type':'string'},"
-            + "'t':{'type':'array','items':[{'type':'integer'}]}},'required':['c']}"));
-    assertEquals(j("{'anyOf':[{'type':'integer'},{'type':'null'}]}"), pre.at("/properties/a"));
-    assertEquals(j("{'type':'integer','default':1}"), pre.at("/properties/b"));
-    assertEquals(j("{'type':'string'}"), pre.at("/properties/c"));
-    assertEquals(j("{'prefixItems':[{'type':'integer'}],'anyOf':[{'type':'array'},{'type':'null'}]}"),
-        pre.at("/properties/t"));
-  }
-
-  @Test
-  void pythonJsonPaths() {
-    assertEquals("$.a[0]['q w']['it\\'s']", RunInputValidator.jsonPath(List.of("a", 0, "q w", "it's")));
   }
 }
