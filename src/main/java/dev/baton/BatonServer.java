@@ -10,7 +10,7 @@ import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.jsonbus.JsonBusVerticle;
 import dev.baton.orchestration.commands.ApiService;
 import dev.baton.orchestration.bus.BusApiVerticle;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.orchestration.Orchestration;
 import dev.baton.orchestration.bus.OrchestrationVerticle;
 import dev.baton.orchestration.resume.RunInputWorker;
 import dev.baton.orchestration.scheduled.ScheduledServicesVerticle;
@@ -44,7 +44,7 @@ public final class BatonServer {
 
   private final Vertx vertx;
   private final int port;
-  private final OrchestrationService service;
+  private final Orchestration orchestration;
   private final Pool pool;
   private final ServerState state;
   private final Readiness readiness;
@@ -54,12 +54,12 @@ public final class BatonServer {
   private final List<String> otherDeployments;
   private final EventRecorder recorder;
 
-  private BatonServer(Vertx vertx, int port, OrchestrationService service, Pool pool, ServerState state,
+  private BatonServer(Vertx vertx, int port, Orchestration orchestration, Pool pool, ServerState state,
       Readiness readiness, InFlightLimiter httpInFlight, InFlightLimiter busInFlight, List<String> httpDeployments,
       List<String> otherDeployments, EventRecorder recorder) {
     this.vertx = vertx;
     this.port = port;
-    this.service = service;
+    this.orchestration = orchestration;
     this.pool = pool;
     this.state = state;
     this.readiness = readiness;
@@ -78,8 +78,9 @@ public final class BatonServer {
     OrchestrationSettings settings = new OrchestrationSettings(api.maxCacheKeyLength(), cc.tagSlotWaitSeconds(),
         cc.deploymentSlotWaitSeconds(), cc.deploymentLeaseSeconds(), cc.taskLeaseSeconds(), cc.maxSlotWaitSeconds());
     RunInputWorker runInput = new RunInputWorker(vertx, config.runInput(), registry);
-    OrchestrationService service = new OrchestrationService(pool, settings,
-        new OrchestrationMetrics(registry), Clock.systemUTC(), runInput);
+    // task-run creations are grouped like proposals: same group size, same groups in flight (per event loop)
+    Orchestration orchestration = new Orchestration(pool, settings, new OrchestrationMetrics(registry),
+        Clock.systemUTC(), runInput, config.db().groupSize(), config.db().groupsInFlight());
     int instances = Math.max(1, config.runtime().eventLoops());
     ServerState state = new ServerState();
     OverloadMetrics overloadMetrics = new OverloadMetrics(registry);
@@ -96,18 +97,17 @@ public final class BatonServer {
     overloadMetrics.gauge("orchestration.in.flight", "Proposals accepted by orchestration and not yet answered",
         busInFlight::inFlight);
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
-    // task-run creations are grouped like proposals: same group size, same groups in flight (per event loop)
-    ApiService apiService = new ApiService(pool, service, settings, config.db().groupSize(), config.db().groupsInFlight());
+    ApiService apiService = orchestration.commands();
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
-    Services services = Services.create(pool, service, apiService, settings, api, recorder, Clock.systemUTC());
+    Services services = Services.create(pool, apiService, settings, api, recorder, Clock.systemUTC());
     Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
 
     // Jinjava and the JSON-Schema validator are loaded on the run-input worker before anything listens
     return runInput.warmUp()
-        .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(service, config.db().groupSize(),
+        .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(orchestration, config.db().groupSize(),
                 config.db().groupsInFlight(), busInFlight, state, overloadMetrics, config.concurrency().waitHoldMs(),
                 config.concurrency().maxHeldWaits(httpInFlight.max()),
                 () -> httpInFlight.refusedWithin(CROWDED_NANOS) || busInFlight.refusedWithin(CROWDED_NANOS)),
@@ -120,12 +120,12 @@ public final class BatonServer {
         })
         .compose(id -> {
           otherIds.add(id);
-          return vertx.deployVerticle(() -> new JsonBusVerticle(service, api, overload),
+          return vertx.deployVerticle(() -> new JsonBusVerticle(Clock.systemUTC(), api, overload),
               new DeploymentOptions().setInstances(config.runtime().orchestrationVerticles()));
         })
         .compose(id -> {
           otherIds.add(id);
-          return vertx.deployVerticle(new ScheduledServicesVerticle(service, pool, config.services(), registry));
+          return vertx.deployVerticle(new ScheduledServicesVerticle(orchestration.runs(), pool, config.services(), registry));
         })
         .compose(id -> {
           otherIds.add(id);
@@ -152,7 +152,7 @@ public final class BatonServer {
               otherIds.add(x);
               return port;
             }))
-        .map(port -> new BatonServer(vertx, port, service, pool, state, readiness, httpInFlight, busInFlight, httpIds, otherIds, recorder));
+        .map(port -> new BatonServer(vertx, port, orchestration, pool, state, readiness, httpInFlight, busInFlight, httpIds, otherIds, recorder));
   }
 
   /**
@@ -185,7 +185,7 @@ public final class BatonServer {
           return undeployAll(httpDeployments);
         })
         .compose(v -> undeployAll(otherDeployments))
-        .compose(v -> service.flushDeniedSlots())
+        .compose(v -> orchestration.flushDeniedSlots())
         .compose(v -> pool.close())
         .transform(ar -> {
           if (ar.failed()) {
@@ -231,8 +231,9 @@ public final class BatonServer {
     return readiness;
   }
 
-  public OrchestrationService service() {
-    return service;
+  /** The orchestration side of this instance. */
+  public Orchestration orchestration() {
+    return orchestration;
   }
 
   /** The event store's writer (task-run recorder) of this instance. */

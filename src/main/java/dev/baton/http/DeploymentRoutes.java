@@ -9,9 +9,10 @@ import dev.baton.wire.ConcurrencyRender;
 import dev.baton.wire.DeploymentBodies;
 import dev.baton.wire.Json;
 import dev.baton.wire.Render;
-import dev.baton.orchestration.OrchestrationService;
 import dev.baton.service.Deployments;
 import io.vertx.ext.web.Router;
+import java.time.Instant;
+import java.util.function.Supplier;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
@@ -22,12 +23,12 @@ import java.util.UUID;
  */
 public final class DeploymentRoutes {
   private final Deployments deployments;
-  private final OrchestrationService service;
+  private final Supplier<Instant> clock;
 
   /** @param service its clock stamps rendered flow runs */
-  public DeploymentRoutes(Deployments deployments, OrchestrationService service) {
+  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock) {
     this.deployments = deployments;
-    this.service = service;
+    this.clock = clock;
   }
 
   public void mount(Router r) {
@@ -56,7 +57,7 @@ public final class DeploymentRoutes {
     FlowRunFromDeployment run = new FlowRunFromDeployment(b.state(), b.name(), b.parameters(), b.tags(), b.idempotencyKey(),
         b.workQueueName(), b.jobVariables(), b.labels(), b.parentTaskRunId());
     Replies.reply(ctx, deployments.createFlowRun(deploymentId, run, v), Deployments.NOT_FOUND,
-        c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), service.now())));
+        c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), clock.get())));
   }
 
   /** The deployment as Render writes it, with the linked limit as {@code global_concurrency_limit}. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.wire.Decoded;
 import dev.baton.wire.Json;
 import dev.baton.wire.Render;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.failure.Failures;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import io.vertx.core.buffer.Buffer;
@@ -216,14 +216,14 @@ final class Http {
       }
       return;
     }
-    m.rejected(dev.baton.service.DatabaseFailures.retryableReason(t));
+    m.rejected(Failures.retryableReason(t));
   }
 
   /** Answers a failed operation with the status and body its kind calls for. */
   static void fail(RoutingContext ctx, Throwable t) {
-    OrchestrationException e = OrchestrationService.classify(t);
+    OrchestrationException e = Failures.classify(t);
     OrchestrationFailure f = e.failure();
-    dev.baton.service.DatabaseFailures.Refusal pg = dev.baton.service.DatabaseFailures.refusal(t);
+    Failures.Refusal pg = Failures.refusal(t);
     if (pg != null && (f == OrchestrationFailure.CONFLICT || f == OrchestrationFailure.INVALID_INPUT)) {
       // the client gets a fixed text; what PostgreSQL said goes to the log
       LOG.warn("event=request_refused_by_database method={} path={} sqlstate={} constraint={} error=\"{}\"",

@@ -10,7 +10,7 @@ import dev.baton.wire.Bodies;
 import dev.baton.wire.Decoded;
 import dev.baton.wire.FilterBodies;
 import dev.baton.wire.Render;
-import dev.baton.orchestration.commands.ApiService;
+import dev.baton.orchestration.api.RunCommands;
 import dev.baton.orchestration.api.CreateFlowCommand;
 import dev.baton.orchestration.api.CreateFlowRunCommand;
 import dev.baton.orchestration.api.CreateTaskRunCommand;
@@ -25,6 +25,7 @@ import dev.baton.service.TaskRuns;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,7 +34,7 @@ import java.util.function.Consumer;
 /**
  * Everything around the set_state endpoints: flows, flow runs, task runs, state history, logs, and
  * the service endpoints a client touches — thin adapters: decode ({@code http.json}), call a
- * command, render. Creation, reading a run and state history are the {@link ApiService} commands
+ * command, render. Creation, reading a run and state history are the {@link RunCommands}
  * the event-bus API serves too; the rest are the {@code dev.baton.service} commands.
  */
 public final class ResourceRoutes {
@@ -47,7 +48,8 @@ public final class ResourceRoutes {
           .opt("tags", dev.baton.wire.Types.STR_LIST.nullable(), null)
           .build(v -> Optional.ofNullable(v.<List<String>>get("tags")));
 
-  private final ApiService commands;
+  private final RunCommands commands;
+  private final Supplier<Instant> clock;
   private final Flows flows;
   private final FlowRuns flowRuns;
   private final TaskRuns taskRuns;
@@ -59,9 +61,10 @@ public final class ResourceRoutes {
    * @param commands the commands the event-bus API shares (create, read a run, state history);
    *     its orchestration service's clock stamps rendered runs
    */
-  public ResourceRoutes(ApiService commands, Flows flows, FlowRuns flowRuns, TaskRuns taskRuns, Logs logs,
-      BatonConfig.Api api, Readiness readiness) {
+  public ResourceRoutes(RunCommands commands, Supplier<Instant> clock, Flows flows, FlowRuns flowRuns,
+      TaskRuns taskRuns, Logs logs, BatonConfig.Api api, Readiness readiness) {
     this.commands = commands;
+    this.clock = clock;
     this.flows = flows;
     this.flowRuns = flowRuns;
     this.taskRuns = taskRuns;
@@ -71,7 +74,7 @@ public final class ResourceRoutes {
   }
 
   private Instant now() {
-    return commands.orchestration().now();
+    return clock.get();
   }
 
   /** Mounts every route on the {@code /api} sub-router. */

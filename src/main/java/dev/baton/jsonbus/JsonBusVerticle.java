@@ -27,13 +27,15 @@ import dev.baton.orchestration.api.ResumeCommand;
 import dev.baton.orchestration.api.SetStateCommand;
 import dev.baton.orchestration.api.SlotsResult;
 import dev.baton.orchestration.api.StateHistory;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.failure.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,14 +54,14 @@ import java.util.function.Supplier;
  * does not validate fails 422 with the REST API's JSON error body as its text.
  */
 public final class JsonBusVerticle extends VerticleBase {
-  private final OrchestrationService service;
+  private final Clock clock;
   private final BatonConfig.Api api;
   private final long busTimeoutMs;
   private final long deadlineMs;
   private OrchestrationClient client;
 
-  public JsonBusVerticle(OrchestrationService service, BatonConfig.Api api, BatonConfig.Overload overload) {
-    this.service = service;
+  public JsonBusVerticle(Clock clock, BatonConfig.Api api, BatonConfig.Overload overload) {
+    this.clock = clock;
     this.api = api;
     this.busTimeoutMs = overload.busTimeoutMs();
     this.deadlineMs = overload.proposalDeadlineMs();
@@ -154,7 +156,7 @@ public final class JsonBusVerticle extends VerticleBase {
   }
 
   private Instant now() {
-    return service.now();
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   /** A consumer that a clustered event bus can reach ({@code consumer}, not {@code localConsumer}). */
@@ -207,7 +209,7 @@ public final class JsonBusVerticle extends VerticleBase {
     }
     sent.onComplete(ar -> {
       if (ar.failed()) {
-        OrchestrationException e = OrchestrationService.classify(ar.cause());
+        OrchestrationException e = Failures.classify(ar.cause());
         msg.fail(e.failure().code(), e.getMessage());
         return;
       }

@@ -12,8 +12,9 @@ import dev.baton.domain.command.DeploymentCreate;
 import dev.baton.domain.command.FlowRunCreate;
 import dev.baton.domain.command.FlowRunFromDeployment;
 import dev.baton.domain.command.StateCreate;
-import dev.baton.orchestration.OrchestrationService;
-import dev.baton.orchestration.creation.RunCreation;
+import dev.baton.orchestration.api.CreateFlowRunCommand;
+import dev.baton.orchestration.api.Deadline;
+import dev.baton.orchestration.api.RunCommands;
 import dev.baton.orchestration.api.CreatedRun;
 import dev.baton.persistence.DeploymentConcurrency;
 import dev.baton.persistence.DeploymentRepository;
@@ -36,11 +37,11 @@ public final class Deployments {
   public record Saved(DeploymentWithLimit deployment, boolean created) {}
 
   private final Pool pool;
-  private final RunCreation creation;
+  private final RunCommands runs;
 
-  public Deployments(Pool pool, OrchestrationService service) {
+  public Deployments(Pool pool, RunCommands runs) {
     this.pool = pool;
-    this.creation = new RunCreation(pool, service);
+    this.runs = runs;
   }
 
   /** Creates or replaces (by flow and name), with its limit, in one transaction. */
@@ -92,8 +93,11 @@ public final class Deployments {
    */
   public Future<CreatedRun<FlowRun>> createFlowRun(UUID deploymentId, FlowRunFromDeployment b, ApiVersion apiVersion) {
     return Found.orNotFound(DeploymentRepository.get(pool, deploymentId), NOT_FOUND)
-        .compose(d -> creation.createFlowRun(flowRunCreate(d, b), apiVersion))
-        .map(c -> new CreatedRun<>(c.run(), c.created()));
+        .map(d -> {
+          FlowRunCreate c = flowRunCreate(d, b);
+          return c.labels() != null ? c : c.withLabels(JsonNodeFactory.instance.objectNode()); // none given: none added
+        })
+        .compose(c -> runs.createFlowRun(new CreateFlowRunCommand(c, apiVersion, Deadline.NONE)));
   }
 
   /**

@@ -3,17 +3,17 @@ package dev.baton.service;
 import dev.baton.config.BatonConfig;
 import dev.baton.events.EventRecorder;
 import dev.baton.orchestration.commands.ApiService;
-import dev.baton.orchestration.OrchestrationService;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Everything the HTTP layer calls, built once per server ({@code BatonServer.deploy}) and shared
  * by every HTTP verticle: the routes are constructed from this, never from the database pool, so
  * no route can touch SQL. To add a service, add a component and build it in {@link #create}.
  *
- * @param orchestration set-state and resume (the orchestration verticle's service)
  * @param api the commands the event-bus API serves too (runs, state histories, acquire / release /
  *     renew concurrency slots): HTTP and the bus share them
  * @param settings the orchestration settings (slot waits, lease durations, …)
@@ -25,7 +25,6 @@ import java.time.Clock;
  * @param clock the clock requests are timed with
  */
 public record Services(
-    OrchestrationService orchestration,
     ApiService api,
     OrchestrationSettings settings,
     BatonConfig.Api apiConfig,
@@ -43,11 +42,16 @@ public record Services(
     Deployments deployments) {
 
   /** The services of one server, over its pool. */
-  public static Services create(Pool pool, OrchestrationService orchestration, ApiService api,
-      OrchestrationSettings settings, BatonConfig.Api apiConfig, EventRecorder eventRecorder, Clock clock) {
-    return new Services(orchestration, api, settings, apiConfig, new ConcurrencyLimits(pool, settings),
+  public static Services create(Pool pool, ApiService api, OrchestrationSettings settings, BatonConfig.Api apiConfig,
+      EventRecorder eventRecorder, Clock clock) {
+    return new Services(api, settings, apiConfig, new ConcurrencyLimits(pool, settings),
         new EventQueries(pool), eventRecorder, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
-        new Deployments(pool, orchestration));
+        new Deployments(pool, api));
+  }
+
+  /** Microsecond-precision "now" of {@link #clock}, matching PostgreSQL timestamptz (rendered estimates). */
+  public Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }

@@ -138,7 +138,7 @@ class RunInputOffLoopIT {
     while (calls.size() < 4 * clients) {
       Thread.sleep(10);
     }
-    long checkedBefore = server.baton().service().runInput().stats().checked();
+    long checkedBefore = server.baton().orchestration().runInput().stats().checked();
     long resumeSent = System.nanoTime();
     HttpResponse<String> resumed = resumeAsync(paused, body).join();
     long resumeAnswered = System.nanoTime();
@@ -163,7 +163,7 @@ class RunInputOffLoopIT {
     for (int i : new int[] {0, 1, 250, 499}) {
       assertEquals(rendered(i), stored.get("f" + i).asText());
     }
-    RunInputWorker.Stats stats = server.baton().service().runInput().stats();
+    RunInputWorker.Stats stats = server.baton().orchestration().runInput().stats();
     assertEquals(checkedBefore + 1, stats.checked());
     assertTrue(stats.lastThread().startsWith(WORKER_POOL), "checked on " + stats.lastThread());
     assertTrue(during >= 5, "set_state proposals answered while the resume was processed: " + during);
@@ -174,7 +174,7 @@ class RunInputOffLoopIT {
   void pastTheTemplateBudgetTheResumeIsRejectedAndNothingWritten() throws Exception {
     UUID paused = pausedForInput();
     String pausedId = api.flowRun(paused).get("state_id").asText();
-    long overBefore = server.baton().service().runInput().stats().overBudget();
+    long overBefore = server.baton().orchestration().runInput().stats().overBudget();
     String before = server.fingerprint();
     Response r = api.post("/api/flow_runs/" + paused + "/resume", bigInput(601)).expect(200);
     assertEquals("REJECT", r.text("status"));
@@ -183,7 +183,7 @@ class RunInputOffLoopIT {
     assertEquals(pausedId, r.text("state", "id"));
     assertEquals("PAUSED", r.text("state", "type"));
     assertEquals(before, server.fingerprint(), "a resume past its budget writes nothing");
-    assertEquals(overBefore + 1, server.baton().service().runInput().stats().overBudget());
+    assertEquals(overBefore + 1, server.baton().orchestration().runInput().stats().overBudget());
     // within the budget, the same run resumes
     assertEquals("ACCEPT", api.post("/api/flow_runs/" + paused + "/resume", bigInput(3)).expect(201).text("status"));
     assertEquals(rendered(2), api.get("/api/flow_runs/" + paused + "/input/paused-1-response").expect(200).body().get("f2").asText());
@@ -197,7 +197,7 @@ class RunInputOffLoopIT {
       runs.add(pausedForInput());
     }
     String body = ApiClient.toJson(bigInput(200));
-    long refusedBefore = server.baton().service().runInput().stats().refused();
+    long refusedBefore = server.baton().orchestration().runInput().stats().refused();
     List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
     for (UUID run : runs) {
       sent.add(resumeAsync(run, body));
@@ -222,7 +222,7 @@ class RunInputOffLoopIT {
     // one worker, at most two checks running or waiting: eight at once cannot all be taken
     assertTrue(unavailable >= 1, "no resume was refused");
     assertTrue(accepted >= 2, "accepted: " + accepted);
-    assertEquals(refusedBefore + unavailable, server.baton().service().runInput().stats().refused());
+    assertEquals(refusedBefore + unavailable, server.baton().orchestration().runInput().stats().refused());
     // a refused resume may be retried
     UUID retried = runs.get(0);
     if ("PAUSED".equals(api.flowRun(retried).get("state_type").asText())) {
@@ -238,7 +238,7 @@ class RunInputOffLoopIT {
   @Test
   void aSchemaReplacedWhileTheResumeWaitsForTheLockIsCheckedAgain() throws Exception {
     UUID run = pausedForInput();
-    long checkedBefore = server.baton().service().runInput().stats().checked();
+    long checkedBefore = server.baton().orchestration().runInput().stats().checked();
     io.vertx.sqlclient.SqlConnection holder = TestServer.await(server.pool().getConnection());
     CompletableFuture<HttpResponse<String>> resumed;
     try {
@@ -252,7 +252,7 @@ class RunInputOffLoopIT {
         Thread.sleep(20);
       }
       assertTrue(waitingForRowLock(), "the resume never waited for the run row");
-      assertEquals(checkedBefore + 1, server.baton().service().runInput().stats().checked(), "checked before the lock");
+      assertEquals(checkedBefore + 1, server.baton().orchestration().runInput().stats().checked(), "checked before the lock");
       api.delete("/api/flow_runs/" + run + "/input/paused-1-schema").expect(204);
       api.post("/api/flow_runs/" + run + "/input", obj("key", "paused-1-schema",
           "value", "{\"type\":\"object\",\"required\":[\"approved\"]}")).expect(201);
@@ -266,7 +266,7 @@ class RunInputOffLoopIT {
     assertEquals("REJECT", answer.get("status").asText());
     assertEquals("Reason: Validation failed. Failure reason: 'approved' is a required property",
         answer.get("details").get("reason").asText());
-    assertEquals(checkedBefore + 2, server.baton().service().runInput().stats().checked(), "checked again");
+    assertEquals(checkedBefore + 2, server.baton().orchestration().runInput().stats().checked(), "checked again");
     assertEquals("PAUSED", api.flowRun(run).get("state_type").asText());
     api.get("/api/flow_runs/" + run + "/input/paused-1-response").expect(404);
   }

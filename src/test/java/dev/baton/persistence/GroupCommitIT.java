@@ -13,7 +13,8 @@ import dev.baton.domain.TaskRunPolicy;
 import dev.baton.domain.command.StateCreate;
 import dev.baton.domain.command.TaskRunCreate;
 import dev.baton.observability.OrchestrationMetrics;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.orchestration.Orchestration;
+import dev.baton.orchestration.group.GroupSetState;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
@@ -34,17 +35,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Group commit ({@link OrchestrationService#setStates}) against PostgreSQL: every proposal of a
+ * Group commit ({@link GroupSetState#setStates}) against PostgreSQL: every proposal of a
  * group gets the answer it would get alone, whatever its neighbours do.
  */
 class GroupCommitIT extends DbTestBase {
-  private OrchestrationService service;
+  private GroupSetState service;
   private UUID flowRun;
 
   @BeforeEach
   void setUp() {
-    service = new OrchestrationService(pool, OrchestrationSettings.DEFAULTS,
-        new OrchestrationMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+    service = new Orchestration(pool, OrchestrationSettings.DEFAULTS,
+        new OrchestrationMetrics(new SimpleMeterRegistry()), Clock.systemUTC()).proposals();
     flowRun = Fixtures.flowRun(pool, Fixtures.flow(pool, "f-" + UUID.randomUUID()).id());
     assertEquals(OrchestrationStatus.ACCEPT, await(service.setState(flow(flowRun, StateType.RUNNING))).status());
   }

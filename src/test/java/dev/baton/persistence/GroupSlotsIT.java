@@ -11,7 +11,8 @@ import dev.baton.domain.TaskRunPolicy;
 import dev.baton.domain.command.StateCreate;
 import dev.baton.domain.command.TaskRunCreate;
 import dev.baton.observability.OrchestrationMetrics;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.orchestration.Orchestration;
+import dev.baton.orchestration.group.GroupSetState;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
 import dev.baton.orchestration.engine.OrchestrationSettings;
@@ -27,18 +28,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tagged task runs inside a group ({@link OrchestrationService#setStates}): the group itself answers
+ * Tagged task runs inside a group ({@link GroupSetState#setStates}): the group itself answers
  * the WAITs (from an unlocked read of the limits) and writes the holders' releases in its own
  * transaction — and every proposal still gets the answer and the writes it would get alone.
  */
 class GroupSlotsIT extends DbTestBase {
-  private OrchestrationService service;
+  private GroupSetState service;
   private UUID flowRun;
 
   @BeforeEach
   void setUp() {
-    service = new OrchestrationService(pool, OrchestrationSettings.DEFAULTS,
-        new OrchestrationMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+    service = new Orchestration(pool, OrchestrationSettings.DEFAULTS,
+        new OrchestrationMetrics(new SimpleMeterRegistry()), Clock.systemUTC()).proposals();
     flowRun = Fixtures.flowRun(pool, Fixtures.flow(pool, "f-" + UUID.randomUUID()).id());
     assertEquals(OrchestrationStatus.ACCEPT, await(service.setState(
         SetStateCommand.flow(flowRun, StateCreate.of(StateType.RUNNING), false, null, null))).status());

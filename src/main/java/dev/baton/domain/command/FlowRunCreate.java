@@ -27,7 +27,16 @@ public record FlowRunCreate(
     String workPoolName,
     String workQueueName,
     JsonNode jobVariables,
-    UUID deploymentId) {  /**
+    UUID deploymentId) {
+
+  /** This flow run with {@code labels} as its user labels. */
+  public FlowRunCreate withLabels(ObjectNode labels) {
+    return new FlowRunCreate(flowId, name, state, flowVersion, parameters, context, parentTaskRunId,
+        infrastructureDocumentId, empiricalPolicy, tags, labels, idempotencyKey, workPoolName, workQueueName,
+        jobVariables, deploymentId);
+  }
+
+  /**
    * A flow run of {@code flowId} with the REST API's defaults (no parameters, default policy, no
    * tags); {@code name} null = a generated slug, {@code state} null = Pending. For typed
    * event-bus callers.

@@ -9,7 +9,7 @@ import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.persistence.SqlErrors;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.failure.Failures;
 
 /**
  * The overload bound of the typed event-bus API: a command is admitted only while the server is
@@ -49,7 +49,7 @@ final class BusAdmission {
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {
-        OrchestrationException e = OrchestrationService.classify(ar.cause());
+        OrchestrationException e = Failures.classify(ar.cause());
         if (e.failure() == OrchestrationFailure.UNAVAILABLE) {
           Throwable root = e.getCause() != null ? e.getCause() : ar.cause();
           overload.rejected(Deadline.isExceeded(ar.cause()) ? "deadline" : SqlErrors.retryableReason(root));

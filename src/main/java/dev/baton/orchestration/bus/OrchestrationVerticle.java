@@ -14,7 +14,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.function.BooleanSupplier;
 import dev.baton.orchestration.group.ProposalBatcher;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.orchestration.Orchestration;
 
 /**
  * Consumes typed set-state and resume commands from the event bus and answers with the
@@ -26,7 +26,7 @@ import dev.baton.orchestration.OrchestrationService;
  * server drains, is answered UNAVAILABLE at once without touching the database.
  */
 public final class OrchestrationVerticle extends VerticleBase {
-  private final OrchestrationService service;
+  private final Orchestration orchestration;
   private final int maxGroupSize;
   private final int groupsInFlight;
   private final InFlightLimiter inFlight;
@@ -48,13 +48,13 @@ public final class OrchestrationVerticle extends VerticleBase {
    * @param crowded true while requests are being refused for lack of an in-flight place: no new
    *     WAIT is held then (held requests keep their places)
    */
-  public OrchestrationVerticle(OrchestrationService service, int maxGroupSize, int groupsInFlight,
+  public OrchestrationVerticle(Orchestration orchestration, int maxGroupSize, int groupsInFlight,
       InFlightLimiter inFlight, ServerState state, OverloadMetrics overload, long waitHoldMs, int maxHeldWaits,
       BooleanSupplier crowded) {
     this.crowded = crowded;
     this.waitHoldMs = waitHoldMs;
     this.maxHeldWaits = maxHeldWaits;
-    this.service = service;
+    this.orchestration = orchestration;
     this.maxGroupSize = maxGroupSize;
     this.groupsInFlight = groupsInFlight;
     this.inFlight = inFlight;
@@ -81,18 +81,18 @@ public final class OrchestrationVerticle extends VerticleBase {
     ProposalBatcher.HoldEvents holdEvents = new ProposalBatcher.HoldEvents() {
       @Override
       public void started() {
-        service.metrics().waitHeld();
+        orchestration.metrics().waitHeld();
       }
 
       @Override
       public void ended(String how) {
-        service.metrics().waitHoldEnded(how);
+        orchestration.metrics().waitHoldEnded(how);
       }
     };
     // held WAITs keep their in-flight places: never past maxHeldWaits, never while draining or while
     // requests are being refused for lack of a place
-    batcher = new ProposalBatcher(service::setStatesNoted, maxGroupSize, groupsInFlight, Math.max(1, inFlight.max()),
-        service.metrics()::group, new ProposalBatcher.WaitHolds(waitHoldMs, maxHeldWaits,
+    batcher = new ProposalBatcher(orchestration.proposals()::setStatesNoted, maxGroupSize, groupsInFlight, Math.max(1, inFlight.max()),
+        orchestration.metrics()::group, new ProposalBatcher.WaitHolds(waitHoldMs, maxHeldWaits,
             () -> !state.draining() && !crowded.getAsBoolean(), timers),
         holdEvents);
     MessageConsumer<SetStateCommand> task = vertx.eventBus().<SetStateCommand>localConsumer(Addresses.TASK_RUN_SET_STATE, this::handle);
@@ -100,7 +100,7 @@ public final class OrchestrationVerticle extends VerticleBase {
     MessageConsumer<ResumeCommand> resume = vertx.eventBus().<ResumeCommand>localConsumer(Addresses.FLOW_RUN_RESUME,
         msg -> {
           if (admission.admit(msg, msg.body().deadlinePassed())) {
-            admission.reply(msg, service.resume(msg.body()));
+            admission.reply(msg, orchestration.resumes().resume(msg.body()));
           }
         });
     return Future.all(task.completion(), flow.completion(), resume.completion());

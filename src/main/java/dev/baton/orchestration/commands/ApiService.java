@@ -9,6 +9,7 @@ import dev.baton.orchestration.api.CreateTaskRunCommand;
 import dev.baton.orchestration.api.CreatedRun;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
+import dev.baton.orchestration.api.RunCommands;
 import dev.baton.orchestration.api.SlotsResult;
 import dev.baton.orchestration.api.StateHistory;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
@@ -28,14 +29,15 @@ import dev.baton.orchestration.run.ConcurrencyFactRows;
 import dev.baton.orchestration.creation.RunCreation;
 import dev.baton.orchestration.creation.CreationBatcher;
 import dev.baton.orchestration.bus.BusApiVerticle;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.observability.OrchestrationMetrics;
+import dev.baton.orchestration.run.RunOrchestrator;
 
 /**
  * What a worker needs besides set-state and resume — create runs, read runs and their state
  * history, take and give back global concurrency slots — once, for the HTTP routes and for the
  * event-bus API ({@code BusApiVerticle}). Expected failures are {@link OrchestrationException}s.
  */
-public final class ApiService {
+public final class ApiService implements RunCommands {
   static final String FLOW_RUN_NOT_FOUND = "Flow run not found";
   static final String TASK_RUN_NOT_FOUND = "Task run not found";
   public static final String LEASE_NOT_FOUND = "Lease not found - it may have expired or been revoked";
@@ -43,35 +45,25 @@ public final class ApiService {
   private static final Set<String> HOLDER_TYPES = Set.of("flow_run", "task_run", "deployment");
 
   private final Pool pool;
-  private final OrchestrationService service;
   private final OrchestrationSettings settings;
   private final RunCreation creation;
   private final CreationBatcher taskRunCreations;
-
-  /** Task-run creations grouped as set-state proposals are by default (64 a group, one group in flight per loop). */
-  public ApiService(Pool pool, OrchestrationService service, OrchestrationSettings settings) {
-    this(pool, service, settings, 64, 1);
-  }
 
   /**
    * @param groupSize most task-run creations committed in one transaction ({@link CreationBatcher}; 1 = off)
    * @param groupsInFlight creation groups in the database at once, per event loop
    */
-  public ApiService(Pool pool, OrchestrationService service, OrchestrationSettings settings, int groupSize,
-      int groupsInFlight) {
+  public ApiService(Pool pool, RunOrchestrator runs, OrchestrationSettings settings, OrchestrationMetrics metrics,
+      int groupSize, int groupsInFlight) {
     this.pool = pool;
-    this.service = service;
     this.settings = settings;
-    this.creation = new RunCreation(pool, service);
-    this.taskRunCreations = new CreationBatcher(pool, service, creation, groupSize, groupsInFlight);
-  }
-
-  public OrchestrationService orchestration() {
-    return service;
+    this.creation = new RunCreation(pool, runs);
+    this.taskRunCreations = new CreationBatcher(pool, runs, creation, metrics, groupSize, groupsInFlight);
   }
 
   // ---- runs ----
 
+  @Override
   public Future<CreatedRun<dev.baton.domain.Flow>> createFlow(dev.baton.orchestration.api.CreateFlowCommand cmd) {
     dev.baton.domain.command.FlowCreate c = cmd.create();
     if (c.name() == null || c.name().isEmpty() || c.tags() == null) {
@@ -80,6 +72,7 @@ public final class ApiService {
     return dev.baton.persistence.FlowRepository.insertOrGet(pool, c).map(u -> new CreatedRun<>(u.value(), u.created()));
   }
 
+  @Override
   public Future<CreatedRun<FlowRun>> createFlowRun(CreateFlowRunCommand cmd) {
     dev.baton.domain.command.FlowRunCreate c = cmd.create();
     if (c.flowId() == null || c.parameters() == null || c.context() == null || c.empiricalPolicy() == null
@@ -94,6 +87,7 @@ public final class ApiService {
     return creation.createFlowRun(cmd.create(), cmd.apiVersion()).map(r -> new CreatedRun<>(r.run(), r.created()));
   }
 
+  @Override
   public Future<CreatedRun<TaskRun>> createTaskRun(CreateTaskRunCommand cmd) {
     dev.baton.domain.command.TaskRunCreate c = cmd.create();
     if (c.taskKey() == null || c.dynamicKey() == null || c.empiricalPolicy() == null || c.tags() == null
@@ -108,20 +102,24 @@ public final class ApiService {
     return Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT, message));
   }
 
+  @Override
   public Future<FlowRun> readFlowRun(UUID id) {
     return FlowRunRepository.get(pool, id).compose(r -> r != null ? Future.succeededFuture(r)
         : Future.failedFuture(OrchestrationException.notFound(FLOW_RUN_NOT_FOUND)));
   }
 
+  @Override
   public Future<TaskRun> readTaskRun(UUID id) {
     return TaskRunRepository.get(pool, id).compose(r -> r != null ? Future.succeededFuture(r)
         : Future.failedFuture(OrchestrationException.notFound(TASK_RUN_NOT_FOUND)));
   }
 
+  @Override
   public Future<StateHistory> flowRunStates(UUID id) {
     return StateRepository.flowRunStates(pool, id).map(StateHistory::new);
   }
 
+  @Override
   public Future<StateHistory> taskRunStates(UUID id) {
     return StateRepository.taskRunStates(pool, id).map(StateHistory::new);
   }

@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import dev.baton.orchestration.group.ProposalBatcher;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.observability.OrchestrationMetrics;
+import dev.baton.orchestration.run.RunOrchestrator;
 
 /**
  * Groups task-run creations that arrive while a creation group is in the database (group commit
@@ -34,7 +35,7 @@ import dev.baton.orchestration.OrchestrationService;
  *
  * <p>Tagged creations are grouped too: no creation policy secures tag slots, so a new run holds
  * none and takes none, and the group decides it as it decides an untagged one (see {@link
- * OrchestrationService#decideCreated}). Groups are kept per event-loop thread: the
+ * GroupedTaskRunCreation}). Groups are kept per event-loop thread: the
  * callers (HTTP verticles, the bus API verticle) run on several event loops, and each loop's queue
  * is touched only from its own thread, so no lock is needed. A caller that is not on an event loop
  * creates alone. The queue needs no bound of its own: every queued creation was admitted by the
@@ -52,10 +53,10 @@ public final class CreationBatcher {
    * @param maxGroupSize most creations in one group (1 = every creation alone)
    * @param groupsInFlight creation groups in the database at once, per event loop
    */
-  public CreationBatcher(Pool pool, OrchestrationService service, RunCreation lone, int maxGroupSize,
-      int groupsInFlight) {
-    this(lone::createTaskRun, new GroupedTaskRunCreation(pool, service, lone)::create, maxGroupSize, groupsInFlight,
-        service.metrics()::creationGroup);
+  public CreationBatcher(Pool pool, RunOrchestrator runs, RunCreation lone, OrchestrationMetrics metrics,
+      int maxGroupSize, int groupsInFlight) {
+    this(lone::createTaskRun, new GroupedTaskRunCreation(pool, runs, lone)::create, maxGroupSize, groupsInFlight,
+        metrics::creationGroup);
   }
 
   /**

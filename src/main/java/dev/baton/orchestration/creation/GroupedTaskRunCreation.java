@@ -3,15 +3,16 @@ package dev.baton.orchestration.creation;
 import dev.baton.domain.Ids;
 import dev.baton.domain.Names;
 import dev.baton.domain.RunKind;
-import dev.baton.domain.State;
 import dev.baton.domain.StateType;
 import dev.baton.domain.TaskRun;
 import dev.baton.domain.command.StateCreate;
 import dev.baton.domain.command.TaskRunCreate;
 import dev.baton.orchestration.creation.RunCreation.Created;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
-import dev.baton.orchestration.engine.Policy;
-import dev.baton.orchestration.policies.PolicySelector;
+import dev.baton.orchestration.engine.ConcurrencyFacts;
+import dev.baton.orchestration.engine.Effect;
+import dev.baton.orchestration.run.ConcurrencyLoading;
+import dev.baton.orchestration.run.Proposal;
 import dev.baton.persistence.SqlErrors;
 import dev.baton.persistence.TaskRunCreationStore;
 import dev.baton.persistence.TaskRunCreationStore.NewTaskRun;
@@ -24,13 +25,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
 import dev.baton.orchestration.run.RunOrchestrator;
 import dev.baton.orchestration.run.OutcomeRows;
 import dev.baton.orchestration.run.LockedRun;
 import dev.baton.orchestration.run.LoadedRuns;
-import dev.baton.orchestration.OrchestrationService;
 
 /**
  * Creates a group of task runs in one transaction (group commit for creation), each answered
@@ -60,13 +61,16 @@ public final class GroupedTaskRunCreation {
     }
   }
 
+  /** What a creation group writes for a new run: the outcome's own statement (cache entries). */
+  private static final Set<Effect.Writer> WRITES = EnumSet.of(Effect.Writer.WITH_OUTCOME);
+
   private final Pool pool;
-  private final OrchestrationService service;
+  private final RunOrchestrator runs;
   private final RunCreation lone;
 
-  GroupedTaskRunCreation(Pool pool, OrchestrationService service, RunCreation lone) {
+  GroupedTaskRunCreation(Pool pool, RunOrchestrator runs, RunCreation lone) {
     this.pool = pool;
-    this.service = service;
+    this.runs = runs;
     this.lone = lone;
   }
 
@@ -113,23 +117,22 @@ public final class GroupedTaskRunCreation {
   }
 
   private Future<List<Created<TaskRun>>> group(List<TaskRunCreate> creates) {
-    Instant now = service.now();
+    Instant now = runs.now();
     int n = creates.size();
     List<NewTaskRun> rows = new ArrayList<>(n);
     List<UUID> ids = new ArrayList<>(n);
     List<String> cacheKeys = new ArrayList<>(n);
-    State[] proposed = new State[n];
-    Policy[] policies = new Policy[n];
+    List<Proposal> proposals = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       TaskRunCreate c = creates.get(i);
       UUID id = c.id() != null ? c.id() : Ids.uuid7();
       String name = c.name() == null || c.name().isEmpty() ? Names.slug() : c.name();
       StateCreate initial = c.state() == null ? StateCreate.of(StateType.PENDING) : c.state();
-      proposed[i] = initial.toState(Ids.uuid7(), now);
-      policies[i] = PolicySelector.select(RunKind.TASK_RUN, true, proposed[i].details().isDeferred());
+      Proposal p = Proposal.forced(RunKind.TASK_RUN, id, initial.toState(Ids.uuid7(), now), now);
+      proposals.add(p);
       rows.add(new NewTaskRun(id, name, c));
       ids.add(id);
-      cacheKeys.add(RunOrchestrator.cacheKeyToLookUp(policies[i], proposed[i]));
+      cacheKeys.add(p.cacheKeyToLookUp());
     }
     return Transactions.pipelined(pool, (conn, begun) -> {
       Future<Set<UUID>> inserted = TaskRunCreationStore.insertMany(conn, rows);
@@ -149,7 +152,7 @@ public final class GroupedTaskRunCreation {
             if (run == null) {
               throw new IllegalStateException("task run " + ids.get(i) + " inserted but not loaded");
             }
-            o = service.decideCreated(run, proposed[i], policies[i], now);
+            o = decide(proposals.get(i), run);
           } catch (RuntimeException e) {
             return Future.failedFuture(new Alone(e));
           }
@@ -162,12 +165,28 @@ public final class GroupedTaskRunCreation {
         Future<Void> written = OutcomeRows.writeAll(conn, decided);
         for (int i : inTransaction) {
           // as the lone path: orchestrated in this transaction (the row lock is already ours)
-          written = written.compose(v -> service.orchestrate(conn, RunKind.TASK_RUN, ids.get(i), proposed[i], true,
-              null, null, now).mapEmpty());
+          written = written.compose(v -> runs.lockAndOrchestrate(conn, proposals.get(i),
+              RunOrchestrator.Ending.IN_TRANSACTION).mapEmpty());
         }
         return written.compose(v -> readBack(conn, creates, ids, created));
       });
     });
+  }
+
+  /**
+   * The initial state of a task run the group has just inserted, locked and loaded, decided as the
+   * lone path would decide it — when the group can write the whole outcome with {@link
+   * OutcomeRows#writeAll}: its concurrency facts are known to be empty ({@link
+   * ConcurrencyLoading#factsKnownEmpty}: a new run holds nothing, and no creation policy takes tag
+   * slots) and the outcome's only effects are cache entries. Otherwise null, and the run is
+   * orchestrated in the group's transaction. Throws what the engine throws.
+   */
+  private OrchestrationOutcome decide(Proposal p, LockedRun run) {
+    if (!ConcurrencyLoading.factsKnownEmpty(p, run)) {
+      return null;
+    }
+    OrchestrationOutcome o = runs.decide(p, run, ConcurrencyFacts.EMPTY);
+    return o.writtenBy(WRITES) ? o : null;
   }
 
   /**

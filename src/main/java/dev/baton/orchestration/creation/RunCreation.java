@@ -26,7 +26,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.UUID;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.orchestration.run.Proposal;
+import dev.baton.orchestration.run.RunOrchestrator;
 
 /**
  * Creating a flow run or a task run: insert (or find the existing run for an idempotency key /
@@ -39,15 +40,15 @@ public final class RunCreation {
   public record Created<T>(T run, boolean created) {}
 
   private final Pool pool;
-  private final OrchestrationService service;
+  private final RunOrchestrator runs;
 
-  public RunCreation(Pool pool, OrchestrationService service) {
+  public RunCreation(Pool pool, RunOrchestrator runs) {
     this.pool = pool;
-    this.service = service;
+    this.runs = runs;
   }
 
   public Future<Created<FlowRun>> createFlowRun(FlowRunCreate create, ApiVersion apiVersion) {
-    Instant now = service.now();
+    Instant now = runs.now();
     return pool.withTransaction(conn -> baseLabels(conn, create)
         .compose(base -> {
           ObjectNode labels = JsonNodeFactory.instance.objectNode();
@@ -69,7 +70,8 @@ public final class RunCreation {
           }
           StateCreate initial = create.state() == null ? StateCreate.of(StateType.PENDING) : create.state();
           State proposed = initial.toState(Ids.uuid7(), now);
-          return service.orchestrate(conn, RunKind.FLOW_RUN, inserted.value(), proposed, true, apiVersion, null, now)
+          Proposal p = Proposal.forced(RunKind.FLOW_RUN, inserted.value(), proposed, now).withApiVersion(apiVersion);
+          return runs.lockAndOrchestrate(conn, p, RunOrchestrator.Ending.IN_TRANSACTION)
               .compose(o -> FlowRunRepository.get(conn, inserted.value()))
               .map(r -> new Created<>(r, true));
         }));
@@ -97,7 +99,7 @@ public final class RunCreation {
    * read-back and COMMIT, pipelined. A run found by its natural key costs a few more.
    */
   public Future<Created<TaskRun>> createTaskRun(TaskRunCreate create) {
-    Instant now = service.now();
+    Instant now = runs.now();
     UUID id = create.id() != null ? create.id() : Ids.uuid7();
     String name = create.name() == null || create.name().isEmpty() ? Names.slug() : create.name();
     StateCreate initial = create.state() == null ? StateCreate.of(StateType.PENDING) : create.state();
@@ -109,8 +111,10 @@ public final class RunCreation {
       return Future.all(begun, inserted, loaded)
           .compose(all -> {
             Upserted<UUID> run = inserted.result();
+            Proposal p = Proposal.forced(RunKind.TASK_RUN, id, proposed, now);
             Future<Boolean> created = run.created()
-                ? service.orchestrateLoaded(conn, RunKind.TASK_RUN, loaded.result(), proposed, true, null, null, now)
+                ? RunOrchestrator.lockedOrReloaded(conn, p, loaded.result())
+                    .compose(locked -> runs.orchestrateLocked(conn, p, locked, RunOrchestrator.Ending.IN_TRANSACTION))
                     .map(true)
                 : Future.succeededFuture(false);
             return created.compose(isNew -> Transactions.commitBehind(conn, TaskRunRepository.get(conn, run.value()))

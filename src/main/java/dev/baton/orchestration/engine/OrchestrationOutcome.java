@@ -4,6 +4,7 @@ import dev.baton.domain.OrchestrationDetails;
 import dev.baton.domain.OrchestrationStatus;
 import dev.baton.domain.State;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the engine decided.
@@ -23,4 +24,25 @@ public record OrchestrationOutcome(
     OrchestrationDetails details,
     RunDraft run,
     List<Effect> effects,
-    String decidedBy) {}
+    String decidedBy) {
+
+  /** True when every effect is covered by one of {@code writers}. */
+  public boolean writtenBy(Set<Effect.Writer> writers) {
+    for (Effect e : effects) {
+      if (!writers.contains(e.writer())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when some effect is covered by {@code writer}. */
+  public boolean has(Effect.Writer writer) {
+    for (Effect e : effects) {
+      if (e.writer() == writer) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

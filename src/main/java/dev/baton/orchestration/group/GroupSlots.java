@@ -1,49 +1,62 @@
 package dev.baton.orchestration.group;
 
-import static dev.baton.orchestration.run.RunOrchestrator.cacheKeyToLookUp;
-
 import dev.baton.domain.OrchestrationStatus;
-import dev.baton.domain.State;
-import dev.baton.orchestration.api.SetStateCommand;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
-import dev.baton.orchestration.engine.Policy;
+import dev.baton.orchestration.run.ConcurrencyFactRows;
+import dev.baton.orchestration.run.ConcurrencyLoading;
+import dev.baton.orchestration.run.LoadedRuns;
+import dev.baton.orchestration.run.LockedRun;
+import dev.baton.orchestration.run.OutcomeRows;
+import dev.baton.orchestration.run.Proposal;
 import dev.baton.persistence.ConcurrencyStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
-import dev.baton.orchestration.run.RunOrchestrator;
-import dev.baton.orchestration.run.OutcomeRows;
-import dev.baton.orchestration.run.LockedRun;
-import dev.baton.orchestration.run.LoadedRuns;
-import dev.baton.orchestration.run.EffectApplier;
-import dev.baton.orchestration.run.ConcurrencyLoading;
-import dev.baton.orchestration.run.ConcurrencyFactRows;
-import dev.baton.orchestration.OrchestrationService;
 
 /**
- * The concurrency part of a set-state group ({@link OrchestrationService#setStates}): the group's
- * task runs that may hold or take a slot, decided on facts loaded for all of them at once
- * ({@link GroupConcurrency}) — WAITs answered from one unlocked read, releases and slot hand-offs
- * written in the group's own transaction ({@link #write}) — or sent alone with the group verdicts
- * {@link OrchestrationService#ALONE} / {@link OrchestrationService#ALONE_WAIT_FIRST}.
+ * The concurrency part of a set-state group ({@link GroupSetState}): the group's task runs that may
+ * hold or take a slot, decided on facts loaded for all of them at once ({@link GroupConcurrency}) —
+ * WAITs answered from one unlocked read, releases and slot hand-offs written in the group's own
+ * transaction ({@link #write}) — or sent alone ({@link Verdict#ALONE}, {@link
+ * Verdict#ALONE_WAIT_FIRST}).
  */
-public final class GroupSlots {
+final class GroupSlots {
+  /** What a group writes for a tagged run: the outcome's own statement, plus lease releases. */
+  private static final Set<Effect.Writer> WRITES = EnumSet.of(Effect.Writer.WITH_OUTCOME,
+      Effect.Writer.AFTER_COMMIT, Effect.Writer.LEASE_RELEASE);
+
+  /** {@link #WRITES}, plus slots taken on limits the group has locked. */
+  private static final Set<Effect.Writer> WRITES_TAKING = EnumSet.of(Effect.Writer.WITH_OUTCOME,
+      Effect.Writer.AFTER_COMMIT, Effect.Writer.LEASE_RELEASE, Effect.Writer.SLOT_ACQUISITION);
+
   /** The engine on one run with the given facts; null when it throws (the proposal then goes alone). */
-  public interface Decider {
-    public OrchestrationOutcome decide(SetStateCommand cmd, LockedRun run, ConcurrencyFacts facts, State proposed,
-        Policy policy, Instant now);
+  interface Decider {
+    OrchestrationOutcome decide(Proposal p, LockedRun run, ConcurrencyFacts facts);
   }
+
+  /**
+   * What {@link #decide} decided: a verdict for each of the runs it was given (by index in the
+   * group), the outcomes the group writes for them (in the order they are to be written) and the
+   * slot writes.
+   */
+  record Decided(Map<Integer, Verdict> verdicts, List<OrchestrationOutcome> written, SlotWrites writes) {}
 
   private final Decider decider;
 
-  public GroupSlots(Decider decider) {
+  GroupSlots(Decider decider) {
     this.decider = decider;
   }
 
@@ -52,7 +65,7 @@ public final class GroupSlots {
    * (their limits are locked already, in id order, after every run and lease lock of the group) —
    * sent together, one round trip; a failed statement fails the group.
    */
-  public static Future<?> write(SqlConnection conn, List<OrchestrationOutcome> decided, SlotWrites slots) {
+  static Future<?> write(SqlConnection conn, List<OrchestrationOutcome> decided, SlotWrites slots) {
     List<Future<?>> writes = new ArrayList<>();
     writes.add(OutcomeRows.writeAll(conn, decided));
     if (!slots.releases().isEmpty()) {
@@ -71,18 +84,18 @@ public final class GroupSlots {
    * accounting is right (the limits are locked before it decides); if it did, the group is rolled
    * back and every proposal orchestrated alone, as after a refused statement.
    */
-  public static final class SlotsGone extends RuntimeException {
+  static final class SlotsGone extends RuntimeException {
     SlotsGone(List<UUID> limitIds) {
       super("slots on " + limitIds + " were no longer free under the group's lock", null, false, false);
     }
   }
 
   /** What a group writes besides its outcomes: leases to release, then slots to take. */
-  public record SlotWrites(List<UUID> releases, List<ConcurrencyEffect.AcquireSlots> acquisitions) {}
+  record SlotWrites(List<UUID> releases, List<ConcurrencyEffect.AcquireSlots> acquisitions) {}
 
   /**
    * The group's task runs that may hold or take a slot ({@code slotRuns}: indices into
-   * {@code cmds}), decided on facts loaded for all of them in one round trip
+   * {@code proposals}), decided on facts loaded for all of them in one round trip
    * ({@link GroupConcurrency}), each as it would be alone:
    * <ul>
    *   <li>a proposal that may take a tag slot (RUNNING under SecureTaskConcurrencySlots) and holds
@@ -100,43 +113,42 @@ public final class GroupSlots {
    *   <li>a run named by a legacy v1 row, or a RUNNING proposal of a run that already holds a lease,
    *       goes alone as before.
    * </ul>
-   * Fills in {@code verdicts} and {@code decided} (the outcomes to write).
    */
-  public Future<SlotWrites> decide(SqlConnection conn, List<SetStateCommand> cmds, List<Integer> slotRuns,
-      Map<UUID, LockedRun> tasks, State[] proposed, Policy[] policies, Instant now,
-      Object[] verdicts, List<OrchestrationOutcome> decided) {
+  Future<Decided> decide(SqlConnection conn, List<Proposal> proposals, List<Integer> slotRuns,
+      Map<UUID, LockedRun> tasks) {
     List<LockedRun> runs = new ArrayList<>(slotRuns.size());
-    java.util.Set<UUID> mayTakeSlots = new java.util.HashSet<>();
+    Set<UUID> mayTakeSlots = new HashSet<>();
     for (int i : slotRuns) {
-      SetStateCommand cmd = cmds.get(i);
-      runs.add(tasks.get(cmd.runId()));
-      if (ConcurrencyLoading.readsLimitsFirst(cmd.kind(), policies[i], proposed[i])) {
-        mayTakeSlots.add(cmd.runId());
+      Proposal p = proposals.get(i);
+      runs.add(tasks.get(p.runId()));
+      if (ConcurrencyLoading.readsLimitsFirst(p)) {
+        mayTakeSlots.add(p.runId());
       }
     }
     return GroupConcurrency.load(conn, runs, mayTakeSlots).compose(facts -> {
+      Map<Integer, Verdict> verdicts = new TreeMap<>();
       List<UUID> releases = new ArrayList<>();
-      Map<UUID, Integer> released = new java.util.HashMap<>(); // limit id → slots the group gives back
+      Map<UUID, Integer> released = new HashMap<>(); // limit id → slots the group gives back
       List<Integer> takers = new ArrayList<>();
       List<Integer> waiters = new ArrayList<>();
       for (int i : slotRuns) {
-        SetStateCommand cmd = cmds.get(i);
-        LockedRun run = tasks.get(cmd.runId());
-        ConcurrencyFacts cf = facts.get(cmd.runId());
-        boolean mayTake = mayTakeSlots.contains(cmd.runId());
+        Proposal p = proposals.get(i);
+        LockedRun run = tasks.get(p.runId());
+        ConcurrencyFacts cf = facts.get(p.runId());
+        boolean mayTake = mayTakeSlots.contains(p.runId());
         if (cf == null || (mayTake && !cf.leases().isEmpty())) {
-          verdicts[i] = mayTake && !run.draft().tags().isEmpty() ? OrchestrationService.ALONE_WAIT_FIRST : OrchestrationService.ALONE;
+          verdicts.put(i, mayTake && !run.draft().tags().isEmpty() ? Verdict.ALONE_WAIT_FIRST : Verdict.ALONE);
           continue;
         }
-        OrchestrationOutcome o = decider.decide(cmd, run, cf, proposed[i], policies[i], now);
+        OrchestrationOutcome o = decider.decide(p, run, cf);
         if (o == null) {
-          verdicts[i] = OrchestrationService.ALONE;
-        } else if (mayTake && RunOrchestrator.takesSlots(o)) {
+          verdicts.put(i, Verdict.ALONE);
+        } else if (mayTake && o.has(Effect.Writer.SLOT_ACQUISITION)) {
           takers.add(i);
-        } else if (!writtenByGroup(o)) {
-          verdicts[i] = OrchestrationService.ALONE;
+        } else if (!o.writtenBy(WRITES)) {
+          verdicts.put(i, Verdict.ALONE);
         } else {
-          verdicts[i] = o; // a WAIT writes nothing (its denied slot is batched)
+          verdicts.put(i, new Verdict.Written(o)); // a WAIT writes nothing (its denied slot is batched)
           if (mayTake && o.status() == OrchestrationStatus.WAIT) {
             waiters.add(i);
           }
@@ -155,63 +167,71 @@ public final class GroupSlots {
       }
       // WAITs on a limit the group gives slots back to are decided again, after the takers
       for (int i : waiters) {
-        for (ConcurrencyFacts.Limit l : facts.get(cmds.get(i).runId()).tagLimits()) {
+        for (ConcurrencyFacts.Limit l : facts.get(proposals.get(i).runId()).tagLimits()) {
           if (released.containsKey(l.id())) {
             takers.add(i);
             break;
           }
         }
       }
-      for (int i = 0; i < verdicts.length; i++) {
-        if (verdicts[i] instanceof OrchestrationOutcome o && !takers.contains(i) && slotRuns.contains(i)) {
-          decided.add(o);
+      List<OrchestrationOutcome> written = new ArrayList<>();
+      verdicts.forEach((i, v) -> {
+        if (v instanceof Verdict.Written w && !takers.contains(i)) {
+          written.add(w.outcome());
         }
-      }
+      });
       if (takers.isEmpty()) {
-        return Future.succeededFuture(new SlotWrites(releases, List.of()));
+        return Future.succeededFuture(new Decided(verdicts, written, new SlotWrites(releases, List.of())));
       }
-      return decideTakers(conn, cmds, tasks, takers, released, proposed, policies, now, verdicts, decided)
-          .map(acquisitions -> new SlotWrites(releases, acquisitions));
+      return decideTakers(conn, proposals, tasks, takers, released).map(taken -> {
+        verdicts.putAll(taken.verdicts());
+        written.addAll(taken.written());
+        return new Decided(verdicts, written, new SlotWrites(releases, taken.acquisitions()));
+      });
     });
   }
+
+  /** What {@link #decideTakers} decided: verdicts by index, the outcomes to write, the slots to take. */
+  private record Taken(Map<Integer, Verdict> verdicts, List<OrchestrationOutcome> written,
+      List<ConcurrencyEffect.AcquireSlots> acquisitions) {}
 
   /**
    * The proposals of {@link #decide} decided again under the locks: their runs reloaded
    * (the first decision changed the loaded drafts; the rows are this transaction's already) and
    * their tag limits locked with the limits of the leases the group releases, in one id-ordered
    * statement — one round trip. Each is decided on the locked counts less the group's releases,
-   * plus what the takers before it took. Succeeds with the slots to take.
+   * plus what the takers before it took.
    */
-  private Future<List<ConcurrencyEffect.AcquireSlots>> decideTakers(SqlConnection conn, List<SetStateCommand> cmds,
-      Map<UUID, LockedRun> tasks, List<Integer> takers, Map<UUID, Integer> released,
-      State[] proposed, Policy[] policies, Instant now, Object[] verdicts, List<OrchestrationOutcome> decided) {
+  private Future<Taken> decideTakers(SqlConnection conn, List<Proposal> proposals, Map<UUID, LockedRun> tasks,
+      List<Integer> takers, Map<UUID, Integer> released) {
     takers.sort(null); // the group's order
     List<UUID> ids = new ArrayList<>(takers.size());
     List<String> cacheKeys = new ArrayList<>(takers.size());
-    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    Set<String> names = new LinkedHashSet<>();
     for (int i : takers) {
-      ids.add(cmds.get(i).runId());
-      cacheKeys.add(cacheKeyToLookUp(policies[i], proposed[i]));
+      ids.add(proposals.get(i).runId());
+      cacheKeys.add(proposals.get(i).cacheKeyToLookUp());
     }
     // a locked run's tags cannot change under us: the first load's tags name the limits
     for (int i : takers) {
-      tasks.get(cmds.get(i).runId()).draft().tags().forEach(t -> names.add("tag:" + t));
+      tasks.get(proposals.get(i).runId()).draft().tags().forEach(t -> names.add("tag:" + t));
     }
-    Future<Map<UUID, LockedRun>> reloaded = LoadedRuns.lockTaskRuns(conn, ids, cacheKeys, now);
+    Future<Map<UUID, LockedRun>> reloaded = LoadedRuns.lockTaskRuns(conn, ids, cacheKeys, proposals.get(0).now());
     Future<List<ConcurrencyFacts.Limit>> limits = ConcurrencyStore.lockLimitsNamedOr(conn, new ArrayList<>(names),
         new ArrayList<>(released.keySet())).map(rows -> rows.stream().map(ConcurrencyFactRows::limit).toList());
     return Future.all(reloaded, limits).map(both -> {
       Map<UUID, LockedRun> runs = reloaded.result();
-      List<ConcurrencyFacts.Limit> locked = limits.result();
-      Map<UUID, ConcurrencyFacts.Limit> current = new java.util.LinkedHashMap<>();
-      for (ConcurrencyFacts.Limit l : locked) {
+      Map<UUID, ConcurrencyFacts.Limit> current = new LinkedHashMap<>();
+      for (ConcurrencyFacts.Limit l : limits.result()) {
         int back = released.getOrDefault(l.id(), 0);
         current.put(l.id(), back == 0 ? l : withActive(l, Math.max(0, l.activeSlots() - back)));
       }
+      Map<Integer, Verdict> verdicts = new TreeMap<>();
+      List<OrchestrationOutcome> written = new ArrayList<>();
       List<ConcurrencyEffect.AcquireSlots> acquisitions = new ArrayList<>();
       for (int i : takers) {
-        SetStateCommand cmd = cmds.get(i);
-        LockedRun run = runs.get(cmd.runId());
+        Proposal p = proposals.get(i);
+        LockedRun run = runs.get(p.runId());
         List<ConcurrencyFacts.Limit> tagLimits = new ArrayList<>();
         for (ConcurrencyFacts.Limit l : current.values()) { // id order
           if (l.name().startsWith("tag:") && run != null && run.draft().tags().contains(l.name().substring(4))) {
@@ -219,10 +239,9 @@ public final class GroupSlots {
           }
         }
         OrchestrationOutcome o = run == null ? null
-            : decider.decide(cmd, run, new ConcurrencyFacts(tagLimits, List.of(), List.of(), null), proposed[i],
-                policies[i], now);
-        if (o == null || !writtenByGroupTaking(o)) {
-          verdicts[i] = OrchestrationService.ALONE;
+            : decider.decide(p, run, new ConcurrencyFacts(tagLimits, List.of(), List.of(), null));
+        if (o == null || !o.writtenBy(WRITES_TAKING)) {
+          verdicts.put(i, Verdict.ALONE);
           continue;
         }
         for (Effect e : o.effects()) {
@@ -234,31 +253,15 @@ public final class GroupSlots {
             }
           }
         }
-        verdicts[i] = o;
-        decided.add(o);
+        verdicts.put(i, new Verdict.Written(o));
+        written.add(o);
       }
-      return acquisitions;
+      return new Taken(verdicts, written, acquisitions);
     });
   }
 
   private static ConcurrencyFacts.Limit withActive(ConcurrencyFacts.Limit l, int active) {
     return new ConcurrencyFacts.Limit(l.id(), l.name(), l.active(), l.limit(), active, l.deniedSlots(),
         l.slotDecayPerSecond(), l.avgSlotOccupancySeconds());
-  }
-
-  /** What a group writes for a tagged run: {@link EffectApplier#STORE_WRITES}, plus lease releases. */
-  private static final Class<?>[] GROUP_WRITES = {Effect.InsertCacheEntry.class,
-      ConcurrencyEffect.RecordDenied.class, ConcurrencyEffect.ReleaseLeases.class};
-
-  /** {@link #GROUP_WRITES}, plus slots taken on limits the group has locked. */
-  private static final Class<?>[] GROUP_WRITES_TAKING = {Effect.InsertCacheEntry.class,
-      ConcurrencyEffect.RecordDenied.class, ConcurrencyEffect.ReleaseLeases.class, ConcurrencyEffect.AcquireSlots.class};
-
-  private static boolean writtenByGroup(OrchestrationOutcome o) {
-    return EffectApplier.effectsAllOf(o, GROUP_WRITES);
-  }
-
-  private static boolean writtenByGroupTaking(OrchestrationOutcome o) {
-    return EffectApplier.effectsAllOf(o, GROUP_WRITES_TAKING);
   }
 }

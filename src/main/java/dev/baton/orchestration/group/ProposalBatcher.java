@@ -7,7 +7,7 @@ import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
-import dev.baton.orchestration.OrchestrationService.Noted;
+import dev.baton.orchestration.run.Noted;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -24,7 +24,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import dev.baton.orchestration.bus.OrchestrationVerticle;
-import dev.baton.orchestration.OrchestrationService;
 
 /**
  * Groups set-state proposals that arrive while the database is busy (group commit). At most
@@ -152,7 +151,7 @@ public final class ProposalBatcher {
 
   /**
    * @param orchestrate orchestrates a group of proposals for distinct runs, answers index-aligned
-   *     and noted with their slot effects for held WAITs ({@link OrchestrationService#setStatesNoted})
+   *     and noted with their slot effects for held WAITs ({@link GroupSetState#setStatesNoted})
    * @param maxGroupSize largest group (1 = every proposal alone)
    * @param groupsInFlight groups orchestrated at once
    * @param maxQueued most proposals waiting; past it a proposal is refused at once (UNAVAILABLE)

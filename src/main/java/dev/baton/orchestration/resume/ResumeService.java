@@ -28,10 +28,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Supplier;
 import dev.baton.orchestration.run.TransactionRunner;
 import dev.baton.orchestration.run.RunOrchestrator;
 import dev.baton.orchestration.run.LockedRun;
+import dev.baton.orchestration.run.Proposal;
 
 /**
  * Resumes paused flow runs (resume.md §3): the run input is checked first, outside any lock, on
@@ -41,28 +41,34 @@ import dev.baton.orchestration.run.LockedRun;
 public final class ResumeService {
   private static final String NOT_PAUSED = "Cannot resume a flow run that is not paused.";
 
+  /** A resume's proposal goes through the core flow policy (not forced). */
+  private static final Policy POLICY = PolicySelector.select(RunKind.FLOW_RUN, false, false);
+
   /** Check-then-lock rounds when the pause changes between the input check and the lock, at most. */
   private static final int MAX_RESUME_ROUNDS = 3;
 
-  /** The answer of a locked attempt whose input check no longer applies (compared by identity). */
-  private static final OrchestrationResult STALE = new OrchestrationResult(null, OrchestrationStatus.ABORT,
-      OrchestrationDetails.abort("stale run input check"), false);
+  /** What the locked transaction of a resume came to. */
+  private sealed interface Locked {
+    /** The resume's answer (committed when it is an ACCEPT that wrote). */
+    record Answered(OrchestrationResult result) implements Locked {}
+
+    /** The pause changed since the input was checked: nothing written, the check is done again. */
+    record Stale() implements Locked {}
+  }
 
   private final Pool pool;
   private final TransactionRunner tx;
-  private final RunOrchestrator core;
+  private final RunOrchestrator runs;
   private final RunInputWorker runInput;
   private final OrchestrationMetrics metrics;
-  private final Supplier<Instant> now;
 
-  public ResumeService(Pool pool, TransactionRunner tx, RunOrchestrator core, RunInputWorker runInput,
-      OrchestrationMetrics metrics, Supplier<Instant> now) {
+  public ResumeService(Pool pool, TransactionRunner tx, RunOrchestrator runs, RunInputWorker runInput,
+      OrchestrationMetrics metrics) {
     this.pool = pool;
     this.tx = tx;
-    this.core = core;
+    this.runs = runs;
     this.runInput = runInput;
     this.metrics = metrics;
-    this.now = now;
   }
 
   /**
@@ -90,11 +96,11 @@ public final class ResumeService {
   private Future<OrchestrationResult> resumeRound(ResumeCommand cmd, int round) {
     return checkInputBeforeLock(cmd)
         .compose(checked -> checked.answer() != null
-            ? Future.succeededFuture(checked.answer())
+            ? Future.<Locked>succeededFuture(new Locked.Answered(checked.answer()))
             : TransactionRunner.retryOnConflict(() -> resumeLocked(cmd, checked)))
-        .compose(result -> {
-          if (result != STALE) {
-            return Future.succeededFuture(result);
+        .compose(locked -> {
+          if (locked instanceof Locked.Answered a) {
+            return Future.succeededFuture(a.result());
           }
           if (round < MAX_RESUME_ROUNDS) {
             return resumeRound(cmd, round + 1);
@@ -155,62 +161,62 @@ public final class ResumeService {
   }
 
   /**
-   * The transaction of a resume whose input has been checked: lock the run, re-check what the
-   * check depended on ({@link #STALE} when it changed), then the proposal and the stored input.
+   * The transaction of a resume whose input has been checked: lock the run (with the schema row's
+   * id, read {@code FOR SHARE} behind the lock), re-check what the check depended on ({@link
+   * Locked.Stale} when it changed), then the proposal through the locked-run path and the stored
+   * input. Past the deadline the transaction is rolled back instead of committed ({@code
+   * withTransaction} commits only when the work succeeds).
    */
-  private Future<OrchestrationResult> resumeLocked(ResumeCommand cmd, CheckedInput checked) {
+  private Future<Locked> resumeLocked(ResumeCommand cmd, CheckedInput checked) {
     if (cmd.deadlinePassed()) { // e.g. the input check waited for a worker
       return Future.failedFuture(Deadline.exceeded());
     }
-    Instant at = now.get();
+    Instant now = runs.now();
     UUID id = cmd.flowRunId();
     String schemaKey = ResumeInputCheck.schemaKey(checked.keyset());
-    // past the deadline the transaction is rolled back instead of committed (withTransaction
-    // commits only when the work succeeds)
-    return tx.withTransaction(conn -> resumeLockedIn(conn, cmd, checked, at, id, schemaKey)
-        .compose(r -> cmd.deadlinePassed() ? Future.<OrchestrationResult>failedFuture(Deadline.exceeded())
-            : Future.succeededFuture(r)));
+    return tx.withTransaction(conn -> {
+      Future<LockedRun> locked = RunOrchestrator.lockFlowRun(conn, id);
+      // pipelined behind the lock: it reads (and shares) the schema row once the run row is locked
+      Future<UUID> schemaId = schemaKey == null ? Future.succeededFuture(null)
+          : FlowRunInputRepository.shareId(conn, id, schemaKey);
+      return Future.all(locked, schemaId)
+          .compose(both -> resumeLocked(conn, cmd, checked, locked.result(), schemaId.result(), now))
+          .compose(r -> cmd.deadlinePassed() ? Future.<Locked>failedFuture(Deadline.exceeded())
+              : Future.succeededFuture(r));
+    });
   }
 
-  private Future<OrchestrationResult> resumeLockedIn(SqlConnection conn, ResumeCommand cmd, CheckedInput checked,
-      Instant now, UUID id, String schemaKey) {
-    Future<LockedRun> locked = RunOrchestrator.lock(conn, RunKind.FLOW_RUN, id, null, now);
-    // pipelined behind the lock: it reads (and shares) the schema row once the run row is locked
-    Future<UUID> schemaId = schemaKey == null ? Future.succeededFuture(null)
-        : FlowRunInputRepository.shareId(conn, id, schemaKey);
-    return Future.all(locked, schemaId).compose(both -> {
-      LockedRun run = locked.result();
-      State current = run.current();
-      if (current == null || current.type() != StateType.PAUSED) {
-        return Future.succeededFuture(notPaused());
+  /** The resume of a run locked in this transaction. */
+  private Future<Locked> resumeLocked(SqlConnection conn, ResumeCommand cmd, CheckedInput checked, LockedRun run,
+      UUID schemaId, Instant now) {
+    State current = run.current();
+    if (current == null || current.type() != StateType.PAUSED) {
+      return Future.succeededFuture(new Locked.Answered(notPaused()));
+    }
+    if (!Objects.equals(inputKeyset(current.details().runInputKeyset()), inputKeyset(checked.keyset()))
+        || !Objects.equals(schemaId, checked.schemaId())) {
+      return Future.succeededFuture(new Locked.Stale());
+    }
+    if (checked.outcome() instanceof ResumeInputCheck.Reject reject) {
+      // status REJECT with abort_details, as Prefect answers input problems; nothing written
+      return Future.succeededFuture(new Locked.Answered(new OrchestrationResult(current, OrchestrationStatus.REJECT,
+          OrchestrationDetails.abort(reject.reason()), false)));
+    }
+    ResumeInputCheck.Ok ok = (ResumeInputCheck.Ok) checked.outcome();
+    State proposal = current.details().pauseReschedule()
+        ? new State(Ids.uuid7(), StateType.SCHEDULED, "Resuming", now, null, null,
+            StateDetails.builder().scheduledTime(now).build())
+        : new State(Ids.uuid7(), StateType.RUNNING, StateType.RUNNING.defaultName(), now, null, null, StateDetails.EMPTY);
+    Proposal p = Proposal.under(POLICY, RunKind.FLOW_RUN, cmd.flowRunId(), proposal, now)
+        .from(cmd.apiVersion(), cmd.clientVersion(), cmd.deadlineNanos());
+    return runs.orchestrateLocked(conn, p, run, RunOrchestrator.Ending.IN_TRANSACTION).compose(o -> {
+      OrchestrationResult result = new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
+      if (o.status() != OrchestrationStatus.ACCEPT || !ok.shouldStore()) {
+        return Future.succeededFuture(new Locked.Answered(result));
       }
-      if (!Objects.equals(inputKeyset(current.details().runInputKeyset()), inputKeyset(checked.keyset()))
-          || !Objects.equals(schemaId.result(), checked.schemaId())) {
-        return Future.succeededFuture(STALE);
-      }
-      if (checked.outcome() instanceof ResumeInputCheck.Reject reject) {
-        // status REJECT with abort_details, as Prefect answers input problems; nothing written
-        return Future.succeededFuture(new OrchestrationResult(current, OrchestrationStatus.REJECT,
-            OrchestrationDetails.abort(reject.reason()), false));
-      }
-      ResumeInputCheck.Ok ok = (ResumeInputCheck.Ok) checked.outcome();
-      State proposal = current.details().pauseReschedule()
-          ? new State(Ids.uuid7(), StateType.SCHEDULED, "Resuming", now, null, null,
-              StateDetails.builder().scheduledTime(now).build())
-          : new State(Ids.uuid7(), StateType.RUNNING, StateType.RUNNING.defaultName(), now, null, null, StateDetails.EMPTY);
-      Policy policy = PolicySelector.select(RunKind.FLOW_RUN, false, false);
-      return RunOrchestrator.concurrencyFacts(conn, RunKind.FLOW_RUN, run, policy, proposal)
-          .compose(cf -> core.decideAndWrite(conn, RunKind.FLOW_RUN, run, cf, proposal, policy,
-              cmd.apiVersion(), cmd.clientVersion(), now))
-          .compose(o -> {
-            OrchestrationResult result = new OrchestrationResult(o.state(), o.status(), o.details(), o.stateWritten());
-            if (o.status() != OrchestrationStatus.ACCEPT || !ok.shouldStore()) {
-              return Future.succeededFuture(result);
-            }
-            // stored as compact JSON text, e.g. {"approved":true}
-            return FlowRunInputRepository.insert(conn, id, ok.responseKey(), ok.input().toString(), null)
-                .map(result);
-          });
+      // stored as compact JSON text, e.g. {"approved":true}
+      return FlowRunInputRepository.insert(conn, cmd.flowRunId(), ok.responseKey(), ok.input().toString(), null)
+          .map(new Locked.Answered(result));
     });
   }
 }

@@ -1,7 +1,6 @@
 package dev.baton.orchestration.run;
 
 import dev.baton.domain.RunKind;
-import dev.baton.domain.State;
 import dev.baton.domain.StateType;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Policy;
@@ -16,7 +15,6 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Which concurrency facts a proposal needs, loaded in its transaction right after the run lock
@@ -29,25 +27,22 @@ import java.util.UUID;
 public final class ConcurrencyLoading {
   private ConcurrencyLoading() {}
 
-  static Future<ConcurrencyFacts> load(SqlConnection conn, RunKind kind, UUID runId, Policy policy, State proposed) {
-    return load(conn, kind, runId, policy, proposed, true);
-  }
-
   /**
-   * As above; with {@code lockLimits} false a task run's limit rows are read without a lock (see
-   * {@link #readsLimitsFirst}). Flow runs' limits are always locked.
+   * The proposal's facts with every limit row it may act on locked, or (with {@code lockLimits}
+   * false) a task run's limit rows read without a lock (see {@link #readsLimitsFirst}). Flow runs'
+   * limits are always locked.
    */
-  static Future<ConcurrencyFacts> load(SqlConnection conn, RunKind kind, UUID runId, Policy policy, State proposed,
-      boolean lockLimits) {
-    StateType to = proposed.type();
-    if (kind == RunKind.TASK_RUN) {
+  public static Future<ConcurrencyFacts> load(SqlConnection conn, Proposal p, boolean lockLimits) {
+    StateType to = p.state().type();
+    Policy policy = p.policy();
+    if (p.kind() == RunKind.TASK_RUN) {
       boolean tagLimits = to == StateType.RUNNING && policy.contains(SecureTaskConcurrencySlots.class);
-      return ConcurrencyStore.loadTaskFacts(conn, runId, tagLimits, lockLimits).map(ConcurrencyFactRows::facts);
+      return ConcurrencyStore.loadTaskFacts(conn, p.runId(), tagLimits, lockLimits).map(ConcurrencyFactRows::facts);
     }
     boolean deployment = (to == StateType.PENDING && policy.contains(SecureFlowConcurrencySlots.class))
         || (to == StateType.RUNNING && policy.contains(ValidateDeploymentConcurrencyAtRunning.class))
         || (to == StateType.SCHEDULED && policy.contains(EnforceDeploymentConcurrencyOnLate.class));
-    return ConcurrencyStore.loadFlowFacts(conn, runId, deployment).map(ConcurrencyFactRows::facts);
+    return ConcurrencyStore.loadFlowFacts(conn, p.runId(), deployment).map(ConcurrencyFactRows::facts);
   }
 
   /**
@@ -55,9 +50,9 @@ public final class ConcurrencyLoading {
    * SecureTaskConcurrencySlots): they decide first from an unlocked read of the limits, and lock
    * them only when that decision takes a slot.
    */
-  public static boolean readsLimitsFirst(RunKind kind, Policy policy, State proposed) {
-    return kind == RunKind.TASK_RUN && proposed.type() == StateType.RUNNING
-        && policy.contains(SecureTaskConcurrencySlots.class);
+  public static boolean readsLimitsFirst(Proposal p) {
+    return p.kind() == RunKind.TASK_RUN && p.state().type() == StateType.RUNNING
+        && p.policy().contains(SecureTaskConcurrencySlots.class);
   }
 
   /**
@@ -67,13 +62,13 @@ public final class ConcurrencyLoading {
    * Loading would then give its tags' legacy rows, none naming it, and no tag limit and no lease; a
    * task rule reads legacy rows only to take a slot or to find the run's own.
    */
-  public static boolean factsKnownEmpty(RunKind kind, LockedRun run, Policy policy, State proposed) {
+  public static boolean factsKnownEmpty(Proposal p, LockedRun run) {
     return run.concurrencyFree()
-        || (kind == RunKind.TASK_RUN && run.holdsNothing() && !readsLimitsFirst(kind, policy, proposed));
+        || (p.kind() == RunKind.TASK_RUN && run.holdsNothing() && !readsLimitsFirst(p));
   }
 
   /** Tag limits in the order of the run's tags (messages name tags in that order). */
-  static ConcurrencyFacts ordered(ConcurrencyFacts cf, RunDraft run) {
+  public static ConcurrencyFacts ordered(ConcurrencyFacts cf, RunDraft run) {
     if (cf == null || cf.tagLimits().size() < 2) {
       return cf;
     }

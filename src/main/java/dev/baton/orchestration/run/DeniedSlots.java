@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.baton.orchestration.OrchestrationService;
 
 /**
  * Denied slots of orchestration WAITs (spec/concurrency.md §1.1), added to their limits in batches
@@ -26,7 +25,7 @@ import dev.baton.orchestration.OrchestrationService;
  * <p>The denied count only shapes {@code retry_after}; it never decides whether a slot is free, so
  * recording it up to {@link #DELAY_MS} late (or losing a batch when its transaction fails, or when
  * the process dies) cannot leak or double-grant a slot; a graceful stop writes what has gathered
- * ({@link OrchestrationService#flushDeniedSlots}). Counts are summed per limit until the batch's
+ * ({@link dev.baton.orchestration.Orchestration#flushDeniedSlots}). Counts are summed per limit until the batch's
  * timer fires; the batch is one transaction that locks its limits in id order and holds no other
  * lock.
  */
@@ -34,7 +33,7 @@ public final class DeniedSlots {
   private static final Logger LOG = LoggerFactory.getLogger(DeniedSlots.class);
 
   /** How long denials gather before they are written. */
-  static final long DELAY_MS = 100;
+  public static final long DELAY_MS = 100;
 
   private final Pool pool;
   private final Map<UUID, Integer> pending = new ConcurrentHashMap<>();
@@ -45,7 +44,7 @@ public final class DeniedSlots {
   }
 
   /** Adds {@code slots} denied slots to each limit, written with the next batch. */
-  void add(List<UUID> limitIds, int slots) {
+  public void add(List<UUID> limitIds, int slots) {
     for (UUID id : limitIds) {
       pending.merge(id, slots, Integer::sum);
     }
@@ -60,7 +59,7 @@ public final class DeniedSlots {
   }
 
   /** Writes what has gathered (limits in id order); a failure is logged and the batch dropped. */
-  Future<Void> flush() {
+  public Future<Void> flush() {
     scheduled.set(false);
     Map<UUID, Integer> batch = new TreeMap<>();
     for (UUID id : new ArrayList<>(pending.keySet())) {

@@ -1,6 +1,7 @@
 package dev.baton.orchestration.run;
 
 import dev.baton.domain.Ids;
+import dev.baton.domain.RunKind;
 import dev.baton.domain.State;
 import dev.baton.domain.StateDetails;
 import dev.baton.domain.StateType;
@@ -17,18 +18,19 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Writes an engine outcome and applies its effects in the caller's transaction: the state, run row
- * and cache entries ({@link OutcomeRows}), then slot and lease changes, the
- * legacy flow-retry reset and the mirroring of a subflow's state onto its parent task run — the
- * last two orchestrate other runs through {@link Nested}. Denied slots never join the transaction:
- * they go to the batched recorder ({@link DeniedSlots}).
+ * Writes an engine outcome and applies its effects in the caller's transaction, each by the writer
+ * it names ({@link Effect#writer}): the state, run row and cache entries in one statement ({@link
+ * OutcomeRows}), then slot and lease changes, the legacy flow-retry reset and the mirroring of a
+ * subflow's state onto its parent task run — the last two orchestrate other runs through {@link
+ * Nested}. Denied slots never join the transaction: they go to the batched recorder ({@link
+ * DeniedSlots}).
  */
 public final class EffectApplier {
 
-  /** Orchestrates a forced proposal for a task run in the caller's transaction. */
+  /** Orchestrates a nested proposal (forced, for another run) in the caller's transaction. */
   @FunctionalInterface
   interface Nested {
-    Future<OrchestrationOutcome> orchestrateTaskRun(SqlConnection conn, UUID taskRunId, State proposed, Instant now);
+    Future<OrchestrationOutcome> orchestrate(SqlConnection conn, Proposal nested);
   }
 
   private final DeniedSlots denied;
@@ -44,36 +46,6 @@ public final class EffectApplier {
     return OutcomeRows.write(conn, outcome).compose(v -> applyEffects(conn, outcome, now));
   }
 
-  /**
-   * True when {@link OutcomeRows#write} writes the whole outcome (no statement depends
-   * on another); denied slots are recorded after the commit, in batches ({@link #recordDenials}).
-   */
-  public static boolean writtenByStoreAlone(OrchestrationOutcome o) {
-    return effectsAllOf(o, STORE_WRITES);
-  }
-
-  /** What {@link OutcomeRows#write} covers beside the state and the run row (denials: batched). */
-  static final Class<?>[] STORE_WRITES = {Effect.InsertCacheEntry.class, ConcurrencyEffect.RecordDenied.class};
-
-  /** True when every effect of {@code o} is of one of {@code kinds}. */
-  public static boolean effectsAllOf(OrchestrationOutcome o, Class<?>[] kinds) {
-    for (Effect e : o.effects()) {
-      if (!isOneOf(e, kinds)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isOneOf(Effect e, Class<?>[] kinds) {
-    for (Class<?> k : kinds) {
-      if (k.isInstance(e)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Hands the outcome's denied slots to the batched recorder ({@link DeniedSlots}); returns it. */
   public OrchestrationOutcome recordDenials(OrchestrationOutcome o) {
     for (Effect e : o.effects()) {
@@ -85,7 +57,7 @@ public final class EffectApplier {
   }
 
   /** Effects the store does not write itself: slots and leases, nested orchestration of other runs. */
-  Future<Void> applyEffects(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
+  private Future<Void> applyEffects(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
     Future<Void> chain = Future.succeededFuture();
     for (Effect e : outcome.effects()) {
       if (e instanceof ConcurrencyEffect.RecordDenied d) {
@@ -95,7 +67,7 @@ public final class EffectApplier {
       } else if (e instanceof Effect.ResetFailedTaskRunsForFlowRetry r) {
         chain = chain.compose(v -> resetFailedTaskRuns(conn, r, now));
       } else if (e instanceof Effect.OrchestrateParentTaskRun p) {
-        chain = chain.compose(v -> nested.orchestrateTaskRun(conn, p.taskRunId(), p.state(), now)
+        chain = chain.compose(v -> nested.orchestrate(conn, Proposal.forced(RunKind.TASK_RUN, p.taskRunId(), p.state(), now))
             .<Void>mapEmpty()
             .recover(t -> t instanceof OrchestrationException oe && oe.failure() == OrchestrationFailure.NOT_FOUND
                 ? Future.succeededFuture() // the parent task run is gone: nothing to mirror
@@ -141,7 +113,7 @@ public final class EffectApplier {
       for (UUID taskRunId : ids) {
         State awaiting = new State(Ids.uuid7(), StateType.SCHEDULED, "AwaitingRetry", now, null, null,
             StateDetails.builder().scheduledTime(r.scheduledTime()).build());
-        chain = chain.compose(v -> nested.orchestrateTaskRun(conn, taskRunId, awaiting, now))
+        chain = chain.compose(v -> nested.orchestrate(conn, Proposal.forced(RunKind.TASK_RUN, taskRunId, awaiting, now)))
             .compose(o -> OrchestrationStore.resetRunCount(conn, taskRunId));
       }
       return chain;

@@ -1,94 +1,106 @@
 package dev.baton.orchestration.run;
 
-import dev.baton.domain.ApiVersion;
 import dev.baton.domain.Ids;
 import dev.baton.domain.RunKind;
-import dev.baton.domain.State;
-import dev.baton.domain.StateType;
+import dev.baton.orchestration.api.Deadline;
+import dev.baton.failure.Failures;
 import dev.baton.orchestration.api.OrchestrationException;
-import dev.baton.orchestration.engine.ConcurrencyEffect;
+import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.Engine;
 import dev.baton.orchestration.engine.EngineEnv;
 import dev.baton.orchestration.engine.Facts;
+import dev.baton.orchestration.engine.ObjectNotFoundException;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
 import dev.baton.orchestration.engine.OrchestrationSettings;
-import dev.baton.orchestration.engine.Policy;
 import dev.baton.orchestration.engine.StateValidator;
 import dev.baton.orchestration.policies.PolicySelector;
-import dev.baton.orchestration.rules.task.CacheRetrieval;
 import dev.baton.persistence.OrchestrationStore;
+import dev.baton.persistence.Transactions;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.random.RandomGenerator;
 
 /**
- * Orchestrates one run inside the caller's transaction: lock and load the run, load its
- * concurrency facts, run the engine, and hand the outcome to the {@link EffectApplier}. Every path
- * that changes a run's state goes through here: set-state (alone), resume, run creation, and the
- * nested orchestrations the effects ask for.
+ * The one path a locked run takes: its concurrency facts, the engine, the write, the effects
+ * ({@link #orchestrateLocked}). Every change of a run's state goes through it — a set-state
+ * proposal alone, resume, run creation, the periodic services and the nested orchestrations an
+ * outcome asks for. (A set-state group decides its runs with {@link #decide} and writes them
+ * together; what it cannot write goes alone, through here.)
  */
 public final class RunOrchestrator {
+  /** How {@link #orchestrateLocked} ends. */
+  public enum Ending {
+    /** The caller's transaction goes on (it writes more, or commits itself). */
+    IN_TRANSACTION,
+    /**
+     * The path commits: behind the outcome's write in the same round trip when that write is all
+     * there is, and never once the proposal's deadline has passed (then nothing is committed).
+     */
+    COMMIT
+  }
+
+  /** What one statement of {@link OutcomeRows#write} writes, or is left to the batch after the commit. */
+  private static final Set<Effect.Writer> ONE_STATEMENT = EnumSet.of(Effect.Writer.WITH_OUTCOME,
+      Effect.Writer.AFTER_COMMIT);
+
   private final OrchestrationSettings settings;
+  private final Clock clock;
   private final Engine engine = new Engine();
   private final EffectApplier effects;
-  private final DeniedSlots denied;
 
-  public RunOrchestrator(OrchestrationSettings settings, DeniedSlots denied) {
+  public RunOrchestrator(OrchestrationSettings settings, Clock clock, DeniedSlots denied) {
     this.settings = settings;
-    this.denied = denied;
+    this.clock = clock;
     // nested orchestration (subflow → parent task run, legacy flow retries) is forced, in the same transaction
-    this.effects = new EffectApplier(denied,
-        (conn, taskRunId, proposed, now) -> orchestrate(conn, RunKind.TASK_RUN, taskRunId, proposed, true, null, null, now));
+    this.effects = new EffectApplier(denied, (conn, nested) -> lockAndOrchestrate(conn, nested, Ending.IN_TRANSACTION));
   }
 
   public EffectApplier effects() {
     return effects;
   }
 
-  /** Writes the denied slots gathered for the next batch now ({@link DeniedSlots#flush}). */
-  public Future<Void> flushDeniedSlots() {
-    return denied.flush();
+  /** Microsecond-precision "now", matching PostgreSQL timestamptz: the moment proposals are made at. */
+  public Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Locks and loads the proposal's run, then {@link #orchestrateLocked}. */
+  public Future<OrchestrationOutcome> lockAndOrchestrate(SqlConnection conn, Proposal p, Ending ending) {
+    return lock(conn, p).compose(run -> orchestrateLocked(conn, p, run, ending));
   }
 
   /**
-   * Orchestrates {@code proposed} for one run inside the caller's transaction: row lock, facts,
-   * engine, writes, effects.
+   * Orchestrates {@code p} for a run locked in this transaction: concurrency facts, engine, write,
+   * effects, and — with {@link Ending#COMMIT} — the commit. The run must have been loaded with the
+   * proposal's cache key ({@link Proposal#cacheKeyToLookUp}).
    */
-  public Future<OrchestrationOutcome> orchestrate(SqlConnection conn, RunKind kind, UUID runId, State proposed,
-      boolean force, ApiVersion apiVersion, String clientVersion, Instant now) {
-    return orchestrate(conn, kind, runId, proposed, PolicySelector.select(kind, force, proposed.details().isDeferred()),
-        apiVersion, clientVersion, now);
-  }
-
-  /** As above with an explicit policy. */
-  public Future<OrchestrationOutcome> orchestrate(SqlConnection conn, RunKind kind, UUID runId, State proposed,
-      Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    return lock(conn, kind, runId, cacheKeyToLookUp(policy, proposed), now)
-        .compose(run -> orchestrateLocked(conn, kind, run, proposed, policy, apiVersion, clientVersion, now));
-  }
-
-  /**
-   * As {@link #orchestrate} for a run the caller has already locked and loaded in this transaction,
-   * read without a cache key: a policy that looks one up locks and loads the run again.
-   */
-  public Future<OrchestrationOutcome> orchestrateLoaded(SqlConnection conn, RunKind kind, OrchestrationStore.LoadedRun loaded,
-      State proposed, boolean force, ApiVersion apiVersion, String clientVersion, Instant now) {
-    Policy policy = PolicySelector.select(kind, force, proposed.details().isDeferred());
-    if (cacheKeyToLookUp(policy, proposed) != null) {
-      return orchestrate(conn, kind, loaded.run().id(), proposed, policy, apiVersion, clientVersion, now);
-    }
-    return orchestrateLocked(conn, kind, LoadedRuns.locked(loaded), proposed, policy, apiVersion, clientVersion, now);
-  }
-
-  private Future<OrchestrationOutcome> orchestrateLocked(SqlConnection conn, RunKind kind, LockedRun run,
-      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    return decideWithFacts(conn, kind, run, proposed, policy, apiVersion, clientVersion, now)
-        .compose(outcome -> effects.writeAndApply(conn, outcome, now).map(outcome));
+  public Future<OrchestrationOutcome> orchestrateLocked(SqlConnection conn, Proposal p, LockedRun run,
+      Ending ending) {
+    return decideWithFacts(conn, p, run).compose(outcome -> {
+      if (ending == Ending.IN_TRANSACTION) {
+        return effects.writeAndApply(conn, outcome, p.now()).map(outcome);
+      }
+      if (p.deadlinePassed()) { // e.g. waited for the row lock: rolled back, nothing written
+        return Future.failedFuture(Deadline.exceeded());
+      }
+      if (outcome.writtenBy(ONE_STATEMENT)) {
+        // the usual case (and a WAIT's): the write and COMMIT in one round trip
+        return Transactions.commitBehind(conn, OutcomeRows.write(conn, outcome))
+            .map(v -> effects.recordDenials(outcome));
+      }
+      return effects.writeAndApply(conn, outcome, p.now())
+          .compose(w -> p.deadlinePassed() ? Future.failedFuture(Deadline.exceeded())
+              : conn.query("COMMIT").execute())
+          .map(outcome);
+    });
   }
 
   /**
@@ -98,89 +110,72 @@ public final class RunOrchestrator {
    * Only when that decision takes a slot are the limits loaded again, locked, and the proposal
    * decided again on them (the slot may have gone in between: then it WAITs after all).
    */
-  public Future<OrchestrationOutcome> decideWithFacts(SqlConnection conn, RunKind kind, LockedRun run,
-      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    if (ConcurrencyLoading.factsKnownEmpty(kind, run, policy, proposed)) {
-      return Future.succeededFuture(decide(kind, run, ConcurrencyFacts.EMPTY, proposed, policy, apiVersion,
-          clientVersion, now));
+  private Future<OrchestrationOutcome> decideWithFacts(SqlConnection conn, Proposal p, LockedRun run) {
+    if (ConcurrencyLoading.factsKnownEmpty(p, run)) {
+      return Future.succeededFuture(decide(p, run, ConcurrencyFacts.EMPTY));
     }
-    boolean optimistic = ConcurrencyLoading.readsLimitsFirst(kind, policy, proposed);
-    UUID id = run.draft().id();
-    return ConcurrencyLoading.load(conn, kind, id, policy, proposed, !optimistic).compose(cf -> {
-      OrchestrationOutcome outcome = decide(kind, run, cf, proposed, policy, apiVersion, clientVersion, now);
-      if (!optimistic || !takesSlots(outcome)) {
+    boolean optimistic = ConcurrencyLoading.readsLimitsFirst(p);
+    return ConcurrencyLoading.load(conn, p, !optimistic).compose(cf -> {
+      OrchestrationOutcome outcome = decide(p, run, cf);
+      if (!optimistic || !outcome.has(Effect.Writer.SLOT_ACQUISITION)) {
         return Future.succeededFuture(outcome);
       }
       // the engine changed the loaded draft: load the run again (its row lock is already ours)
       // with the limits locked, in one round trip
-      Future<LockedRun> again = lock(conn, kind, id, cacheKeyToLookUp(policy, proposed), now);
-      Future<ConcurrencyFacts> locked = ConcurrencyLoading.load(conn, kind, id, policy, proposed, true);
-      return Future.all(again, locked).map(both -> decide(kind, again.result(), locked.result(), proposed, policy,
-          apiVersion, clientVersion, now));
+      Future<LockedRun> again = lock(conn, p);
+      Future<ConcurrencyFacts> locked = ConcurrencyLoading.load(conn, p, true);
+      return Future.all(again, locked).map(both -> decide(p, again.result(), locked.result()));
     });
   }
 
-  public static boolean takesSlots(OrchestrationOutcome o) {
-    for (Effect e : o.effects()) {
-      if (e instanceof ConcurrencyEffect.AcquireSlots) {
-        return true;
-      }
+  /**
+   * Runs the engine over a loaded run (pure: nothing is written). What the engine lets through as a
+   * failure of the proposal is thrown as the orchestration failure it is: a run a rule needs that is
+   * gone is NOT_FOUND, a validator asking to retry is UNAVAILABLE; anything else as thrown.
+   */
+  public OrchestrationOutcome decide(Proposal p, LockedRun run, ConcurrencyFacts concurrency) {
+    Facts facts = run.facts().withApiVersion(p.apiVersion()).withClientVersion(p.clientVersion())
+        .withConcurrency(ConcurrencyLoading.ordered(concurrency, run.draft()));
+    EngineEnv env = new EngineEnv(p.now(), Ids::uuid7, new SplittableRandom(), settings, StateValidator.NONE);
+    try {
+      return engine.orchestrate(p.policy(), PolicySelector.global(p.kind()), run.draft(), run.current(), p.state(),
+          facts, env);
+    } catch (ObjectNotFoundException e) {
+      throw new OrchestrationException(OrchestrationFailure.NOT_FOUND, e.getMessage());
+    } catch (StateValidator.RetryableException e) {
+      throw Failures.unavailable(e);
     }
-    return false;
+  }
+
+  /** Locks and loads the proposal's run (with its cache key); fails with NOT_FOUND when it does not exist. */
+  public static Future<LockedRun> lock(SqlConnection conn, Proposal p) {
+    Future<LockedRun> loaded = p.kind() == RunKind.TASK_RUN
+        ? LoadedRuns.lockTaskRun(conn, p.runId(), p.cacheKeyToLookUp(), p.now())
+        : LoadedRuns.lockFlowRun(conn, p.runId());
+    return loaded.compose(run -> run != null ? Future.succeededFuture(run) : Future.failedFuture(notFound(p)));
+  }
+
+  /** Locks and loads a flow run; fails with NOT_FOUND when it does not exist. */
+  public static Future<LockedRun> lockFlowRun(SqlConnection conn, UUID id) {
+    return LoadedRuns.lockFlowRun(conn, id).compose(run -> run != null ? Future.succeededFuture(run)
+        : Future.failedFuture(notFound(RunKind.FLOW_RUN, id)));
   }
 
   /**
-   * The run's concurrency facts, read after the run lock (leases, then limits in id order) — or
-   * known empty, without a statement (see {@link ConcurrencyLoading#factsKnownEmpty}).
+   * A run the caller has just locked and loaded in this transaction, without a cache key (run
+   * creation reads the row it inserts in the same round trip): as locked, or — when the policy looks
+   * a cache key up — loaded again with it.
    */
-  public static Future<ConcurrencyFacts> concurrencyFacts(SqlConnection conn, RunKind kind,
-      LockedRun run, Policy policy, State proposed) {
-    return ConcurrencyLoading.factsKnownEmpty(kind, run, policy, proposed)
-        ? Future.succeededFuture(ConcurrencyFacts.EMPTY)
-        : ConcurrencyLoading.load(conn, kind, run.draft().id(), policy, proposed);
+  public static Future<LockedRun> lockedOrReloaded(SqlConnection conn, Proposal p, OrchestrationStore.LoadedRun row) {
+    return p.cacheKeyToLookUp() == null ? Future.succeededFuture(LoadedRuns.locked(row)) : lock(conn, p);
   }
 
-  /** Runs the engine over an already locked run, then writes the outcome and its effects. */
-  public Future<OrchestrationOutcome> decideAndWrite(SqlConnection conn, RunKind kind, LockedRun run,
-      ConcurrencyFacts concurrency, State proposed, Policy policy, ApiVersion apiVersion, String clientVersion,
-      Instant now) {
-    OrchestrationOutcome outcome = decide(kind, run, concurrency, proposed, policy, apiVersion, clientVersion, now);
-    return effects.writeAndApply(conn, outcome, now).map(outcome);
-  }
-
-  /** Runs the engine over an already locked run (pure: nothing is written). */
-  public OrchestrationOutcome decide(RunKind kind, LockedRun run, ConcurrencyFacts concurrency,
-      State proposed, Policy policy, ApiVersion apiVersion, String clientVersion, Instant now) {
-    Facts facts = run.facts().withApiVersion(apiVersion).withClientVersion(clientVersion)
-        .withConcurrency(ConcurrencyLoading.ordered(concurrency, run.draft()));
-    return engine.orchestrate(policy, PolicySelector.global(kind), run.draft(), run.current(), proposed, facts, env(now));
-  }
-
-  private EngineEnv env(Instant now) {
-    RandomGenerator random = new SplittableRandom();
-    return new EngineEnv(now, Ids::uuid7, random, settings, StateValidator.NONE);
-  }
-
-  /** Locks and loads a run; fails with NOT_FOUND when it does not exist. */
-  public static Future<LockedRun> lock(SqlConnection conn, RunKind kind, UUID runId,
-      String cacheKey, Instant now) {
-    Future<LockedRun> loaded = kind == RunKind.TASK_RUN
-        ? LoadedRuns.lockTaskRun(conn, runId, cacheKey, now)
-        : LoadedRuns.lockFlowRun(conn, runId);
-    return loaded.compose(run -> run != null ? Future.succeededFuture(run) : Future.failedFuture(notFound(kind, runId)));
+  public static OrchestrationException notFound(Proposal p) {
+    return notFound(p.kind(), p.runId());
   }
 
   public static OrchestrationException notFound(RunKind kind, UUID runId) {
-    return OrchestrationException.notFound((kind == RunKind.TASK_RUN ? "Task run" : "Flow run") + " with id " + runId + " not found");
-  }
-
-  /** Only the policies with CacheRetrieval look up the cache, and only for RUNNING proposals. */
-  public static String cacheKeyToLookUp(Policy policy, State proposed) {
-    if (proposed.type() != StateType.RUNNING || proposed.details().cacheKey() == null
-        || Boolean.TRUE.equals(proposed.details().refreshCache())
-        || !policy.contains(CacheRetrieval.class)) {
-      return null;
-    }
-    return proposed.details().cacheKey();
+    return OrchestrationException.notFound((kind == RunKind.TASK_RUN ? "Task run" : "Flow run") + " with id " + runId
+        + " not found");
   }
 }

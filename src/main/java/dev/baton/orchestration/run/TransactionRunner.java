@@ -4,10 +4,8 @@ import dev.baton.domain.RunKind;
 import dev.baton.observability.OrchestrationMetrics;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
-import dev.baton.orchestration.engine.ObjectNotFoundException;
-import dev.baton.orchestration.engine.StateValidator;
+import dev.baton.failure.Failures;
 import dev.baton.persistence.SqlErrors;
-import dev.baton.persistence.TaskRunIdConflictException;
 import dev.baton.persistence.Transactions;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -18,17 +16,16 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.baton.orchestration.OrchestrationService;
 
 /**
  * Runs the transactions of orchestration and turns their failures into answers: pipelined or plain
  * transactions on the pool, a whole transaction run again when PostgreSQL rolled it back for a
  * deadlock or serialization failure, and every failure mapped to the closed set of orchestration
- * failures ({@link #classify}), counted and (when unexpected) logged.
+ * failures ({@link Failures#classify}), counted and (when unexpected) logged.
  */
 public final class TransactionRunner {
-  /** The log category operators know: failures are logged as the service's. */
-  private static final Logger LOG = LoggerFactory.getLogger(OrchestrationService.class);
+  /** Failures are logged under the package's category, whichever path met them. */
+  private static final Logger LOG = LoggerFactory.getLogger("dev.baton.orchestration");
   private static final int MAX_ATTEMPTS = 3;
 
   private final Pool pool;
@@ -74,7 +71,7 @@ public final class TransactionRunner {
 
   /** Classifies a failed proposal, counts it, logs the unexpected ones, and fails with it. */
   public <T> Future<T> failed(RunKind kind, String endpoint, UUID runId, Throwable t) {
-    OrchestrationException e = classify(t);
+    OrchestrationException e = Failures.classify(t);
     metrics.failure(kind, endpoint, e.failure().name());
     if (e.failure() == OrchestrationFailure.INTERNAL) {
       LOG.error("event=orchestration_failed endpoint={} run_kind={} run_id={} error=\"{}\"", endpoint, kind, runId,
@@ -85,33 +82,5 @@ public final class TransactionRunner {
           t.toString());
     }
     return Future.failedFuture(e);
-  }
-
-  /** Maps any failure to the closed set of orchestration failures. */
-  public static OrchestrationException classify(Throwable t) {
-    if (t instanceof OrchestrationException oe) {
-      return oe;
-    }
-    if (t instanceof ObjectNotFoundException nf) {
-      return new OrchestrationException(OrchestrationFailure.NOT_FOUND, nf.getMessage());
-    }
-    if (t instanceof StateValidator.RetryableException) {
-      return new OrchestrationException(OrchestrationFailure.UNAVAILABLE, "Service Unavailable", t);
-    }
-    if (t instanceof TaskRunIdConflictException) {
-      return new OrchestrationException(OrchestrationFailure.CONFLICT, t.getMessage(), t);
-    }
-    if (SqlErrors.isRetryable(t)) {
-      return new OrchestrationException(OrchestrationFailure.UNAVAILABLE, "Service Unavailable", t);
-    }
-    if (SqlErrors.isUniqueViolation(t) || SqlErrors.isForeignKeyViolation(t)) {
-      return new OrchestrationException(OrchestrationFailure.CONFLICT,
-          "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.", t);
-    }
-    if (SqlErrors.isInvalidValue(t)) {
-      return new OrchestrationException(OrchestrationFailure.INVALID_INPUT,
-          "Invalid request: a value was refused by the database. See server logs for details.", t);
-    }
-    return new OrchestrationException(OrchestrationFailure.INTERNAL, "Internal Server Error", t);
   }
 }

@@ -24,7 +24,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.orchestration.engine.Policy;
+import dev.baton.orchestration.run.Proposal;
+import dev.baton.orchestration.run.RunOrchestrator;
 
 /**
  * Periodic services that move runs through the same engine as requests do:
@@ -47,7 +49,7 @@ public final class ScheduledServicesVerticle extends VerticleBase {
   /** Tables smaller than this are never analyzed by the planner-statistics pass. */
   static final long STATISTICS_MIN_ROWS = 1000;
 
-  private final OrchestrationService service;
+  private final RunOrchestrator runs;
   private final Pool pool;
   private final BatonConfig.Services config;
   private final AtomicBoolean lateBusy = new AtomicBoolean();
@@ -55,9 +57,9 @@ public final class ScheduledServicesVerticle extends VerticleBase {
   private final AtomicBoolean statisticsBusy = new AtomicBoolean();
   private final Counter tablesAnalyzed;
 
-  public ScheduledServicesVerticle(OrchestrationService service, Pool pool, BatonConfig.Services config,
+  public ScheduledServicesVerticle(RunOrchestrator runs, Pool pool, BatonConfig.Services config,
       MeterRegistry registry) {
-    this.service = service;
+    this.runs = runs;
     this.pool = pool;
     this.config = config;
     this.tablesAnalyzed = Counter.builder("baton.db.tables.analyzed")
@@ -98,6 +100,9 @@ public final class ScheduledServicesVerticle extends VerticleBase {
        WHERE state_type = 'SCHEDULED' AND state_name = 'Scheduled' AND next_scheduled_start_time <= $1
        ORDER BY next_scheduled_start_time LIMIT $2""";
 
+  /** The late-runs marker proposes {@code Late} through its own flow policy. */
+  private static final Policy MARK_LATE = PolicySelector.forFlow(PolicySelector.FlowCall.MARK_LATE, false);
+
   static final String CLAIM_LATE = """
       SELECT next_scheduled_start_time FROM flow_run
        WHERE id = $1 AND state_type = 'SCHEDULED' AND state_name = 'Scheduled' AND next_scheduled_start_time <= $2
@@ -105,7 +110,7 @@ public final class ScheduledServicesVerticle extends VerticleBase {
 
   /** One pass of the late-runs marker; completes with the number of runs marked. */
   public Future<Integer> markLateRuns() {
-    Instant now = service.now();
+    Instant now = runs.now();
     OffsetDateTime cutoff = now.minusMillis(config.lateRunsAfterMillis()).atOffset(ZoneOffset.UTC);
     return pool.preparedQuery(LATE_CANDIDATES).execute(Tuple.of(cutoff, BATCH)).compose(rows -> {
       List<UUID> ids = new ArrayList<>();
@@ -117,11 +122,11 @@ public final class ScheduledServicesVerticle extends VerticleBase {
             }
             Row r = claimed.iterator().next();
             Instant scheduled = r.getOffsetDateTime("next_scheduled_start_time").toInstant();
-            State late = new State(Ids.uuid7(), StateType.SCHEDULED, "Late", service.now(), null, null,
+            Instant at = runs.now();
+            State late = new State(Ids.uuid7(), StateType.SCHEDULED, "Late", at, null, null,
                 StateDetails.builder().scheduledTime(scheduled).build());
-            return service.orchestrate(conn, RunKind.FLOW_RUN, id, late,
-                    PolicySelector.forFlow(PolicySelector.FlowCall.MARK_LATE, false), null, null, service.now())
-                .map(o -> o.stateWritten());
+            Proposal p = Proposal.under(MARK_LATE, RunKind.FLOW_RUN, id, late, at);
+            return runs.lockAndOrchestrate(conn, p, RunOrchestrator.Ending.IN_TRANSACTION).map(o -> o.stateWritten());
           })));
     });
   }
@@ -142,19 +147,20 @@ public final class ScheduledServicesVerticle extends VerticleBase {
 
   /** One pass of pause expirations; completes with the number of runs failed. */
   public Future<Integer> failExpiredPauses() {
-    Instant now = service.now();
+    Instant now = runs.now();
     return pool.preparedQuery(EXPIRED_PAUSES).execute(Tuple.of(now.atOffset(ZoneOffset.UTC), BATCH)).compose(rows -> {
-      List<UUID[]> runs = new ArrayList<>();
-      rows.forEach(r -> runs.add(new UUID[] {r.getUUID("id"), r.getUUID("state_id")}));
-      return sequentially(runs, run -> pool.withTransaction(conn -> conn.preparedQuery(CLAIM_PAUSED)
+      List<UUID[]> paused = new ArrayList<>();
+      rows.forEach(r -> paused.add(new UUID[] {r.getUUID("id"), r.getUUID("state_id")}));
+      return sequentially(paused, run -> pool.withTransaction(conn -> conn.preparedQuery(CLAIM_PAUSED)
           .execute(Tuple.of(run[0], run[1])).compose(claimed -> {
             if (claimed.size() == 0) {
               return Future.succeededFuture(false);
             }
-            State failed = new State(Ids.uuid7(), StateType.FAILED, StateType.FAILED.defaultName(), service.now(),
+            Instant at = runs.now();
+            State failed = new State(Ids.uuid7(), StateType.FAILED, StateType.FAILED.defaultName(), at,
                 "The flow was paused and never resumed.", null, StateDetails.EMPTY);
-            return service.orchestrate(conn, RunKind.FLOW_RUN, run[0], failed, true, null, null, service.now())
-                .map(o -> o.stateWritten());
+            return runs.lockAndOrchestrate(conn, Proposal.forced(RunKind.FLOW_RUN, run[0], failed, at),
+                RunOrchestrator.Ending.IN_TRANSACTION).map(o -> o.stateWritten());
           })));
     });
   }

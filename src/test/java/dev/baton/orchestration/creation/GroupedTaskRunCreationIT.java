@@ -38,7 +38,8 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.baton.orchestration.OrchestrationService;
+import dev.baton.orchestration.Orchestration;
+import dev.baton.orchestration.run.RunOrchestrator;
 
 /**
  * Grouped task-run creation ({@link GroupedTaskRunCreation}) against PostgreSQL: every creation of
@@ -46,17 +47,17 @@ import dev.baton.orchestration.OrchestrationService;
  * answers and writes it, whatever its neighbours do.
  */
 class GroupedTaskRunCreationIT extends DbTestBase {
-  private OrchestrationService service;
+  private RunOrchestrator runs;
   private RunCreation lone;
   private GroupedTaskRunCreation grouped;
   private UUID flowRun;
 
   @BeforeEach
   void setUp() {
-    service = new OrchestrationService(pool, OrchestrationSettings.DEFAULTS,
-        new OrchestrationMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
-    lone = new RunCreation(pool, service);
-    grouped = new GroupedTaskRunCreation(pool, service, lone);
+    runs = new Orchestration(pool, OrchestrationSettings.DEFAULTS,
+        new OrchestrationMetrics(new SimpleMeterRegistry()), Clock.systemUTC()).runs();
+    lone = new RunCreation(pool, runs);
+    grouped = new GroupedTaskRunCreation(pool, runs, lone);
     UUID flow = await(FlowRepository.insertOrGet(pool, new FlowCreate("f-" + UUID.randomUUID(), List.of(), obj()))).value().id();
     flowRun = await(FlowRunRepository.insert(pool, new FlowRunCreate(flow, "run", null, null, obj(), obj(), null, null,
         FlowRunPolicy.DEFAULT, List.of(), obj(), null, null, null, null, null), "run", obj().put("from", "flow-run"), null)).value();

@@ -10,7 +10,7 @@ import dev.baton.domain.OrchestrationDetails;
 import dev.baton.domain.OrchestrationStatus;
 import dev.baton.domain.StateType;
 import dev.baton.domain.command.StateCreate;
-import dev.baton.orchestration.OrchestrationService.Noted;
+import dev.baton.orchestration.run.Noted;
 import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;

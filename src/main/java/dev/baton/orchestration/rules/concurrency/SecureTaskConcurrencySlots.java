@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 /**
  * Task tag concurrency (spec/concurrency.md §2.1), CoreTaskPolicy, FROM any TO RUNNING. Decides from
  * the limits loaded for this proposal (a WAIT may rest on an unlocked read; a decision that takes a
- * slot is made again on locked rows, see OrchestrationService); the acquisition is an effect, so it commits with the RUNNING
+ * slot is made again on locked rows, see run.RunOrchestrator); the acquisition is an effect, so it commits with the RUNNING
  * state or not at all (a fizzle drops it). Baton takes no slot it does not keep:
  * <ul>
  *   <li>a zero limit aborts before anything is taken (Prefect still takes the other tags' slots);</li>
