@@ -178,9 +178,9 @@ public final class BatonServer {
     waitIdle(drained, deadline);
     return drained.future()
         .compose(v -> {
-          if (httpInFlight.inFlight() > 0 || busInFlight.inFlight() > 0) {
-            LOG.warn("event=drain_incomplete http_in_flight={} proposals_in_flight={}", httpInFlight.inFlight(),
-                busInFlight.inFlight());
+          if (httpInFlight.inFlight() > 0 || busInFlight.inFlight() > 0 || recorder.pending() > 0) {
+            LOG.warn("event=drain_incomplete http_in_flight={} proposals_in_flight={} events_pending={}",
+                httpInFlight.inFlight(), busInFlight.inFlight(), recorder.pending());
           }
           return undeployAll(httpDeployments);
         })
@@ -207,7 +207,9 @@ public final class BatonServer {
   }
 
   private void waitIdle(Promise<Void> drained, long deadlineNanos) {
-    if ((httpInFlight.inFlight() == 0 && busInFlight.inFlight() == 0) || System.nanoTime() - deadlineNanos >= 0) {
+    // events reported over websockets hold no HTTP place: their commits are waited for at the recorder
+    if ((httpInFlight.inFlight() == 0 && busInFlight.inFlight() == 0 && recorder.pending() == 0)
+        || System.nanoTime() - deadlineNanos >= 0) {
       drained.complete();
       return;
     }

@@ -19,6 +19,8 @@ import dev.baton.admission.InFlightLimiter;
  */
 final class Admission implements Handler<RoutingContext> {
   static final String METRICS_KEY = "baton.overloadMetrics";
+  /** The admitted request's "give my place back" (idempotent), for {@link #releaseEarly}. */
+  private static final String RELEASE_KEY = "baton.admission.release";
   static final Set<String> FREE = Set.of("/api/health", "/api/version", "/api/admin/version", "/api/hello",
       "/api/csrf-token");
 
@@ -68,11 +70,34 @@ final class Admission implements Handler<RoutingContext> {
         Http.unavailable(ctx);
       }
     });
-    ctx.addEndHandler(done -> {
-      vertx.cancelTimer(timer);
-      limiter.release();
-    });
+    Runnable release = new Runnable() {
+      private boolean released;
+
+      @Override
+      public void run() { // on the request's event loop only
+        if (!released) {
+          released = true;
+          vertx.cancelTimer(timer);
+          limiter.release();
+        }
+      }
+    };
+    ctx.put(RELEASE_KEY, release);
+    ctx.addEndHandler(done -> release.run());
     ctx.next();
+  }
+
+  /**
+   * Gives an admitted request's in-flight place back before its response ends: a websocket, once
+   * upgraded, holds no place (its work is bounded where it is done, e.g. the event recorder's
+   * buffer), so a closed or idle socket never keeps a drain waiting. No effect on a request that
+   * was not admitted, or was already released.
+   */
+  static void releaseEarly(RoutingContext ctx) {
+    Runnable release = ctx.get(RELEASE_KEY);
+    if (release != null) {
+      release.run();
+    }
   }
 
   private static String stripSlash(String path) {

@@ -198,6 +198,9 @@ public final class EventRoutes {
         }
         return;
       }
+      // an open socket is not a request in flight: its events are bounded by the recorder's buffer,
+      // and a drain waits for them there (BatonServer), not for the socket to close
+      Admission.releaseEarly(ctx);
       then.accept(ar.result(), ctx.request().connection());
     });
   }
