@@ -128,7 +128,7 @@ class PackageDependenciesTest {
         "dev/baton/persistence/filter/B.java", "package dev.baton.persistence.filter;\nimport dev.baton.service.S;\nclass B {}\n",
         "dev/baton/orchestration/rules/task/C.java", "package dev.baton.orchestration.rules.task;\nimport io.vertx.core.Future;\nclass C {}\n",
         "dev/baton/orchestration/D.java", "package dev.baton.orchestration;\nimport io.vertx.sqlclient.Pool;\n"
-            + "import dev.baton.persistence.ConcurrencyStore;\nclass D {}\n",
+            + "import dev.baton.persistence.concurrency.SlotStore;\nclass D {}\n",
         "dev/baton/httpx/E.java", "package dev.baton.httpx;\nimport io.vertx.sqlclient.Pool;\nclass E {}\n",
         "dev/baton/service/F.java", "package dev.baton.service;\nimport dev.baton.http.Http;\n"
             + "import io.vertx.sqlclient.Pool;\nclass F {}\n",

@@ -25,7 +25,7 @@ import dev.baton.orchestration.engine.OrchestrationOutcome;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.orchestration.engine.Policy;
 import dev.baton.orchestration.policies.PolicySelector;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.persistence.concurrency.ConcurrencyFactsStore;
 import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.SqlErrors;
 import dev.baton.persistence.Transactions;
@@ -269,7 +269,7 @@ public final class OrchestrationService {
     return pool.withConnection(conn -> {
       Future<LockedRun> run = LoadedRuns.readTaskRun(conn, cmd.runId(),
           cacheKeyToLookUp(policy, proposed), now);
-      Future<ConcurrencyFacts> cf = ConcurrencyStore.readTaskFacts(conn, cmd.runId(), true).map(ConcurrencyFactRows::facts);
+      Future<ConcurrencyFacts> cf = ConcurrencyFactsStore.readTaskFacts(conn, cmd.runId(), true).map(ConcurrencyFactRows::facts);
       return Future.all(run, cf).map(both -> {
         if (run.result() == null) {
           return null;

@@ -1,5 +1,6 @@
 package dev.baton.service;
 
+import dev.baton.domain.ConcurrencyLease;
 import dev.baton.domain.ConcurrencyLimitV2;
 import dev.baton.domain.Ids;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
@@ -7,8 +8,11 @@ import dev.baton.orchestration.run.ConcurrencyFactRows;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.orchestration.rules.concurrency.Slots;
-import dev.baton.persistence.ConcurrencyStore;
-import dev.baton.persistence.ConcurrencyStore.LegacyRow;
+import dev.baton.persistence.concurrency.LeaseStore;
+import dev.baton.persistence.concurrency.LegacyLimitStore;
+import dev.baton.persistence.concurrency.LegacyRow;
+import dev.baton.persistence.concurrency.LimitStore;
+import dev.baton.persistence.concurrency.SlotStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -72,8 +76,8 @@ public final class ConcurrencyLimits {
     this.settings = settings;
   }
 
-  private static ConcurrencyStore.LimitFields row(Fields f) {
-    return new ConcurrencyStore.LimitFields(f.active(), f.name(), f.limit(), f.activeSlots(), f.deniedSlots(),
+  private static LimitStore.LimitFields row(Fields f) {
+    return new LimitStore.LimitFields(f.active(), f.name(), f.limit(), f.activeSlots(), f.deniedSlots(),
         f.slotDecayPerSecond());
   }
 
@@ -85,43 +89,43 @@ public final class ConcurrencyLimits {
   // v2
 
   public Future<ConcurrencyLimitV2> create(Fields f) {
-    return ConcurrencyStore.insert(pool, row(f));
+    return LimitStore.insert(pool, row(f));
   }
 
   public Future<List<ConcurrencyLimitV2>> list(int limit, int offset) {
-    return ConcurrencyStore.list(pool, null, limit, offset);
+    return LimitStore.list(pool, null, limit, offset);
   }
 
   /** The limit named or identified by {@code idOrName}; null when there is none. */
   public Future<ConcurrencyLimitV2> get(String idOrName) {
-    return ConcurrencyStore.getByIdOrName(pool, idOrName);
+    return LimitStore.getByIdOrName(pool, idOrName);
   }
 
   /** The unexpired leases on the limit {@code idOrName}; null when there is no such limit. */
   public Future<List<ConcurrencyFacts.Lease>> holders(String idOrName) {
-    return ConcurrencyStore.getByIdOrName(pool, idOrName).compose(l -> l == null
-        ? Future.succeededFuture(null) : ConcurrencyStore.leasesOf(pool, l.id()).map(ConcurrencyFactRows::leases));
+    return LimitStore.getByIdOrName(pool, idOrName).compose(l -> l == null
+        ? Future.succeededFuture(null) : LeaseStore.leasesOf(pool, l.id()).map(ConcurrencyFactRows::leases));
   }
 
   /** Leases by holder and/or limit, a page of them. */
   public Future<List<ConcurrencyFacts.Lease>> leases(UUID holderId, UUID limitId, boolean includeExpired, int limit,
       int offset) {
-    return ConcurrencyStore.listLeases(pool, holderId, limitId, includeExpired, limit, offset)
+    return LeaseStore.listLeases(pool, holderId, limitId, includeExpired, limit, offset)
         .map(ConcurrencyFactRows::leases);
   }
 
   /** Changes the given fields; false when there is no such limit. */
   public Future<Boolean> update(String idOrName, Fields f) {
-    return pool.withTransaction(c -> ConcurrencyStore.getByIdOrName(c, idOrName).compose(l -> l == null
+    return pool.withTransaction(c -> LimitStore.getByIdOrName(c, idOrName).compose(l -> l == null
         ? Future.succeededFuture(false)
-        : ConcurrencyStore.patch(c, l.id(), row(f)).map(ok -> true)));
+        : LimitStore.patch(c, l.id(), row(f)).map(ok -> true)));
   }
 
   /** False when there is no such limit. */
   public Future<Boolean> delete(String idOrName) {
-    return pool.withTransaction(c -> ConcurrencyStore.getByIdOrName(c, idOrName).compose(l -> l == null
+    return pool.withTransaction(c -> LimitStore.getByIdOrName(c, idOrName).compose(l -> l == null
         ? Future.succeededFuture(false)
-        : ConcurrencyStore.delete(c, l.id()).map(ok -> true)));
+        : LimitStore.delete(c, l.id()).map(ok -> true)));
   }
 
   /**
@@ -130,10 +134,10 @@ public final class ConcurrencyLimits {
    */
   public Future<List<ConcurrencyLimitV2>> decrement(List<String> names, int slots, Double occupancySeconds) {
     List<String> distinct = names.stream().distinct().toList();
-    return pool.withTransaction(c -> ConcurrencyStore.lockByNames(c, distinct).compose(found -> {
-      List<ConcurrencyLimitV2> all = ConcurrencyStore.inNameOrder(found, distinct);
+    return pool.withTransaction(c -> LimitStore.lockByNames(c, distinct).compose(found -> {
+      List<ConcurrencyLimitV2> all = LimitStore.inNameOrder(found, distinct);
       List<UUID> ids = all.stream().filter(ConcurrencyLimitV2::active).map(ConcurrencyLimitV2::id).toList();
-      return ConcurrencyStore.decrement(c, ids, slots, occupancySeconds).map(done -> all);
+      return SlotStore.decrement(c, ids, slots, occupancySeconds).map(done -> all);
     }));
   }
 
@@ -142,9 +146,9 @@ public final class ConcurrencyLimits {
 
   /** The v1 view of a v2 {@code tag:} limit: holders are the task runs of its unexpired leases. */
   private static Future<TagLimit> tagView(SqlClient c, ConcurrencyLimitV2 l) {
-    return ConcurrencyStore.leasesOf(c, l.id()).map(leases -> {
+    return LeaseStore.leasesOf(c, l.id()).map(leases -> {
       List<UUID> holders = new ArrayList<>();
-      for (ConcurrencyStore.LeaseRow lease : leases) {
+      for (ConcurrencyLease lease : leases) {
         if (ConcurrencyEffect.HOLDER_TASK_RUN.equals(lease.holderType()) && lease.holderId() != null
             && !holders.contains(lease.holderId())) {
           holders.add(lease.holderId());
@@ -160,26 +164,26 @@ public final class ConcurrencyLimits {
 
   /** spec §4.1: creates the tag's limit, or sets the limit of the existing one. */
   public Future<TagLimitWritten> createTag(String tag, int limit) {
-    return pool.withTransaction(c -> ConcurrencyStore.getByName(c, tagName(tag)).compose(existing -> {
+    return pool.withTransaction(c -> LimitStore.getByName(c, tagName(tag)).compose(existing -> {
       if (existing != null) {
-        return ConcurrencyStore.patch(c, existing.id(),
-                new ConcurrencyStore.LimitFields(null, null, limit, null, null, null))
-            .compose(ok -> ConcurrencyStore.get(c, existing.id()))
+        return LimitStore.patch(c, existing.id(),
+                new LimitStore.LimitFields(null, null, limit, null, null, null))
+            .compose(ok -> LimitStore.get(c, existing.id()))
             .compose(l -> tagView(c, l)).map(v -> new TagLimitWritten(v, false));
       }
-      return ConcurrencyStore.insert(c, new ConcurrencyStore.LimitFields(true, tagName(tag), limit, 0, 0, 0.0))
+      return LimitStore.insert(c, new LimitStore.LimitFields(true, tagName(tag), limit, 0, 0, 0.0))
           .compose(l -> tagView(c, l)).map(v -> new TagLimitWritten(v, true));
     }));
   }
 
   /** By id ({@code tag} null) or by tag: the v2 {@code tag:} limit, else the legacy row, else null. */
   private static Future<Object> findTag(SqlClient c, UUID id, String tag) {
-    Future<ConcurrencyLimitV2> v2 = id != null ? ConcurrencyStore.get(c, id) : ConcurrencyStore.getByName(c, tagName(tag));
+    Future<ConcurrencyLimitV2> v2 = id != null ? LimitStore.get(c, id) : LimitStore.getByName(c, tagName(tag));
     return v2.compose(l -> {
       if (l != null && l.name().startsWith(TAG_PREFIX)) {
         return Future.succeededFuture(l);
       }
-      return (id != null ? ConcurrencyStore.legacyById(c, id) : ConcurrencyStore.legacyByTag(c, tag, false)).map(r -> r);
+      return (id != null ? LegacyLimitStore.byId(c, id) : LegacyLimitStore.byTag(c, tag, false)).map(r -> r);
     });
   }
 
@@ -200,10 +204,10 @@ public final class ConcurrencyLimits {
   public Future<Boolean> deleteTag(UUID id, String tag) {
     return pool.withTransaction(c -> findTag(c, id, tag).compose(found -> {
       if (found instanceof ConcurrencyLimitV2 l) {
-        return ConcurrencyStore.delete(c, l.id()).map(ok -> true);
+        return LimitStore.delete(c, l.id()).map(ok -> true);
       }
       if (found instanceof LegacyRow r) {
-        return ConcurrencyStore.legacyDelete(c, r.id()).map(ok -> true);
+        return LegacyLimitStore.delete(c, r.id()).map(ok -> true);
       }
       return Future.succeededFuture(false);
     }));
@@ -215,8 +219,8 @@ public final class ConcurrencyLimits {
   public Future<List<TagLimit>> listTags(int limit, int offset) {
     // (long arithmetic: an offset near Integer.MAX_VALUE must not wrap to a negative LIMIT)
     int upTo = (int) Math.min(Integer.MAX_VALUE, (long) limit + offset);
-    return pool.withTransaction(c -> ConcurrencyStore.list(c, TAG_PREFIX, upTo, 0).compose(v2 ->
-        ConcurrencyStore.legacyList(c, upTo).compose(legacy -> {
+    return pool.withTransaction(c -> LimitStore.list(c, TAG_PREFIX, upTo, 0).compose(v2 ->
+        LegacyLimitStore.list(c, upTo).compose(legacy -> {
           List<Future<TagLimit>> views = new ArrayList<>();
           List<String> tags = new ArrayList<>();
           for (ConcurrencyLimitV2 l : v2) {
@@ -245,19 +249,19 @@ public final class ConcurrencyLimits {
   public Future<Boolean> resetTag(String tag, List<UUID> override) {
     return pool.withTransaction(c -> findTag(c, null, tag).compose(found -> {
       if (found instanceof ConcurrencyLimitV2 l) {
-        return ConcurrencyStore.lockLeasesOf(c, l.id())
-            .compose(leases -> ConcurrencyStore.releaseLeases(c, leases.stream().map(ConcurrencyStore.LeaseRow::id).toList()))
+        return LeaseStore.lockLeasesOf(c, l.id())
+            .compose(leases -> SlotStore.releaseLeases(c, leases.stream().map(ConcurrencyLease::id).toList()))
             .compose(n -> {
               Future<Void> chain = Future.succeededFuture();
               for (UUID holder : override == null ? List.<UUID>of() : override.stream().distinct().toList()) {
-                chain = chain.compose(v -> ConcurrencyStore.increment(c, List.of(l.id()), 1, Ids.uuid7(),
+                chain = chain.compose(v -> SlotStore.increment(c, List.of(l.id()), 1, Ids.uuid7(),
                     settings.taskLeaseSeconds(), ConcurrencyEffect.HOLDER_TASK_RUN, holder).mapEmpty());
               }
               return chain.map(v -> true);
             });
       }
       if (found instanceof LegacyRow r) {
-        return ConcurrencyStore.legacySetSlots(c, r.id(), override == null ? List.of() : override).map(v -> true);
+        return LegacyLimitStore.setSlots(c, r.id(), override == null ? List.of() : override).map(v -> true);
       }
       return Future.succeededFuture(false);
     }));
@@ -271,9 +275,9 @@ public final class ConcurrencyLimits {
   public Future<TagSlots> incrementTags(List<String> names, UUID run) {
     List<String> tags = names.stream().distinct().toList();
     List<String> v2Names = tags.stream().map(ConcurrencyLimits::tagName).toList();
-    return pool.withTransaction(c -> ConcurrencyStore.lockLeasesHeldBy(c, run).compose(held ->
-        ConcurrencyStore.lockLegacyByTags(c, tags).compose(legacyRows ->
-            ConcurrencyStore.lockByNames(c, v2Names).compose(v2Rows -> {
+    return pool.withTransaction(c -> LeaseStore.lockLeasesHeldBy(c, run).compose(held ->
+        LegacyLimitStore.lockByTags(c, tags).compose(legacyRows ->
+            LimitStore.lockByNames(c, v2Names).compose(v2Rows -> {
               Map<String, ConcurrencyLimitV2> v2 = new HashMap<>();
               v2Rows.forEach(l -> v2.put(l.name().substring(TAG_PREFIX.length()), l));
               Map<String, LegacyRow> legacy = new HashMap<>();
@@ -306,11 +310,11 @@ public final class ConcurrencyLimits {
                 double retry = Slots.retryAfterSeconds(full, 1, settings.tagConcurrencySlotWaitSeconds(),
                     settings.maxSlotWaitSeconds(), new SplittableRandom());
                 String first = acquire.get(0).name().substring(TAG_PREFIX.length());
-                return ConcurrencyStore.recordDenied(c, Slots.ids(full), 1).map(v -> TagSlots.refused(reached(first), retry));
+                return SlotStore.recordDenied(c, Slots.ids(full), 1).map(v -> TagSlots.refused(reached(first), retry));
               }
-              return ConcurrencyStore.increment(c, Slots.ids(facts), 1, facts.isEmpty() ? null : Ids.uuid7(),
+              return SlotStore.increment(c, Slots.ids(facts), 1, facts.isEmpty() ? null : Ids.uuid7(),
                       settings.taskLeaseSeconds(), ConcurrencyEffect.HOLDER_TASK_RUN, run)
-                  .compose(ok -> ok ? ConcurrencyStore.legacyAdd(c, legacyAcquire.stream().map(LegacyRow::id).toList(), run)
+                  .compose(ok -> ok ? LegacyLimitStore.add(c, legacyAcquire.stream().map(LegacyRow::id).toList(), run)
                       : Future.failedFuture(new IllegalStateException("slots no longer free under the lock")))
                   .map(v -> {
                     List<Touched> out = new ArrayList<>();
@@ -332,13 +336,13 @@ public final class ConcurrencyLimits {
   public Future<List<Touched>> decrementTags(List<String> names, UUID run) {
     List<String> tags = names.stream().distinct().toList();
     List<String> v2Names = tags.stream().map(ConcurrencyLimits::tagName).toList();
-    return pool.withTransaction(c -> ConcurrencyStore.lockLeasesHeldBy(c, run).compose(held ->
-        ConcurrencyStore.lockLegacyByTags(c, tags).compose(legacyRows ->
-            ConcurrencyStore.lockByNames(c, v2Names).compose(v2Rows -> {
-              List<ConcurrencyLimitV2> v2 = ConcurrencyStore.inNameOrder(v2Rows, v2Names);
+    return pool.withTransaction(c -> LeaseStore.lockLeasesHeldBy(c, run).compose(held ->
+        LegacyLimitStore.lockByTags(c, tags).compose(legacyRows ->
+            LimitStore.lockByNames(c, v2Names).compose(v2Rows -> {
+              List<ConcurrencyLimitV2> v2 = LimitStore.inNameOrder(v2Rows, v2Names);
               List<UUID> release = new ArrayList<>();
               for (ConcurrencyLimitV2 l : v2) {
-                for (ConcurrencyStore.LeaseRow lease : held) {
+                for (ConcurrencyLease lease : held) {
                   if (lease.resourceIds().contains(l.id()) && !release.contains(lease.id())) {
                     release.add(lease.id());
                   }
@@ -347,8 +351,8 @@ public final class ConcurrencyLimits {
               List<String> shadowed = v2.stream().map(l -> l.name().substring(TAG_PREFIX.length())).toList();
               List<LegacyRow> legacy = legacyRows.stream()
                   .filter(r -> !shadowed.contains(r.tag()) && r.activeSlots().contains(run)).toList();
-              return ConcurrencyStore.releaseLeases(c, release)
-                  .compose(n -> ConcurrencyStore.legacyRemove(c, legacy.stream().map(LegacyRow::id).toList(), run))
+              return SlotStore.releaseLeases(c, release)
+                  .compose(n -> LegacyLimitStore.remove(c, legacy.stream().map(LegacyRow::id).toList(), run))
                   .map(removed -> {
                     List<Touched> out = new ArrayList<>();
                     v2.forEach(l -> out.add(new Touched(l.id(), l.name(), l.limit())));

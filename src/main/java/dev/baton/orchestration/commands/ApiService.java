@@ -14,10 +14,11 @@ import dev.baton.orchestration.api.StateHistory;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.orchestration.rules.concurrency.Slots;
-import dev.baton.persistence.ConcurrencyStore;
 import dev.baton.persistence.FlowRunRepository;
 import dev.baton.persistence.StateRepository;
 import dev.baton.persistence.TaskRunRepository;
+import dev.baton.persistence.concurrency.LimitStore;
+import dev.baton.persistence.concurrency.SlotStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -156,8 +157,8 @@ public final class ApiService {
       return Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT, invalid));
     }
     List<String> names = b.names().stream().distinct().toList();
-    return pool.withTransaction(c -> ConcurrencyStore.lockByNames(c, names).compose(found -> {
-      List<ConcurrencyLimitV2> all = ConcurrencyStore.inNameOrder(found, names);
+    return pool.withTransaction(c -> LimitStore.lockByNames(c, names).compose(found -> {
+      List<ConcurrencyLimitV2> all = LimitStore.inNameOrder(found, names);
       List<ConcurrencyLimitV2> active = all.stream().filter(ConcurrencyLimitV2::active).toList();
       if (active.stream().anyMatch(l -> l.limit() < b.slots())) {
         return Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT, SLOTS_OVER_LIMIT));
@@ -175,10 +176,10 @@ public final class ApiService {
       if (!full.isEmpty()) {
         double retry = Slots.retryAfterSeconds(facts, b.slots(), settings.tagConcurrencySlotWaitSeconds(),
             settings.maxSlotWaitSeconds(), new SplittableRandom());
-        return ConcurrencyStore.recordDenied(c, Slots.ids(full), b.slots()).map(v -> SlotsResult.locked(retry));
+        return SlotStore.recordDenied(c, Slots.ids(full), b.slots()).map(v -> SlotsResult.locked(retry));
       }
       UUID leaseId = b.withLease() ? dev.baton.domain.Ids.uuid7() : null;
-      return ConcurrencyStore.increment(c, Slots.ids(facts), b.slots(), leaseId, b.leaseSeconds(), b.holderType(),
+      return SlotStore.increment(c, Slots.ids(facts), b.slots(), leaseId, b.leaseSeconds(), b.holderType(),
               b.holderId())
           .compose(ok -> ok
               ? Future.succeededFuture(SlotsResult.acquired(leaseId,
@@ -189,7 +190,7 @@ public final class ApiService {
 
   /** Revokes a lease and gives its slots back; the number of leases released (0 or 1). */
   public Future<Integer> release(UUID leaseId) {
-    return pool.withTransaction(c -> ConcurrencyStore.releaseLeases(c, List.of(leaseId)));
+    return pool.withTransaction(c -> SlotStore.releaseLeases(c, List.of(leaseId)));
   }
 
   /** Extends a lease to {@code ttlSeconds} from now; NOT_FOUND when it expired or is gone. */
@@ -198,7 +199,7 @@ public final class ApiService {
       return Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT,
           "lease_duration: must be between 60 and 86400 seconds"));
     }
-    return ConcurrencyStore.renew(pool, leaseId, ttlSeconds).compose(ok -> ok ? Future.<Void>succeededFuture()
+    return SlotStore.renew(pool, leaseId, ttlSeconds).compose(ok -> ok ? Future.<Void>succeededFuture()
         : Future.failedFuture(OrchestrationException.notFound(LEASE_NOT_FOUND)));
   }
 }

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * Slot and lease writes decided by the concurrency rules, applied by the service's
- * {@code EffectApplier} (through {@code persistence.ConcurrencyStore}) in the proposal's
+ * {@code EffectApplier} (through {@code persistence.concurrency.SlotStore}) in the proposal's
  * transaction (so a slot changes exactly when the state change that causes it commits). Dropped
  * with the rule that emitted them when it fizzles.
  */

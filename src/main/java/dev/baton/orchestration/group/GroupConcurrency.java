@@ -1,7 +1,9 @@
 package dev.baton.orchestration.group;
 
 import dev.baton.orchestration.engine.ConcurrencyFacts;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.domain.ConcurrencyLease;
+import dev.baton.persistence.concurrency.GroupConcurrencyReads;
+import dev.baton.persistence.concurrency.LegacyRow;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -27,14 +29,14 @@ import dev.baton.orchestration.run.ConcurrencyFactRows;
  *       slot (the single-run path locks them for that).
  * </ul>
  * The limits of the leases are not locked here: a group that gives leases back locks them when it
- * writes the release ({@link ConcurrencyStore#releaseLeases}, id order, after every run and lease
+ * writes the release ({@code SlotStore.releaseLeases}, id order, after every run and lease
  * lock of the group), and no decision of the group reads them.
  */
 final class GroupConcurrency {
   private GroupConcurrency() {}
 
   /**
-   * Facts per run id, in the shape {@link ConcurrencyStore#loadTaskFacts} gives them (tag limits
+   * Facts per run id, in the shape {@code ConcurrencyFactsStore.loadTaskFacts} gives them (tag limits
    * only for the runs in {@code tagLimitsFor}, in id order); a run absent from the map is named by a
    * legacy v1 row and must be orchestrated alone.
    */
@@ -54,10 +56,10 @@ final class GroupConcurrency {
       }
     }
     // pipelined: one round trip
-    Future<Map<UUID, List<ConcurrencyStore.LeaseRow>>> leases = ConcurrencyStore.lockLeasesHeldByAny(conn, ids);
-    Future<List<ConcurrencyStore.LegacyRow>> legacy = ConcurrencyStore.readLegacyNaming(conn, new ArrayList<>(tags), ids);
+    Future<Map<UUID, List<ConcurrencyLease>>> leases = GroupConcurrencyReads.lockLeasesHeldByAny(conn, ids);
+    Future<List<LegacyRow>> legacy = GroupConcurrencyReads.readLegacyNaming(conn, new ArrayList<>(tags), ids);
     Future<List<ConcurrencyFacts.Limit>> limits = limitNames.isEmpty() ? Future.succeededFuture(List.of())
-        : ConcurrencyStore.readLimitsByName(conn, new ArrayList<>(limitNames))
+        : GroupConcurrencyReads.readLimitsByName(conn, new ArrayList<>(limitNames))
             .map(rows -> rows.stream().map(ConcurrencyFactRows::limit).toList());
     return Future.all(leases, legacy, limits).map(all -> {
       Map<UUID, ConcurrencyFacts> facts = new HashMap<>();
@@ -81,8 +83,8 @@ final class GroupConcurrency {
     });
   }
 
-  private static boolean namedByLegacy(List<ConcurrencyStore.LegacyRow> rows, UUID runId, List<String> tags) {
-    for (ConcurrencyStore.LegacyRow r : rows) {
+  private static boolean namedByLegacy(List<LegacyRow> rows, UUID runId, List<String> tags) {
+    for (LegacyRow r : rows) {
       if (tags.contains(r.tag()) || r.activeSlots().contains(runId)) {
         return true;
       }

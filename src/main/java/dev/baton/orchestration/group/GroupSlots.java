@@ -10,7 +10,8 @@ import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
 import dev.baton.orchestration.engine.Policy;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.persistence.concurrency.GroupConcurrencyReads;
+import dev.baton.persistence.concurrency.SlotStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
@@ -56,10 +57,10 @@ public final class GroupSlots {
     List<Future<?>> writes = new ArrayList<>();
     writes.add(OutcomeRows.writeAll(conn, decided));
     if (!slots.releases().isEmpty()) {
-      writes.add(ConcurrencyStore.releaseLeases(conn, slots.releases()));
+      writes.add(SlotStore.releaseLeases(conn, slots.releases()));
     }
     for (ConcurrencyEffect.AcquireSlots a : slots.acquisitions()) {
-      writes.add(ConcurrencyStore.increment(conn, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(),
+      writes.add(SlotStore.increment(conn, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(),
           a.holderType(), a.holderId()).compose(ok -> ok ? Future.succeededFuture()
               : Future.failedFuture(new SlotsGone(a.limitIds()))));
     }
@@ -198,7 +199,7 @@ public final class GroupSlots {
       tasks.get(cmds.get(i).runId()).draft().tags().forEach(t -> names.add("tag:" + t));
     }
     Future<Map<UUID, LockedRun>> reloaded = LoadedRuns.lockTaskRuns(conn, ids, cacheKeys, now);
-    Future<List<ConcurrencyFacts.Limit>> limits = ConcurrencyStore.lockLimitsNamedOr(conn, new ArrayList<>(names),
+    Future<List<ConcurrencyFacts.Limit>> limits = GroupConcurrencyReads.lockLimitsNamedOr(conn, new ArrayList<>(names),
         new ArrayList<>(released.keySet())).map(rows -> rows.stream().map(ConcurrencyFactRows::limit).toList());
     return Future.all(reloaded, limits).map(both -> {
       Map<UUID, LockedRun> runs = reloaded.result();

@@ -10,7 +10,7 @@ import dev.baton.orchestration.rules.concurrency.EnforceDeploymentConcurrencyOnL
 import dev.baton.orchestration.rules.concurrency.SecureFlowConcurrencySlots;
 import dev.baton.orchestration.rules.concurrency.SecureTaskConcurrencySlots;
 import dev.baton.orchestration.rules.concurrency.ValidateDeploymentConcurrencyAtRunning;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.persistence.concurrency.ConcurrencyFactsStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -42,12 +42,12 @@ public final class ConcurrencyLoading {
     StateType to = proposed.type();
     if (kind == RunKind.TASK_RUN) {
       boolean tagLimits = to == StateType.RUNNING && policy.contains(SecureTaskConcurrencySlots.class);
-      return ConcurrencyStore.loadTaskFacts(conn, runId, tagLimits, lockLimits).map(ConcurrencyFactRows::facts);
+      return ConcurrencyFactsStore.loadTaskFacts(conn, runId, tagLimits, lockLimits).map(ConcurrencyFactRows::facts);
     }
     boolean deployment = (to == StateType.PENDING && policy.contains(SecureFlowConcurrencySlots.class))
         || (to == StateType.RUNNING && policy.contains(ValidateDeploymentConcurrencyAtRunning.class))
         || (to == StateType.SCHEDULED && policy.contains(EnforceDeploymentConcurrencyOnLate.class));
-    return ConcurrencyStore.loadFlowFacts(conn, runId, deployment).map(ConcurrencyFactRows::facts);
+    return ConcurrencyFactsStore.loadFlowFacts(conn, runId, deployment).map(ConcurrencyFactRows::facts);
   }
 
   /**
