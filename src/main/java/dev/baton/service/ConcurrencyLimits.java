@@ -3,6 +3,7 @@ package dev.baton.service;
 import dev.baton.domain.ConcurrencyLease;
 import dev.baton.domain.ConcurrencyLimitV2;
 import dev.baton.domain.Ids;
+import dev.baton.domain.TagLimitNames;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
 import dev.baton.orchestration.run.ConcurrencyFactRows;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
@@ -36,8 +37,6 @@ import java.util.UUID;
  * failure: the HTTP API words it differently per endpoint.
  */
 public final class ConcurrencyLimits {
-  private static final String TAG_PREFIX = "tag:";
-
   /** The fields of a v2 limit to create or change; null = not given. */
   public record Fields(Boolean active, String name, Integer limit, Integer activeSlots, Integer deniedSlots,
       Double slotDecayPerSecond) {}
@@ -79,10 +78,6 @@ public final class ConcurrencyLimits {
   private static LimitStore.LimitFields row(Fields f) {
     return new LimitStore.LimitFields(f.active(), f.name(), f.limit(), f.activeSlots(), f.deniedSlots(),
         f.slotDecayPerSecond());
-  }
-
-  private static String tagName(String tag) {
-    return TAG_PREFIX + tag;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -154,7 +149,7 @@ public final class ConcurrencyLimits {
           holders.add(lease.holderId());
         }
       }
-      return new TagLimit(l.id(), l.created(), l.updated(), l.name().substring(TAG_PREFIX.length()), l.limit(), holders);
+      return new TagLimit(l.id(), l.created(), l.updated(), TagLimitNames.tagOf(l.name()), l.limit(), holders);
     });
   }
 
@@ -164,23 +159,23 @@ public final class ConcurrencyLimits {
 
   /** spec §4.1: creates the tag's limit, or sets the limit of the existing one. */
   public Future<TagLimitWritten> createTag(String tag, int limit) {
-    return pool.withTransaction(c -> LimitStore.getByName(c, tagName(tag)).compose(existing -> {
+    return pool.withTransaction(c -> LimitStore.getByName(c, TagLimitNames.name(tag)).compose(existing -> {
       if (existing != null) {
         return LimitStore.patch(c, existing.id(),
                 new LimitStore.LimitFields(null, null, limit, null, null, null))
             .compose(ok -> LimitStore.get(c, existing.id()))
             .compose(l -> tagView(c, l)).map(v -> new TagLimitWritten(v, false));
       }
-      return LimitStore.insert(c, new LimitStore.LimitFields(true, tagName(tag), limit, 0, 0, 0.0))
+      return LimitStore.insert(c, new LimitStore.LimitFields(true, TagLimitNames.name(tag), limit, 0, 0, 0.0))
           .compose(l -> tagView(c, l)).map(v -> new TagLimitWritten(v, true));
     }));
   }
 
   /** By id ({@code tag} null) or by tag: the v2 {@code tag:} limit, else the legacy row, else null. */
   private static Future<Object> findTag(SqlClient c, UUID id, String tag) {
-    Future<ConcurrencyLimitV2> v2 = id != null ? LimitStore.get(c, id) : LimitStore.getByName(c, tagName(tag));
+    Future<ConcurrencyLimitV2> v2 = id != null ? LimitStore.get(c, id) : LimitStore.getByName(c, TagLimitNames.name(tag));
     return v2.compose(l -> {
-      if (l != null && l.name().startsWith(TAG_PREFIX)) {
+      if (l != null && TagLimitNames.isTagLimit(l.name())) {
         return Future.succeededFuture(l);
       }
       return (id != null ? LegacyLimitStore.byId(c, id) : LegacyLimitStore.byTag(c, tag, false)).map(r -> r);
@@ -219,13 +214,13 @@ public final class ConcurrencyLimits {
   public Future<List<TagLimit>> listTags(int limit, int offset) {
     // (long arithmetic: an offset near Integer.MAX_VALUE must not wrap to a negative LIMIT)
     int upTo = (int) Math.min(Integer.MAX_VALUE, (long) limit + offset);
-    return pool.withTransaction(c -> LimitStore.list(c, TAG_PREFIX, upTo, 0).compose(v2 ->
+    return pool.withTransaction(c -> LimitStore.list(c, TagLimitNames.PREFIX, upTo, 0).compose(v2 ->
         LegacyLimitStore.list(c, upTo).compose(legacy -> {
           List<Future<TagLimit>> views = new ArrayList<>();
           List<String> tags = new ArrayList<>();
           for (ConcurrencyLimitV2 l : v2) {
             views.add(tagView(c, l));
-            tags.add(l.name().substring(TAG_PREFIX.length()));
+            tags.add(TagLimitNames.tagOf(l.name()));
           }
           for (LegacyRow r : legacy) {
             if (!tags.contains(r.tag())) {
@@ -274,12 +269,12 @@ public final class ConcurrencyLimits {
    */
   public Future<TagSlots> incrementTags(List<String> names, UUID run) {
     List<String> tags = names.stream().distinct().toList();
-    List<String> v2Names = tags.stream().map(ConcurrencyLimits::tagName).toList();
+    List<String> v2Names = tags.stream().map(TagLimitNames::name).toList();
     return pool.withTransaction(c -> LeaseStore.lockLeasesHeldBy(c, run).compose(held ->
         LegacyLimitStore.lockByTags(c, tags).compose(legacyRows ->
             LimitStore.lockByNames(c, v2Names).compose(v2Rows -> {
               Map<String, ConcurrencyLimitV2> v2 = new HashMap<>();
-              v2Rows.forEach(l -> v2.put(l.name().substring(TAG_PREFIX.length()), l));
+              v2Rows.forEach(l -> v2.put(TagLimitNames.tagOf(l.name()), l));
               Map<String, LegacyRow> legacy = new HashMap<>();
               legacyRows.forEach(r -> legacy.put(r.tag(), r));
               for (String t : tags) {
@@ -298,7 +293,7 @@ public final class ConcurrencyLimits {
                 } else if (legacy.containsKey(t)) {
                   LegacyRow r = legacy.get(t);
                   if (r.activeSlots().size() >= r.limit() && !r.activeSlots().contains(run)) {
-                    return Future.succeededFuture(TagSlots.refused(reached(t), (double) settings.tagConcurrencySlotWaitSeconds()));
+                    return Future.succeededFuture(TagSlots.refused(Slots.tagLimitReached(t), (double) settings.tagConcurrencySlotWaitSeconds()));
                   }
                   legacyAcquire.add(r);
                 }
@@ -309,24 +304,19 @@ public final class ConcurrencyLimits {
               if (!full.isEmpty()) {
                 double retry = Slots.retryAfterSeconds(full, 1, settings.tagConcurrencySlotWaitSeconds(),
                     settings.maxSlotWaitSeconds(), new SplittableRandom());
-                String first = acquire.get(0).name().substring(TAG_PREFIX.length());
-                return SlotStore.recordDenied(c, Slots.ids(full), 1).map(v -> TagSlots.refused(reached(first), retry));
+                String first = TagLimitNames.tagOf(acquire.get(0).name());
+                return SlotStore.recordDenied(c, Slots.ids(full), 1).map(v -> TagSlots.refused(Slots.tagLimitReached(first), retry));
               }
-              return SlotStore.increment(c, Slots.ids(facts), 1, facts.isEmpty() ? null : Ids.uuid7(),
+              return SlotStore.incrementOrFail(c, Slots.ids(facts), 1, facts.isEmpty() ? null : Ids.uuid7(),
                       settings.taskLeaseSeconds(), ConcurrencyEffect.HOLDER_TASK_RUN, run)
-                  .compose(ok -> ok ? LegacyLimitStore.add(c, legacyAcquire.stream().map(LegacyRow::id).toList(), run)
-                      : Future.failedFuture(new IllegalStateException("slots no longer free under the lock")))
+                  .compose(v -> LegacyLimitStore.add(c, legacyAcquire.stream().map(LegacyRow::id).toList(), run))
                   .map(v -> {
                     List<Touched> out = new ArrayList<>();
-                    acquire.forEach(l -> out.add(new Touched(l.id(), l.name().substring(TAG_PREFIX.length()), l.limit())));
+                    acquire.forEach(l -> out.add(new Touched(l.id(), TagLimitNames.tagOf(l.name()), l.limit())));
                     legacyAcquire.forEach(r -> out.add(new Touched(r.id(), r.tag(), r.limit())));
                     return new TagSlots(out, null, null);
                   });
             }))));
-  }
-
-  private static String reached(String tag) {
-    return "Concurrency limit for the " + tag + " tag has been reached";
   }
 
   /**
@@ -335,7 +325,7 @@ public final class ConcurrencyLimits {
    */
   public Future<List<Touched>> decrementTags(List<String> names, UUID run) {
     List<String> tags = names.stream().distinct().toList();
-    List<String> v2Names = tags.stream().map(ConcurrencyLimits::tagName).toList();
+    List<String> v2Names = tags.stream().map(TagLimitNames::name).toList();
     return pool.withTransaction(c -> LeaseStore.lockLeasesHeldBy(c, run).compose(held ->
         LegacyLimitStore.lockByTags(c, tags).compose(legacyRows ->
             LimitStore.lockByNames(c, v2Names).compose(v2Rows -> {
@@ -348,7 +338,7 @@ public final class ConcurrencyLimits {
                   }
                 }
               }
-              List<String> shadowed = v2.stream().map(l -> l.name().substring(TAG_PREFIX.length())).toList();
+              List<String> shadowed = v2.stream().map(l -> TagLimitNames.tagOf(l.name())).toList();
               List<LegacyRow> legacy = legacyRows.stream()
                   .filter(r -> !shadowed.contains(r.tag()) && r.activeSlots().contains(run)).toList();
               return SlotStore.releaseLeases(c, release)

@@ -179,12 +179,10 @@ public final class ApiService {
         return SlotStore.recordDenied(c, Slots.ids(full), b.slots()).map(v -> SlotsResult.locked(retry));
       }
       UUID leaseId = b.withLease() ? dev.baton.domain.Ids.uuid7() : null;
-      return SlotStore.increment(c, Slots.ids(facts), b.slots(), leaseId, b.leaseSeconds(), b.holderType(),
+      return SlotStore.incrementOrFail(c, Slots.ids(facts), b.slots(), leaseId, b.leaseSeconds(), b.holderType(),
               b.holderId())
-          .compose(ok -> ok
-              ? Future.succeededFuture(SlotsResult.acquired(leaseId,
-                  all.stream().map(l -> new SlotsResult.Limit(l.id(), l.name(), l.limit())).toList()))
-              : Future.failedFuture(new IllegalStateException("slots no longer free under the lock")));
+          .map(v -> SlotsResult.acquired(leaseId,
+              all.stream().map(l -> new SlotsResult.Limit(l.id(), l.name(), l.limit())).toList()));
     }));
   }
 

@@ -1,5 +1,6 @@
 package dev.baton.orchestration.engine;
 
+import dev.baton.domain.ConcurrencyLease;
 import java.util.List;
 import java.util.UUID;
 
@@ -33,6 +34,6 @@ public sealed interface ConcurrencyEffect extends Effect.Concurrency {
   /** Legacy v1 rows: remove the task run from every row's {@code active_slots}. */
   record RemoveLegacySlots(UUID taskRunId) implements ConcurrencyEffect {}
 
-  String HOLDER_TASK_RUN = "task_run";
-  String HOLDER_FLOW_RUN = "flow_run";
+  String HOLDER_TASK_RUN = ConcurrencyLease.HOLDER_TASK_RUN;
+  String HOLDER_FLOW_RUN = ConcurrencyLease.HOLDER_FLOW_RUN;
 }

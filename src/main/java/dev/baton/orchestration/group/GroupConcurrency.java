@@ -2,6 +2,7 @@ package dev.baton.orchestration.group;
 
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.domain.ConcurrencyLease;
+import dev.baton.domain.TagLimitNames;
 import dev.baton.persistence.concurrency.GroupConcurrencyReads;
 import dev.baton.persistence.concurrency.LegacyRow;
 import io.vertx.core.Future;
@@ -51,7 +52,7 @@ final class GroupConcurrency {
       tags.addAll(run.draft().tags());
       if (tagLimitsFor.contains(id)) {
         for (String t : run.draft().tags()) {
-          limitNames.add("tag:" + t);
+          limitNames.add(TagLimitNames.name(t));
         }
       }
     }
@@ -72,7 +73,7 @@ final class GroupConcurrency {
         if (tagLimitsFor.contains(id)) {
           tagLimits = new ArrayList<>();
           for (ConcurrencyFacts.Limit l : limits.result()) { // id order, as the single-run read
-            if (run.draft().tags().contains(l.name().substring(4))) {
+            if (run.draft().tags().contains(TagLimitNames.tagOf(l.name()))) {
               tagLimits.add(l);
             }
           }

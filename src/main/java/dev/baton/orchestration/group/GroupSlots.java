@@ -10,6 +10,7 @@ import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
 import dev.baton.orchestration.engine.Policy;
+import dev.baton.domain.TagLimitNames;
 import dev.baton.persistence.concurrency.GroupConcurrencyReads;
 import dev.baton.persistence.concurrency.SlotStore;
 import io.vertx.core.Future;
@@ -60,9 +61,8 @@ public final class GroupSlots {
       writes.add(SlotStore.releaseLeases(conn, slots.releases()));
     }
     for (ConcurrencyEffect.AcquireSlots a : slots.acquisitions()) {
-      writes.add(SlotStore.increment(conn, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(),
-          a.holderType(), a.holderId()).compose(ok -> ok ? Future.succeededFuture()
-              : Future.failedFuture(new SlotsGone(a.limitIds()))));
+      writes.add(SlotStore.incrementOrFail(conn, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(),
+          a.holderType(), a.holderId(), () -> new SlotsGone(a.limitIds())));
     }
     return Future.all(writes);
   }
@@ -196,7 +196,7 @@ public final class GroupSlots {
     }
     // a locked run's tags cannot change under us: the first load's tags name the limits
     for (int i : takers) {
-      tasks.get(cmds.get(i).runId()).draft().tags().forEach(t -> names.add("tag:" + t));
+      tasks.get(cmds.get(i).runId()).draft().tags().forEach(t -> names.add(TagLimitNames.name(t)));
     }
     Future<Map<UUID, LockedRun>> reloaded = LoadedRuns.lockTaskRuns(conn, ids, cacheKeys, now);
     Future<List<ConcurrencyFacts.Limit>> limits = GroupConcurrencyReads.lockLimitsNamedOr(conn, new ArrayList<>(names),
@@ -215,7 +215,8 @@ public final class GroupSlots {
         LockedRun run = runs.get(cmd.runId());
         List<ConcurrencyFacts.Limit> tagLimits = new ArrayList<>();
         for (ConcurrencyFacts.Limit l : current.values()) { // id order
-          if (l.name().startsWith("tag:") && run != null && run.draft().tags().contains(l.name().substring(4))) {
+          if (TagLimitNames.isTagLimit(l.name()) && run != null
+              && run.draft().tags().contains(TagLimitNames.tagOf(l.name()))) {
             tagLimits.add(l);
           }
         }

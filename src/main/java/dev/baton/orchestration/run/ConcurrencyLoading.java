@@ -10,6 +10,7 @@ import dev.baton.orchestration.rules.concurrency.EnforceDeploymentConcurrencyOnL
 import dev.baton.orchestration.rules.concurrency.SecureFlowConcurrencySlots;
 import dev.baton.orchestration.rules.concurrency.SecureTaskConcurrencySlots;
 import dev.baton.orchestration.rules.concurrency.ValidateDeploymentConcurrencyAtRunning;
+import dev.baton.domain.TagLimitNames;
 import dev.baton.persistence.concurrency.ConcurrencyFactsStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -79,7 +80,7 @@ public final class ConcurrencyLoading {
     }
     List<String> tags = run.tags();
     List<ConcurrencyFacts.Limit> sorted = new ArrayList<>(cf.tagLimits());
-    sorted.sort(Comparator.comparingInt(l -> tags.indexOf(l.name().substring(4))));
+    sorted.sort(Comparator.comparingInt(l -> tags.indexOf(TagLimitNames.tagOf(l.name()))));
     return new ConcurrencyFacts(sorted, cf.legacyLimits(), cf.leases(), cf.deployment());
   }
 }

@@ -108,10 +108,8 @@ public final class EffectApplier {
   /** Applies one slot or lease change of the concurrency rules, in the caller's transaction. */
   static Future<Void> applyConcurrency(SqlConnection c, ConcurrencyEffect e) {
     if (e instanceof ConcurrencyEffect.AcquireSlots a) {
-      return SlotStore.increment(c, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(), a.holderType(),
-              a.holderId())
-          .compose(ok -> ok ? Future.<Void>succeededFuture()
-              : Future.failedFuture(new IllegalStateException("slots on " + a.limitIds() + " were no longer free under the lock")));
+      return SlotStore.incrementOrFail(c, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(), a.holderType(),
+              a.holderId());
     }
     if (e instanceof ConcurrencyEffect.ReleaseLeases r) {
       return SlotStore.releaseLeases(c, r.leaseIds()).mapEmpty();

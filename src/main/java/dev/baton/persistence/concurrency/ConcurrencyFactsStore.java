@@ -9,6 +9,7 @@ import static dev.baton.persistence.concurrency.ConcurrencyRows.limitRow;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.domain.ConcurrencyLease;
 import dev.baton.domain.ConcurrencyLimitV2;
+import dev.baton.domain.TagLimitNames;
 import dev.baton.persistence.JsonCodec;
 import dev.baton.persistence.SelectList;
 import io.vertx.core.Future;
@@ -50,8 +51,8 @@ public final class ConcurrencyFactsStore {
 
   static final String TASK_LEASES = TASK_LEASES_READ + " FOR UPDATE";
 
-  static final String TASK_TAG_NAMES =
-      "SELECT 'tag:' || t FROM task_run tr, jsonb_array_elements_text(tr.tags) t WHERE tr.id = $1";
+  static final String TASK_TAG_NAMES = "SELECT '" + TagLimitNames.PREFIX
+      + "' || t FROM task_run tr, jsonb_array_elements_text(tr.tags) t WHERE tr.id = $1";
 
   static final String TASK_LEGACY_READ = "SELECT " + LEGACY_COLUMNS + " FROM concurrency_limit v"
       + " WHERE v.tag IN (SELECT t FROM task_run tr, jsonb_array_elements_text(tr.tags) t WHERE tr.id = $1)"
@@ -106,7 +107,7 @@ public final class ConcurrencyFactsStore {
       List<ConcurrencyLimitV2> tag = new ArrayList<>();
       for (Row r : limits.result()) {
         ConcurrencyLimitV2 l = limitRow(r);
-        if (tagLimits && l.name().startsWith("tag:")) {
+        if (tagLimits && TagLimitNames.isTagLimit(l.name())) {
           tag.add(l);
         }
       }

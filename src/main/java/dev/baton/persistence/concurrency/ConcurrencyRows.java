@@ -2,6 +2,7 @@ package dev.baton.persistence.concurrency;
 
 import dev.baton.domain.ConcurrencyLease;
 import dev.baton.domain.ConcurrencyLimitV2;
+import dev.baton.domain.TagLimitNames;
 import dev.baton.persistence.Rows;
 import dev.baton.persistence.SelectList;
 import io.vertx.sqlclient.Row;
@@ -37,7 +38,7 @@ final class ConcurrencyRows {
   static String effDenied(String a) {
     String rate = "(CASE WHEN " + a + ".slot_decay_per_second > 0 THEN " + a + ".slot_decay_per_second"
         + " ELSE 1.0 / greatest(0.1, least(" + a + ".avg_slot_occupancy_seconds, CASE WHEN " + a
-        + ".name LIKE 'tag:%' THEN 10 ELSE 30 END)) END)";
+        + ".name LIKE '" + TagLimitNames.PREFIX + "%' THEN 10 ELSE 30 END)) END)";
     return "greatest(0, " + a + ".denied_slots - least(" + a + ".denied_slots::float8, floor(" + rate + " * "
         + age(a) + "))::int)";
   }

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Slot writes (spec/concurrency.md §1.1): Increment with its lease, lease releases, Decrement,
@@ -62,6 +63,24 @@ public final class SlotStore {
     Future<RowSet<Row>> inc = c.preparedQuery(INCREMENT).execute(Tuple.of(arr(ids), slots, leaseId, ttlSeconds,
         holderType, holderId));
     return lock.compose(v -> inc).map(rows -> rows.iterator().next().getInteger("n") == ids.size());
+  }
+
+  /**
+   * {@link #increment} for a caller that decided on the limits locked: the slots are taken, or
+   * the transaction fails with an {@link IllegalStateException} (they cannot be gone while the
+   * caller's locks are held; the failure rolls back what qualified).
+   */
+  public static Future<Void> incrementOrFail(SqlClient c, List<UUID> ids, int slots, UUID leaseId, Double ttlSeconds,
+      String holderType, UUID holderId) {
+    return incrementOrFail(c, ids, slots, leaseId, ttlSeconds, holderType, holderId,
+        () -> new IllegalStateException("slots on " + ids + " were no longer free under the lock"));
+  }
+
+  /** As {@code incrementOrFail} above, failing with {@code gone}'s exception instead. */
+  public static Future<Void> incrementOrFail(SqlClient c, List<UUID> ids, int slots, UUID leaseId, Double ttlSeconds,
+      String holderType, UUID holderId, Supplier<? extends RuntimeException> gone) {
+    return increment(c, ids, slots, leaseId, ttlSeconds, holderType, holderId)
+        .compose(ok -> ok ? Future.<Void>succeededFuture() : Future.failedFuture(gone.get()));
   }
 
   static final String LOCK_LEASES = "SELECT id FROM concurrency_lease WHERE id = ANY ($1) ORDER BY id FOR UPDATE";
