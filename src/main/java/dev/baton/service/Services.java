@@ -4,7 +4,6 @@ import dev.baton.config.BatonConfig;
 import dev.baton.events.EventRecorder;
 import dev.baton.orchestration.commands.ApiService;
 import dev.baton.orchestration.OrchestrationService;
-import dev.baton.orchestration.engine.OrchestrationSettings;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
@@ -15,10 +14,9 @@ import java.time.Clock;
  *
  * @param orchestration set-state and resume (the orchestration verticle's service)
  * @param api the commands the event-bus API serves too (runs, state histories, acquire / release /
- *     renew concurrency slots): HTTP and the bus share them
- * @param settings the orchestration settings (slot waits, lease durations, …)
+ *     renew concurrency slots): HTTP and the bus share them; also the v1 tag slots
  * @param apiConfig page sizes and input bounds of the REST API
- * @param concurrencyLimits v1 tag limits, v2 limits' CRUD and decrement, leases' listing
+ * @param concurrencyLimits v1 tag limits' and v2 limits' CRUD, v2 decrement, leases' listing
  * @param eventQueries stored events: filter pages and websocket backfills
  * @param eventRecorder where reported events are written (one per instance)
  * @param health the database probe behind readiness
@@ -27,7 +25,6 @@ import java.time.Clock;
 public record Services(
     OrchestrationService orchestration,
     ApiService api,
-    OrchestrationSettings settings,
     BatonConfig.Api apiConfig,
     ConcurrencyLimits concurrencyLimits,
     EventQueries eventQueries,
@@ -44,8 +41,8 @@ public record Services(
 
   /** The services of one server, over its pool. */
   public static Services create(Pool pool, OrchestrationService orchestration, ApiService api,
-      OrchestrationSettings settings, BatonConfig.Api apiConfig, EventRecorder eventRecorder, Clock clock) {
-    return new Services(orchestration, api, settings, apiConfig, new ConcurrencyLimits(pool, settings),
+      BatonConfig.Api apiConfig, EventRecorder eventRecorder, Clock clock) {
+    return new Services(orchestration, api, apiConfig, new ConcurrencyLimits(pool),
         new EventQueries(pool), eventRecorder, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
         new Deployments(pool, orchestration));

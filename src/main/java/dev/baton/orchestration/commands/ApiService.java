@@ -9,11 +9,12 @@ import dev.baton.orchestration.api.CreateTaskRunCommand;
 import dev.baton.orchestration.api.CreatedRun;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
+import dev.baton.orchestration.api.SlotCommands;
 import dev.baton.orchestration.api.SlotsResult;
 import dev.baton.orchestration.api.StateHistory;
+import dev.baton.orchestration.api.TagSlotsResult;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.OrchestrationSettings;
-import dev.baton.orchestration.rules.concurrency.Slots;
 import dev.baton.persistence.FlowRunRepository;
 import dev.baton.persistence.StateRepository;
 import dev.baton.persistence.TaskRunRepository;
@@ -23,7 +24,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import dev.baton.orchestration.run.ConcurrencyFactRows;
 import dev.baton.orchestration.creation.RunCreation;
@@ -33,10 +33,11 @@ import dev.baton.orchestration.OrchestrationService;
 
 /**
  * What a worker needs besides set-state and resume — create runs, read runs and their state
- * history, take and give back global concurrency slots — once, for the HTTP routes and for the
- * event-bus API ({@code BusApiVerticle}). Expected failures are {@link OrchestrationException}s.
+ * history, take and give back concurrency slots ({@link SlotCommands}: the v2 acquisition, release
+ * and renewal here, the v1 tag slots in {@link TagSlotCommands}) — once, for the HTTP routes and
+ * for the event-bus API ({@code BusApiVerticle}). Expected failures are {@link OrchestrationException}s.
  */
-public final class ApiService {
+public final class ApiService implements SlotCommands {
   static final String FLOW_RUN_NOT_FOUND = "Flow run not found";
   static final String TASK_RUN_NOT_FOUND = "Task run not found";
   public static final String LEASE_NOT_FOUND = "Lease not found - it may have expired or been revoked";
@@ -45,9 +46,10 @@ public final class ApiService {
 
   private final Pool pool;
   private final OrchestrationService service;
-  private final OrchestrationSettings settings;
   private final RunCreation creation;
   private final CreationBatcher taskRunCreations;
+  private final SlotAcquisition acquisition;
+  private final TagSlotCommands tagSlots;
 
   /** Task-run creations grouped as set-state proposals are by default (64 a group, one group in flight per loop). */
   public ApiService(Pool pool, OrchestrationService service, OrchestrationSettings settings) {
@@ -62,9 +64,10 @@ public final class ApiService {
       int groupsInFlight) {
     this.pool = pool;
     this.service = service;
-    this.settings = settings;
     this.creation = new RunCreation(pool, service);
     this.taskRunCreations = new CreationBatcher(pool, service, creation, groupSize, groupsInFlight);
+    this.acquisition = new SlotAcquisition(settings);
+    this.tagSlots = new TagSlotCommands(pool, settings, acquisition);
   }
 
   public OrchestrationService orchestration() {
@@ -151,6 +154,7 @@ public final class ApiService {
    * Takes {@code slots} of every active limit named, all or none, in one transaction: the limits
    * are locked in id order before the decision, so concurrent acquisitions never over-admit.
    */
+  @Override
   public Future<SlotsResult> acquire(AcquireSlotsCommand b) {
     String invalid = invalid(b);
     if (invalid != null) {
@@ -172,26 +176,22 @@ public final class ApiService {
         }
       }
       List<ConcurrencyFacts.Limit> facts = active.stream().map(ConcurrencyFactRows::limit).toList();
-      List<ConcurrencyFacts.Limit> full = facts.stream().filter(l -> !l.fits(b.slots())).toList();
-      if (!full.isEmpty()) {
-        double retry = Slots.retryAfterSeconds(facts, b.slots(), settings.tagConcurrencySlotWaitSeconds(),
-            settings.maxSlotWaitSeconds(), new SplittableRandom());
-        return SlotStore.recordDenied(c, Slots.ids(full), b.slots()).map(v -> SlotsResult.locked(retry));
-      }
-      UUID leaseId = b.withLease() ? dev.baton.domain.Ids.uuid7() : null;
-      return SlotStore.incrementOrFail(c, Slots.ids(facts), b.slots(), leaseId, b.leaseSeconds(), b.holderType(),
-              b.holderId())
-          .map(v -> SlotsResult.acquired(leaseId,
-              all.stream().map(l -> new SlotsResult.Limit(l.id(), l.name(), l.limit())).toList()));
+      SlotAcquisition.Lease lease = new SlotAcquisition.Lease(b.withLease(), b.leaseSeconds(), b.holderType(),
+          b.holderId());
+      List<SlotsResult.Limit> named = all.stream().map(l -> new SlotsResult.Limit(l.id(), l.name(), l.limit())).toList();
+      return acquisition.acquire(c, facts, b.slots(), SlotAcquisition.WaitOn.ALL, lease)
+          .map(d -> d.taken() ? SlotsResult.acquired(d.leaseId(), named) : SlotsResult.locked(d.retryAfterSeconds()));
     }));
   }
 
   /** Revokes a lease and gives its slots back; the number of leases released (0 or 1). */
+  @Override
   public Future<Integer> release(UUID leaseId) {
     return pool.withTransaction(c -> SlotStore.releaseLeases(c, List.of(leaseId)));
   }
 
   /** Extends a lease to {@code ttlSeconds} from now; NOT_FOUND when it expired or is gone. */
+  @Override
   public Future<Void> renew(UUID leaseId, Double ttlSeconds) {
     if (ttlSeconds != null && !(ttlSeconds >= 60 && ttlSeconds <= 86400)) {
       return Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT,
@@ -199,5 +199,22 @@ public final class ApiService {
     }
     return SlotStore.renew(pool, leaseId, ttlSeconds).compose(ok -> ok ? Future.<Void>succeededFuture()
         : Future.failedFuture(OrchestrationException.notFound(LEASE_NOT_FOUND)));
+  }
+
+  // ---- v1 tag slots (spec/concurrency.md §4.1) ----
+
+  @Override
+  public Future<TagSlotsResult> incrementTags(List<String> tags, UUID taskRunId) {
+    return tagSlots.incrementTags(tags, taskRunId);
+  }
+
+  @Override
+  public Future<List<SlotsResult.Limit>> decrementTags(List<String> tags, UUID taskRunId) {
+    return tagSlots.decrementTags(tags, taskRunId);
+  }
+
+  @Override
+  public Future<Boolean> resetTag(String tag, List<UUID> override) {
+    return tagSlots.resetTag(tag, override);
   }
 }
