@@ -100,7 +100,7 @@ public final class BatonServer {
     ApiService apiService = orchestration.commands();
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
-    Services services = Services.create(pool, apiService, settings, api, recorder, Clock.systemUTC());
+    Services services = Services.create(pool, apiService, apiService, api, recorder, Clock.systemUTC());
     Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();

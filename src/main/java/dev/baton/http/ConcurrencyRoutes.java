@@ -3,26 +3,25 @@ package dev.baton.http;
 import dev.baton.wire.ConcurrencyBodies;
 import dev.baton.wire.ConcurrencyRender;
 import dev.baton.wire.Render;
-import dev.baton.orchestration.commands.ApiService;
 import dev.baton.orchestration.api.AcquireSlotsCommand;
 import dev.baton.orchestration.api.Deadline;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
+import dev.baton.orchestration.api.SlotCommands;
 import dev.baton.service.ConcurrencyLimits;
 import dev.baton.service.ConcurrencyLimits.TagLimit;
-import dev.baton.service.ConcurrencyLimits.Touched;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
  * {@code /api/concurrency_limits/…} (v1-compatible tag limits, stored as v2 {@code tag:} limits)
  * and {@code /api/v2/concurrency_limits/…} (global limits, slots, leases): spec/concurrency.md §4.
- * Decodes, calls {@link ApiService} (acquire, release, renew: the commands the event-bus API
- * serves) or {@link ConcurrencyLimits} (everything else; one transaction per request, decisions on
- * locked rows), and renders.
+ * Decodes, calls {@link SlotCommands} (taking and giving back slots: acquire, release and renew,
+ * which the event-bus API serves too, and the v1 tag increment, decrement and reset) or
+ * {@link ConcurrencyLimits} (limits' and leases' CRUD and listing, v2 decrement; one transaction
+ * per request, decisions on locked rows), and renders.
  */
 public final class ConcurrencyRoutes {
   static final String V2_NOT_FOUND = "Concurrency Limit not found";
@@ -30,16 +29,16 @@ public final class ConcurrencyRoutes {
   private static final byte[] NULL = "null".getBytes();
 
   private final ConcurrencyLimits limits;
-  private final ApiService api;
+  private final SlotCommands slots;
   private final int defaultLimit;
 
   /**
-   * @param api the service the event-bus API shares (acquire, release, renew)
+   * @param slots the slot commands (acquire, release and renew shared with the event-bus API)
    * @param defaultLimit the page size when a filter request names none
    */
-  public ConcurrencyRoutes(ConcurrencyLimits limits, ApiService api, int defaultLimit) {
+  public ConcurrencyRoutes(ConcurrencyLimits limits, SlotCommands slots, int defaultLimit) {
     this.limits = limits;
-    this.api = api;
+    this.slots = slots;
     this.defaultLimit = defaultLimit;
   }
 
@@ -58,7 +57,7 @@ public final class ConcurrencyRoutes {
         b -> Http.reply(ctx, limits.decrement(b.names(), b.slots(), b.occupancySeconds()),
             all -> Http.json(ctx, 200, Render.list(all, (g, l) -> ConcurrencyRender.minimal(g, l.id(), l.name(), l.limit()))))));
     r.post(v2 + "/decrement-with-lease").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::leaseId,
-        id -> Http.reply(ctx, api.release(id), n -> Http.noContent(ctx))));
+        id -> Http.reply(ctx, slots.release(id), n -> Http.noContent(ctx))));
     r.post(v2 + "/leases/filter").handler(ctx -> Http.withBody(ctx, b -> ConcurrencyBodies.page(b, defaultLimit),
         p -> Http.withBody(ctx, ConcurrencyBodies::leaseFilter, f -> Http.reply(ctx,
             limits.leases(f.holderId(), f.limitId(), f.includeExpired(), p.limit(), p.offset()),
@@ -66,7 +65,7 @@ public final class ConcurrencyRoutes {
     r.post(v2 + "/leases/:lease_id/renew").handler(ctx -> {
       UUID id = Http.pathId(ctx, "lease_id");
       if (id != null) {
-        Http.withBody(ctx, ConcurrencyBodies::renew, ttl -> api.renew(id, ttl).onComplete(ar -> {
+        Http.withBody(ctx, ConcurrencyBodies::renew, ttl -> slots.renew(id, ttl).onComplete(ar -> {
           if (ar.succeeded()) {
             Http.noContent(ctx);
           } else if (ar.cause() instanceof OrchestrationException oe && oe.failure() == OrchestrationFailure.NOT_FOUND) {
@@ -107,11 +106,12 @@ public final class ConcurrencyRoutes {
             page -> Http.json(ctx, 200, Render.list(page, ConcurrencyRoutes::v1View)))));
     r.post(v1 + "/increment").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::v1Slots, b -> v1Increment(ctx, b)));
     r.post(v1 + "/decrement").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::v1Slots,
-        b -> Http.reply(ctx, limits.decrementTags(b.names(), b.taskRunId()), out -> Http.json(ctx, 200, touched(out)))));
+        b -> Http.reply(ctx, slots.decrementTags(b.names(), b.taskRunId()),
+            out -> Http.json(ctx, 200, ConcurrencyRender.touched(out)))));
     r.get(v1 + "/tag/:tag").handler(ctx -> v1Read(ctx, null, ctx.pathParam("tag")));
     r.delete(v1 + "/tag/:tag").handler(ctx -> v1Delete(ctx, null, ctx.pathParam("tag")));
     r.post(v1 + "/tag/:tag/reset").handler(ctx -> Http.withBody(ctx, ConcurrencyBodies::reset,
-        ids -> Http.reply(ctx, limits.resetTag(ctx.pathParam("tag"), ids), found -> nullOr404(ctx, found))));
+        ids -> Http.reply(ctx, slots.resetTag(ctx.pathParam("tag"), ids), found -> nullOr404(ctx, found))));
     r.get(v1 + "/:id").handler(ctx -> {
       UUID id = Http.pathId(ctx, "id");
       if (id != null) {
@@ -148,10 +148,6 @@ public final class ConcurrencyRoutes {
     }
   }
 
-  private static byte[] touched(List<Touched> limits) {
-    return Render.list(limits, (g, t) -> ConcurrencyRender.minimal(g, t.id(), t.name(), t.limit()));
-  }
-
   // ---------------------------------------------------------------------------------------------
   // v2
 
@@ -165,7 +161,7 @@ public final class ConcurrencyRoutes {
     AcquireSlotsCommand cmd = new AcquireSlotsCommand(b.names(), b.slots(), withLease, b.leaseDuration(),
         b.holder() == null ? null : b.holder().type(), b.holder() == null ? null : b.holder().id(), b.rateLimit(),
         Deadline.NONE);
-    Http.reply(ctx, api.acquire(cmd), r -> {
+    Http.reply(ctx, slots.acquire(cmd), r -> {
       if (!r.acquired()) {
         ctx.response().putHeader("Retry-After", seconds(r.retryAfterSeconds()));
         Http.json(ctx, 423, Render.detail("Locked"));
@@ -203,9 +199,9 @@ public final class ConcurrencyRoutes {
 
   /** spec §4.1.1: 423 when a tag's limit is 0 or full (with {@code Retry-After} when retrying can help). */
   private void v1Increment(RoutingContext ctx, ConcurrencyBodies.V1Slots b) {
-    Http.reply(ctx, limits.incrementTags(b.names(), b.taskRunId()), r -> {
+    Http.reply(ctx, slots.incrementTags(b.names(), b.taskRunId()), r -> {
       if (r.acquired()) {
-        Http.json(ctx, 200, touched(r.taken()));
+        Http.json(ctx, 200, ConcurrencyRender.touched(r.taken()));
         return;
       }
       if (r.retryAfterSeconds() != null) {

@@ -94,10 +94,10 @@ public final class HttpVerticle extends VerticleBase {
     new PauseRoutes(client, services.flowRuns(), new BulkSetState(services.flowRuns(), client),
         services.flowRunInputs()).mount(api);
     new VariableRoutes(services.variables()).mount(api);
-    new ResourceRoutes(services.api(), services::now, services.flows(), services.flowRuns(), services.taskRuns(), services.logs(),
+    new ResourceRoutes(services.runs(), services::now, services.flows(), services.flowRuns(), services.taskRuns(), services.logs(),
         services.apiConfig(), readiness).mount(api);
     new DeploymentRoutes(services.deployments(), services::now).mount(api);
-    new ConcurrencyRoutes(services.concurrencyLimits(), services.api(), services.apiConfig().defaultLimit()).mount(api);
+    new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
     new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), tokenCheck, options.bodyLimitBytes(),

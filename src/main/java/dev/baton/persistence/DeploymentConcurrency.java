@@ -3,6 +3,7 @@ package dev.baton.persistence;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.domain.ConcurrencyLimitV2;
 import dev.baton.domain.Deployment;
+import dev.baton.persistence.concurrency.LimitStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -30,7 +31,7 @@ public final class DeploymentConcurrency {
         return Future.succeededFuture();
       }
       return DeploymentRepository.setConcurrencyLimitId(c, deploymentId, null)
-          .compose(ok -> ConcurrencyStore.delete(c, linkedLimitId)).mapEmpty();
+          .compose(ok -> LimitStore.delete(c, linkedLimitId)).mapEmpty();
     }
     return c.preparedQuery(UPSERT_LIMIT).execute(Tuple.of("deployment:" + deploymentId, limit))
         .compose(rows -> DeploymentRepository.setConcurrencyLimitId(c, deploymentId, rows.iterator().next().getUUID("id")))
@@ -48,7 +49,7 @@ public final class DeploymentConcurrency {
       if (d.concurrencyLimitId() == null) {
         return Future.succeededFuture(new WithLimit(d, null));
       }
-      return ConcurrencyStore.get(c, d.concurrencyLimitId()).map(l -> new WithLimit(d, l));
+      return LimitStore.get(c, d.concurrencyLimitId()).map(l -> new WithLimit(d, l));
     });
   }
 

@@ -83,7 +83,7 @@ public final class FlowRepository {
         .map(rows -> rows.rowCount() > 0);
   }
 
-  static <T> Function<RowSet<Row>, T> first(Function<Row, T> mapper) {
+  public static <T> Function<RowSet<Row>, T> first(Function<Row, T> mapper) {
     return rows -> rows.size() == 0 ? null : mapper.apply(rows.iterator().next());
   }
 }

@@ -27,7 +27,7 @@ import java.util.UUID;
  * parameter directly would store a JSON string.) The stored shapes of state details and policies
  * use the API's snake_case keys.
  */
-final class JsonCodec {
+public final class JsonCodec {
 
   static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -46,7 +46,7 @@ final class JsonCodec {
   }
 
   /** Null (SQL NULL) stays null; a JSON {@code null} becomes null too. */
-  static JsonNode read(String text) {
+  public static JsonNode read(String text) {
     if (text == null) {
       return null;
     }

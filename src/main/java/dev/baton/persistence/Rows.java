@@ -16,7 +16,7 @@ import java.util.UUID;
  * so mappers read by name (the hot path's statements decode by index instead: {@link SelectList});
  * the state columns of a joined state carry a prefix ({@code s_}, {@code fs_}, {@code cs_}).
  */
-final class Rows {
+public final class Rows {
   private Rows() {}
 
   static OffsetDateTime ts(Instant i) {
@@ -95,7 +95,7 @@ final class Rows {
         JsonCodec.readDetails(r.getString(first + STATE_DETAILS)));
   }
 
-  static Instant instant(Row r, int pos) {
+  public static Instant instant(Row r, int pos) {
     OffsetDateTime t = r.getOffsetDateTime(pos);
     return t == null ? null : t.toInstant();
   }

@@ -15,12 +15,12 @@ import java.util.List;
  * {@code AS}, else the column after the table alias), which {@code RowIndexIT} checks against a
  * real statement.
  */
-final class SelectList {
+public final class SelectList {
   private final List<String> columns = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
 
   /** Appends one column expression (e.g. {@code fr.id} or {@code x::text AS x}); returns its index. */
-  int add(String expression) {
+  public int add(String expression) {
     columns.add(expression);
     names.add(nameOf(expression));
     return columns.size() - 1;
@@ -36,16 +36,16 @@ final class SelectList {
   }
 
   /** The comma-separated list. */
-  String sql() {
+  public String sql() {
     return String.join(", ", columns);
   }
 
   /** The names PostgreSQL reports for the columns, in order. */
-  List<String> names() {
+  public List<String> names() {
     return Collections.unmodifiableList(names);
   }
 
-  int size() {
+  public int size() {
     return columns.size();
   }
 

@@ -2,8 +2,8 @@ package dev.baton.service;
 
 import dev.baton.config.BatonConfig;
 import dev.baton.events.EventRecorder;
-import dev.baton.orchestration.commands.ApiService;
-import dev.baton.orchestration.engine.OrchestrationSettings;
+import dev.baton.orchestration.api.RunCommands;
+import dev.baton.orchestration.api.SlotCommands;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,19 +14,18 @@ import java.time.temporal.ChronoUnit;
  * by every HTTP verticle: the routes are constructed from this, never from the database pool, so
  * no route can touch SQL. To add a service, add a component and build it in {@link #create}.
  *
- * @param api the commands the event-bus API serves too (runs, state histories, acquire / release /
- *     renew concurrency slots): HTTP and the bus share them
- * @param settings the orchestration settings (slot waits, lease durations, …)
+ * @param runs creating and reading runs and their state histories: the commands the event bus serves too
+ * @param slots taking and giving back concurrency slots (v2 leases, v1 tag slots), shared with the bus
  * @param apiConfig page sizes and input bounds of the REST API
- * @param concurrencyLimits v1 tag limits, v2 limits' CRUD and decrement, leases' listing
+ * @param concurrencyLimits v1 tag limits' and v2 limits' CRUD, v2 decrement, leases' listing
  * @param eventQueries stored events: filter pages and websocket backfills
  * @param eventRecorder where reported events are written (one per instance)
  * @param health the database probe behind readiness
  * @param clock the clock requests are timed with
  */
 public record Services(
-    ApiService api,
-    OrchestrationSettings settings,
+    RunCommands runs,
+    SlotCommands slots,
     BatonConfig.Api apiConfig,
     ConcurrencyLimits concurrencyLimits,
     EventQueries eventQueries,
@@ -42,12 +41,12 @@ public record Services(
     Deployments deployments) {
 
   /** The services of one server, over its pool. */
-  public static Services create(Pool pool, ApiService api, OrchestrationSettings settings, BatonConfig.Api apiConfig,
+  public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
       EventRecorder eventRecorder, Clock clock) {
-    return new Services(api, settings, apiConfig, new ConcurrencyLimits(pool, settings),
+    return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
         new EventQueries(pool), eventRecorder, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
-        new Deployments(pool, api));
+        new Deployments(pool, runs));
   }
 
   /** Microsecond-precision "now" of {@link #clock}, matching PostgreSQL timestamptz (rendered estimates). */

@@ -1,8 +1,9 @@
 package dev.baton.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.baton.domain.ConcurrencyLease;
 import dev.baton.domain.ConcurrencyLimitV2;
-import dev.baton.orchestration.engine.ConcurrencyFacts;
+import dev.baton.orchestration.api.SlotsResult;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +50,16 @@ public final class ConcurrencyRender {
     g.writeEndObject();
   }
 
+  /** A limit slots were taken of or given back to, as MinimalConcurrencyLimitResponse. */
+  public static void minimal(JsonGenerator g, SlotsResult.Limit l) throws IOException {
+    minimal(g, l.id(), l.name(), l.limit());
+  }
+
+  /** The answer to a decrement or a v1 increment: the limits touched. */
+  public static byte[] touched(List<SlotsResult.Limit> limits) {
+    return Render.list(limits, ConcurrencyRender::minimal);
+  }
+
   /** The v1 view {@code {id, created, updated, tag, concurrency_limit, active_slots}}. */
   public static void v1(JsonGenerator g, UUID id, Instant created, Instant updated, String tag, int limit,
       List<UUID> slots) throws IOException {
@@ -67,7 +78,7 @@ public final class ConcurrencyRender {
   }
 
   /** A lease: {@code {id, resource_ids, slots, holder, created, expiration}} (null expiration = never). */
-  public static void lease(JsonGenerator g, ConcurrencyFacts.Lease l) throws IOException {
+  public static void lease(JsonGenerator g, ConcurrencyLease l) throws IOException {
     g.writeStartObject();
     Render.uuid(g, "id", l.id());
     g.writeArrayFieldStart("resource_ids");
@@ -84,7 +95,7 @@ public final class ConcurrencyRender {
   }
 
   /** One holder of a limit's slots (Baton's {@code …/holders}). */
-  public static void holderEntry(JsonGenerator g, ConcurrencyFacts.Lease l) throws IOException {
+  public static void holderEntry(JsonGenerator g, ConcurrencyLease l) throws IOException {
     g.writeStartObject();
     Render.uuid(g, "lease_id", l.id());
     g.writeFieldName("holder");
@@ -95,7 +106,7 @@ public final class ConcurrencyRender {
     g.writeEndObject();
   }
 
-  private static void holder(JsonGenerator g, ConcurrencyFacts.Lease l) throws IOException {
+  private static void holder(JsonGenerator g, ConcurrencyLease l) throws IOException {
     if (l.holderType() == null || l.holderId() == null) {
       g.writeNull();
     } else {
@@ -110,15 +121,15 @@ public final class ConcurrencyRender {
    * The answer to increment ({@code [limits]}) or increment-with-lease ({@code {lease_id, limits}})
    * when the slots were taken.
    */
-  public static byte[] acquired(dev.baton.orchestration.api.SlotsResult r) {
+  public static byte[] acquired(SlotsResult r) {
     if (r.leaseId() == null) {
-      return Render.list(r.limits(), (g, l) -> minimal(g, l.id(), l.name(), l.limit()));
+      return touched(r.limits());
     }
     return Render.bytes(g -> {
       g.writeStartObject();
       g.writeStringField("lease_id", r.leaseId().toString());
       g.writeFieldName("limits");
-      Render.list(g, r.limits(), (gg, l) -> minimal(gg, l.id(), l.name(), l.limit()));
+      Render.list(g, r.limits(), ConcurrencyRender::minimal);
       g.writeEndObject();
     });
   }

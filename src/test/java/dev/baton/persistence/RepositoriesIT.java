@@ -18,6 +18,7 @@ import dev.baton.domain.command.FlowCreate;
 import dev.baton.domain.command.FlowRunCreate;
 import dev.baton.persistence.FlowRunRepository.FlowRunPatch;
 import dev.baton.persistence.LogRepository.LogEntry;
+import dev.baton.persistence.concurrency.LimitStore;
 import dev.baton.testsupport.DbTestBase;
 import dev.baton.testsupport.TestDatabase;
 import java.sql.Connection;
@@ -69,7 +70,7 @@ class RepositoriesIT extends DbTestBase {
     assertTrue(a.created());
     assertEquals(3, a.value().concurrencyLimit());
     assertEquals("ENQUEUE", a.value().concurrencyOptions().get("collision_strategy").asText());
-    UUID limitId = await(ConcurrencyStore.insert(pool, new ConcurrencyStore.LimitFields(true,
+    UUID limitId = await(LimitStore.insert(pool, new LimitStore.LimitFields(true,
         "deployment:" + a.value().id(), 3, 0, 0, 0.0))).id();
     assertTrue(await(DeploymentRepository.setConcurrencyLimitId(pool, a.value().id(), limitId)));
 

@@ -9,7 +9,7 @@ import java.util.UUID;
  * nothing was taken: retry after {@code retryAfterSeconds} (REST answers 423 Locked).
  */
 public record SlotsResult(boolean acquired, UUID leaseId, List<Limit> limits, double retryAfterSeconds) {
-  /** A limit named by the command (active or not), as the REST answer lists it. */
+  /** A limit slots were taken of or given back to (or named by the command), as the REST answers list it. */
   public record Limit(UUID id, String name, int limit) {}
 
   public SlotsResult {

@@ -10,20 +10,21 @@ import dev.baton.orchestration.api.CreatedRun;
 import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.RunCommands;
+import dev.baton.orchestration.api.SlotCommands;
 import dev.baton.orchestration.api.SlotsResult;
 import dev.baton.orchestration.api.StateHistory;
+import dev.baton.orchestration.api.TagSlotsResult;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.OrchestrationSettings;
-import dev.baton.orchestration.rules.concurrency.Slots;
-import dev.baton.persistence.ConcurrencyStore;
 import dev.baton.persistence.FlowRunRepository;
 import dev.baton.persistence.StateRepository;
 import dev.baton.persistence.TaskRunRepository;
+import dev.baton.persistence.concurrency.LimitStore;
+import dev.baton.persistence.concurrency.SlotStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import dev.baton.orchestration.run.ConcurrencyFactRows;
 import dev.baton.orchestration.creation.RunCreation;
@@ -34,10 +35,11 @@ import dev.baton.orchestration.run.RunOrchestrator;
 
 /**
  * What a worker needs besides set-state and resume — create runs, read runs and their state
- * history, take and give back global concurrency slots — once, for the HTTP routes and for the
- * event-bus API ({@code BusApiVerticle}). Expected failures are {@link OrchestrationException}s.
+ * history, take and give back concurrency slots ({@link SlotCommands}: the v2 acquisition, release
+ * and renewal here, the v1 tag slots in {@link TagSlotCommands}) — once, for the HTTP routes and
+ * for the event-bus API ({@code BusApiVerticle}). Expected failures are {@link OrchestrationException}s.
  */
-public final class ApiService implements RunCommands {
+public final class ApiService implements RunCommands, SlotCommands {
   static final String FLOW_RUN_NOT_FOUND = "Flow run not found";
   static final String TASK_RUN_NOT_FOUND = "Task run not found";
   public static final String LEASE_NOT_FOUND = "Lease not found - it may have expired or been revoked";
@@ -45,9 +47,10 @@ public final class ApiService implements RunCommands {
   private static final Set<String> HOLDER_TYPES = Set.of("flow_run", "task_run", "deployment");
 
   private final Pool pool;
-  private final OrchestrationSettings settings;
   private final RunCreation creation;
   private final CreationBatcher taskRunCreations;
+  private final SlotAcquisition acquisition;
+  private final TagSlotCommands tagSlots;
 
   /**
    * @param groupSize most task-run creations committed in one transaction ({@link CreationBatcher}; 1 = off)
@@ -56,9 +59,10 @@ public final class ApiService implements RunCommands {
   public ApiService(Pool pool, RunOrchestrator runs, OrchestrationSettings settings, OrchestrationMetrics metrics,
       int groupSize, int groupsInFlight) {
     this.pool = pool;
-    this.settings = settings;
     this.creation = new RunCreation(pool, runs);
     this.taskRunCreations = new CreationBatcher(pool, runs, creation, metrics, groupSize, groupsInFlight);
+    this.acquisition = new SlotAcquisition(settings);
+    this.tagSlots = new TagSlotCommands(pool, settings, acquisition);
   }
 
   // ---- runs ----
@@ -148,14 +152,15 @@ public final class ApiService implements RunCommands {
    * Takes {@code slots} of every active limit named, all or none, in one transaction: the limits
    * are locked in id order before the decision, so concurrent acquisitions never over-admit.
    */
+  @Override
   public Future<SlotsResult> acquire(AcquireSlotsCommand b) {
     String invalid = invalid(b);
     if (invalid != null) {
       return Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT, invalid));
     }
     List<String> names = b.names().stream().distinct().toList();
-    return pool.withTransaction(c -> ConcurrencyStore.lockByNames(c, names).compose(found -> {
-      List<ConcurrencyLimitV2> all = ConcurrencyStore.inNameOrder(found, names);
+    return pool.withTransaction(c -> LimitStore.lockByNames(c, names).compose(found -> {
+      List<ConcurrencyLimitV2> all = LimitStore.inNameOrder(found, names);
       List<ConcurrencyLimitV2> active = all.stream().filter(ConcurrencyLimitV2::active).toList();
       if (active.stream().anyMatch(l -> l.limit() < b.slots())) {
         return Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT, SLOTS_OVER_LIMIT));
@@ -169,34 +174,45 @@ public final class ApiService implements RunCommands {
         }
       }
       List<ConcurrencyFacts.Limit> facts = active.stream().map(ConcurrencyFactRows::limit).toList();
-      List<ConcurrencyFacts.Limit> full = facts.stream().filter(l -> !l.fits(b.slots())).toList();
-      if (!full.isEmpty()) {
-        double retry = Slots.retryAfterSeconds(facts, b.slots(), settings.tagConcurrencySlotWaitSeconds(),
-            settings.maxSlotWaitSeconds(), new SplittableRandom());
-        return ConcurrencyStore.recordDenied(c, Slots.ids(full), b.slots()).map(v -> SlotsResult.locked(retry));
-      }
-      UUID leaseId = b.withLease() ? dev.baton.domain.Ids.uuid7() : null;
-      return ConcurrencyStore.increment(c, Slots.ids(facts), b.slots(), leaseId, b.leaseSeconds(), b.holderType(),
-              b.holderId())
-          .compose(ok -> ok
-              ? Future.succeededFuture(SlotsResult.acquired(leaseId,
-                  all.stream().map(l -> new SlotsResult.Limit(l.id(), l.name(), l.limit())).toList()))
-              : Future.failedFuture(new IllegalStateException("slots no longer free under the lock")));
+      SlotAcquisition.Lease lease = new SlotAcquisition.Lease(b.withLease(), b.leaseSeconds(), b.holderType(),
+          b.holderId());
+      List<SlotsResult.Limit> named = all.stream().map(l -> new SlotsResult.Limit(l.id(), l.name(), l.limit())).toList();
+      return acquisition.acquire(c, facts, b.slots(), SlotAcquisition.WaitOn.ALL, lease)
+          .map(d -> d.taken() ? SlotsResult.acquired(d.leaseId(), named) : SlotsResult.locked(d.retryAfterSeconds()));
     }));
   }
 
   /** Revokes a lease and gives its slots back; the number of leases released (0 or 1). */
+  @Override
   public Future<Integer> release(UUID leaseId) {
-    return pool.withTransaction(c -> ConcurrencyStore.releaseLeases(c, List.of(leaseId)));
+    return pool.withTransaction(c -> SlotStore.releaseLeases(c, List.of(leaseId)));
   }
 
   /** Extends a lease to {@code ttlSeconds} from now; NOT_FOUND when it expired or is gone. */
+  @Override
   public Future<Void> renew(UUID leaseId, Double ttlSeconds) {
     if (ttlSeconds != null && !(ttlSeconds >= 60 && ttlSeconds <= 86400)) {
       return Future.failedFuture(new OrchestrationException(OrchestrationFailure.INVALID_INPUT,
           "lease_duration: must be between 60 and 86400 seconds"));
     }
-    return ConcurrencyStore.renew(pool, leaseId, ttlSeconds).compose(ok -> ok ? Future.<Void>succeededFuture()
+    return SlotStore.renew(pool, leaseId, ttlSeconds).compose(ok -> ok ? Future.<Void>succeededFuture()
         : Future.failedFuture(OrchestrationException.notFound(LEASE_NOT_FOUND)));
+  }
+
+  // ---- v1 tag slots (spec/concurrency.md §4.1) ----
+
+  @Override
+  public Future<TagSlotsResult> incrementTags(List<String> tags, UUID taskRunId) {
+    return tagSlots.incrementTags(tags, taskRunId);
+  }
+
+  @Override
+  public Future<List<SlotsResult.Limit>> decrementTags(List<String> tags, UUID taskRunId) {
+    return tagSlots.decrementTags(tags, taskRunId);
+  }
+
+  @Override
+  public Future<Boolean> resetTag(String tag, List<UUID> override) {
+    return tagSlots.resetTag(tag, override);
   }
 }

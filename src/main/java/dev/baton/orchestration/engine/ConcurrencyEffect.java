@@ -1,11 +1,12 @@
 package dev.baton.orchestration.engine;
 
+import dev.baton.domain.ConcurrencyLease;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Slot and lease writes decided by the concurrency rules, applied by the service's
- * {@code EffectApplier} (through {@code persistence.ConcurrencyStore}) in the proposal's
+ * {@code EffectApplier} (through {@code persistence.concurrency.SlotStore}) in the proposal's
  * transaction (so a slot changes exactly when the state change that causes it commits). Dropped
  * with the rule that emitted them when it fizzles.
  */
@@ -63,6 +64,6 @@ public sealed interface ConcurrencyEffect extends Effect.Concurrency {
     }
   }
 
-  String HOLDER_TASK_RUN = "task_run";
-  String HOLDER_FLOW_RUN = "flow_run";
+  String HOLDER_TASK_RUN = ConcurrencyLease.HOLDER_TASK_RUN;
+  String HOLDER_FLOW_RUN = ConcurrencyLease.HOLDER_FLOW_RUN;
 }

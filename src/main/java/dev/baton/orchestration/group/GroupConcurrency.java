@@ -1,7 +1,10 @@
 package dev.baton.orchestration.group;
 
 import dev.baton.orchestration.engine.ConcurrencyFacts;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.domain.ConcurrencyLease;
+import dev.baton.domain.TagLimitNames;
+import dev.baton.persistence.concurrency.GroupConcurrencyReads;
+import dev.baton.persistence.concurrency.LegacyRow;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -27,14 +30,14 @@ import dev.baton.orchestration.run.ConcurrencyFactRows;
  *       slot (the single-run path locks them for that).
  * </ul>
  * The limits of the leases are not locked here: a group that gives leases back locks them when it
- * writes the release ({@link ConcurrencyStore#releaseLeases}, id order, after every run and lease
+ * writes the release ({@code SlotStore.releaseLeases}, id order, after every run and lease
  * lock of the group), and no decision of the group reads them.
  */
 final class GroupConcurrency {
   private GroupConcurrency() {}
 
   /**
-   * Facts per run id, in the shape {@link ConcurrencyStore#loadTaskFacts} gives them (tag limits
+   * Facts per run id, in the shape {@code ConcurrencyFactsStore.loadTaskFacts} gives them (tag limits
    * only for the runs in {@code tagLimitsFor}, in id order); a run absent from the map is named by a
    * legacy v1 row and must be orchestrated alone.
    */
@@ -49,15 +52,15 @@ final class GroupConcurrency {
       tags.addAll(run.draft().tags());
       if (tagLimitsFor.contains(id)) {
         for (String t : run.draft().tags()) {
-          limitNames.add("tag:" + t);
+          limitNames.add(TagLimitNames.name(t));
         }
       }
     }
     // pipelined: one round trip
-    Future<Map<UUID, List<ConcurrencyStore.LeaseRow>>> leases = ConcurrencyStore.lockLeasesHeldByAny(conn, ids);
-    Future<List<ConcurrencyStore.LegacyRow>> legacy = ConcurrencyStore.readLegacyNaming(conn, new ArrayList<>(tags), ids);
+    Future<Map<UUID, List<ConcurrencyLease>>> leases = GroupConcurrencyReads.lockLeasesHeldByAny(conn, ids);
+    Future<List<LegacyRow>> legacy = GroupConcurrencyReads.readLegacyNaming(conn, new ArrayList<>(tags), ids);
     Future<List<ConcurrencyFacts.Limit>> limits = limitNames.isEmpty() ? Future.succeededFuture(List.of())
-        : ConcurrencyStore.readLimitsByName(conn, new ArrayList<>(limitNames))
+        : GroupConcurrencyReads.readLimitsByName(conn, new ArrayList<>(limitNames))
             .map(rows -> rows.stream().map(ConcurrencyFactRows::limit).toList());
     return Future.all(leases, legacy, limits).map(all -> {
       Map<UUID, ConcurrencyFacts> facts = new HashMap<>();
@@ -70,7 +73,7 @@ final class GroupConcurrency {
         if (tagLimitsFor.contains(id)) {
           tagLimits = new ArrayList<>();
           for (ConcurrencyFacts.Limit l : limits.result()) { // id order, as the single-run read
-            if (run.draft().tags().contains(l.name().substring(4))) {
+            if (run.draft().tags().contains(TagLimitNames.tagOf(l.name()))) {
               tagLimits.add(l);
             }
           }
@@ -81,8 +84,8 @@ final class GroupConcurrency {
     });
   }
 
-  private static boolean namedByLegacy(List<ConcurrencyStore.LegacyRow> rows, UUID runId, List<String> tags) {
-    for (ConcurrencyStore.LegacyRow r : rows) {
+  private static boolean namedByLegacy(List<LegacyRow> rows, UUID runId, List<String> tags) {
+    for (LegacyRow r : rows) {
       if (tags.contains(r.tag()) || r.activeSlots().contains(runId)) {
         return true;
       }

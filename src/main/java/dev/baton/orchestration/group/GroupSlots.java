@@ -11,7 +11,9 @@ import dev.baton.orchestration.run.LoadedRuns;
 import dev.baton.orchestration.run.LockedRun;
 import dev.baton.orchestration.run.OutcomeRows;
 import dev.baton.orchestration.run.Proposal;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.domain.TagLimitNames;
+import dev.baton.persistence.concurrency.GroupConcurrencyReads;
+import dev.baton.persistence.concurrency.SlotStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -69,12 +71,11 @@ final class GroupSlots {
     List<Future<?>> writes = new ArrayList<>();
     writes.add(OutcomeRows.writeAll(conn, decided));
     if (!slots.releases().isEmpty()) {
-      writes.add(ConcurrencyStore.releaseLeases(conn, slots.releases()));
+      writes.add(SlotStore.releaseLeases(conn, slots.releases()));
     }
     for (ConcurrencyEffect.AcquireSlots a : slots.acquisitions()) {
-      writes.add(ConcurrencyStore.increment(conn, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(),
-          a.holderType(), a.holderId()).compose(ok -> ok ? Future.succeededFuture()
-              : Future.failedFuture(new SlotsGone(a.limitIds()))));
+      writes.add(SlotStore.incrementOrFail(conn, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(),
+          a.holderType(), a.holderId(), () -> new SlotsGone(a.limitIds())));
     }
     return Future.all(writes);
   }
@@ -214,10 +215,10 @@ final class GroupSlots {
     }
     // a locked run's tags cannot change under us: the first load's tags name the limits
     for (int i : takers) {
-      tasks.get(proposals.get(i).runId()).draft().tags().forEach(t -> names.add("tag:" + t));
+      tasks.get(proposals.get(i).runId()).draft().tags().forEach(t -> names.add(TagLimitNames.name(t)));
     }
     Future<Map<UUID, LockedRun>> reloaded = LoadedRuns.lockTaskRuns(conn, ids, cacheKeys, proposals.get(0).now());
-    Future<List<ConcurrencyFacts.Limit>> limits = ConcurrencyStore.lockLimitsNamedOr(conn, new ArrayList<>(names),
+    Future<List<ConcurrencyFacts.Limit>> limits = GroupConcurrencyReads.lockLimitsNamedOr(conn, new ArrayList<>(names),
         new ArrayList<>(released.keySet())).map(rows -> rows.stream().map(ConcurrencyFactRows::limit).toList());
     return Future.all(reloaded, limits).map(both -> {
       Map<UUID, LockedRun> runs = reloaded.result();
@@ -234,7 +235,8 @@ final class GroupSlots {
         LockedRun run = runs.get(p.runId());
         List<ConcurrencyFacts.Limit> tagLimits = new ArrayList<>();
         for (ConcurrencyFacts.Limit l : current.values()) { // id order
-          if (l.name().startsWith("tag:") && run != null && run.draft().tags().contains(l.name().substring(4))) {
+          if (TagLimitNames.isTagLimit(l.name()) && run != null
+              && run.draft().tags().contains(TagLimitNames.tagOf(l.name()))) {
             tagLimits.add(l);
           }
         }

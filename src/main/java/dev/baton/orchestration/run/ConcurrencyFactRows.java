@@ -2,26 +2,28 @@ package dev.baton.orchestration.run;
 
 import dev.baton.domain.ConcurrencyLimitV2;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.domain.ConcurrencyLease;
+import dev.baton.persistence.concurrency.ConcurrencyFactsStore;
+import dev.baton.persistence.concurrency.LegacyRow;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The rows {@link ConcurrencyStore} reads, as the engine's {@link ConcurrencyFacts}. */
+/** The rows {@link ConcurrencyFactsStore} reads, as the engine's {@link ConcurrencyFacts}. */
 public final class ConcurrencyFactRows {
   private ConcurrencyFactRows() {}
 
   /** A proposal's concurrency facts from its rows. */
-  public static ConcurrencyFacts facts(ConcurrencyStore.FactRows rows) {
+  public static ConcurrencyFacts facts(ConcurrencyFactsStore.FactRows rows) {
     List<ConcurrencyFacts.Limit> tag = new ArrayList<>(rows.tagLimits().size());
     for (ConcurrencyLimitV2 l : rows.tagLimits()) {
       tag.add(limit(l));
     }
     List<ConcurrencyFacts.LegacyLimit> legacy = new ArrayList<>(rows.legacyLimits().size());
-    for (ConcurrencyStore.LegacyRow v : rows.legacyLimits()) {
+    for (LegacyRow v : rows.legacyLimits()) {
       legacy.add(new ConcurrencyFacts.LegacyLimit(v.id(), v.tag(), v.limit(), v.activeSlots()));
     }
     List<ConcurrencyFacts.Lease> leases = leases(rows.leases());
-    ConcurrencyStore.DeploymentRow d = rows.deployment();
+    ConcurrencyFactsStore.DeploymentRow d = rows.deployment();
     ConcurrencyFacts.Deployment deployment = d == null ? null
         : new ConcurrencyFacts.Deployment(d.id(), d.limit() == null ? null : limit(d.limit()), d.cancelNew(),
             d.gracePeriodSeconds());
@@ -35,15 +37,15 @@ public final class ConcurrencyFactRows {
   }
 
   /** Leases as the concurrency rules see them. */
-  public static List<ConcurrencyFacts.Lease> leases(List<ConcurrencyStore.LeaseRow> rows) {
+  public static List<ConcurrencyFacts.Lease> leases(List<ConcurrencyLease> rows) {
     List<ConcurrencyFacts.Lease> leases = new ArrayList<>(rows.size());
-    for (ConcurrencyStore.LeaseRow l : rows) {
+    for (ConcurrencyLease l : rows) {
       leases.add(lease(l));
     }
     return leases;
   }
 
-  static ConcurrencyFacts.Lease lease(ConcurrencyStore.LeaseRow l) {
+  static ConcurrencyFacts.Lease lease(ConcurrencyLease l) {
     return new ConcurrencyFacts.Lease(l.id(), l.resourceIds(), l.slots(), l.created(), l.expiresAt(), l.holderType(),
         l.holderId());
   }

@@ -9,7 +9,8 @@ import dev.baton.orchestration.rules.concurrency.EnforceDeploymentConcurrencyOnL
 import dev.baton.orchestration.rules.concurrency.SecureFlowConcurrencySlots;
 import dev.baton.orchestration.rules.concurrency.SecureTaskConcurrencySlots;
 import dev.baton.orchestration.rules.concurrency.ValidateDeploymentConcurrencyAtRunning;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.domain.TagLimitNames;
+import dev.baton.persistence.concurrency.ConcurrencyFactsStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -37,12 +38,12 @@ public final class ConcurrencyLoading {
     Policy policy = p.policy();
     if (p.kind() == RunKind.TASK_RUN) {
       boolean tagLimits = to == StateType.RUNNING && policy.contains(SecureTaskConcurrencySlots.class);
-      return ConcurrencyStore.loadTaskFacts(conn, p.runId(), tagLimits, lockLimits).map(ConcurrencyFactRows::facts);
+      return ConcurrencyFactsStore.loadTaskFacts(conn, p.runId(), tagLimits, lockLimits).map(ConcurrencyFactRows::facts);
     }
     boolean deployment = (to == StateType.PENDING && policy.contains(SecureFlowConcurrencySlots.class))
         || (to == StateType.RUNNING && policy.contains(ValidateDeploymentConcurrencyAtRunning.class))
         || (to == StateType.SCHEDULED && policy.contains(EnforceDeploymentConcurrencyOnLate.class));
-    return ConcurrencyStore.loadFlowFacts(conn, p.runId(), deployment).map(ConcurrencyFactRows::facts);
+    return ConcurrencyFactsStore.loadFlowFacts(conn, p.runId(), deployment).map(ConcurrencyFactRows::facts);
   }
 
   /**
@@ -74,7 +75,7 @@ public final class ConcurrencyLoading {
     }
     List<String> tags = run.tags();
     List<ConcurrencyFacts.Limit> sorted = new ArrayList<>(cf.tagLimits());
-    sorted.sort(Comparator.comparingInt(l -> tags.indexOf(l.name().substring(4))));
+    sorted.sort(Comparator.comparingInt(l -> tags.indexOf(TagLimitNames.tagOf(l.name()))));
     return new ConcurrencyFacts(sorted, cf.legacyLimits(), cf.leases(), cf.deployment());
   }
 }

@@ -1,6 +1,6 @@
 package dev.baton.orchestration.run;
 
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.persistence.concurrency.SlotStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -73,7 +73,7 @@ public final class DeniedSlots {
     }
     List<UUID> ids = new ArrayList<>(batch.keySet());
     List<Integer> counts = new ArrayList<>(batch.values());
-    return pool.withTransaction(c -> ConcurrencyStore.recordDenied(c, ids, counts))
+    return pool.withTransaction(c -> SlotStore.recordDenied(c, ids, counts))
         .onFailure(t -> LOG.warn("event=denied_slots_not_recorded limits={} error=\"{}\"", ids.size(), t.toString()));
   }
 }

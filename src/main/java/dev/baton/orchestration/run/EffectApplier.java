@@ -10,7 +10,7 @@ import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.persistence.concurrency.SlotStore;
 import dev.baton.persistence.OrchestrationStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -80,25 +80,23 @@ public final class EffectApplier {
   /** Applies one slot or lease change of the concurrency rules, in the caller's transaction. */
   static Future<Void> applyConcurrency(SqlConnection c, ConcurrencyEffect e) {
     if (e instanceof ConcurrencyEffect.AcquireSlots a) {
-      return ConcurrencyStore.increment(c, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(), a.holderType(),
-              a.holderId())
-          .compose(ok -> ok ? Future.<Void>succeededFuture()
-              : Future.failedFuture(new IllegalStateException("slots on " + a.limitIds() + " were no longer free under the lock")));
+      return SlotStore.incrementOrFail(c, a.limitIds(), a.slots(), a.leaseId(), a.ttlSeconds(), a.holderType(),
+              a.holderId());
     }
     if (e instanceof ConcurrencyEffect.ReleaseLeases r) {
-      return ConcurrencyStore.releaseLeases(c, r.leaseIds()).mapEmpty();
+      return SlotStore.releaseLeases(c, r.leaseIds()).mapEmpty();
     }
     if (e instanceof ConcurrencyEffect.RenewLease r) {
-      return ConcurrencyStore.renew(c, r.leaseId(), r.ttlSeconds()).mapEmpty();
+      return SlotStore.renew(c, r.leaseId(), r.ttlSeconds()).mapEmpty();
     }
     if (e instanceof ConcurrencyEffect.RecordDenied d) {
-      return ConcurrencyStore.recordDenied(c, d.limitIds(), d.slots());
+      return SlotStore.recordDenied(c, d.limitIds(), d.slots());
     }
     if (e instanceof ConcurrencyEffect.AddLegacySlot a) {
-      return ConcurrencyStore.addLegacySlot(c, a.legacyIds(), a.taskRunId());
+      return SlotStore.addLegacySlot(c, a.legacyIds(), a.taskRunId());
     }
     if (e instanceof ConcurrencyEffect.RemoveLegacySlots r) {
-      return ConcurrencyStore.removeLegacySlots(c, r.taskRunId());
+      return SlotStore.removeLegacySlots(c, r.taskRunId());
     }
     return Future.failedFuture(new IllegalArgumentException("unknown effect " + e));
   }

@@ -7,7 +7,7 @@ import dev.baton.orchestration.api.SetStateCommand;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.persistence.concurrency.ConcurrencyFactsStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.EnumSet;
@@ -79,7 +79,7 @@ public final class LoneSetState {
     }
     return pool.withConnection(conn -> {
       Future<LockedRun> run = LoadedRuns.readTaskRun(conn, p.runId(), p.cacheKeyToLookUp(), p.now());
-      Future<ConcurrencyFacts> cf = ConcurrencyStore.readTaskFacts(conn, p.runId(), true).map(ConcurrencyFactRows::facts);
+      Future<ConcurrencyFacts> cf = ConcurrencyFactsStore.readTaskFacts(conn, p.runId(), true).map(ConcurrencyFactRows::facts);
       return Future.all(run, cf).map(both -> {
         if (run.result() == null) {
           return null;

@@ -1,6 +1,6 @@
 package dev.baton.orchestration.scheduled;
 
-import dev.baton.persistence.ConcurrencyStore;
+import dev.baton.persistence.concurrency.LeaseReaping;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -65,7 +65,7 @@ public final class LeaseReaperVerticle extends VerticleBase {
   }
 
   private Future<Integer> reap(int batches, int total) {
-    return pool.withTransaction(c -> ConcurrencyStore.reapExpired(c, batch)).compose(n -> {
+    return pool.withTransaction(c -> LeaseReaping.reapExpired(c, batch)).compose(n -> {
       if (n >= batch && batches + 1 < MAX_BATCHES_PER_TICK) {
         return reap(batches + 1, total + n);
       }

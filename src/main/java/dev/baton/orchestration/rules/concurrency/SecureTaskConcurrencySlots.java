@@ -90,7 +90,7 @@ public final class SecureTaskConcurrencySlots extends Rule {
       }
       if (r.activeSlots().size() >= r.limit()) {
         int wait = ctx.settings().tagConcurrencySlotWaitSeconds();
-        ctx.delay(wait, "Concurrency limit for the " + r.tag() + " tag has been reached", (double) wait);
+        ctx.delay(wait, Slots.tagLimitReached(r.tag()), (double) wait);
         return;
       }
       legacyToAdd.add(r.id());

@@ -1,5 +1,6 @@
 package dev.baton.orchestration.rules.concurrency;
 
+import dev.baton.domain.TagLimitNames;
 import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.ConcurrencyFacts.Limit;
 import dev.baton.orchestration.engine.RuleContext;
@@ -144,7 +145,7 @@ public final class Slots {
     } else if (blocking.slotDecayPerSecond() > 0) {
       mean = pressure / blocking.slotDecayPerSecond();
     } else {
-      double w = blocking.name().startsWith("tag:") ? tagWait : maxWait;
+      double w = TagLimitNames.isTagLimit(blocking.name()) ? tagWait : maxWait;
       double occupancy = blocking.avgSlotOccupancySeconds() > 0 ? blocking.avgSlotOccupancySeconds() : w;
       mean = Math.min(Math.min(occupancy, w) * pressure, w);
     }
@@ -152,11 +153,18 @@ public final class Slots {
     return Math.max(0.1, Math.round(v * 100) / 100.0);
   }
 
+  /** The refusal of a tag whose limit is 0 (an ABORT for a proposal, a 423 for the v1 increment). */
   public static String zeroTagLimit(String tag) {
     return "The concurrency limit on tag \"" + tag + "\" is 0 and will deadlock if the task tries to run again.";
   }
 
+  /** The refusal of a tag whose limit is full (a WAIT for a proposal, a 423 for the v1 increment). */
+  public static String tagLimitReached(String tag) {
+    return "Concurrency limit for the " + tag + " tag has been reached";
+  }
+
+  /** The tag of a tag limit ({@link TagLimitNames#tagOf}). */
   public static String tagOf(Limit l) {
-    return l.name().startsWith("tag:") ? l.name().substring(4) : l.name();
+    return TagLimitNames.tagOf(l.name());
   }
 }
