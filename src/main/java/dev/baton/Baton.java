@@ -116,7 +116,7 @@ public final class Baton {
     }, false).compose(db -> {
       PrometheusMeterRegistry registry = Metrics.newRegistry();
       Pool pool = db.pool(vertx, config.overload());
-      return BatonServer.deploy(vertx, pool, registry, config)
+      return BatonServer.deploy(vertx, pool, db.connectOptions(), registry, config)
           .compose(server -> deployVerticles(vertx, config.embedding().verticles())
               .recover(t -> server.shutdown(0).compose(x -> Future.failedFuture(t)))
               .map(ids -> new Handle(vertx, server, db, registry,

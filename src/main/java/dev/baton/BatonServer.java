@@ -2,6 +2,7 @@ package dev.baton;
 
 import dev.baton.orchestration.scheduled.LeaseReaperVerticle;
 import dev.baton.config.BatonConfig;
+import dev.baton.events.EventFeed;
 import dev.baton.events.EventRecorder;
 import dev.baton.http.HttpVerticle;
 import dev.baton.admission.InFlightLimiter;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
@@ -53,10 +55,11 @@ public final class BatonServer {
   private final List<String> httpDeployments;
   private final List<String> otherDeployments;
   private final EventRecorder recorder;
+  private final EventFeed feed;
 
   private BatonServer(Vertx vertx, int port, Orchestration orchestration, Pool pool, ServerState state,
       Readiness readiness, InFlightLimiter httpInFlight, InFlightLimiter busInFlight, List<String> httpDeployments,
-      List<String> otherDeployments, EventRecorder recorder) {
+      List<String> otherDeployments, EventRecorder recorder, EventFeed feed) {
     this.vertx = vertx;
     this.port = port;
     this.orchestration = orchestration;
@@ -68,10 +71,16 @@ public final class BatonServer {
     this.httpDeployments = httpDeployments;
     this.otherDeployments = otherDeployments;
     this.recorder = recorder;
+    this.feed = feed;
   }
 
   /** Deploys everything; completes with the server once it listens. */
-  public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, BatonConfig config) {
+  /**
+   * @param connectOptions the database the pool connects to: the live event feed listens on a
+   *     connection of its own ({@link EventFeed})
+   */
+  public static Future<BatonServer> deploy(Vertx vertx, Pool pool, PgConnectOptions connectOptions,
+      PrometheusMeterRegistry registry, BatonConfig config) {
     BatonConfig.Api api = config.api();
     BatonConfig.Concurrency cc = config.concurrency();
     BatonConfig.Overload overload = config.overload();
@@ -99,15 +108,17 @@ public final class BatonServer {
     overloadMetrics.gauge("orchestration.in.flight.max", "Bound of baton_orchestration_in_flight", busInFlight::max);
     ApiService apiService = orchestration.commands();
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
+    EventFeed feed = new EventFeed(vertx, pool, connectOptions, recorder.instance());
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
-    Services services = Services.create(pool, apiService, apiService, api, recorder, Clock.systemUTC());
+    Services services = Services.create(pool, apiService, apiService, api, recorder, feed, Clock.systemUTC());
     Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
 
     // Jinjava and the JSON-Schema validator are loaded on the run-input worker before anything listens
     return runInput.warmUp()
-        .compose(warm -> vertx.deployVerticle(() -> new OrchestrationVerticle(orchestration, config.db().groupSize(),
+        .compose(warm -> feed.start())
+        .compose(listening -> vertx.deployVerticle(() -> new OrchestrationVerticle(orchestration, config.db().groupSize(),
                 config.db().groupsInFlight(), busInFlight, state, overloadMetrics, config.concurrency().waitHoldMs(),
                 config.concurrency().maxHeldWaits(httpInFlight.max()),
                 () -> httpInFlight.refusedWithin(CROWDED_NANOS) || busInFlight.refusedWithin(CROWDED_NANOS)),
@@ -152,7 +163,9 @@ public final class BatonServer {
               otherIds.add(x);
               return port;
             }))
-        .map(port -> new BatonServer(vertx, port, orchestration, pool, state, readiness, httpInFlight, busInFlight, httpIds, otherIds, recorder));
+        .map(port -> new BatonServer(vertx, port, orchestration, pool, state, readiness, httpInFlight, busInFlight, httpIds,
+            otherIds, recorder, feed))
+        .recover(t -> feed.stop().transform(x -> Future.failedFuture(t)));
   }
 
   /**
@@ -185,6 +198,7 @@ public final class BatonServer {
           return undeployAll(httpDeployments);
         })
         .compose(v -> undeployAll(otherDeployments))
+        .compose(v -> feed.stop().recover(t -> Future.succeededFuture()))
         .compose(v -> orchestration.flushDeniedSlots())
         .compose(v -> pool.close())
         .transform(ar -> {

@@ -114,7 +114,7 @@ public final class Main {
     }, "baton-shutdown"));
 
     // the verticles of BATON_VERTICLES (on the class path) are deployed once Baton is up
-    BatonServer.deploy(vertx, db.pool(vertx, config.overload()), registry, config)
+    BatonServer.deploy(vertx, db.pool(vertx, config.overload()), db.connectOptions(), registry, config)
         .compose(s -> {
           server.set(s);
           return Baton.deployVerticles(vertx, config.embedding().verticles()).map(s);

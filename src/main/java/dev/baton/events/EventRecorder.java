@@ -68,6 +68,8 @@ public final class EventRecorder extends VerticleBase {
   private volatile Context home;
   private boolean writing; // on the recorder's context only
   private long trimTimer = -1;
+  /** This recorder's name in its notifications: other instances read what it stored, it does not. */
+  private final String instance = java.util.UUID.randomUUID().toString();
 
   /** @param registry where the recorder's metrics go (a throw-away registry when null) */
   public EventRecorder(Pool pool, BatonConfig.Events settings, Clock clock,
@@ -116,6 +118,11 @@ public final class EventRecorder extends VerticleBase {
   }
 
   /** Events submitted and not yet committed. */
+  /** This recorder's (this instance's) name in the notifications of what it stored. */
+  public String instance() {
+    return instance;
+  }
+
   public int pending() {
     return pending.get();
   }
@@ -223,7 +230,7 @@ public final class EventRecorder extends VerticleBase {
         runOf.put(e, r);
       }
     }
-    return EventStore.write(pool, events, runs)
+    return EventStore.write(pool, events, runs, instance)
         .map(w -> {
           logNoFlowRun(w, runs.size());
           return new Outcome(w.inserted(), Set.of(), null);
@@ -257,7 +264,7 @@ public final class EventRecorder extends VerticleBase {
 
   /** One event (and its task-run facts, or null): stored and recorded; if the recording is refused, stored alone (logged). */
   private Future<Outcome> writeAlone(Event e, TaskRunEvent r) {
-    return EventStore.write(pool, List.of(e), r == null ? List.of() : List.of(r))
+    return EventStore.write(pool, List.of(e), r == null ? List.of() : List.of(r), instance)
         .map(w -> {
           logNoFlowRun(w, r == null ? 0 : 1);
           return new Outcome(w.inserted(), Set.of(), null);
@@ -270,7 +277,7 @@ public final class EventRecorder extends VerticleBase {
           LOG.warn("event=task_run_event_not_recorded id={} event={} resource={} error=\"{}\"",
               e.id(), e.event(), e.resourceId(), t.toString());
           notRecorded("refused");
-          return EventStore.write(pool, List.of(e), List.of())
+          return EventStore.write(pool, List.of(e), List.of(), instance)
               .map(w -> new Outcome(w.inserted(), Set.of(), null))
               .recover(t2 -> SqlErrors.isRetryable(t2) ? Future.failedFuture(t2)
                   : Future.succeededFuture(new Outcome(Set.of(), Set.of(e.id()), t2)));

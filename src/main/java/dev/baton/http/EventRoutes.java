@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.domain.Event;
 import dev.baton.events.EventFilter;
 import dev.baton.events.EventJson;
+import dev.baton.events.EventFeed;
 import dev.baton.events.EventRecorder;
 import dev.baton.wire.Decoded;
 import dev.baton.wire.Json;
@@ -58,16 +59,18 @@ public final class EventRoutes {
   private final Predicate<String> tokenCheck;
   private final long maxMessageBytes;
   private final Clock clock;
+  private final EventFeed feed;
 
   /**
    * @param tokenCheck accepts the token of a websocket auth message; null = no authentication
    * @param maxMessageBytes largest websocket message (larger ⇒ close 1009)
    */
-  public EventRoutes(io.vertx.core.Vertx vertx, EventQueries queries, EventRecorder recorder, Predicate<String> tokenCheck,
-      long maxMessageBytes, Clock clock) {
+  public EventRoutes(io.vertx.core.Vertx vertx, EventQueries queries, EventRecorder recorder, EventFeed feed,
+      Predicate<String> tokenCheck, long maxMessageBytes, Clock clock) {
     this.vertx = vertx;
     this.queries = queries;
     this.recorder = recorder;
+    this.feed = feed;
     this.tokenCheck = tokenCheck;
     this.maxMessageBytes = maxMessageBytes;
     this.clock = clock;
@@ -389,6 +392,7 @@ public final class EventRoutes {
       if (consumer != null) {
         consumer.unregister();
         consumer = null;
+        feed.unsubscribed();
       }
     }
 
@@ -427,8 +431,13 @@ public final class EventRoutes {
     }
 
     private void subscribe(boolean backfill) {
-      // live events first, so nothing committed during the backfill query is missed
-      consumer = ws.isClosed() ? null : vertx.eventBus().localConsumer(EventRecorder.RECORDED_ADDRESS, m -> {
+      // live events first, so nothing committed during the backfill query is missed; other
+      // instances' events and every server event arrive through the feed
+      if (ws.isClosed()) {
+        return;
+      }
+      feed.subscribed();
+      consumer = vertx.eventBus().localConsumer(EventRecorder.RECORDED_ADDRESS, m -> {
         for (Event e : m.body().events()) {
           if (filter.matchesLive(e)) {
             if (duringBackfill != null) {

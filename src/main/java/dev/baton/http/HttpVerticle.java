@@ -100,7 +100,7 @@ public final class HttpVerticle extends VerticleBase {
     new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
-    new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), tokenCheck, options.bodyLimitBytes(),
+    new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), services.eventFeed(), tokenCheck, options.bodyLimitBytes(),
         services.clock()).mount(api);
     root.route("/api/*").subRouter(api);
 

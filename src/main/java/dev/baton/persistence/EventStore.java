@@ -56,17 +56,27 @@ public final class EventStore {
    */
   public record Written(Set<UUID> inserted, List<TaskRunEvent> noFlowRun) {}
 
+  /**
+   * The events, each new one announced to the other instances on {@link ServerEventStore#CHANNEL}
+   * ({@code $10} = {@code r:<instance>:}, then up to 200 ids a notification), delivered on commit.
+   */
   static final String INSERT_EVENTS = """
-      INSERT INTO event (id, occurred, event, resource_id, resource, related_resource_ids, related, payload,
-                         received, follows)
-      SELECT v.id, v.occurred, v.event, v.resource_id, v.resource::jsonb,
-             ARRAY(SELECT r ->> 'prefect.resource.id' FROM jsonb_array_elements(v.related::jsonb) r),
-             v.related::jsonb, v.payload::jsonb, v.received, v.follows
-        FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                    $8::timestamptz[], $9::uuid[])
-          AS v(id, occurred, event, resource_id, resource, related, payload, received, follows)
-      ON CONFLICT (id) DO NOTHING
-      RETURNING id""";
+      WITH ins AS (
+        INSERT INTO event (id, occurred, event, resource_id, resource, related_resource_ids, related, payload,
+                           received, follows)
+        SELECT v.id, v.occurred, v.event, v.resource_id, v.resource::jsonb,
+               ARRAY(SELECT r ->> 'prefect.resource.id' FROM jsonb_array_elements(v.related::jsonb) r),
+               v.related::jsonb, v.payload::jsonb, v.received, v.follows
+          FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                      $8::timestamptz[], $9::uuid[])
+            AS v(id, occurred, event, resource_id, resource, related, payload, received, follows)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id),
+      announced AS (
+        SELECT pg_notify('baton_events', $10 || string_agg(c.id::text, ','))
+          FROM (SELECT id, (row_number() OVER () - 1) / 200 AS chunk FROM ins) c
+         GROUP BY c.chunk)
+      SELECT ins.id FROM ins WHERE (SELECT count(*) FROM announced) >= 0""";
 
   /** Task runs already stored under the natural keys of the batch (a null flow run is a value). */
   static final String EXISTING_KEYS = """
@@ -127,10 +137,11 @@ public final class EventStore {
       ON CONFLICT (id) DO NOTHING""";
 
   /** Stores {@code events} and records {@code runs} (task-run facts of some of them), in one transaction. */
-  public static Future<Written> write(Pool pool, List<Event> events, List<TaskRunEvent> runs) {
+  public static Future<Written> write(Pool pool, List<Event> events, List<TaskRunEvent> runs, String instance) {
+    String announce = ServerEventStore.RECORDED_PREFIX + instance + ":";
     return Transactions.pipelined(pool, (conn, begun) -> {
       if (runs.isEmpty()) {
-        Future<RowSet<Row>> ins = insertEvents(conn, events);
+        Future<RowSet<Row>> ins = insertEvents(conn, events, announce);
         return Transactions.commitBehind(conn, ins).map(rows -> new Written(ids(rows), List.of()));
       }
       int n = runs.size();
@@ -168,7 +179,7 @@ public final class EventStore {
           UUID canonical = byKey.putIfAbsent(naturalKey(r.flowRunId(), r.taskKey(), r.dynamicKey()), r.taskRunId());
           resolved.add(canonical == null || canonical.equals(r.taskRunId()) ? r : r.withTaskRunId(canonical));
         }
-        Future<RowSet<Row>> ins = insertEvents(conn, events);
+        Future<RowSet<Row>> ins = insertEvents(conn, events, announce);
         List<Future<?>> writes = new ArrayList<>(List.of(ins));
         if (!resolved.isEmpty()) {
           writes.add(upsertTaskRuns(conn, resolved));
@@ -190,7 +201,7 @@ public final class EventStore {
     return s;
   }
 
-  private static Future<RowSet<Row>> insertEvents(SqlClient c, List<Event> events) {
+  private static Future<RowSet<Row>> insertEvents(SqlClient c, List<Event> events, String announce) {
     int n = events.size();
     UUID[] id = new UUID[n];
     OffsetDateTime[] occurred = new OffsetDateTime[n];
@@ -214,7 +225,7 @@ public final class EventStore {
       follows[i] = e.follows();
     }
     return c.preparedQuery(INSERT_EVENTS)
-        .execute(Tuple.of(id, occurred, name, resourceId, resource, related, payload, received, follows));
+        .execute(Tuple.of(id, occurred, name, resourceId, resource, related, payload, received, follows, announce));
   }
 
   /** The newest event of each run (ties: the later in the batch), in run-id order. */
@@ -267,7 +278,7 @@ public final class EventStore {
 
   // ---- reading ---------------------------------------------------------------------------
 
-  private static final String EVENT_COLUMNS = """
+  static final String EVENT_COLUMNS = """
       e.id, e.occurred, e.event, e.resource::text AS resource, e.related::text AS related,
       e.payload::text AS payload, e.follows, e.received""";
 

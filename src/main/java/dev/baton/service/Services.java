@@ -1,6 +1,7 @@
 package dev.baton.service;
 
 import dev.baton.config.BatonConfig;
+import dev.baton.events.EventFeed;
 import dev.baton.events.EventRecorder;
 import dev.baton.orchestration.api.RunCommands;
 import dev.baton.orchestration.api.SlotCommands;
@@ -20,6 +21,7 @@ import java.time.temporal.ChronoUnit;
  * @param concurrencyLimits v1 tag limits' and v2 limits' CRUD, v2 decrement, leases' listing
  * @param eventQueries stored events: filter pages and websocket backfills
  * @param eventRecorder where reported events are written (one per instance)
+ * @param eventFeed live events of every instance, for this instance's {@code /events/out} subscribers
  * @param health the database probe behind readiness
  * @param clock the clock requests are timed with
  */
@@ -30,6 +32,7 @@ public record Services(
     ConcurrencyLimits concurrencyLimits,
     EventQueries eventQueries,
     EventRecorder eventRecorder,
+    EventFeed eventFeed,
     Health health,
     Clock clock,
     Flows flows,
@@ -42,9 +45,10 @@ public record Services(
 
   /** The services of one server, over its pool. */
   public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
-      EventRecorder eventRecorder, Clock clock) {
+      EventRecorder eventRecorder,
+    EventFeed eventFeed, Clock clock) {
     return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
-        new EventQueries(pool), eventRecorder, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
+        new EventQueries(pool), eventRecorder, eventFeed, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
         new Deployments(pool, runs));
   }

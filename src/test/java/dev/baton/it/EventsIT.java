@@ -432,7 +432,13 @@ class EventsIT {
 
     JsonNode inRoles = api.post("/api/events/filter", obj("filter", obj(
         "related", obj("resources_in_roles", List.of(List.of("prefect.flow." + fr[1], "flow")))))).expect(200).body();
-    assertEquals(6, inRoles.get("total").asInt());
+    // the six task-run events, and the server's own event of the flow run's first state (Running)
+    assertEquals(7, inRoles.get("total").asInt());
+    JsonNode serverEvents = api.post("/api/events/filter", obj("filter", obj(
+        "related", obj("resources_in_roles", List.of(List.of("prefect.flow." + fr[1], "flow"))),
+        "event", obj("prefix", List.of("prefect.flow-run."))))).expect(200).body();
+    assertEquals("prefect.flow-run.Running", serverEvents.get("events").get(0).get("event").asText());
+    assertEquals(flowRunRes, serverEvents.get("events").get(0).get("resource").get("prefect.resource.id").asText());
 
     JsonNode past = api.post("/api/events/filter", obj("filter", obj(
         "related", obj("id", List.of(flowRunRes)),
@@ -440,9 +446,9 @@ class EventsIT {
             "until", Instant.now().minusSeconds(15).toString())))).expect(200).body();
     assertEquals(3, past.get("total").asInt());
 
-    // paging: 6 events, 4 per page
+    // paging: the 6 task-run events, 4 per page
     JsonNode p1 = api.post("/api/events/filter", obj("filter", obj("any_resource", obj("id", List.of(flowRunRes)),
-        "order", "ASC"), "limit", 4)).expect(200).body();
+        "event", obj("prefix", List.of("prefect.task-run.")), "order", "ASC"), "limit", 4)).expect(200).body();
     assertEquals(4, p1.get("events").size());
     assertEquals(6, p1.get("total").asInt());
     String next = p1.get("next_page").asText();

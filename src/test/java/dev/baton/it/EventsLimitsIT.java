@@ -89,7 +89,7 @@ class EventsLimitsIT {
     Vertx vertx = Vertx.vertx();
     Pool pool = TestDatabase.pool(vertx, 2);
     try {
-      BatonServer baton = TestServer.await(BatonServer.deploy(vertx, pool,
+      BatonServer baton = TestServer.await(BatonServer.deploy(vertx, pool, TestDatabase.connectOptions(),
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config));
       try (WsClient c = WsClient.connect(vertx, baton.port(), "/api/events/in")) {
         c.send("{\"type\":\"auth\",\"token\":\"wrong\"}");

@@ -87,9 +87,9 @@ public final class TestServer implements AutoCloseable {
     BlockedLoops blocked = new BlockedLoops(owner);
     ((io.vertx.core.internal.VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(blocked::record);
     // as in production: session timeouts and the bounded wait queue of config.overload()
-    Pool pool = Database.newPool(vertx, db == null ? TestDatabase.connectOptions() : db, config.db().poolSize(),
-        config.overload());
-    BatonServer baton = await(BatonServer.deploy(vertx, pool,
+    PgConnectOptions options = db == null ? TestDatabase.connectOptions() : db;
+    Pool pool = Database.newPool(vertx, options, config.db().poolSize(), config.overload());
+    BatonServer baton = await(BatonServer.deploy(vertx, pool, options,
         dev.baton.observability.Metrics.newRegistry(), config));
     blocked.arm();
     return new TestServer(vertx, pool, baton, blocked);

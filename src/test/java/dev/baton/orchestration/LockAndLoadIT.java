@@ -41,7 +41,7 @@ class LockAndLoadIT extends DbTestBase {
     RunDraft draft = run.draft();
     draft.setCurrentState(s);
     return OutcomeRows.write(c, new OrchestrationOutcome(s, true, OrchestrationStatus.ACCEPT,
-        OrchestrationDetails.ACCEPT, draft, List.of(), null));
+        OrchestrationDetails.ACCEPT, draft, List.of(), null), null);
   }
 
   private void assertWaiterSeesTheNewState(boolean flow) throws Exception {

@@ -58,7 +58,7 @@ class OrchestrationStoreIT extends DbTestBase {
   }
 
   private static void write(OrchestrationOutcome o) {
-    inTx(c -> OutcomeRows.write(c, o));
+    inTx(c -> OutcomeRows.write(c, o, null));
   }
 
   @Test
@@ -246,7 +246,7 @@ class OrchestrationStoreIT extends DbTestBase {
     TaskRunDraft d = (TaskRunDraft) inTx(c -> LoadedRuns.lockTaskRun(c, taskId, null, T0)).draft();
     Throwable e = failure(pool.withTransaction((SqlConnection c) -> OutcomeRows.write(c,
         new OrchestrationOutcome(null, false, OrchestrationStatus.ACCEPT, OrchestrationDetails.ACCEPT, d,
-            List.of(new Effect.InsertCacheEntry("k", null, UUID.randomUUID())), null))));
+            List.of(new Effect.InsertCacheEntry("k", null, UUID.randomUUID())), null), null)));
     assertEquals(SqlErrors.Kind.FOREIGN_KEY_VIOLATION, SqlErrors.classify(e));
     assertInstanceOf(io.vertx.pgclient.PgException.class, SqlErrors.pgException(e));
   }

@@ -108,7 +108,7 @@ public final class EventBusLoad {
       BatonConfig config = ConfigLoader.load(env, Path.of("").toAbsolutePath());
       db = Database.start(config.db());
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.runtime().eventLoops()));
-      BatonServer server = LoadGenerator.await(BatonServer.deploy(vertx, db.pool(vertx, config.overload()),
+      BatonServer server = LoadGenerator.await(BatonServer.deploy(vertx, db.pool(vertx, config.overload()), db.connectOptions(),
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config), 60);
       o.url = "http://127.0.0.1:" + server.port();
       o.batonPid = ProcessHandle.current().pid();

@@ -162,7 +162,7 @@ public final class GroupedTaskRunCreation {
             inTransaction.add(i);
           }
         }
-        Future<Void> written = OutcomeRows.writeAll(conn, decided);
+        Future<Void> written = OutcomeRows.writeAll(conn, decided, List.of());
         for (int i : inTransaction) {
           // as the lone path: orchestrated in this transaction (the row lock is already ours)
           written = written.compose(v -> runs.lockAndOrchestrate(conn, proposals.get(i),

@@ -8,6 +8,7 @@ import dev.baton.orchestration.engine.ConcurrencyFacts;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
 import dev.baton.orchestration.run.ConcurrencyLoading;
+import dev.baton.orchestration.run.FlowRunStateEvents;
 import dev.baton.orchestration.run.LoadedRuns;
 import dev.baton.orchestration.run.LockedRun;
 import dev.baton.orchestration.run.LoneSetState;
@@ -16,6 +17,7 @@ import dev.baton.orchestration.run.OutcomeRows;
 import dev.baton.orchestration.run.Proposal;
 import dev.baton.orchestration.run.RunOrchestrator;
 import dev.baton.orchestration.run.TransactionRunner;
+import dev.baton.persistence.ServerEventStore.FlowRunStateEvent;
 import dev.baton.persistence.SqlErrors;
 import dev.baton.persistence.Transactions;
 import io.vertx.core.Future;
@@ -143,6 +145,7 @@ public final class GroupSetState {
       return Future.all(begun, flows, tasks).compose(loaded -> {
         Verdict[] verdicts = new Verdict[n];
         List<OrchestrationOutcome> written = new ArrayList<>(n);
+        List<FlowRunStateEvent> events = new ArrayList<>();
         List<Integer> slotRuns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           Proposal p = proposals.get(i);
@@ -165,17 +168,23 @@ public final class GroupSetState {
             } else {
               verdicts[i] = new Verdict.Written(o);
               written.add(o);
+              FlowRunStateEvent e = FlowRunStateEvents.of(p.kind(), o, run.current());
+              if (e != null) {
+                events.add(e);
+              }
             }
           }
         }
         if (slotRuns.isEmpty()) {
           // the writes and COMMIT in one round trip; a failed write fails the group
-          return Transactions.commitBehind(conn, OutcomeRows.writeAll(conn, written)).map(v -> Arrays.asList(verdicts));
+          return Transactions.commitBehind(conn, OutcomeRows.writeAll(conn, written, events))
+              .map(v -> Arrays.asList(verdicts));
         }
         return slots.decide(conn, proposals, slotRuns, tasks.result()).compose(decided -> {
           decided.verdicts().forEach((i, v) -> verdicts[i] = v);
           written.addAll(decided.written());
-          return Transactions.commitBehind(conn, GroupSlots.write(conn, written, decided.writes()))
+          // (the slot runs are task runs: their outcomes emit no event)
+          return Transactions.commitBehind(conn, GroupSlots.write(conn, written, events, decided.writes()))
               .map(v -> Arrays.asList(verdicts));
         });
       });

@@ -12,6 +12,7 @@ import dev.baton.orchestration.run.LockedRun;
 import dev.baton.orchestration.run.OutcomeRows;
 import dev.baton.orchestration.run.Proposal;
 import dev.baton.domain.TagLimitNames;
+import dev.baton.persistence.ServerEventStore.FlowRunStateEvent;
 import dev.baton.persistence.concurrency.GroupConcurrencyReads;
 import dev.baton.persistence.concurrency.SlotStore;
 import io.vertx.core.Future;
@@ -67,9 +68,10 @@ final class GroupSlots {
    * (their limits are locked already, in id order, after every run and lease lock of the group) —
    * sent together, one round trip; a failed statement fails the group.
    */
-  static Future<?> write(SqlConnection conn, List<OrchestrationOutcome> decided, SlotWrites slots) {
+  static Future<?> write(SqlConnection conn, List<OrchestrationOutcome> decided, List<FlowRunStateEvent> events,
+      SlotWrites slots) {
     List<Future<?>> writes = new ArrayList<>();
-    writes.add(OutcomeRows.writeAll(conn, decided));
+    writes.add(OutcomeRows.writeAll(conn, decided, events));
     if (!slots.releases().isEmpty()) {
       writes.add(SlotStore.releaseLeases(conn, slots.releases()));
     }

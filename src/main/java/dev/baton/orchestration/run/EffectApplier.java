@@ -10,6 +10,7 @@ import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.engine.ConcurrencyEffect;
 import dev.baton.orchestration.engine.Effect;
 import dev.baton.orchestration.engine.OrchestrationOutcome;
+import dev.baton.persistence.ServerEventStore.FlowRunStateEvent;
 import dev.baton.persistence.concurrency.SlotStore;
 import dev.baton.persistence.OrchestrationStore;
 import io.vertx.core.Future;
@@ -41,9 +42,10 @@ public final class EffectApplier {
     this.nested = nested;
   }
 
-  /** Writes an outcome, then applies its effects, in the caller's transaction. */
-  public Future<Void> writeAndApply(SqlConnection conn, OrchestrationOutcome outcome, Instant now) {
-    return OutcomeRows.write(conn, outcome).compose(v -> applyEffects(conn, outcome, now));
+  /** Writes an outcome (and its flow-run state event; null: none), then applies its effects, in the caller's transaction. */
+  public Future<Void> writeAndApply(SqlConnection conn, OrchestrationOutcome outcome, FlowRunStateEvent event,
+      Instant now) {
+    return OutcomeRows.write(conn, outcome, event).compose(v -> applyEffects(conn, outcome, now));
   }
 
   /** Hands the outcome's denied slots to the batched recorder ({@link DeniedSlots}); returns it. */

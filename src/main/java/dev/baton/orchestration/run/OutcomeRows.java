@@ -6,6 +6,8 @@ import dev.baton.orchestration.engine.OrchestrationOutcome;
 import dev.baton.orchestration.engine.RunDraft;
 import dev.baton.orchestration.engine.TaskRunDraft;
 import dev.baton.persistence.OrchestrationStore;
+import dev.baton.persistence.ServerEventStore;
+import dev.baton.persistence.ServerEventStore.FlowRunStateEvent;
 import dev.baton.persistence.OrchestrationStore.CacheEntryRow;
 import dev.baton.persistence.OrchestrationStore.OutcomeWrite;
 import dev.baton.persistence.OrchestrationStore.RunUpdate;
@@ -17,23 +19,35 @@ import java.util.List;
 /**
  * An engine outcome as the rows {@link OrchestrationStore} writes: the state when one was written,
  * the run's columns when its draft changed, and one cache entry per {@link Effect.InsertCacheEntry}.
- * Other effects are the {@link EffectApplier}'s.
+ * Other effects are the {@link EffectApplier}'s. A flow run's state event ({@link FlowRunStateEvents})
+ * is written in the same round trip.
  */
 public final class OutcomeRows {
   private OutcomeRows() {}
 
-  /** Writes one outcome ({@link OrchestrationStore#writeOutcome}). */
-  public static Future<Void> write(SqlConnection c, OrchestrationOutcome o) {
-    return OrchestrationStore.writeOutcome(c, of(o));
+  /**
+   * Writes one outcome ({@link OrchestrationStore#writeOutcome}) and, pipelined behind it, the
+   * flow-run state event it emits (null: none).
+   */
+  public static Future<Void> write(SqlConnection c, OrchestrationOutcome o, FlowRunStateEvent event) {
+    Future<Void> written = OrchestrationStore.writeOutcome(c, of(o));
+    return event == null ? written
+        : Future.all(written, ServerEventStore.insertFlowRunStateEvents(c, List.of(event))).mapEmpty();
   }
 
-  /** Writes a group's outcomes ({@link OrchestrationStore#writeOutcomes}). */
-  public static Future<Void> writeAll(SqlConnection c, List<OrchestrationOutcome> outcomes) {
+  /**
+   * Writes a group's outcomes ({@link OrchestrationStore#writeOutcomes}) and, pipelined behind
+   * them, the flow-run state events they emit.
+   */
+  public static Future<Void> writeAll(SqlConnection c, List<OrchestrationOutcome> outcomes,
+      List<FlowRunStateEvent> events) {
     List<OutcomeWrite> rows = new ArrayList<>(outcomes.size());
     for (OrchestrationOutcome o : outcomes) {
       rows.add(of(o));
     }
-    return OrchestrationStore.writeOutcomes(c, rows);
+    Future<Void> written = OrchestrationStore.writeOutcomes(c, rows);
+    return events.isEmpty() ? written
+        : Future.all(written, ServerEventStore.insertFlowRunStateEvents(c, events)).mapEmpty();
   }
 
   static OutcomeWrite of(OrchestrationOutcome o) {

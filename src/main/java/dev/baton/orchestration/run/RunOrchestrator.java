@@ -17,6 +17,7 @@ import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.orchestration.engine.StateValidator;
 import dev.baton.orchestration.policies.PolicySelector;
 import dev.baton.persistence.OrchestrationStore;
+import dev.baton.persistence.ServerEventStore.FlowRunStateEvent;
 import dev.baton.persistence.Transactions;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -78,25 +79,27 @@ public final class RunOrchestrator {
   }
 
   /**
-   * Orchestrates {@code p} for a run locked in this transaction: concurrency facts, engine, write,
-   * effects, and — with {@link Ending#COMMIT} — the commit. The run must have been loaded with the
+   * Orchestrates {@code p} for a run locked in this transaction: concurrency facts, engine, write
+   * (with a flow run's state event, {@link FlowRunStateEvents}), effects, and — with {@link
+   * Ending#COMMIT} — the commit. The run must have been loaded with the
    * proposal's cache key ({@link Proposal#cacheKeyToLookUp}).
    */
   public Future<OrchestrationOutcome> orchestrateLocked(SqlConnection conn, Proposal p, LockedRun run,
       Ending ending) {
     return decideWithFacts(conn, p, run).compose(outcome -> {
+      FlowRunStateEvent event = FlowRunStateEvents.of(p.kind(), outcome, run.current());
       if (ending == Ending.IN_TRANSACTION) {
-        return effects.writeAndApply(conn, outcome, p.now()).map(outcome);
+        return effects.writeAndApply(conn, outcome, event, p.now()).map(outcome);
       }
       if (p.deadlinePassed()) { // e.g. waited for the row lock: rolled back, nothing written
         return Future.failedFuture(Deadline.exceeded());
       }
       if (outcome.writtenBy(ONE_STATEMENT)) {
-        // the usual case (and a WAIT's): the write and COMMIT in one round trip
-        return Transactions.commitBehind(conn, OutcomeRows.write(conn, outcome))
+        // the usual case (and a WAIT's): the write (with a flow run's state event) and COMMIT in one round trip
+        return Transactions.commitBehind(conn, OutcomeRows.write(conn, outcome, event))
             .map(v -> effects.recordDenials(outcome));
       }
-      return effects.writeAndApply(conn, outcome, p.now())
+      return effects.writeAndApply(conn, outcome, event, p.now())
           .compose(w -> p.deadlinePassed() ? Future.failedFuture(Deadline.exceeded())
               : conn.query("COMMIT").execute())
           .map(outcome);
