@@ -14,29 +14,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Deployment concurrency through flow set_state: spec/scenarios.md H (51–59). */
 class DeploymentConcurrencyIT {
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer static ApiClient api;
   static final Map<String, String> NEW_CLIENT = Map.of("User-Agent", "prefect/3.4.11 (API 0.8.4)");
   static final Map<String, String> OLD_CLIENT = Map.of("User-Agent", "prefect/3.4.10 (API 0.8.4)");
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   record Dep(UUID id, UUID flowId, String limitId) {}
 

@@ -1,6 +1,7 @@
 package dev.baton.it;
 
 import static dev.baton.it.ApiClient.obj;
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +36,7 @@ class EventsLimitsIT {
   }
 
   private static long stored(TestServer s, UUID id) {
-    return TestServer.await(s.pool().preparedQuery("SELECT count(*) FROM event WHERE id = $1")
+    return await(s.pool().preparedQuery("SELECT count(*) FROM event WHERE id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(id))).iterator().next().getLong(0);
   }
 
@@ -89,7 +90,7 @@ class EventsLimitsIT {
     Vertx vertx = Vertx.vertx();
     Pool pool = TestDatabase.pool(vertx, 2);
     try {
-      BatonServer baton = TestServer.await(BatonServer.deploy(vertx, pool,
+      BatonServer baton = await(BatonServer.deploy(vertx, pool,
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config));
       try (WsClient c = WsClient.connect(vertx, baton.port(), "/api/events/in")) {
         c.send("{\"type\":\"auth\",\"token\":\"wrong\"}");
@@ -107,8 +108,8 @@ class EventsLimitsIT {
         assertEquals("{\"type\":\"auth_success\"}", c.nextMessage(10));
       }
     } finally {
-      TestServer.await(pool.close());
-      TestServer.await(vertx.close());
+      await(pool.close());
+      await(vertx.close());
     }
   }
 }

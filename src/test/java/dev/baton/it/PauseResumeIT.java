@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +27,13 @@ import org.junit.jupiter.api.Test;
  * flow run input, bulk state changes, and concurrent resumes from two instances.
  */
 class PauseResumeIT {
-  static TestServer a;
-  static TestServer b;
+  @ClassServer static TestServer a;
+  @ClassServer static TestServer b;
   static ApiClient api;
 
   @BeforeAll
   static void start() {
-    a = TestServer.start();
-    b = TestServer.start();
     api = a.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    a.close();
-    b.close();
   }
 
   private static String in(long seconds) {

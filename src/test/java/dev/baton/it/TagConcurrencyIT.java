@@ -15,25 +15,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import dev.baton.testsupport.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Task tag concurrency through task set_state: spec/scenarios.md L (77–84). */
 class TagConcurrencyIT {
-  static TestServer server;
-  static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @ClassServer static ApiClient api;
 
   static UUID runningFlow() {
     return api.createFlowRun(state("RUNNING"));

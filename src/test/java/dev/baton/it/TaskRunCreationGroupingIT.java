@@ -1,6 +1,7 @@
 package dev.baton.it;
 
 import static dev.baton.it.ApiClient.obj;
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,15 +10,12 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,20 +24,9 @@ import org.junit.jupiter.api.Test;
  * behave as if sent one after the other — exactly one 201, the others 200 with the same run.
  */
 class TaskRunCreationGroupingIT {
-  private static TestServer server;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    // one event loop: every creation goes through one queue
-    server = TestServer.start(Map.of("BATON_EVENT_LOOPS", "1"));
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  // one event loop: every creation goes through one queue
+  @ClassServer(env = "BATON_EVENT_LOOPS=1") private static TestServer server;
+  @ClassServer private static ApiClient api;
 
   private static ObjectNode body(UUID flowRun, String key, UUID id) {
     ObjectNode b = obj("flow_run_id", flowRun.toString(), "task_key", key, "dynamic_key", "0",
@@ -55,7 +42,7 @@ class TaskRunCreationGroupingIT {
     UUID flowRun = api.createFlowRun(ApiClient.state("RUNNING"));
     String slowKey = "slow-" + UUID.randomUUID();
     // the first creation holds the queue's group in the database for a while, so the others queue up
-    TestServer.await(server.pool().query("""
+    await(server.pool().query("""
         CREATE OR REPLACE FUNCTION slow_task_run() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NEW.task_key LIKE 'slow-%' THEN PERFORM pg_sleep(1); END IF;
@@ -106,7 +93,7 @@ class TaskRunCreationGroupingIT {
         distinctIds.add(r.id());
       }
       // one state each, never two
-      long states = TestServer.await(server.pool().preparedQuery("""
+      long states = await(server.pool().preparedQuery("""
           SELECT count(*) FROM task_run_state s JOIN task_run r ON r.id = s.task_run_id
            WHERE r.task_key = ANY ($1)""").execute(Tuple.of(new String[] {dupKey, idKey})))
           .iterator().next().getLong(0);
@@ -115,7 +102,7 @@ class TaskRunCreationGroupingIT {
       List<UUID> waited = new ArrayList<>(distinctIds);
       waited.addAll(dupIds);
       waited.add(sameId);
-      long transactions = TestServer.await(server.pool().preparedQuery(
+      long transactions = await(server.pool().preparedQuery(
               "SELECT count(DISTINCT xmin::text) FROM task_run WHERE id = ANY ($1)")
           .execute(Tuple.of(waited.toArray(UUID[]::new)))).iterator().next().getLong(0);
       assertTrue(transactions < waited.size() / 2, transactions + " transactions for " + waited.size() + " runs");
@@ -125,7 +112,7 @@ class TaskRunCreationGroupingIT {
           && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 2), metrics);
     } finally {
       threads.shutdownNow();
-      TestServer.await(server.pool().query("DROP TRIGGER slow_task_run ON task_run; DROP FUNCTION slow_task_run()")
+      await(server.pool().query("DROP TRIGGER slow_task_run ON task_run; DROP FUNCTION slow_task_run()")
           .execute());
     }
   }
