@@ -1,5 +1,6 @@
 package dev.baton.http;
 
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -15,9 +16,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,15 +49,14 @@ class AdmissionTest {
     api.get("/never").handler(ctx -> { });
     router.route("/api/*").subRouter(api);
     // a server outside a verticle serves all its connections on one event loop, as HttpVerticle does
-    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"), Duration.ofSeconds(30));
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(server.actualPort()), new PoolOptions().setHttp1MaxSize(100));
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    await(vertx.close(), Duration.ofSeconds(30));
   }
 
   private record Answer(int status, String retryAfter, String body) {}
@@ -81,7 +81,7 @@ class AdmissionTest {
     }
     List<Future<Answer>> all = new ArrayList<>(never);
     all.addAll(answered);
-    Future.join(all).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    await(Future.join(all), Duration.ofSeconds(30));
     for (Future<Answer> f : never) {
       Answer a = f.result();
       assertEquals(503, a.status(), a::toString);

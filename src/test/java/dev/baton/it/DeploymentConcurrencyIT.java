@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.it.ApiClient.Response;
+import dev.baton.testsupport.Poll;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -250,12 +251,8 @@ class DeploymentConcurrencyIT {
       Dep free = deployment(1, obj("collision_strategy", "CANCEL_NEW"));
       UUID lateButFree = api.post("/api/deployments/" + free.id() + "/create_flow_run",
           obj("state", state("SCHEDULED", "state_details", obj("scheduled_time", past)))).expect(201).id();
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (System.currentTimeMillis() < deadline
-          && !("CANCELLED".equals(api.flowRun(late).get("state_type").asText())
-              && "Late".equals(api.flowRun(lateButFree).get("state_name").asText()))) {
-        Thread.sleep(100);
-      }
+      Poll.until(10_000, 100, () -> "CANCELLED".equals(api.flowRun(late).get("state_type").asText())
+          && "Late".equals(api.flowRun(lateButFree).get("state_name").asText()));
       JsonNode cancelled = api.flowRun(late);
       assertEquals("CANCELLED", cancelled.get("state_type").asText());
       assertEquals("Deployment concurrency limit reached.", cancelled.get("state").get("message").asText());

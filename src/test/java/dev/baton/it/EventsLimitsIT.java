@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.BatonServer;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigLoader;
+import dev.baton.testsupport.Poll;
 import dev.baton.testsupport.TestDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,9 +54,7 @@ class EventsLimitsIT {
       }
       CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> api.post("/api/events", five).status());
       // wait until they fill the buffer, then knock
-      for (int i = 0; i < 500 && s.baton().eventRecorder().pending() == 0; i++) {
-        Thread.sleep(2);
-      }
+      Poll.until(1_000, 2, () -> s.baton().eventRecorder().pending() != 0);
       assertEquals(5, s.baton().eventRecorder().pending(), "the slow events never entered the buffer");
       ObjectNode fast = obj("id", UUID.randomUUID().toString(), "occurred", Instant.now().toString(),
           "event", "baton.test.fast", "resource", obj("prefect.resource.id", "baton.test.fast"));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.it.ApiClient.Response;
+import dev.baton.testsupport.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -336,11 +337,8 @@ class PauseResumeIT {
       UUID notYet = api.createFlowRun(state("SCHEDULED", "state_details", obj("scheduled_time", Instant.now().plusSeconds(3600).toString())));
       UUID expired = pausedRun(false, null, obj("pause_timeout", Instant.now().minusSeconds(1).toString()));
       UUID waiting = blockingPause();
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (System.currentTimeMillis() < deadline
-          && !("Late".equals(api.flowRun(due).get("state_name").asText()) && "FAILED".equals(api.flowRun(expired).get("state_type").asText()))) {
-        Thread.sleep(100);
-      }
+      Poll.until(10_000, 100, () -> "Late".equals(api.flowRun(due).get("state_name").asText())
+          && "FAILED".equals(api.flowRun(expired).get("state_type").asText()));
       JsonNode late = api.flowRun(due);
       assertEquals("SCHEDULED", late.get("state_type").asText());
       assertEquals("Late", late.get("state_name").asText());

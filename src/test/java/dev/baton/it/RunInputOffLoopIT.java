@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.it.ApiClient.Response;
 import dev.baton.orchestration.resume.RunInputWorker;
+import dev.baton.testsupport.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -235,10 +236,7 @@ class RunInputOffLoopIT {
       await(holder.preparedQuery("SELECT 1 FROM flow_run WHERE id = $1 FOR NO KEY UPDATE")
           .execute(io.vertx.sqlclient.Tuple.of(run)));
       resumed = resumeAsync(run, ApiClient.toJson(bigInput(20)));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (!waitingForRowLock() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
+      Poll.until(30_000, 20, RunInputOffLoopIT::waitingForRowLock);
       assertTrue(waitingForRowLock(), "the resume never waited for the run row");
       assertEquals(checkedBefore + 1, server.baton().service().runInput().stats().checked(), "checked before the lock");
       api.delete("/api/flow_runs/" + run + "/input/paused-1-schema").expect(204);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.testsupport.Triggers;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,14 +43,7 @@ class TaskRunCreationGroupingIT {
     UUID flowRun = api.createFlowRun(ApiClient.state("RUNNING"));
     String slowKey = "slow-" + UUID.randomUUID();
     // the first creation holds the queue's group in the database for a while, so the others queue up
-    await(server.pool().query("""
-        CREATE OR REPLACE FUNCTION slow_task_run() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.task_key LIKE 'slow-%' THEN PERFORM pg_sleep(1); END IF;
-          RETURN NEW;
-        END $$;
-        CREATE TRIGGER slow_task_run BEFORE INSERT ON task_run FOR EACH ROW EXECUTE FUNCTION slow_task_run();
-        """).execute());
+    Triggers slowCreations = Triggers.slow(server.pool(), "slow_task_run", "task_run", "NEW.task_key LIKE 'slow-%'", 1);
     ExecutorService threads = Executors.newFixedThreadPool(24);
     try {
       Future<ApiClient.Response> slow = threads.submit(() -> api.post("/api/task_runs/", body(flowRun, slowKey, null)));
@@ -107,13 +101,11 @@ class TaskRunCreationGroupingIT {
           .execute(Tuple.of(waited.toArray(UUID[]::new)))).iterator().next().getLong(0);
       assertTrue(transactions < waited.size() / 2, transactions + " transactions for " + waited.size() + " runs");
       // and the groups are seen in the metrics
-      String metrics = api.get("/metrics").expect(200).raw();
-      assertTrue(metrics.lines().anyMatch(l -> l.startsWith("baton_creation_group_size_max ")
-          && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 2), metrics);
+      double largestGroup = api.metric("baton_creation_group_size_max").orElse(0);
+      assertTrue(largestGroup >= 2, "baton_creation_group_size_max " + largestGroup);
     } finally {
       threads.shutdownNow();
-      await(server.pool().query("DROP TRIGGER slow_task_run ON task_run; DROP FUNCTION slow_task_run()")
-          .execute());
+      slowCreations.close();
     }
   }
 

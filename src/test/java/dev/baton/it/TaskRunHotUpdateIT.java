@@ -5,6 +5,7 @@ import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.testsupport.Poll;
 import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,12 +58,8 @@ class TaskRunHotUpdateIT {
       assertEquals("ACCEPT", api.setTaskState(task, state("RUNNING")).expect(201).text("status"));
       assertEquals("ACCEPT", api.setTaskState(task, state("COMPLETED")).expect(201).text("status"));
     }
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    long hot;
-    do { // the statistics lag a commit (a second, up to ~10 s once sessions idle)
-      Thread.sleep(100);
-      hot = hotUpdates() - before;
-    } while (hot < 20 && System.nanoTime() < deadline);
+    // the statistics lag a commit (a second, up to ~10 s once sessions idle)
+    long hot = Poll.until(30_000, 100, () -> hotUpdates() - before, n -> n >= 20);
     assertTrue(hot >= 20, "40 transitions on fresh rows, " + hot + " HOT updates");
   }
 
