@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.baton.admission.ServerState;
 import dev.baton.observability.Metrics;
 import dev.baton.observability.OverloadMetrics;
+import dev.baton.testsupport.Poll;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -93,9 +94,7 @@ class AdmissionTest {
     }
     assertEquals(15.0, metrics.count("request_timeout"));
     // end handlers run after the answers are written: wait for the last places to come back
-    for (int i = 0; i < 100 && limiter.inFlight() != 0; i++) {
-      Thread.sleep(20);
-    }
+    Poll.until(2_000, 20, () -> limiter.inFlight() == 0);
     assertEquals(0, limiter.inFlight());
   }
 }

@@ -52,9 +52,11 @@ public final class BatonServerExtension implements BeforeAllCallback, AfterAllCa
         }
       }
     }
+    // one server per TestServer field; in a class without any, one for its ApiClient field
+    List<Field> owners = servers.isEmpty() ? apis : servers;
     List<TestServer> started = new ArrayList<>();
     context.getStore(NAMESPACE).put(testClass, started); // closed by afterAll, also when a start fails
-    for (Field f : servers.isEmpty() ? apis : servers) {
+    for (Field f : owners) {
       ClassServer c = f.getAnnotation(ClassServer.class);
       if (c.emptyDatabase()) {
         TestDatabase.truncateAll();
@@ -63,8 +65,10 @@ public final class BatonServerExtension implements BeforeAllCallback, AfterAllCa
       started.add(s);
       set(f, f.getType() == TestServer.class ? s : s.api());
     }
-    for (Field a : servers.isEmpty() ? List.<Field>of() : apis) {
-      set(a, started.get(0).api());
+    if (!servers.isEmpty()) {
+      for (Field a : apis) {
+        set(a, started.get(0).api());
+      }
     }
   }
 

@@ -117,5 +117,4 @@ class LeaseReaperIT {
       Files.deleteIfExists(log);
     }
   }
-
 }

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One Baton instance for black-box tests: its own Vert.x (low blocked-thread limits, so a blocking
  * call on an event loop fails the test run), its own connection pool, the shared test database,
- * real HTTP on a free port. Several instances may run against one database.
+ * real HTTP on a free port. Several instances may run against one database. An IT with one (or
+ * a few) for the whole class declares them with {@link ClassServer}; one with another lifecycle
+ * starts and closes its own.
  */
 public final class TestServer implements AutoCloseable {
   private final Vertx vertx;
