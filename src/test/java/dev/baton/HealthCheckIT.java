@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.it.TestServer;
-import java.net.ServerSocket;
+import dev.baton.testsupport.Ports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +27,7 @@ class HealthCheckIT {
       assertEquals(1, run(s.port(), "/api/ready"), "draining: not ready, exit 1");
       assertEquals(0, run(s.port()), "a draining server is still alive");
     }
-    int closed;
-    try (ServerSocket ss = new ServerSocket(0)) {
-      closed = ss.getLocalPort();
-    }
+    int closed = Ports.free();
     assertEquals(-1, HealthCheck.status("127.0.0.1", closed, "/api/health", 2_000));
     assertEquals(1, run(closed), "nothing listening: exit 1");
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.it.ClassServer;
 import dev.baton.it.TestServer;
 import dev.baton.testsupport.TestDatabase;
 import io.vertx.pgclient.PgConnectOptions;
@@ -18,8 +19,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,21 +31,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BenchSmokeIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static TestServer server;
+  @ClassServer(emptyDatabase = true) private static TestServer server;
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void start() {
-    TestDatabase.truncateAll();
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   private String url() {
     return "http://127.0.0.1:" + server.port();

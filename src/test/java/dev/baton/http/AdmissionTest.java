@@ -1,11 +1,13 @@
 package dev.baton.http;
 
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.baton.admission.ServerState;
 import dev.baton.observability.Metrics;
 import dev.baton.observability.OverloadMetrics;
+import dev.baton.testsupport.Poll;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,9 +17,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,15 +50,14 @@ class AdmissionTest {
     api.get("/never").handler(ctx -> { });
     router.route("/api/*").subRouter(api);
     // a server outside a verticle serves all its connections on one event loop, as HttpVerticle does
-    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"), Duration.ofSeconds(30));
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(server.actualPort()), new PoolOptions().setHttp1MaxSize(100));
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    await(vertx.close(), Duration.ofSeconds(30));
   }
 
   private record Answer(int status, String retryAfter, String body) {}
@@ -81,7 +82,7 @@ class AdmissionTest {
     }
     List<Future<Answer>> all = new ArrayList<>(never);
     all.addAll(answered);
-    Future.join(all).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    await(Future.join(all), Duration.ofSeconds(30));
     for (Future<Answer> f : never) {
       Answer a = f.result();
       assertEquals(503, a.status(), a::toString);
@@ -93,9 +94,7 @@ class AdmissionTest {
     }
     assertEquals(15.0, metrics.count("request_timeout"));
     // end handlers run after the answers are written: wait for the last places to come back
-    for (int i = 0; i < 100 && limiter.inFlight() != 0; i++) {
-      Thread.sleep(20);
-    }
+    Poll.until(2_000, 20, () -> limiter.inFlight() == 0);
     assertEquals(0, limiter.inFlight());
   }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,24 +21,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * as it was (a fingerprint of every table before and after).
  */
 class BadInputIT {
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer static TestServer server;
+  @ClassServer static ApiClient api;
   static UUID flowId;
   static UUID flowRun;
   static UUID taskRun;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
     flowId = api.createFlow();
     flowRun = api.post("/api/flow_runs/", obj("flow_id", flowId.toString(), "state", state("RUNNING"))).expect(201).id();
     taskRun = api.createTaskRun(flowRun, null);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static final String NUL = "\\u0000";

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +30,8 @@ import dev.baton.orchestration.api.ReleaseLeaseCommand;
 import dev.baton.orchestration.api.RenewLeaseCommand;
 import dev.baton.orchestration.api.SlotsResult;
 import dev.baton.orchestration.api.StateHistory;
+import dev.baton.testsupport.Await;
+import dev.baton.testsupport.Poll;
 import dev.baton.testsupport.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -38,12 +39,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,20 +53,18 @@ import org.junit.jupiter.api.Test;
  */
 class BusApiIT {
 
-  private static <T> T ok(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  private static <T> T ok(Future<T> f) {
+    return Await.await(f, TIMEOUT);
   }
 
   private static OrchestrationFailure typedFailure(Future<?> f) {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
-    return assertInstanceOf(OrchestrationException.class, e.getCause()).failure();
+    return assertInstanceOf(OrchestrationException.class, Await.failure(f, TIMEOUT)).failure();
   }
 
   private static ReplyException jsonFailure(Future<?> f) {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
-    ReplyException re = assertInstanceOf(ReplyException.class, e.getCause());
+    ReplyException re = assertInstanceOf(ReplyException.class, Await.failure(f, TIMEOUT));
     assertEquals(ReplyFailure.RECIPIENT_FAILURE, re.failureType());
     return re;
   }
@@ -335,17 +332,11 @@ class BusApiIT {
       UUID lease = ok(client.acquireSlots(AcquireSlotsCommand.withLease(List.of(name), 1, 120))).leaseId();
 
       // one acquisition waits on the limit's row lock: it holds the only place in flight
-      Connection holder = TestDatabase.jdbc();
-      holder.setAutoCommit(false);
+      Connection holder = TestDatabase.lockForUpdate("concurrency_limit_v2", "name", name);
       Future<SlotsResult> waiting;
-      try (PreparedStatement ps = holder.prepareStatement("SELECT 1 FROM concurrency_limit_v2 WHERE name = ? FOR UPDATE")) {
-        ps.setString(1, name);
-        ps.executeQuery().close();
+      try {
         waiting = client.acquireSlots(AcquireSlotsCommand.withLease(List.of(name), 1, 120));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (busInFlight(s) < 1 && System.nanoTime() < until) {
-          Thread.sleep(20);
-        }
+        Poll.until(10_000, 20, () -> busInFlight(s) >= 1);
         String before = s.fingerprint();
         assertEquals(OrchestrationFailure.UNAVAILABLE, typedFailure(client.readFlowRun(run)));
         assertEquals(OrchestrationFailure.UNAVAILABLE, typedFailure(client.createTaskRun(TaskRunCreate.of(run, "t", "1", null, null))));
@@ -405,13 +396,7 @@ class BusApiIT {
 
   /** Proposals and commands in flight, from the Prometheus gauge the server registers. */
   private static double busInFlight(TestServer s) {
-    String text = s.api().get("/metrics").raw();
-    for (String line : text.split("\n")) {
-      if (line.startsWith("baton_orchestration_in_flight ")) {
-        return Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
-      }
-    }
-    return 0;
+    return s.api().metric("baton_orchestration_in_flight").orElse(0);
   }
 
   /** Maps a raw reply failure as the typed client does. */

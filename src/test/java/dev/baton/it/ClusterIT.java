@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.cluster.Clustering;
 import dev.baton.config.BatonConfig;
 import dev.baton.orchestration.api.Addresses;
+import dev.baton.testsupport.Await;
+import dev.baton.testsupport.Poll;
+import dev.baton.testsupport.Ports;
 import dev.baton.testsupport.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,20 +23,16 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
-import java.net.ServerSocket;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * Answers are checked, and the database behind the child.
  */
 class ClusterIT {
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
   private static Process child;
   private static Path log;
   private static int batonMember;
@@ -58,33 +58,25 @@ class ClusterIT {
   @BeforeAll
   static void startTwoMembers() throws Exception {
     TestDatabase.truncateAll();
-    int httpPort = freePort();
-    batonMember = freePort();
-    ourMember = freePort();
+    int httpPort = Ports.free();
+    batonMember = Ports.free();
+    ourMember = Ports.free();
     clusterName = "baton-it-" + UUID.randomUUID(); // no stray member can join this one
     log = Files.createTempFile("baton-cluster-", ".log");
     child = startBaton(httpPort, batonMember, "127.0.0.1:" + ourMember, log);
 
     BatonConfig.Cluster us = new BatonConfig.Cluster(true, "127.0.0.1", ourMember, 0,
         List.of("127.0.0.1:" + batonMember), clusterName);
-    vertx = Vertx.builder()
+    vertx = Await.await(Vertx.builder()
         .with(Clustering.withEventBus(new VertxOptions(), us))
         .withClusterManager(Clustering.clusterManager(us))
-        .buildClustered()
-        .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        .buildClustered(), Duration.ofSeconds(120));
 
     api = new ApiClient(httpPort);
-    LeaseReaperIT.eventually(120_000, () -> {
-      assertTrue(child.isAlive(), "Baton exited; log: " + readLog());
-      try {
-        assertEquals(200, api.get("/api/health").status());
-      } catch (RuntimeException e) {
-        throw new AssertionError(e);
-      }
-    });
+    ChildBaton.awaitHealthy(api, child, 120_000, log);
     // Baton's JSON consumers become visible here once both members see each other's registrations
     UUID nobody = UUID.randomUUID();
-    LeaseReaperIT.eventually(60_000, () -> {
+    Poll.eventually(60_000, () -> {
       ReplyException e = failure(call(Addresses.TASK_RUN_SET_STATE, nobody, setState("RUNNING")));
       assertEquals(404, e.failureCode(), "a remote answer, not " + e.failureType() + "; log: " + log);
     });
@@ -94,7 +86,7 @@ class ClusterIT {
   static void stop() throws Exception {
     try {
       if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Await.await(vertx.close(), Duration.ofSeconds(30));
       }
     } finally {
       if (child != null) {
@@ -254,19 +246,12 @@ class ClusterIT {
 
   @Test
   void twoBatonsInOneClusterShareTheRemoteProposals() throws Exception {
-    int httpPort = freePort();
+    int httpPort = Ports.free();
     Path log2 = Files.createTempFile("baton-cluster-2-", ".log");
-    Process second = startBaton(httpPort, freePort(), "127.0.0.1:" + batonMember + ",127.0.0.1:" + ourMember, log2);
+    Process second = startBaton(httpPort, Ports.free(), "127.0.0.1:" + batonMember + ",127.0.0.1:" + ourMember, log2);
     try {
       ApiClient api2 = new ApiClient(httpPort);
-      LeaseReaperIT.eventually(120_000, () -> {
-        assertTrue(second.isAlive(), "the second Baton exited; log: " + log2);
-        try {
-          assertEquals(200, api2.get("/api/health").status());
-        } catch (RuntimeException e) {
-          throw new AssertionError(e);
-        }
-      });
+      ChildBaton.awaitHealthy(api2, second, 120_000, log2);
       UUID flowRun = api.createFlowRun(state("RUNNING"));
       List<UUID> tasks = new ArrayList<>();
       double byFirst = 0;
@@ -339,33 +324,24 @@ class ClusterIT {
     return new JsonObject(assertInstanceOf(String.class, m.body()));
   }
 
-  private static <T> T await(Future<T> f) throws Exception {
+  /** The answer of {@code f}; a failure names the child's log. */
+  private static <T> T await(Future<T> f) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("failed: " + e.getCause() + "; log: " + log, e.getCause());
+      return Await.await(f, ANSWER_TIMEOUT);
+    } catch (RuntimeException e) {
+      throw new AssertionError("failed: " + e + "; log: " + log, e);
     }
   }
 
   private static ReplyException failure(Future<?> f) {
-    try {
-      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return assertInstanceOf(ReplyException.class, e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("expected a failure");
+    return assertInstanceOf(ReplyException.class, Await.failure(f, ANSWER_TIMEOUT));
   }
 
   /** Baton as a clustered child JVM on the test database. */
   private static Process startBaton(int httpPort, int memberPort, String members, Path logFile) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.baton.Main");
+    ProcessBuilder pb = ChildBaton.builder();
     Map<String, String> env = pb.environment();
-    env.put("BATON_DB_URL", dbUrl());
-    env.put("BATON_HTTP_HOST", "127.0.0.1");
-    env.put("BATON_HTTP_PORT", String.valueOf(httpPort));
+    env.put("BATON_DB_URL", TestDatabase.url());
     env.put("BATON_EVENT_LOOPS", "2");
     env.put("BATON_DB_POOL_SIZE", "4");
     env.put("BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0");
@@ -377,8 +353,7 @@ class ClusterIT {
     env.put("BATON_CLUSTER_PORT", String.valueOf(memberPort));
     env.put("BATON_CLUSTER_MEMBERS", members);
     env.put("BATON_CLUSTER_NAME", clusterName);
-    pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
-    return pb.start();
+    return ChildBaton.start(pb, httpPort, logFile);
   }
 
   /** Proposals this Baton orchestrated, from its {@code /metrics}. */
@@ -390,34 +365,5 @@ class ClusterIT {
       }
     }
     return sum;
-  }
-
-  private static String dbUrl() {
-    String url = System.getenv("BATON_TEST_DB_URL");
-    if (url != null && !url.isBlank()) {
-      return url;
-    }
-    PgConnectOptions o = TestDatabase.connectOptions();
-    return "postgresql://" + enc(o.getUser()) + ":" + enc(o.getPassword()) + "@" + o.getHost() + ":" + o.getPort()
-        + "/" + o.getDatabase();
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket ss = new ServerSocket(0)) {
-      return ss.getLocalPort();
-    }
-  }
-
-  private static String readLog() {
-    try {
-      String s = Files.readString(log);
-      return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
-    } catch (Exception e) {
-      return log.toString();
-    }
   }
 }

@@ -13,25 +13,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The concurrency-limit endpoints over HTTP: spec/scenarios.md P (99–104) and spec/concurrency.md §4. */
 class ConcurrencyEndpointsIT {
-  static TestServer server;
-  static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @ClassServer static ApiClient api;
 
   static String tag() {
     return "tag-" + UUID.randomUUID();

@@ -19,8 +19,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,20 +28,8 @@ import org.junit.jupiter.api.Test;
  * exact.
  */
 class ConcurrencyIT {
-  static TestServer a;
-  static TestServer b;
-
-  @BeforeAll
-  static void start() {
-    a = TestServer.start();
-    b = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    a.close();
-    b.close();
-  }
+  @ClassServer static TestServer a;
+  @ClassServer static TestServer b;
 
   record Sent(String type, int status, JsonNode body) {}
 

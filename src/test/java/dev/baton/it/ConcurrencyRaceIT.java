@@ -21,8 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,22 +30,10 @@ import org.junit.jupiter.api.Test;
  * its slot change commit together.
  */
 class ConcurrencyRaceIT {
-  static TestServer a;
-  static TestServer b;
-
-  @BeforeAll
-  static void start() {
-    // no AwaitingConcurrencySlot delay: a rejected run may retry at once
-    Map<String, String> env = Map.of("BATON_CONCURRENCY_DEPLOYMENT_SLOT_WAIT_SECONDS", "0");
-    a = TestServer.start(env);
-    b = TestServer.start(env);
-  }
-
-  @AfterAll
-  static void stop() {
-    a.close();
-    b.close();
-  }
+  /** No AwaitingConcurrencySlot delay: a rejected run may retry at once. */
+  static final String NO_SLOT_WAIT = "BATON_CONCURRENCY_DEPLOYMENT_SLOT_WAIT_SECONDS=0";
+  @ClassServer(env = NO_SLOT_WAIT) static TestServer a;
+  @ClassServer(env = NO_SLOT_WAIT) static TestServer b;
 
   static ApiClient api(int i) {
     return (i % 2 == 0 ? a : b).api();

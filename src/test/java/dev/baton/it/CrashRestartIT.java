@@ -4,8 +4,9 @@ import static dev.baton.it.ApiClient.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.testsupport.Poll;
+import dev.baton.testsupport.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +33,12 @@ class CrashRestartIT {
     // as root PostgreSQL may run as nobody, which must traverse the directory
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     Path data = dir.resolve("data");
-    int port = freePort();
+    int port = Ports.free();
     List<Process> children = new ArrayList<>();
     try {
       Process first = start(dir, data, port, "first", children);
       ApiClient api = new ApiClient(port);
-      awaitHealthy(api, first, 120_000); // the first start also runs initdb
+      ChildBaton.awaitHealthy(api, first, 120_000, dir.resolve("first.log")); // the first start also runs initdb
       UUID run = api.createFlowRun(state("PENDING"));
       api.setFlowState(run, state("RUNNING")).expect(201);
       long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
@@ -49,7 +50,7 @@ class CrashRestartIT {
 
       long t0 = System.nanoTime();
       Process second = start(dir, data, port, "second", children);
-      awaitHealthy(api, second, 30_000);
+      ChildBaton.awaitHealthy(api, second, 30_000, dir.resolve("second.log"));
       long healthyMs = (System.nanoTime() - t0) / 1_000_000;
       System.out.println("CrashRestartIT: healthy " + healthyMs + " ms after restarting on a kill -9'd data directory");
       assertEquals("RUNNING", api.flowRun(run).get("state_type").asText(), "the committed transition is kept");
@@ -62,10 +63,7 @@ class CrashRestartIT {
       assertTrue(second.waitFor(60, TimeUnit.SECONDS), "Baton exits on SIGTERM");
       assertTrue(Files.readString(dir.resolve("second.log"), StandardCharsets.UTF_8)
           .contains("event=readiness_changed ready=false reason=draining"), "SIGTERM first makes the instance unready");
-      long end = System.currentTimeMillis() + 10_000;
-      while (!postgresOf(data).isEmpty() && System.currentTimeMillis() < end) {
-        Thread.sleep(100);
-      }
+      Poll.until(10_000, 100, () -> postgresOf(data).isEmpty());
       assertEquals(List.of(), postgresOf(data), "no PostgreSQL of the data directory is left after a clean stop");
     } finally {
       for (Process p : children) {
@@ -80,45 +78,15 @@ class CrashRestartIT {
   }
 
   private static Process start(Path dir, Path data, int port, String name, List<Process> children) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.baton.Main");
+    ProcessBuilder pb = ChildBaton.builder();
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("BATON_"));
     env.put("BATON_DATA_DIR", data.toString());
-    env.put("BATON_HTTP_HOST", "127.0.0.1");
-    env.put("BATON_HTTP_PORT", String.valueOf(port));
     env.put("BATON_EVENT_LOOPS", "1");
     env.put("BATON_DB_POOL_SIZE", "4");
-    pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
-    Process p = pb.start();
+    Process p = ChildBaton.start(pb, port, dir.resolve(name + ".log"));
     children.add(p);
     return p;
-  }
-
-  private static void awaitHealthy(ApiClient api, Process p, long ms) throws InterruptedException {
-    long end = System.currentTimeMillis() + ms;
-    while (true) {
-      try {
-        if (api.get("/api/health").status() == 200) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // connection refused while starting
-      }
-      if (!p.isAlive()) {
-        throw new AssertionError("Baton exited with status " + p.exitValue() + " before it was healthy");
-      }
-      if (System.currentTimeMillis() > end) {
-        throw new AssertionError("Baton not healthy within " + ms + " ms");
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket ss = new ServerSocket(0)) {
-      return ss.getLocalPort();
-    }
   }
 
   /** Live processes named postgres whose command line names {@code data} (postmasters and backends). */

@@ -10,33 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.it.ApiClient.Response;
+import dev.baton.testsupport.Poll;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Deployment concurrency through flow set_state: spec/scenarios.md H (51–59). */
 class DeploymentConcurrencyIT {
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer static ApiClient api;
   static final Map<String, String> NEW_CLIENT = Map.of("User-Agent", "prefect/3.4.11 (API 0.8.4)");
   static final Map<String, String> OLD_CLIENT = Map.of("User-Agent", "prefect/3.4.10 (API 0.8.4)");
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   record Dep(UUID id, UUID flowId, String limitId) {}
 
@@ -264,12 +251,8 @@ class DeploymentConcurrencyIT {
       Dep free = deployment(1, obj("collision_strategy", "CANCEL_NEW"));
       UUID lateButFree = api.post("/api/deployments/" + free.id() + "/create_flow_run",
           obj("state", state("SCHEDULED", "state_details", obj("scheduled_time", past)))).expect(201).id();
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (System.currentTimeMillis() < deadline
-          && !("CANCELLED".equals(api.flowRun(late).get("state_type").asText())
-              && "Late".equals(api.flowRun(lateButFree).get("state_name").asText()))) {
-        Thread.sleep(100);
-      }
+      Poll.until(10_000, 100, () -> "CANCELLED".equals(api.flowRun(late).get("state_type").asText())
+          && "Late".equals(api.flowRun(lateButFree).get("state_name").asText()));
       JsonNode cancelled = api.flowRun(late);
       assertEquals("CANCELLED", cancelled.get("state_type").asText());
       assertEquals("Deployment concurrency limit reached.", cancelled.get("state").get("message").asText());

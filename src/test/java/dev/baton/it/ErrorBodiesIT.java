@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.it.ApiClient.Response;
+import dev.baton.testsupport.Triggers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with its fixed JSON text for that kind of failure, write nothing, and show none of it.
  */
 class ErrorBodiesIT {
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer static TestServer server;
+  @ClassServer static ApiClient api;
+  static Triggers refusing;
   static UUID flowId;
   static UUID flowRun;
   static UUID taskRun;
@@ -46,13 +48,10 @@ class ErrorBodiesIT {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
     flowId = api.createFlow();
     flowRun = api.post("/api/flow_runs/", obj("flow_id", flowId.toString(), "state", state("RUNNING"))).expect(201).id();
     taskRun = api.createTaskRun(flowRun, null);
-    exec("""
-        CREATE OR REPLACE FUNCTION baton_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+    refusing = Triggers.function(server.pool(), "baton_test_refuse", """
         DECLARE v text := to_jsonb(NEW) ->> TG_ARGV[0];
         BEGIN
           IF v ILIKE 'refuse-_____-%' THEN
@@ -61,23 +60,15 @@ class ErrorBodiesIT {
                     HINT = 'at dev.baton.Secret.method(Secret.java:1)', CONSTRAINT = 'ck_secret';
           END IF;
           RETURN NEW;
-        END $$""");
-    ARMED.forEach((table, column) -> exec("CREATE TRIGGER baton_test_refuse_" + table + " BEFORE INSERT OR UPDATE ON "
-        + table + " FOR EACH ROW EXECUTE FUNCTION baton_test_refuse('" + column + "')"));
+        END""");
+    ARMED.forEach((table, column) -> refusing.on(table, "baton_test_refuse_" + table, "BEFORE INSERT OR UPDATE", null, column));
   }
 
   @AfterAll
   static void stop() {
-    try {
-      ARMED.keySet().forEach(table -> exec("DROP TRIGGER IF EXISTS baton_test_refuse_" + table + " ON " + table));
-      exec("DROP FUNCTION IF EXISTS baton_test_refuse()");
-    } finally {
-      server.close();
+    if (refusing != null) {
+      refusing.close();
     }
-  }
-
-  static void exec(String sql) {
-    TestServer.await(server.pool().query(sql).execute());
   }
 
   /** SQLSTATE → the status the API must answer with. */

@@ -1,6 +1,7 @@
 package dev.baton.it;
 
 import static dev.baton.it.ApiClient.state;
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,8 +19,6 @@ import io.vertx.core.VerticleBase;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,17 +27,7 @@ import org.junit.jupiter.api.Test;
  * typed failure codes back.
  */
 class EventBusIT {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @ClassServer static TestServer server;
 
   /** A worker-like verticle that runs one task run PENDING → RUNNING → COMPLETED over the bus. */
   static final class WorkerVerticle extends VerticleBase {
@@ -64,8 +53,8 @@ class EventBusIT {
     ApiClient api = server.api();
     UUID task = api.createTaskRun(api.createFlowRun(state("RUNNING")), null);
     WorkerVerticle worker = new WorkerVerticle(task);
-    TestServer.await(server.vertx().deployVerticle(worker));
-    List<OrchestrationResult> results = TestServer.await(worker.done.future());
+    await(server.vertx().deployVerticle(worker));
+    List<OrchestrationResult> results = await(worker.done.future());
     assertEquals(OrchestrationStatus.ACCEPT, results.get(0).status());
     assertEquals(StateType.RUNNING, results.get(0).state().type());
     assertTrue(results.get(0).stateWritten());
@@ -81,7 +70,7 @@ class EventBusIT {
     UUID run = api.createFlowRun(state("SCHEDULED", "state_details",
         ApiClient.obj("scheduled_time", java.time.Instant.now().plusSeconds(3600).toString())));
     OrchestrationClient client = new OrchestrationClient(server.vertx());
-    OrchestrationResult wait = TestServer.await(client.setFlowRunState(run, StateCreate.of(StateType.RUNNING), false, null, null));
+    OrchestrationResult wait = await(client.setFlowRunState(run, StateCreate.of(StateType.RUNNING), false, null, null));
     assertEquals(OrchestrationStatus.WAIT, wait.status());
     assertTrue(wait.details().delaySeconds() > 3500);
     assertEquals(StateType.SCHEDULED, wait.state().type());
@@ -94,13 +83,13 @@ class EventBusIT {
     OrchestrationClient client = new OrchestrationClient(server.vertx());
     dev.baton.domain.StateDetails details = dev.baton.domain.StateDetails.builder()
         .pauseKey("bus-pause").pauseTimeout(java.time.Instant.now().plusSeconds(600)).build();
-    OrchestrationResult paused = TestServer.await(client.setFlowRunState(run,
+    OrchestrationResult paused = await(client.setFlowRunState(run,
         new StateCreate(StateType.PAUSED, null, null, null, details), false, null, null));
     assertEquals(OrchestrationStatus.ACCEPT, paused.status());
-    OrchestrationResult resumed = TestServer.await(client.resumeFlowRun(run, null, null, null));
+    OrchestrationResult resumed = await(client.resumeFlowRun(run, null, null, null));
     assertEquals(OrchestrationStatus.ACCEPT, resumed.status());
     assertEquals(StateType.RUNNING, resumed.state().type());
-    OrchestrationResult again = TestServer.await(client.resumeFlowRun(run, null, null, null));
+    OrchestrationResult again = await(client.resumeFlowRun(run, null, null, null));
     assertEquals(OrchestrationStatus.ABORT, again.status());
     assertEquals("Cannot resume a flow run that is not paused.", again.details().reason());
     assertEquals("RUNNING", api.flowRun(run).get("state_type").asText());

@@ -13,14 +13,14 @@ import dev.baton.orchestration.api.OrchestrationException;
 import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
+import dev.baton.testsupport.Await;
 import dev.baton.testsupport.TestDatabase;
 import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,10 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class EventBusOverloadIT {
 
-  private static OrchestrationException refusal(Future<?> f) throws Exception {
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
-    return assertInstanceOf(OrchestrationException.class, e.getCause());
+  private static OrchestrationException refusal(Future<?> f) {
+    return assertInstanceOf(OrchestrationException.class, Await.failure(f, Duration.ofSeconds(5)));
   }
 
   @Test
@@ -48,12 +46,9 @@ class EventBusOverloadIT {
       UUID other = api.createTaskRun(flowRun, state("PENDING"));
       OrchestrationClient client = new OrchestrationClient(s.vertx(), 31_000, 10_000);
 
-      Connection holder = TestDatabase.jdbc();
-      holder.setAutoCommit(false);
+      Connection holder = TestDatabase.lockForUpdate("task_run", "id", held);
       Future<OrchestrationResult> first;
-      try (PreparedStatement ps = holder.prepareStatement("SELECT 1 FROM task_run WHERE id = ? FOR UPDATE")) {
-        ps.setObject(1, held);
-        ps.executeQuery().close();
+      try {
         first = client.setTaskRunState(held, StateCreate.of(StateType.RUNNING), false);
         Thread.sleep(300); // the first proposal is in flight, waiting for the lock
 
@@ -65,7 +60,7 @@ class EventBusOverloadIT {
         holder.commit();
         holder.close();
       }
-      assertEquals(StateType.RUNNING, first.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+      assertEquals(StateType.RUNNING, Await.await(first, Duration.ofSeconds(10))
           .state().type());
 
       // a command whose deadline has already passed is never started

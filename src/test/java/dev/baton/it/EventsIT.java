@@ -1,6 +1,7 @@
 package dev.baton.it;
 
 import static dev.baton.it.ApiClient.obj;
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,15 +12,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.it.ApiClient.Response;
+import dev.baton.testsupport.Poll;
+import dev.baton.testsupport.Triggers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,52 +31,29 @@ import org.junit.jupiter.api.Test;
  * /events/out.
  */
 class EventsIT {
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer(env = "BATON_HTTP_BODY_LIMIT=65536") static TestServer server;
+  @ClassServer static ApiClient api;
 
   @BeforeAll
-  static void start() throws ClassNotFoundException {
-    // Netty registers its JFR allocation event with the JVM's flight recorder when it first
-    // allocates a large buffer chunk (a websocket message of tens of kB does): a one-time class
-    // initialisation of 0.5–1 s on a busy machine that would trip the blocked-event-loop check
-    // here. Done on the test thread instead.
-    Class.forName("io.netty.buffer.AllocateChunkEvent", true, EventsIT.class.getClassLoader());
-    server = TestServer.start(Map.of("BATON_HTTP_BODY_LIMIT", "65536"));
-    api = server.api();
+  static void start() {
     // storing an event named baton.test.slow takes a while: a pong or a 204 sent before the
     // commit would then be seen before the row
     installSlowEventTrigger(server);
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  /** Makes storing an event named baton.test.slow take 0.4 s (a trigger; idempotent). */
+  /** Makes storing an event named baton.test.slow take 0.4 s (a trigger, left installed; idempotent). */
   static void installSlowEventTrigger(TestServer server) {
-    TestServer.await(server.pool().query("""
-        CREATE OR REPLACE FUNCTION baton_test_slow_event() RETURNS trigger AS $$
-        BEGIN PERFORM pg_sleep(0.4); RETURN NEW; END $$ LANGUAGE plpgsql""").execute());
-    TestServer.await(server.pool().query("""
-        CREATE OR REPLACE TRIGGER baton_test_slow_event BEFORE INSERT ON event FOR EACH ROW
-        WHEN (NEW.event = 'baton.test.slow') EXECUTE FUNCTION baton_test_slow_event()""").execute());
-  }
-
-  static void sql(String s) {
-    TestServer.await(server.pool().query(s).execute());
+    Triggers.slow(server.pool(), "baton_test_slow_event", "event", "NEW.event = 'baton.test.slow'", 0.4);
   }
 
   static long count(String sql, Object... args) {
-    return TestServer.await(server.pool().preparedQuery(sql).execute(Tuple.from(args)))
+    return await(server.pool().preparedQuery(sql).execute(Tuple.from(args)))
         .iterator().next().getLong(0);
   }
 
   /** Waits (up to 10 s) for an event accepted before its socket was closed to be committed. */
-  static void awaitStored(UUID id) throws InterruptedException {
-    for (int i = 0; i < 100 && eventCount(id) == 0; i++) {
-      Thread.sleep(100);
-    }
+  static void awaitStored(UUID id) throws Exception {
+    Poll.until(10_000, 100, () -> eventCount(id) != 0);
     assertEquals(1, eventCount(id), "event " + id + " accepted before the close was not stored");
   }
 
@@ -246,12 +224,7 @@ class EventsIT {
   void aRecordingPostgresRefusesFailsNeitherItsEventNorTheOthersOfTheBatch() {
     // PostgreSQL refuses states named "Refused" (a test trigger): that event's batch is rolled back
     // and written again event by event
-    sql("""
-        CREATE OR REPLACE FUNCTION baton_test_refuse_state() RETURNS trigger AS $$
-        BEGIN RAISE EXCEPTION 'refused by test'; END $$ LANGUAGE plpgsql""");
-    sql("""
-        CREATE OR REPLACE TRIGGER baton_test_refuse_state BEFORE INSERT ON task_run_state FOR EACH ROW
-        WHEN (NEW.name = 'Refused') EXECUTE FUNCTION baton_test_refuse_state()""");
+    Triggers.refuse(server.pool(), "baton_test_refuse_state", "task_run_state", "NEW.name = 'Refused'");
     UUID[] fr = flowRun();
     PrefectTaskEvents good = new PrefectTaskEvents(fr[0], fr[1], "good-1a1a", "0", 0, Instant.now()).succeeds();
     PrefectTaskEvents bad = new PrefectTaskEvents(fr[0], fr[1], "bad-2b2b", "0", 0, Instant.now())
@@ -366,7 +339,7 @@ class EventsIT {
       }
     }
     try (WsClient c = inSocket()) {
-      TestServer.await(c.ws.writeBinaryMessage(Buffer.buffer(simpleEvent(id).toString())));
+      await(c.ws.writeBinaryMessage(Buffer.buffer(simpleEvent(id).toString())));
       assertEquals((short) 1003, c.awaitClose(10).code());
     }
     try (WsClient c = inSocket()) {
@@ -529,7 +502,7 @@ class EventsIT {
     ObjectNode o = simpleEvent(old);
     o.put("occurred", Instant.now().minus(8, ChronoUnit.DAYS).toString());
     api.post("/api/events", List.of(o, simpleEvent(recent))).expect(204);
-    long deleted = TestServer.await(server.baton().eventRecorder().trimNow());
+    long deleted = await(server.baton().eventRecorder().trimNow());
     assertTrue(deleted >= 1);
     assertEquals(0, eventCount(old));
     assertEquals(1, eventCount(recent));

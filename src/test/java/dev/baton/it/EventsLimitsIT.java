@@ -1,6 +1,7 @@
 package dev.baton.it;
 
 import static dev.baton.it.ApiClient.obj;
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.BatonServer;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigLoader;
+import dev.baton.testsupport.Poll;
 import dev.baton.testsupport.TestDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,7 +37,7 @@ class EventsLimitsIT {
   }
 
   private static long stored(TestServer s, UUID id) {
-    return TestServer.await(s.pool().preparedQuery("SELECT count(*) FROM event WHERE id = $1")
+    return await(s.pool().preparedQuery("SELECT count(*) FROM event WHERE id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(id))).iterator().next().getLong(0);
   }
 
@@ -52,9 +54,7 @@ class EventsLimitsIT {
       }
       CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> api.post("/api/events", five).status());
       // wait until they fill the buffer, then knock
-      for (int i = 0; i < 500 && s.baton().eventRecorder().pending() == 0; i++) {
-        Thread.sleep(2);
-      }
+      Poll.until(1_000, 2, () -> s.baton().eventRecorder().pending() != 0);
       assertEquals(5, s.baton().eventRecorder().pending(), "the slow events never entered the buffer");
       ObjectNode fast = obj("id", UUID.randomUUID().toString(), "occurred", Instant.now().toString(),
           "event", "baton.test.fast", "resource", obj("prefect.resource.id", "baton.test.fast"));
@@ -89,7 +89,7 @@ class EventsLimitsIT {
     Vertx vertx = Vertx.vertx();
     Pool pool = TestDatabase.pool(vertx, 2);
     try {
-      BatonServer baton = TestServer.await(BatonServer.deploy(vertx, pool, TestDatabase.connectOptions(),
+      BatonServer baton = await(BatonServer.deploy(vertx, pool, TestDatabase.connectOptions(),
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config));
       try (WsClient c = WsClient.connect(vertx, baton.port(), "/api/events/in")) {
         c.send("{\"type\":\"auth\",\"token\":\"wrong\"}");
@@ -107,8 +107,8 @@ class EventsLimitsIT {
         assertEquals("{\"type\":\"auth_success\"}", c.nextMessage(10));
       }
     } finally {
-      TestServer.await(pool.close());
-      TestServer.await(vertx.close());
+      await(pool.close());
+      await(vertx.close());
     }
   }
 }

@@ -1,14 +1,15 @@
 package dev.baton.it;
 
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.Baton;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigLoader;
+import dev.baton.testsupport.Await;
 import dev.baton.testsupport.TestDatabase;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,10 +18,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +33,7 @@ class ExampleWorkerIT {
 
   @Test
   void theExampleWorkerCompletesAFlowRunAndATaskRunOverTheBus() throws Exception {
-    PgConnectOptions db = TestDatabase.connectOptions();
-    String url = "postgresql://" + db.getUser() + ":" + db.getPassword() + "@" + db.getHost() + ":" + db.getPort()
-        + "/" + db.getDatabase();
-    BatonConfig config = ConfigLoader.load(Map.of("BATON_DB_URL", url, "BATON_HTTP_PORT", "0",
+    BatonConfig config = ConfigLoader.load(Map.of("BATON_DB_URL", TestDatabase.url(), "BATON_HTTP_PORT", "0",
         "BATON_HTTP_HOST", "127.0.0.1", "BATON_EVENT_LOOPS", "2", "BATON_DB_POOL_SIZE", "4",
         "BATON_VERTICLES", "com.example.worker.WorkerVerticle",
         "BATON_LATE_RUNS_INTERVAL_SECONDS", "0", "BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "0"), Path.of("."));
@@ -70,31 +68,23 @@ class ExampleWorkerIT {
       await(baton.close());
       await(baton.close()); // idempotent
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close(), Duration.ofSeconds(10));
     }
   }
 
   @Test
   void aVerticleThatCannotBeDeployedFailsTheDeploymentAndStopsBaton() throws Exception {
-    PgConnectOptions db = TestDatabase.connectOptions();
-    String url = "postgresql://" + db.getUser() + ":" + db.getPassword() + "@" + db.getHost() + ":" + db.getPort()
-        + "/" + db.getDatabase();
-    BatonConfig config = ConfigLoader.load(Map.of("BATON_DB_URL", url, "BATON_HTTP_PORT", "0",
+    BatonConfig config = ConfigLoader.load(Map.of("BATON_DB_URL", TestDatabase.url(), "BATON_HTTP_PORT", "0",
         "BATON_HTTP_HOST", "127.0.0.1", "BATON_EVENT_LOOPS", "1", "BATON_DB_POOL_SIZE", "2",
         "BATON_VERTICLES", "com.example.DoesNotExist"), Path.of("."));
     Vertx vertx = Vertx.vertx();
     try {
-      Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-          () -> Baton.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
-      assertTrue(String.valueOf(e.getCause()).contains("com.example.DoesNotExist"), String.valueOf(e.getCause()));
+      Throwable cause = Await.failure(Baton.deploy(vertx, config), Duration.ofSeconds(60));
+      assertTrue(String.valueOf(cause).contains("com.example.DoesNotExist"), String.valueOf(cause));
       // nothing of Baton is left deployed on the caller's Vert.x
       assertEquals(0, vertx.deploymentIDs().size(), vertx.deploymentIDs().toString());
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close(), Duration.ofSeconds(10));
     }
-  }
-
-  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

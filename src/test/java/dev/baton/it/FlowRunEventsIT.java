@@ -12,8 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,20 +22,8 @@ import org.junit.jupiter.api.Test;
  * workers learn of a cancellation.
  */
 class FlowRunEventsIT {
-  static TestServer a;
-  static TestServer b;
-
-  @BeforeAll
-  static void start() {
-    a = TestServer.start();
-    b = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    b.close();
-    a.close();
-  }
+  @ClassServer static TestServer a;
+  @ClassServer static TestServer b;
 
   private static WsClient subscribe(TestServer s, JsonNode filter) throws InterruptedException {
     WsClient c = WsClient.connect(s.vertx(), s.port(), "/api/events/out");

@@ -12,27 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Flow-run creation and orchestration over real HTTP: spec/scenarios.md sections A–E and M. */
 class FlowRunSetStateIT {
-  static TestServer server;
-  static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @ClassServer static ApiClient api;
 
   // ---- A. creation / reading ----
 

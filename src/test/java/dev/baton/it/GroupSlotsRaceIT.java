@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -20,8 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,17 +28,7 @@ import org.junit.jupiter.api.Test;
  * to the holders), and at the end every slot is back and every run COMPLETED.
  */
 class GroupSlotsRaceIT {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @ClassServer static TestServer server;
 
   @Test
   void concurrentLifecyclesOnATagLimitLeaveExactCounts() throws Exception {

@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.it.ApiClient.Response;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,20 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class HeldWaitIT {
   static final long HOLD_MS = 3000;
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer(env = "BATON_CONCURRENCY_WAIT_HOLD_MS=" + HOLD_MS) static ApiClient api;
   static final ExecutorService pool = Executors.newCachedThreadPool();
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("BATON_CONCURRENCY_WAIT_HOLD_MS", String.valueOf(HOLD_MS)));
-    api = server.api();
-  }
 
   @AfterAll
   static void stop() {
     pool.shutdownNow();
-    server.close();
   }
 
   static double metric(String line) {

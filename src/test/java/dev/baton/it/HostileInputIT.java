@@ -1,5 +1,6 @@
 package dev.baton.it;
 
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.baton.testsupport.Triggers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -65,51 +67,44 @@ class HostileInputIT {
   static final List<String> FORBIDDEN = List.of("select ", "insert into", "update ", "violates", "sqlstate",
       "pgexception", "at dev.", "dev.baton.", "io.vertx", "java.", "exception:", "stack");
 
+  // nothing but the requests may write while the test counts writes: no lease reaper
+  @ClassServer(env = {"BATON_HTTP_BODY_LIMIT=" + BODY_LIMIT, "BATON_CONCURRENCY_REAPER_INTERVAL_MS=0"})
   static TestServer server;
+  static Triggers counting;
   static HttpClient http;
   static String base;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("BATON_HTTP_BODY_LIMIT", String.valueOf(BODY_LIMIT),
-        // nothing but the requests may write while the test counts writes
-        "BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0"));
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     base = "http://127.0.0.1:" + server.port();
     exec("CREATE TABLE IF NOT EXISTS baton_test_row_changes (n bigint NOT NULL)");
     exec("DELETE FROM baton_test_row_changes");
     exec("INSERT INTO baton_test_row_changes VALUES (0)");
-    exec("""
-        CREATE OR REPLACE FUNCTION baton_test_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    counting = Triggers.function(server.pool(), "baton_test_count_change", """
         BEGIN
           UPDATE baton_test_row_changes SET n = n + 1;
           RETURN NULL;
-        END $$""");
+        END""");
     for (String t : TABLES) {
-      exec("CREATE TRIGGER baton_test_count_" + t + " AFTER INSERT OR UPDATE OR DELETE ON " + t
-          + " FOR EACH ROW EXECUTE FUNCTION baton_test_count_change()");
+      counting.on(t, "baton_test_count_" + t, "AFTER INSERT OR UPDATE OR DELETE", null);
     }
   }
 
   @AfterAll
   static void stop() {
-    try {
-      for (String t : TABLES) {
-        exec("DROP TRIGGER IF EXISTS baton_test_count_" + t + " ON " + t);
-      }
-      exec("DROP FUNCTION IF EXISTS baton_test_count_change()");
-      exec("DROP TABLE IF EXISTS baton_test_row_changes");
-    } finally {
-      server.close();
+    if (counting != null) {
+      counting.close();
     }
+    exec("DROP TABLE IF EXISTS baton_test_row_changes");
   }
 
   static void exec(String sql) {
-    TestServer.await(server.pool().query(sql).execute());
+    await(server.pool().query(sql).execute());
   }
 
   static long rowChanges() {
-    return TestServer.await(server.pool().query("SELECT n FROM baton_test_row_changes").execute()
+    return await(server.pool().query("SELECT n FROM baton_test_row_changes").execute()
         .map(rows -> rows.iterator().next().getLong(0)));
   }
 

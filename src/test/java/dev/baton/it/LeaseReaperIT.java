@@ -5,11 +5,9 @@ import static dev.baton.it.ApiClient.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.testsupport.Poll;
+import dev.baton.testsupport.Ports;
 import dev.baton.testsupport.TestDatabase;
-import io.vertx.pgclient.PgConnectOptions;
-import java.net.ServerSocket;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,22 +31,6 @@ class LeaseReaperIT {
     return api.get("/api/v2/concurrency_limits/" + limitId + "/holders").expect(200).body().size();
   }
 
-  /** Waits until {@code check} holds (polling), up to {@code ms}. */
-  static void eventually(long ms, Runnable check) throws InterruptedException {
-    long end = System.currentTimeMillis() + ms;
-    while (true) {
-      try {
-        check.run();
-        return;
-      } catch (AssertionError e) {
-        if (System.currentTimeMillis() > end) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
-    }
-  }
-
   @Test
   void expiredLeasesAreReapedAndLiveOnesKept() throws Exception {
     try (TestServer s = TestServer.start(Map.of("BATON_CONCURRENCY_TASK_LEASE_SECONDS", "1",
@@ -62,7 +44,7 @@ class LeaseReaperIT {
       api.post("/api/v2/concurrency_limits/increment-with-lease", obj("slots", 1, "names", List.of("tag:" + tag),
           "lease_duration", 600)).expect(200);
       assertEquals(2, slots(api, limitId));
-      eventually(5000, () -> assertEquals(1, slots(api, limitId)));
+      Poll.eventually(5000, () -> assertEquals(1, slots(api, limitId)));
       assertEquals(1, holders(api, limitId), "the 600 s lease is still held");
       // the run whose lease was reaped later completes: nothing is released twice
       api.setTaskState(task, state("COMPLETED")).expect(201);
@@ -72,36 +54,20 @@ class LeaseReaperIT {
 
   @Test
   void slotsOfAKilledInstanceComeBackAfterTheirLeasesExpire() throws Exception {
-    int port;
-    try (ServerSocket ss = new ServerSocket(0)) {
-      port = ss.getLocalPort();
-    }
-    PgConnectOptions o = TestDatabase.connectOptions();
-    String url = "postgresql://" + enc(o.getUser()) + ":" + enc(o.getPassword()) + "@" + o.getHost() + ":" + o.getPort()
-        + "/" + o.getDatabase();
+    int port = Ports.free();
     Path log = Files.createTempFile("baton-child-", ".log");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.baton.Main");
+    ProcessBuilder pb = ChildBaton.builder();
     Map<String, String> env = pb.environment();
-    env.put("BATON_DB_URL", url);
-    env.put("BATON_HTTP_HOST", "127.0.0.1");
-    env.put("BATON_HTTP_PORT", String.valueOf(port));
+    env.put("BATON_DB_URL", TestDatabase.url());
     env.put("BATON_EVENT_LOOPS", "2");
     env.put("BATON_DB_POOL_SIZE", "4");
     env.put("BATON_CONCURRENCY_TASK_LEASE_SECONDS", "2");
     env.put("BATON_CONCURRENCY_DEPLOYMENT_LEASE_SECONDS", "2");
     env.put("BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    Process child = pb.start();
+    Process child = ChildBaton.start(pb, port, log);
     try {
       ApiClient api = new ApiClient(port);
-      eventually(60_000, () -> {
-        try {
-          assertEquals(200, api.get("/api/health").status());
-        } catch (RuntimeException e) {
-          throw new AssertionError(e);
-        }
-      });
+      ChildBaton.awaitHealthy(api, child, 60_000, log);
       // tag slots taken by task orchestration, deployment slots by flow orchestration
       String tag = "kill-" + UUID.randomUUID();
       UUID tagLimit = api.post("/api/concurrency_limits/", obj("tag", tag, "concurrency_limit", 10)).expect(201).id();
@@ -131,7 +97,7 @@ class LeaseReaperIT {
 
       try (TestServer survivor = TestServer.start(Map.of("BATON_CONCURRENCY_REAPER_INTERVAL_MS", "200"))) {
         ApiClient s = survivor.api();
-        eventually(10_000, () -> {
+        Poll.eventually(10_000, () -> {
           assertEquals(1, slots(s, tagLimit));
           assertEquals(0, slots(s, depLimit));
         });
@@ -151,9 +117,4 @@ class LeaseReaperIT {
       Files.deleteIfExists(log);
     }
   }
-
-  static String enc(String s) {
-    return s == null ? "" : URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * orders, paging, and the 422s of a bad filter.
  */
 class LogFilterIT {
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer static TestServer server;
+  @ClassServer static ApiClient api;
   // fresh ids per run: logs have no foreign keys, so these need no rows
   static final UUID FLOW_RUN_A = UUID.randomUUID();
   static final UUID FLOW_RUN_B = UUID.randomUUID();
@@ -31,8 +30,6 @@ class LogFilterIT {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
     ArrayNode logs = ApiClient.JSON.createArrayNode();
     // flow run A: 3 flow-level lines and 2 per task run; flow run B: 2 lines
     logs.add(log("prefect.flow_runs", 20, "Beginning flow run", "2026-08-21T16:00:00.000001Z", FLOW_RUN_A, null));
@@ -45,11 +42,6 @@ class LogFilterIT {
     logs.add(log("prefect.flow_runs", 20, "other run", "2026-08-21T16:00:02.5Z", FLOW_RUN_B, null));
     logs.add(log("prefect.flow_runs", 20, "other run, same second", "2026-08-21T16:00:02.5Z", FLOW_RUN_B, null));
     api.post("/api/logs/", logs).expect(201);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static final Object MINE = any(FLOW_RUN_A, FLOW_RUN_B);

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.testsupport.Poll;
 import dev.baton.testsupport.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.List;
@@ -33,34 +30,17 @@ class OverloadIT {
       "BATON_DB_STATEMENT_TIMEOUT_MS", "10000", "BATON_PROPOSAL_DEADLINE_MS", "10000",
       "BATON_EVENT_BUS_TIMEOUT_MS", "31000", "BATON_HTTP_REQUEST_TIMEOUT_MS", "35000");
 
-  private static Connection lockTaskRun(UUID id) throws Exception {
-    Connection c = TestDatabase.jdbc();
-    c.setAutoCommit(false);
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM task_run WHERE id = ? FOR UPDATE")) {
-      ps.setObject(1, id);
-      ps.executeQuery().close();
-    }
-    return c;
+  private static String metrics(TestServer s) {
+    return s.api().get("/metrics").raw();
   }
 
-  private static String metrics(TestServer s) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return r.body();
+  private static double metric(TestServer s, String sample) {
+    return s.api().metric(sample).orElse(0);
   }
 
-  private static double metric(TestServer s, String line) throws Exception {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.eE+-]+)$").matcher(metrics(s));
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
-
-  private static void eventually(long ms, java.util.concurrent.Callable<Boolean> check) throws Exception {
-    long end = System.currentTimeMillis() + ms;
-    while (!check.call()) {
-      assertTrue(System.currentTimeMillis() < end, "condition not reached in " + ms + " ms");
-      Thread.sleep(20);
-    }
+  /** Waits (checking every 20 ms, up to 5 s) until {@code s} has {@code n} requests in flight. */
+  private static void awaitInFlight(TestServer s, double n) throws Exception {
+    Poll.eventually(5000, 20, () -> assertEquals(n, metric(s, "baton_http_in_flight"), "requests in flight"));
   }
 
   private static void assertShed(ApiClient.Response r) {
@@ -95,13 +75,13 @@ class OverloadIT {
       UUID task = api.createTaskRun(flowRun, state("PENDING"));
       UUID other = api.createTaskRun(flowRun, state("PENDING"));
       UUID flow = api.flowRun(flowRun).has("flow_id") ? UUID.fromString(api.flowRun(flowRun).get("flow_id").asText()) : null;
-      Connection holder = lockTaskRun(task);
+      Connection holder = TestDatabase.lockForUpdate("task_run", "id", task);
       List<CompletableFuture<ApiClient.Response>> held;
       try {
         // two proposals stuck behind the lock fill the bound
         held = List.of(CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING"))),
             CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING"))));
-        eventually(5000, () -> metric(s, "baton_http_in_flight") == 2.0);
+        awaitInFlight(s, 2);
 
         long t0 = System.nanoTime();
         assertShed(api.get("/api/flows/" + flow));                                   // read
@@ -138,7 +118,7 @@ class OverloadIT {
         ApiClient.Response r = f.get(20, TimeUnit.SECONDS);
         assertTrue(r.status() == 200 || r.status() == 201, r.raw());
       }
-      eventually(5000, () -> metric(s, "baton_http_in_flight") == 0.0);
+      awaitInFlight(s, 0);
       assertEquals("PENDING", api.taskRun(other).get("state").get("type").asText(), "the shed proposal wrote nothing");
       try (Connection c = TestDatabase.jdbc();
           PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM task_run WHERE dynamic_key = 'pipelined'")) {
@@ -160,17 +140,17 @@ class OverloadIT {
       ApiClient api = s.api();
       UUID flowRun = api.createFlowRun(state("RUNNING"));
       UUID task = api.createTaskRun(flowRun, state("PENDING"));
-      Connection holder = lockTaskRun(task);
+      Connection holder = TestDatabase.lockForUpdate("task_run", "id", task);
       CompletableFuture<ApiClient.Response> stuck;
       CompletableFuture<ApiClient.Response> waiting;
       try {
         // the pool's only connection is held by a proposal waiting for the lock ...
         stuck = CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING")));
-        eventually(5000, () -> metric(s, "baton_http_in_flight") == 1.0);
+        awaitInFlight(s, 1);
         Thread.sleep(200);
         // ... one read waits for it (the queue holds one) ...
         waiting = CompletableFuture.supplyAsync(() -> api.get("/api/flow_runs/" + flowRun));
-        eventually(5000, () -> metric(s, "baton_http_in_flight") == 2.0);
+        awaitInFlight(s, 2);
         Thread.sleep(200);
         // ... and the next one is refused at once
         assertShed(api.get("/api/flow_runs/" + flowRun));
@@ -193,12 +173,12 @@ class OverloadIT {
       ApiClient api = s.api();
       UUID flowRun = api.createFlowRun(state("RUNNING"));
       UUID task = api.createTaskRun(flowRun, state("PENDING"));
-      Connection holder = lockTaskRun(task);
+      Connection holder = TestDatabase.lockForUpdate("task_run", "id", task);
       CompletableFuture<ApiClient.Response> stuck;
       try {
         // the only connection is held by a proposal waiting for the lock
         stuck = CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING")));
-        eventually(5000, () -> metric(s, "baton_http_in_flight") == 1.0);
+        awaitInFlight(s, 1);
         Thread.sleep(200);
         long t0 = System.nanoTime();
         ApiClient.Response read = api.get("/api/flow_runs/" + flowRun);

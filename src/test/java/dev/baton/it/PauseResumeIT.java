@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.it.ApiClient.Response;
+import dev.baton.testsupport.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +28,13 @@ import org.junit.jupiter.api.Test;
  * flow run input, bulk state changes, and concurrent resumes from two instances.
  */
 class PauseResumeIT {
-  static TestServer a;
-  static TestServer b;
+  @ClassServer static TestServer a;
+  @ClassServer static TestServer b;
   static ApiClient api;
 
   @BeforeAll
   static void start() {
-    a = TestServer.start();
-    b = TestServer.start();
     api = a.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    a.close();
-    b.close();
   }
 
   private static String in(long seconds) {
@@ -345,11 +337,8 @@ class PauseResumeIT {
       UUID notYet = api.createFlowRun(state("SCHEDULED", "state_details", obj("scheduled_time", Instant.now().plusSeconds(3600).toString())));
       UUID expired = pausedRun(false, null, obj("pause_timeout", Instant.now().minusSeconds(1).toString()));
       UUID waiting = blockingPause();
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (System.currentTimeMillis() < deadline
-          && !("Late".equals(api.flowRun(due).get("state_name").asText()) && "FAILED".equals(api.flowRun(expired).get("state_type").asText()))) {
-        Thread.sleep(100);
-      }
+      Poll.until(10_000, 100, () -> "Late".equals(api.flowRun(due).get("state_name").asText())
+          && "FAILED".equals(api.flowRun(expired).get("state_type").asText()));
       JsonNode late = api.flowRun(due);
       assertEquals("SCHEDULED", late.get("state_type").asText());
       assertEquals("Late", late.get("state_name").asText());

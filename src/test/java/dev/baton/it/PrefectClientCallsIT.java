@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * docs/compatibility.md "Prefect 3 client calls" lists the same calls.
  */
 class PrefectClientCallsIT {
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer static TestServer server;
+  @ClassServer static ApiClient api;
   static final Map<String, String> CLIENT = Map.of("User-Agent", "prefect/3.8.4 (API 0.8.4)",
       "X-PREFECT-API-VERSION", "0.8.4");
 
@@ -42,17 +40,6 @@ class PrefectClientCallsIT {
       "next_scheduled_start_time", "start_time", "end_time", "total_run_time", "estimated_run_time",
       "estimated_start_time_delta", "state");
   static final List<String> STATE_FIELDS = List.of("id", "type", "name", "timestamp", "message", "data", "state_details");
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   static Response post(String path, Object body) {
     return api.post(path, body, CLIENT);

@@ -22,8 +22,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,21 +32,10 @@ import org.junit.jupiter.api.Test;
  * the API under their new ids' place, so the test can run any number of times on one database.
  */
 class PrefectEventsReplayIT {
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer static TestServer server;
+  @ClassServer static ApiClient api;
   private static final Pattern UUID_RE =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   /** One fixture file, its UUIDs renewed and its flow runs created. */
   record Replay(List<ObjectNode> events, Map<String, String> ids) {

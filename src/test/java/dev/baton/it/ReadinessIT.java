@@ -1,13 +1,13 @@
 package dev.baton.it;
 
 import static dev.baton.it.ApiClient.state;
-import static dev.baton.it.LeaseReaperIT.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.baton.persistence.Database;
+import dev.baton.testsupport.Poll;
+import dev.baton.testsupport.Ports;
 import dev.baton.testsupport.TestDatabase;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,10 +26,7 @@ class ReadinessIT {
   void readinessFollowsTheDatabaseAndLivenessDoesNot() throws Exception {
     Path dir = Files.createTempDirectory("baton-ready-");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-    int pgPort;
-    try (ServerSocket ss = new ServerSocket(0)) {
-      pgPort = ss.getLocalPort();
-    }
+    int pgPort = Ports.free();
     // the same port after the restart, so the server's pool finds it again
     Database.EmbeddedOptions options = new Database.EmbeddedOptions(dir.resolve("data"), pgPort,
         Map.of("fsync", "off", "synchronous_commit", "off"));
@@ -41,7 +38,7 @@ class ReadinessIT {
       UUID run = api.createFlowRun(state("PENDING"));
 
       db.close(); // the database goes away under the running server
-      eventually(10_000, () -> assertEquals(503, api.get("/api/ready").status()));
+      Poll.eventually(10_000, () -> assertEquals(503, api.get("/api/ready").status()));
       ApiClient.Response notReady = api.get("/api/ready");
       assertEquals(503, notReady.status());
       assertEquals("Database is not available", notReady.text("message"));
@@ -57,7 +54,7 @@ class ReadinessIT {
       }
 
       db = Database.startEmbedded(options, 2);
-      eventually(15_000, () -> assertEquals(200, api.get("/api/ready").status()));
+      Poll.eventually(15_000, () -> assertEquals(200, api.get("/api/ready").status()));
       assertEquals("PENDING", api.flowRun(run).get("state_type").asText(), "same data, same server");
 
       s.baton().readiness().setDraining();

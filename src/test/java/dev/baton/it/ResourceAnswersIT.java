@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * commands and {@code ApiService}; these answers are what the adapters must keep.
  */
 class ResourceAnswersIT {
-  static TestServer server;
-  static ApiClient api;
+  @ClassServer static ApiClient api;
   static UUID flowId;
   static UUID runningRun;
   static UUID scheduledRun;
@@ -33,17 +31,10 @@ class ResourceAnswersIT {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
     flowId = api.createFlow();
     runningRun = api.post("/api/flow_runs/", obj("flow_id", flowId.toString(), "state", state("RUNNING"))).expect(201).id();
     scheduledRun = api.post("/api/flow_runs/", obj("flow_id", flowId.toString(), "state", state("SCHEDULED"))).expect(201).id();
     taskRun = api.createTaskRun(runningRun, null);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static String detail(String text) {

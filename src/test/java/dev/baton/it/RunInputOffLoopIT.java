@@ -2,6 +2,7 @@ package dev.baton.it;
 
 import static dev.baton.it.ApiClient.obj;
 import static dev.baton.it.ApiClient.state;
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.it.ApiClient.Response;
 import dev.baton.orchestration.resume.RunInputWorker;
+import dev.baton.testsupport.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,13 +18,10 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,25 +32,15 @@ import org.junit.jupiter.api.Test;
  */
 class RunInputOffLoopIT {
   static final String WORKER_POOL = "baton-run-input";
+  @ClassServer(env = {
+      "BATON_RUN_INPUT_WORKERS=1",
+      "BATON_RUN_INPUT_MAX_QUEUED=2",
+      "BATON_RUN_INPUT_MAX_TEMPLATES=600",
+      // generous: this machine is shared, the answer must not depend on its load
+      "BATON_RUN_INPUT_TIME_BUDGET_MS=60000"})
   static TestServer server;
-  static ApiClient api;
+  @ClassServer static ApiClient api;
   static final HttpClient CLIENT = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of(
-        "BATON_RUN_INPUT_WORKERS", "1",
-        "BATON_RUN_INPUT_MAX_QUEUED", "2",
-        "BATON_RUN_INPUT_MAX_TEMPLATES", "600",
-        // generous: this machine is shared, the answer must not depend on its load
-        "BATON_RUN_INPUT_TIME_BUDGET_MS", "60000"));
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   static final String STRINGS = "{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"},\"required\":[\"f0\"]}";
 
@@ -239,25 +228,22 @@ class RunInputOffLoopIT {
   void aSchemaReplacedWhileTheResumeWaitsForTheLockIsCheckedAgain() throws Exception {
     UUID run = pausedForInput();
     long checkedBefore = server.baton().orchestration().runInput().stats().checked();
-    io.vertx.sqlclient.SqlConnection holder = TestServer.await(server.pool().getConnection());
+    io.vertx.sqlclient.SqlConnection holder = await(server.pool().getConnection());
     CompletableFuture<HttpResponse<String>> resumed;
     try {
-      TestServer.await(holder.query("BEGIN").execute());
+      await(holder.query("BEGIN").execute());
       // blocks the resume's FOR UPDATE, not the key-share locks that inserting an input takes
-      TestServer.await(holder.preparedQuery("SELECT 1 FROM flow_run WHERE id = $1 FOR NO KEY UPDATE")
+      await(holder.preparedQuery("SELECT 1 FROM flow_run WHERE id = $1 FOR NO KEY UPDATE")
           .execute(io.vertx.sqlclient.Tuple.of(run)));
       resumed = resumeAsync(run, ApiClient.toJson(bigInput(20)));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (!waitingForRowLock() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
+      Poll.until(30_000, 20, RunInputOffLoopIT::waitingForRowLock);
       assertTrue(waitingForRowLock(), "the resume never waited for the run row");
       assertEquals(checkedBefore + 1, server.baton().orchestration().runInput().stats().checked(), "checked before the lock");
       api.delete("/api/flow_runs/" + run + "/input/paused-1-schema").expect(204);
       api.post("/api/flow_runs/" + run + "/input", obj("key", "paused-1-schema",
           "value", "{\"type\":\"object\",\"required\":[\"approved\"]}")).expect(201);
     } finally {
-      TestServer.await(holder.query("ROLLBACK").execute());
+      await(holder.query("ROLLBACK").execute());
       holder.close();
     }
     HttpResponse<String> r = resumed.join();
@@ -272,7 +258,7 @@ class RunInputOffLoopIT {
   }
 
   private static boolean waitingForRowLock() {
-    return TestServer.await(server.pool().query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+    return await(server.pool().query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
         + " AND query LIKE '%FOR UPDATE OF fr%'").execute()).iterator().next().getLong(0) > 0;
   }
 

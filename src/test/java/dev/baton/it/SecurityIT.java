@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,25 +22,11 @@ import org.junit.jupiter.api.Test;
 class SecurityIT {
   static final String SECRET = "baton-admin:c0rrect horse ✓";
   static final String ORIGIN = "https://ui.example.com";
+  @ClassServer(env = {"BATON_API_AUTH_STRING=" + SECRET, "BATON_CORS_ALLOWED_ORIGINS=" + ORIGIN})
   static TestServer secured;
+  @ClassServer(env = {"BATON_API_AUTH_STRING=" + SECRET, "BATON_METRICS_REQUIRE_AUTH=false"})
   static TestServer openMetrics;
-  static TestServer plain;
-
-  @BeforeAll
-  static void start() {
-    secured = TestServer.start(Map.of("BATON_API_AUTH_STRING", SECRET, "BATON_CORS_ALLOWED_ORIGINS", ORIGIN));
-    openMetrics = TestServer.start(Map.of("BATON_API_AUTH_STRING", SECRET, "BATON_METRICS_REQUIRE_AUTH", "false"));
-    plain = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    for (TestServer s : new TestServer[] {secured, openMetrics, plain}) {
-      if (s != null) {
-        s.close();
-      }
-    }
-  }
+  @ClassServer static TestServer plain;
 
   static Map<String, String> basic(String secret) {
     return Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));

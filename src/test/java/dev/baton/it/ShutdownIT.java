@@ -1,6 +1,7 @@
 package dev.baton.it;
 
 import static dev.baton.it.ApiClient.state;
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import dev.baton.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -56,12 +58,7 @@ class ShutdownIT {
       Thread.sleep(1000);
 
       // one proposal certainly in flight: it waits for a row lock held here
-      Connection holder = TestDatabase.jdbc();
-      holder.setAutoCommit(false);
-      try (PreparedStatement ps = holder.prepareStatement("SELECT 1 FROM task_run WHERE id = ? FOR UPDATE")) {
-        ps.setObject(1, heldRun);
-        ps.executeQuery().close();
-      }
+      Connection holder = TestDatabase.lockForUpdate("task_run", "id", heldRun);
       CompletableFuture<ApiClient.Response> held =
           CompletableFuture.supplyAsync(() -> api.setTaskState(heldRun, state("RUNNING")));
       Thread.sleep(300);
@@ -112,7 +109,7 @@ class ShutdownIT {
       for (UUID w : waiters) {
         assertEquals("WAIT", api.setTaskState(w, state("RUNNING")).expect(200).text("status"));
       }
-      s.baton().shutdown(10_000).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      await(s.baton().shutdown(10_000), Duration.ofSeconds(20));
       try (Connection c = TestDatabase.jdbc();
           PreparedStatement ps = c.prepareStatement("SELECT denied_slots FROM concurrency_limit_v2 WHERE id = ?")) {
         ps.setObject(1, UUID.fromString(limit));

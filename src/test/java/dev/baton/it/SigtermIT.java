@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.persistence.Database;
+import dev.baton.testsupport.Ports;
 import dev.baton.testsupport.TestDatabase;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,34 +31,21 @@ class SigtermIT {
 
   @Test
   void sigtermDrainsAndLosesNothingAcknowledged() throws Exception {
-    int port;
-    try (ServerSocket ss = new ServerSocket(0)) {
-      port = ss.getLocalPort();
-    }
+    int port = Ports.free();
     Path dataDir = Files.createTempDirectory("baton-sigterm-");
     dataDir.toFile().setExecutable(true, false); // reachable for PostgreSQL when run as root
     Path log = Files.createTempFile("baton-sigterm-", ".log");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.baton.Main");
+    ProcessBuilder pb = ChildBaton.builder();
     Map<String, String> env = pb.environment();
     env.remove("BATON_DB_URL");
     env.put("BATON_DATA_DIR", dataDir.resolve("pg").toString());
-    env.put("BATON_HTTP_HOST", "127.0.0.1");
-    env.put("BATON_HTTP_PORT", String.valueOf(port));
     env.put("BATON_EVENT_LOOPS", "2");
     env.put("BATON_DB_POOL_SIZE", "4");
     env.put("BATON_CONCURRENCY_REAPER_INTERVAL_MS", "0");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    Process child = pb.start();
+    Process child = ChildBaton.start(pb, port, log);
     try {
       ApiClient api = new ApiClient(port);
-      LeaseReaperIT.eventually(90_000, () -> {
-        try {
-          assertEquals(200, api.get("/api/health").status());
-        } catch (RuntimeException e) {
-          throw new AssertionError(e);
-        }
-      });
+      ChildBaton.awaitHealthy(api, child, 90_000, log);
       UUID flowRun = api.createFlowRun(state("RUNNING"));
       List<UUID> runs = new ArrayList<>();
       for (int i = 0; i < 16; i++) {

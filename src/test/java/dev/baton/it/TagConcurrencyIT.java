@@ -14,26 +14,13 @@ import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import dev.baton.testsupport.Poll;
 import dev.baton.testsupport.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Task tag concurrency through task set_state: spec/scenarios.md L (77–84). */
 class TagConcurrencyIT {
-  static TestServer server;
-  static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @ClassServer static ApiClient api;
 
   static UUID runningFlow() {
     return api.createFlowRun(state("RUNNING"));
@@ -129,18 +116,16 @@ class TagConcurrencyIT {
     } finally {
       pool.shutdownNow();
     }
-    long until = System.nanoTime() + 10_000_000_000L;
-    int denied = 0;
+    int denied;
     try (Connection c = TestDatabase.jdbc();
         PreparedStatement read = c.prepareStatement("SELECT denied_slots FROM concurrency_limit_v2 WHERE id = ?")) {
       read.setObject(1, UUID.fromString(id));
-      while (denied == 0 && System.nanoTime() < until) {
+      denied = Poll.until(10_000, 50, () -> {
         try (java.sql.ResultSet rs = read.executeQuery()) {
           assertTrue(rs.next());
-          denied = rs.getInt(1);
+          return rs.getInt(1);
         }
-        Thread.sleep(50);
-      }
+      }, n -> n != 0);
     }
     assertEquals(1, denied, "the WAIT's denied slot is recorded once the lock is gone");
     assertEquals(1, slots(id));

@@ -1,23 +1,22 @@
 package dev.baton.it;
 
 import static dev.baton.it.ApiClient.obj;
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.testsupport.Triggers;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,20 +25,9 @@ import org.junit.jupiter.api.Test;
  * behave as if sent one after the other — exactly one 201, the others 200 with the same run.
  */
 class TaskRunCreationGroupingIT {
-  private static TestServer server;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    // one event loop: every creation goes through one queue
-    server = TestServer.start(Map.of("BATON_EVENT_LOOPS", "1"));
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  // one event loop: every creation goes through one queue
+  @ClassServer(env = "BATON_EVENT_LOOPS=1") private static TestServer server;
+  @ClassServer private static ApiClient api;
 
   private static ObjectNode body(UUID flowRun, String key, UUID id) {
     ObjectNode b = obj("flow_run_id", flowRun.toString(), "task_key", key, "dynamic_key", "0",
@@ -55,14 +43,7 @@ class TaskRunCreationGroupingIT {
     UUID flowRun = api.createFlowRun(ApiClient.state("RUNNING"));
     String slowKey = "slow-" + UUID.randomUUID();
     // the first creation holds the queue's group in the database for a while, so the others queue up
-    TestServer.await(server.pool().query("""
-        CREATE OR REPLACE FUNCTION slow_task_run() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.task_key LIKE 'slow-%' THEN PERFORM pg_sleep(1); END IF;
-          RETURN NEW;
-        END $$;
-        CREATE TRIGGER slow_task_run BEFORE INSERT ON task_run FOR EACH ROW EXECUTE FUNCTION slow_task_run();
-        """).execute());
+    Triggers slowCreations = Triggers.slow(server.pool(), "slow_task_run", "task_run", "NEW.task_key LIKE 'slow-%'", 1);
     ExecutorService threads = Executors.newFixedThreadPool(24);
     try {
       Future<ApiClient.Response> slow = threads.submit(() -> api.post("/api/task_runs/", body(flowRun, slowKey, null)));
@@ -106,7 +87,7 @@ class TaskRunCreationGroupingIT {
         distinctIds.add(r.id());
       }
       // one state each, never two
-      long states = TestServer.await(server.pool().preparedQuery("""
+      long states = await(server.pool().preparedQuery("""
           SELECT count(*) FROM task_run_state s JOIN task_run r ON r.id = s.task_run_id
            WHERE r.task_key = ANY ($1)""").execute(Tuple.of(new String[] {dupKey, idKey})))
           .iterator().next().getLong(0);
@@ -115,18 +96,16 @@ class TaskRunCreationGroupingIT {
       List<UUID> waited = new ArrayList<>(distinctIds);
       waited.addAll(dupIds);
       waited.add(sameId);
-      long transactions = TestServer.await(server.pool().preparedQuery(
+      long transactions = await(server.pool().preparedQuery(
               "SELECT count(DISTINCT xmin::text) FROM task_run WHERE id = ANY ($1)")
           .execute(Tuple.of(waited.toArray(UUID[]::new)))).iterator().next().getLong(0);
       assertTrue(transactions < waited.size() / 2, transactions + " transactions for " + waited.size() + " runs");
       // and the groups are seen in the metrics
-      String metrics = api.get("/metrics").expect(200).raw();
-      assertTrue(metrics.lines().anyMatch(l -> l.startsWith("baton_creation_group_size_max ")
-          && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 2), metrics);
+      double largestGroup = api.metric("baton_creation_group_size_max").orElse(0);
+      assertTrue(largestGroup >= 2, "baton_creation_group_size_max " + largestGroup);
     } finally {
       threads.shutdownNow();
-      TestServer.await(server.pool().query("DROP TRIGGER slow_task_run ON task_run; DROP FUNCTION slow_task_run()")
-          .execute());
+      slowCreations.close();
     }
   }
 

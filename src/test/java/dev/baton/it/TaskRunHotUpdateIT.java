@@ -1,16 +1,16 @@
 package dev.baton.it;
 
 import static dev.baton.it.ApiClient.state;
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.testsupport.Poll;
 import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,25 +23,14 @@ class TaskRunHotUpdateIT {
   private static final Set<String> CHANGED_BY_EVERY_TRANSITION =
       Set.of("state_id", "state_type", "state_name", "state_timestamp", "updated");
 
-  private static TestServer server;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @ClassServer private static TestServer server;
+  @ClassServer private static ApiClient api;
 
   @Test
   void noIndexOfTaskRunCoversAColumnEveryTransitionChanges() {
     // key columns, expression and predicate columns alike: any of them changing rules HOT out
     List<String> covered = new ArrayList<>();
-    for (Row r : TestServer.await(server.pool().query("""
+    for (Row r : await(server.pool().query("""
         SELECT i.indexrelid::regclass::text AS index, a.attname
           FROM pg_index i
           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum > 0
@@ -54,7 +43,7 @@ class TaskRunHotUpdateIT {
       }
     }
     assertEquals(List.of(), covered);
-    String options = TestServer.await(server.pool().query(
+    String options = await(server.pool().query(
         "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class WHERE oid = 'task_run'::regclass")
         .execute()).iterator().next().getString(0);
     assertTrue(options.contains("fillfactor=70"), options);
@@ -69,17 +58,13 @@ class TaskRunHotUpdateIT {
       assertEquals("ACCEPT", api.setTaskState(task, state("RUNNING")).expect(201).text("status"));
       assertEquals("ACCEPT", api.setTaskState(task, state("COMPLETED")).expect(201).text("status"));
     }
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    long hot;
-    do { // the statistics lag a commit (a second, up to ~10 s once sessions idle)
-      Thread.sleep(100);
-      hot = hotUpdates() - before;
-    } while (hot < 20 && System.nanoTime() < deadline);
+    // the statistics lag a commit (a second, up to ~10 s once sessions idle)
+    long hot = Poll.until(30_000, 100, () -> hotUpdates() - before, n -> n >= 20);
     assertTrue(hot >= 20, "40 transitions on fresh rows, " + hot + " HOT updates");
   }
 
   private static long hotUpdates() {
-    return TestServer.await(server.pool().query(
+    return await(server.pool().query(
         "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = 'task_run'::regclass").execute())
         .iterator().next().getLong(0);
   }

@@ -1,5 +1,7 @@
 package dev.baton.it;
 
+import static dev.baton.testsupport.Await.await;
+
 import dev.baton.BatonServer;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigLoader;
@@ -7,13 +9,13 @@ import dev.baton.persistence.Database;
 import dev.baton.testsupport.TestDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.threadchecker.BlockedThreadEvent;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One Baton instance for black-box tests: its own Vert.x (low blocked-thread limits, so a blocking
  * call on an event loop fails the test run), its own connection pool, the shared test database,
- * real HTTP on a free port. Several instances may run against one database.
+ * real HTTP on a free port. Several instances may run against one database. An IT with one (or
+ * a few) for the whole class declares them with {@link ClassServer}; one with another lifecycle
+ * starts and closes its own.
  */
 public final class TestServer implements AutoCloseable {
   private final Vertx vertx;
@@ -67,7 +71,15 @@ public final class TestServer implements AutoCloseable {
    * {@code env} holds extra {@code BATON_*} settings.
    */
   public static TestServer start(Map<String, String> env, PgConnectOptions db) {
-    String owner = caller();
+    return start(caller(), env, db);
+  }
+
+  /**
+   * Starts an instance for {@code owner} (the test that starts it, named in the report of a blocked
+   * event loop) on the database {@code db} describes (null = the shared test database); {@code env}
+   * holds extra {@code BATON_*} settings.
+   */
+  static TestServer start(String owner, Map<String, String> env, PgConnectOptions db) {
     Map<String, String> e = new HashMap<>(env);
     e.putIfAbsent("BATON_HTTP_PORT", "0");
     e.putIfAbsent("BATON_HTTP_HOST", "127.0.0.1");
@@ -166,14 +178,6 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  public static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new RuntimeException(e);
-    }
-  }
-
   public ApiClient api() {
     return api;
   }
@@ -216,12 +220,8 @@ public final class TestServer implements AutoCloseable {
   /** Closes the instance and fails if any event loop was blocked while it ran. */
   @Override
   public void close() {
-    try {
-      pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new RuntimeException(e);
-    }
+    await(pool.close(), Duration.ofSeconds(10));
+    await(vertx.close(), Duration.ofSeconds(10));
     String report = blocked.drain();
     if (report != null) {
       throw new AssertionError("an event loop was blocked:\n" + report);

@@ -22,17 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class TimeoutsIT {
 
-  /** Opens a transaction holding the task run's row lock (FOR UPDATE), as another writer would. */
-  private static Connection lockTaskRun(UUID id) throws Exception {
-    Connection c = TestDatabase.jdbc();
-    c.setAutoCommit(false);
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM task_run WHERE id = ? FOR UPDATE")) {
-      ps.setObject(1, id);
-      ps.executeQuery().close();
-    }
-    return c;
-  }
-
   private static long states(UUID taskRunId) throws Exception {
     try (Connection c = TestDatabase.jdbc();
         PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM task_run_state WHERE task_run_id = ?")) {
@@ -56,7 +45,7 @@ class TimeoutsIT {
       ApiClient api = s.api();
       UUID task = api.createTaskRun(api.createFlowRun(state("RUNNING")), state("PENDING"));
       long before = states(task);
-      Connection holder = lockTaskRun(task);
+      Connection holder = TestDatabase.lockForUpdate("task_run", "id", task);
       long t0 = System.nanoTime();
       ApiClient.Response r;
       try {
@@ -85,7 +74,7 @@ class TimeoutsIT {
       ApiClient api = s.api();
       UUID task = api.createTaskRun(api.createFlowRun(state("RUNNING")), state("PENDING"));
       long before = states(task);
-      Connection holder = lockTaskRun(task);
+      Connection holder = TestDatabase.lockForUpdate("task_run", "id", task);
       CompletableFuture<ApiClient.Response> answer;
       try {
         answer = CompletableFuture.supplyAsync(() -> api.setTaskState(task, state("RUNNING")));

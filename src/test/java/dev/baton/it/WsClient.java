@@ -1,5 +1,7 @@
 package dev.baton.it;
 
+import static dev.baton.testsupport.Await.await;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -30,17 +32,17 @@ public final class WsClient implements AutoCloseable {
 
   public static WsClient connect(Vertx vertx, int port, String path) {
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocket ws = TestServer.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+    WebSocket ws = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI(path).setSubProtocols(List.of("prefect"))));
     return new WsClient(client, ws);
   }
 
   public void send(String text) {
-    TestServer.await(ws.writeTextMessage(text));
+    await(ws.writeTextMessage(text));
   }
 
   public void ping(String payload) {
-    TestServer.await(ws.writePing(Buffer.buffer(payload)));
+    await(ws.writePing(Buffer.buffer(payload)));
   }
 
   public String nextMessage(long seconds) throws InterruptedException {
@@ -62,8 +64,8 @@ public final class WsClient implements AutoCloseable {
   @Override
   public void close() {
     if (!ws.isClosed()) {
-      TestServer.await(ws.close());
+      await(ws.close());
     }
-    TestServer.await(client.close());
+    await(client.close());
   }
 }

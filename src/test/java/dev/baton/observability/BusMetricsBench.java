@@ -1,5 +1,7 @@
 package dev.baton.observability;
 
+import static dev.baton.testsupport.Await.await;
+
 import dev.baton.orchestration.api.LocalCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -13,8 +15,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.EnumSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Not a test: process CPU per event-bus request/reply (local codec, a send timeout, as
@@ -53,18 +55,18 @@ public final class BusMetricsBench {
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     try {
       vertx.eventBus().registerDefaultCodec(Msg.class, new LocalCodec<>(Msg.class));
-      vertx.eventBus().<Msg>localConsumer("bench.address", m -> m.reply(m.body()))
-          .completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.eventBus().<Msg>localConsumer("bench.address", m -> m.reply(m.body()))
+          .completion(), Duration.ofSeconds(10));
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(12_000).setLocalOnly(true);
       // warm-up, then the measured run, each a chain of n sequential requests on the event loop
-      chain(vertx, options, n).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      await(chain(vertx, options, n), Duration.ofSeconds(120));
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long t0 = os.getProcessCpuTime();
-      chain(vertx, options, n).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      await(chain(vertx, options, n), Duration.ofSeconds(120));
       return (os.getProcessCpuTime() - t0) / 1e3 / n;
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      await(vertx.close(), Duration.ofSeconds(30));
     }
   }
 

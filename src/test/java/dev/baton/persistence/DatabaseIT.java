@@ -1,5 +1,6 @@
 package dev.baton.persistence;
 
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,13 +85,13 @@ class DatabaseIT {
     try {
       Pool p = db.pool(vertx);
       assertTrue(p == db.pool(vertx));
-      Row r = p.query("SELECT current_setting('server_version_num')::int AS v").execute()
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next();
+      Row r = await(p.query("SELECT current_setting('server_version_num')::int AS v").execute(), Duration.ofSeconds(10))
+          .iterator().next();
       assertTrue(r.getInteger("v") >= 170000);
       assertTrue(db.connectOptions().getCachePreparedStatements());
       assertTrue(db.connectOptions().getPipeliningLimit() > 1);
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close(), Duration.ofSeconds(10));
     }
   }
 

@@ -21,6 +21,8 @@ import dev.baton.orchestration.api.OrchestrationResult;
 import dev.baton.orchestration.api.SetStateCommand;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.testsupport.DbTestBase;
+import dev.baton.testsupport.Poll;
+import dev.baton.testsupport.Triggers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
@@ -108,10 +110,7 @@ class GroupCommitIT extends DbTestBase {
     }
     assertEquals(1, limitColumn(limit, "active_slots"));
     // six denials in all, written in batches shortly after the answers
-    long until = System.nanoTime() + 10_000_000_000L;
-    while (limitColumn(limit, "denied_slots") < 6 && System.nanoTime() < until) {
-      Thread.sleep(50);
-    }
+    Poll.until(10_000, 50, () -> limitColumn(limit, "denied_slots") >= 6);
     assertEquals(6, limitColumn(limit, "denied_slots"));
   }
 
@@ -262,15 +261,7 @@ class GroupCommitIT extends DbTestBase {
     UUID boom = untaggedTaskRun();
     UUID c = untaggedTaskRun();
     // a server-side failure for one proposal only: any state named Boom is refused
-    await(pool.query("""
-        CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.name = 'Boom' THEN RAISE EXCEPTION 'refused'; END IF;
-          RETURN NEW;
-        END $$;
-        CREATE TRIGGER refuse_boom BEFORE INSERT ON task_run_state FOR EACH ROW EXECUTE FUNCTION refuse_boom();
-        """).execute());
-    try {
+    try (Triggers refusing = Triggers.refuse(pool, "refuse_boom", "task_run_state", "NEW.name = 'Boom'")) {
       List<Future<OrchestrationResult>> answers = service.setStates(List.of(task(a, StateType.PENDING),
           task(boom, StateType.PENDING, "Boom", StateDetails.EMPTY), task(c, StateType.PENDING)));
       settle(answers);
@@ -281,8 +272,6 @@ class GroupCommitIT extends DbTestBase {
       assertEquals(0, history(boom).size());
       assertNull(runStateType(boom));
       assertEquals(1, history(c).size());
-    } finally {
-      await(pool.query("DROP TRIGGER refuse_boom ON task_run_state; DROP FUNCTION refuse_boom()").execute());
     }
   }
 

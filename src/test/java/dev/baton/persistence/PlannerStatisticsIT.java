@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.testsupport.DbTestBase;
+import dev.baton.testsupport.Poll;
 import dev.baton.testsupport.TestDatabase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -38,17 +39,11 @@ class PlannerStatisticsIT extends DbTestBase {
    * Passes until one analyzes {@code table}: the statistics it reads lag a commit (a second, up to
    * ~10 s once sessions idle).
    */
-  private static PlannerStatistics.Outgrown refreshUntil(String table, long minRows) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (true) {
-      for (PlannerStatistics.Outgrown t : await(PlannerStatistics.refresh(pool, minRows))) {
-        if (t.table().equals(table)) {
-          return t;
-        }
-      }
-      assertTrue(System.nanoTime() < deadline, table + " was never found outgrown");
-      Thread.sleep(200);
-    }
+  private static PlannerStatistics.Outgrown refreshUntil(String table, long minRows) throws Exception {
+    PlannerStatistics.Outgrown found = Poll.until(30_000, 200, () -> await(PlannerStatistics.refresh(pool, minRows))
+        .stream().filter(t -> t.table().equals(table)).findFirst().orElse(null), t -> t != null);
+    assertTrue(found != null, table + " was never found outgrown");
+    return found;
   }
 
   private static long analyzedRows(String table) {
@@ -99,12 +94,9 @@ class PlannerStatisticsIT extends DbTestBase {
   void tablesUnderTheThresholdAreLeftToAutovacuum() throws Exception {
     // emptied before the test (TRUNCATE): never analyzed
     await(pool.preparedQuery(INSERT_TASK_RUNS).execute(io.vertx.sqlclient.Tuple.of(3_000)));
-    long deadline = System.nanoTime() + 30_000_000_000L;
     // the statistics lag a commit (a second, up to ~10 s once sessions idle)
-    while (liveRows("task_run") < 3_000) {
-      assertTrue(System.nanoTime() < deadline, "the inserted rows never showed in pg_stat_user_tables");
-      Thread.sleep(200);
-    }
+    assertTrue(Poll.until(30_000, 200, () -> liveRows("task_run") >= 3_000),
+        "the inserted rows never showed in pg_stat_user_tables");
     List<String> analyzed = await(PlannerStatistics.refresh(pool, 3_001)).stream()
         .map(PlannerStatistics.Outgrown::table).toList();
     assertFalse(analyzed.contains("task_run"), analyzed.toString());
@@ -127,12 +119,9 @@ class PlannerStatisticsIT extends DbTestBase {
         + "INSERT INTO planner_probe SELECT generate_series(1, 5000)").execute());
     SqlConnection conn = await(pool.getConnection());
     try {
-      long deadline = System.nanoTime() + 30_000_000_000L;
       // the statistics lag a commit (a second, up to ~10 s once sessions idle)
-      while (liveRows("planner_probe") < 5_000) {
-        assertTrue(System.nanoTime() < deadline, "the inserted rows never showed in pg_stat_user_tables");
-        Thread.sleep(200);
-      }
+      assertTrue(Poll.until(30_000, 200, () -> liveRows("planner_probe") >= 5_000),
+          "the inserted rows never showed in pg_stat_user_tables");
       // a role that neither owns the table nor is a superuser: PostgreSQL would skip it, so the pass does
       await(conn.query("SET ROLE baton_stats_probe").execute());
       List<String> asOther = await(PlannerStatistics.refresh(conn, 1000)).stream()

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.baton.testsupport.Ports;
 import dev.baton.testsupport.TestDatabase;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -54,10 +54,7 @@ class RootSafeBinaryResolverIT {
 
       String bin = pg.resolve("bin").toString();
       run(bin + "/initdb", "-A", "trust", "-U", "postgres", "-D", data.toString(), "-E", "UTF-8");
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
+      int port = Ports.free();
       run(bin + "/pg_ctl", "-D", data.toString(), "-o",
           "-p " + port + " -c unix_socket_directories= -c listen_addresses=localhost", "-w", "start");
       try {

@@ -10,6 +10,7 @@ import dev.baton.config.ConfigException;
 import dev.baton.persistence.StalePostmaster.PidFile;
 import dev.baton.persistence.StalePostmaster.ProcessInfo;
 import dev.baton.persistence.StalePostmaster.Verdict;
+import dev.baton.testsupport.Poll;
 import java.io.FileOutputStream;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -151,10 +152,8 @@ class StalePostmasterTest {
     Process pm = new ProcessBuilder(fake.toString(), "-c", "trap 'kill $! 2>/dev/null; exit 0' INT; sleep 60 & wait",
         "-D", data.toString()).start();
     try {
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (StalePostmaster.childrenOf(pm.pid()).isEmpty() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20); // until the trap is set and the child runs
-      }
+      // until the trap is set and the child runs
+      Poll.until(10_000, 20, () -> !StalePostmaster.childrenOf(pm.pid()).isEmpty());
       assertEquals("postgres", StalePostmaster.inspect(pm.pid()).comm());
       Files.writeString(data.resolve("postmaster.pid"), pm.pid() + "\n" + data + "\n1\n5432\n");
       StalePostmaster.clear(data);
@@ -173,10 +172,7 @@ class StalePostmasterTest {
     Process pm = new ProcessBuilder(fake.toString(), "-c", "trap '' INT; while :; do sleep 1; done",
         "-D", data.toString()).start();
     try {
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (StalePostmaster.childrenOf(pm.pid()).isEmpty() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
+      Poll.until(10_000, 20, () -> !StalePostmaster.childrenOf(pm.pid()).isEmpty());
       Files.writeString(data.resolve("postmaster.pid"), pm.pid() + "\n" + data + "\n1\n5432\n");
       StalePostmaster.clear(data);
       assertTrue(pm.waitFor(5, TimeUnit.SECONDS));

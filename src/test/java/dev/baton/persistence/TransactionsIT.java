@@ -1,5 +1,6 @@
 package dev.baton.persistence;
 
+import static dev.baton.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,7 @@ import dev.baton.testsupport.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,30 +28,27 @@ class TransactionsIT {
         conn.query("SELECT set_config('application_name', '" + marker + "', false)").execute();
         throw new IllegalStateException("boom");
       });
-      Throwable t = thrown.transform(ar -> Future.succeededFuture(ar.cause()))
-          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      Throwable t = await(thrown.transform(ar -> Future.succeededFuture(ar.cause())), Duration.ofSeconds(5));
       assertTrue(t instanceof IllegalStateException, String.valueOf(t));
 
       // the single connection must be free again, and not inside a transaction
       // (without the fix this waits for ever: the connection is still checked out)
-      String name = Transactions.pipelined(pool, (conn, begun) -> Transactions.commitBehind(conn,
+      String name = await(Transactions.pipelined(pool, (conn, begun) -> Transactions.commitBehind(conn,
               conn.query("SELECT current_setting('application_name') AS n").execute()
-                  .map(rows -> rows.iterator().next().getString("n"))))
-          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                  .map(rows -> rows.iterator().next().getString("n")))), Duration.ofSeconds(5));
       assertTrue(!marker.equals(name), "the failed transaction was rolled back: " + name);
 
       Pool observer = TestDatabase.pool(vertx, 1);
       try {
-        long idleInTx = observer.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + marker
+        long idleInTx = await(observer.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + marker
                 + "' AND state LIKE 'idle in transaction%'").execute()
-            .map(rows -> rows.iterator().next().getLong(0))
-            .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            .map(rows -> rows.iterator().next().getLong(0)), Duration.ofSeconds(5));
         assertEquals(0L, idleInTx, "no connection left idle in transaction");
       } finally {
         observer.close();
       }
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close(), Duration.ofSeconds(10));
     }
   }
 
@@ -59,24 +57,21 @@ class TransactionsIT {
     Vertx vertx = Vertx.vertx();
     Pool pool = TestDatabase.pool(vertx, 1); // one connection: the setting must not outlive the transaction
     try {
-      String inside = Transactions.pipelined(pool, (conn, begun) -> Transactions.commitBehind(conn,
+      String inside = await(Transactions.pipelined(pool, (conn, begun) -> Transactions.commitBehind(conn,
               conn.query("SELECT current_setting('plan_cache_mode') AS m").execute()
-                  .map(rows -> rows.iterator().next().getString("m"))))
-          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                  .map(rows -> rows.iterator().next().getString("m")))), Duration.ofSeconds(5));
       assertEquals("force_generic_plan", inside);
-      String after = pool.query("SELECT current_setting('plan_cache_mode') AS m").execute()
-          .map(rows -> rows.iterator().next().getString("m"))
-          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      String after = await(pool.query("SELECT current_setting('plan_cache_mode') AS m").execute()
+          .map(rows -> rows.iterator().next().getString("m")), Duration.ofSeconds(5));
       assertEquals("auto", after, "SET LOCAL: the next user of the connection plans as usual");
 
       // a failed transaction leaves nothing behind either
-      Transactions.pipelined(pool, (conn, begun) -> conn.query("SELECT 1/0").execute())
-          .transform(ar -> Future.succeededFuture()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      assertEquals("auto", pool.query("SELECT current_setting('plan_cache_mode') AS m").execute()
-          .map(rows -> rows.iterator().next().getString("m"))
-          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+      await(Transactions.pipelined(pool, (conn, begun) -> conn.query("SELECT 1/0").execute())
+          .transform(ar -> Future.succeededFuture()), Duration.ofSeconds(5));
+      assertEquals("auto", await(pool.query("SELECT current_setting('plan_cache_mode') AS m").execute()
+          .map(rows -> rows.iterator().next().getString("m")), Duration.ofSeconds(5)));
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close(), Duration.ofSeconds(10));
     }
   }
 }

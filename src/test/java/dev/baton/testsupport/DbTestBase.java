@@ -4,8 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +25,8 @@ public abstract class DbTestBase {
   }
 
   @AfterAll
-  static void stopPool() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  static void stopPool() {
+    Await.await(vertx.close(), Duration.ofSeconds(10));
   }
 
   @BeforeEach
@@ -35,29 +34,17 @@ public abstract class DbTestBase {
     TestDatabase.truncateAll();
   }
 
+  /** How long {@link #await} and {@link #failure} wait for a future. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  /** The result of {@code f} ({@link Await#await(Future, Duration)}, at most {@link #TIMEOUT}). */
   public static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Await.await(f, TIMEOUT);
   }
 
-  /** The failure of {@code f}, which must fail. */
+  /** The failure of {@code f}, which must fail ({@link Await#failure}, within {@link #TIMEOUT}). */
   public static Throwable failure(Future<?> f) {
-    try {
-      f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    throw new AssertionError("expected the future to fail");
+    return Await.failure(f, TIMEOUT);
   }
 
   protected static <T> T inTx(Function<SqlConnection, Future<T>> work) {

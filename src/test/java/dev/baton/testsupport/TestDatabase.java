@@ -7,11 +7,14 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
@@ -77,6 +80,24 @@ public final class TestDatabase {
     return Database.newPool(vertx, connectOptions(), size);
   }
 
+  /**
+   * The database as a {@code postgresql://} URL ({@code BATON_TEST_DB_URL} when set), for the
+   * {@code BATON_DB_URL} of a Baton this test JVM starts otherwise than through TestServer.
+   */
+  public static String url() {
+    String url = System.getenv("BATON_TEST_DB_URL");
+    if (url != null && !url.isBlank()) {
+      return url;
+    }
+    PgConnectOptions o = connectOptions();
+    return "postgresql://" + enc(o.getUser()) + ":" + enc(o.getPassword()) + "@" + o.getHost() + ":" + o.getPort()
+        + "/" + o.getDatabase();
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
+  }
+
   public static String jdbcUrl() {
     return database().jdbcUrl();
   }
@@ -85,6 +106,21 @@ public final class TestDatabase {
   public static Connection jdbc() throws SQLException {
     PgConnectOptions o = connectOptions();
     return DriverManager.getConnection(jdbcUrl(), o.getUser(), o.getPassword());
+  }
+
+  /**
+   * Holds the lock of one row as another writer would: a JDBC connection whose open transaction ran
+   * {@code SELECT 1 FROM <table> WHERE <column> = value FOR UPDATE}. Commit (or roll back) and
+   * close it to let the row go.
+   */
+  public static Connection lockForUpdate(String table, String column, Object value) throws SQLException {
+    Connection c = jdbc();
+    c.setAutoCommit(false);
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE " + column + " = ? FOR UPDATE")) {
+      ps.setObject(1, value);
+      ps.executeQuery().close();
+    }
+    return c;
   }
 
   /** Empties every table. Blocking: call it from the test thread, not an event loop. */

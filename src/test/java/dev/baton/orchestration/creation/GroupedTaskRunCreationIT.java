@@ -26,6 +26,7 @@ import dev.baton.persistence.SqlErrors;
 import dev.baton.persistence.TaskRunIdConflictException;
 import dev.baton.persistence.TaskRunRepository;
 import dev.baton.testsupport.DbTestBase;
+import dev.baton.testsupport.Triggers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -189,15 +190,7 @@ class GroupedTaskRunCreationIT extends DbTestBase {
   @Test
   void whenPostgresRefusesOneInsertTheOthersAreStillCreated() {
     // a server-side refusal of one row only: any task run named task-boom
-    await(pool.query("""
-        CREATE FUNCTION refuse_boom_run() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.name = 'task-boom' THEN RAISE EXCEPTION 'refused'; END IF;
-          RETURN NEW;
-        END $$;
-        CREATE TRIGGER refuse_boom_run BEFORE INSERT ON task_run FOR EACH ROW EXECUTE FUNCTION refuse_boom_run();
-        """).execute());
-    try {
+    try (Triggers refusing = Triggers.refuse(pool, "refuse_boom_run", "task_run", "NEW.name = 'task-boom'")) {
       List<Future<Created<TaskRun>>> g = group(List.of(create("a", null), create("boom", null), create("c", null)));
       assertTrue(await(g.get(0)).created());
       assertTrue(g.get(1).failed());
@@ -206,8 +199,6 @@ class GroupedTaskRunCreationIT extends DbTestBase {
       assertEquals(StateType.PENDING, await(g.get(2)).run().state().type());
       assertEquals(2, count("task_run"));
       assertEquals(2, count("task_run_state"));
-    } finally {
-      await(pool.query("DROP TRIGGER refuse_boom_run ON task_run; DROP FUNCTION refuse_boom_run()").execute());
     }
   }
 
