@@ -16,7 +16,7 @@ public sealed interface Effect {
    * writes a run only when its effects are among those the group writes.
    */
   enum Writer {
-    /** Written by the outcome's own statement, with the state and the run row (cache entries). */
+    /** Written with the outcome's own statement, in its round trip (cache entries, background-task queue rows). */
     WITH_OUTCOME,
     /** Never in the transaction: recorded in batches after it (denied slots). */
     AFTER_COMMIT,
@@ -61,6 +61,18 @@ public sealed interface Effect {
     @Override
     public Writer writer() {
       return Writer.NESTED_ORCHESTRATION;
+    }
+  }
+
+  /**
+   * EnqueueScheduledTasks: queue a deferred task run for the task workers of {@code taskKey}, on the
+   * retry queue ({@code retry}) or the scheduled queue, deliverable from {@code deliverableAt}.
+   * Written with the outcome (one statement for all of a group's).
+   */
+  record EnqueueBackgroundTask(UUID taskRunId, String taskKey, boolean retry, Instant deliverableAt) implements Effect {
+    @Override
+    public Writer writer() {
+      return Writer.WITH_OUTCOME;
     }
   }
 

@@ -20,6 +20,7 @@ import dev.baton.orchestration.rules.common.WaitForScheduledTime;
 import dev.baton.orchestration.rules.task.CacheInsertion;
 import dev.baton.orchestration.rules.task.CacheRetrieval;
 import dev.baton.orchestration.rules.task.CopyTaskParametersID;
+import dev.baton.orchestration.rules.task.EnqueueScheduledTasks;
 import dev.baton.orchestration.rules.task.HandleTaskTerminalStateTransitions;
 import dev.baton.orchestration.rules.task.PreventRunningTasksFromStoppedFlows;
 import dev.baton.orchestration.rules.task.RenameReruns;
@@ -66,8 +67,8 @@ public final class TaskPolicies {
       new RenameReruns(),
       new UpdateFlowRunTrackerOnTasks(),
       new CacheInsertion(),
-      new ReleaseTaskConcurrencySlots()
-      // EnqueueScheduledTasks — task-worker issue
+      new ReleaseTaskConcurrencySlots(),
+      new EnqueueScheduledTasks()
   );
 
   /** Bookkeeping for every task orchestration, whatever the policy. */

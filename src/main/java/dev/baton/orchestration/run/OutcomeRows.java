@@ -7,6 +7,7 @@ import dev.baton.orchestration.engine.RunDraft;
 import dev.baton.orchestration.engine.TaskRunDraft;
 import dev.baton.persistence.OrchestrationStore;
 import dev.baton.persistence.ServerEventStore;
+import dev.baton.persistence.TaskQueueStore;
 import dev.baton.persistence.ServerEventStore.FlowRunStateEvent;
 import dev.baton.persistence.OrchestrationStore.CacheEntryRow;
 import dev.baton.persistence.OrchestrationStore.OutcomeWrite;
@@ -18,7 +19,8 @@ import java.util.List;
 
 /**
  * An engine outcome as the rows {@link OrchestrationStore} writes: the state when one was written,
- * the run's columns when its draft changed, and one cache entry per {@link Effect.InsertCacheEntry}.
+ * the run's columns when its draft changed, and one cache entry per {@link Effect.InsertCacheEntry};
+ * and, in the same round trip, the queue rows of {@link Effect.EnqueueBackgroundTask}s.
  * Other effects are the {@link EffectApplier}'s. A flow run's state event ({@link FlowRunStateEvents})
  * is written in the same round trip.
  */
@@ -31,8 +33,13 @@ public final class OutcomeRows {
    */
   public static Future<Void> write(SqlConnection c, OrchestrationOutcome o, FlowRunStateEvent event) {
     Future<Void> written = OrchestrationStore.writeOutcome(c, of(o));
-    return event == null ? written
-        : Future.all(written, ServerEventStore.insertFlowRunStateEvents(c, List.of(event))).mapEmpty();
+    List<TaskQueueStore.Queued> queued = queued(List.of(o));
+    if (event == null && queued.isEmpty()) {
+      return written;
+    }
+    return Future.all(written, event == null ? Future.succeededFuture()
+            : ServerEventStore.insertFlowRunStateEvents(c, List.of(event)),
+        TaskQueueStore.enqueue(c, queued)).mapEmpty();
   }
 
   /**
@@ -46,8 +53,28 @@ public final class OutcomeRows {
       rows.add(of(o));
     }
     Future<Void> written = OrchestrationStore.writeOutcomes(c, rows);
-    return events.isEmpty() ? written
-        : Future.all(written, ServerEventStore.insertFlowRunStateEvents(c, events)).mapEmpty();
+    List<TaskQueueStore.Queued> queued = queued(outcomes);
+    if (events.isEmpty() && queued.isEmpty()) {
+      return written;
+    }
+    return Future.all(written, ServerEventStore.insertFlowRunStateEvents(c, events), TaskQueueStore.enqueue(c, queued))
+        .mapEmpty();
+  }
+
+  /** The background task runs the outcomes queue (EnqueueScheduledTasks). */
+  private static List<TaskQueueStore.Queued> queued(List<OrchestrationOutcome> outcomes) {
+    List<TaskQueueStore.Queued> queued = List.of();
+    for (OrchestrationOutcome o : outcomes) {
+      for (Effect e : o.effects()) {
+        if (e instanceof Effect.EnqueueBackgroundTask q) {
+          if (queued.isEmpty()) {
+            queued = new ArrayList<>();
+          }
+          queued.add(new TaskQueueStore.Queued(q.taskRunId(), q.taskKey(), q.retry(), q.deliverableAt()));
+        }
+      }
+    }
+    return queued;
   }
 
   static OutcomeWrite of(OrchestrationOutcome o) {

@@ -53,7 +53,8 @@ class PolicySelectorTest {
     assertEquals(List.of("ReleaseTaskConcurrencySlots"), names(TaskPolicies.MINIMAL));
     assertEquals(List.of("PreventPendingTransitions", "CacheRetrieval", "HandleTaskTerminalStateTransitions",
         "CopyScheduledTime", "CopyTaskParametersID", "WaitForScheduledTime", "RetryFailedTasks", "RenameReruns",
-        "UpdateFlowRunTrackerOnTasks", "CacheInsertion", "ReleaseTaskConcurrencySlots"), names(TaskPolicies.BACKGROUND));
+        "UpdateFlowRunTrackerOnTasks", "CacheInsertion", "ReleaseTaskConcurrencySlots", "EnqueueScheduledTasks"),
+        names(TaskPolicies.BACKGROUND));
     assertEquals(List.of("EnsureFlowRunStateTimestampIsUnique", "SetRunStateType", "SetRunStateName",
         "SetRunStateTimestamp", "SetStartTime", "SetEndTime", "IncrementRunTime", "SetExpectedStartTime",
         "SetNextScheduledStartTime", "UpdateStateDetails", "IncrementTaskRunCount"), names(TaskPolicies.GLOBAL));

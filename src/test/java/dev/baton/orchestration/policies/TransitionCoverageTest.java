@@ -87,6 +87,7 @@ class TransitionCoverageTest {
     declare("UpdateFlowRunTrackerOnTasks", all, TypeSet.of(RUNNING));
     declare("CacheInsertion", all, TypeSet.of(COMPLETED));
     declare("CopyTaskParametersID", TypeSet.of(SCHEDULED, PENDING), TypeSet.of(PENDING, RUNNING));
+    declare("EnqueueScheduledTasks", all, TypeSet.of(SCHEDULED));
     declare("SecureTaskConcurrencySlots", all, TypeSet.of(RUNNING));
     declare("ValidateDeploymentConcurrencyAtRunning", TypeSet.of(PENDING), TypeSet.of(RUNNING));
     declare("SecureFlowConcurrencySlots", TypeSet.allExcept(PENDING, RUNNING, CANCELLING), TypeSet.of(PENDING));
