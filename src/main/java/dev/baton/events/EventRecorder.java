@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * was acknowledged, so the client sends them again.
  *
  * <p>After each commit the newly stored events are published on {@link #RECORDED_ADDRESS} (local
- * delivery, {@link Recorded}) for {@code /events/out} subscribers of this instance.
+ * delivery, {@link Recorded}) for {@code /events/out} subscribers of this instance; the batch's
+ * notification carries them to the other instances' ({@link EventFeed}).
  */
 public final class EventRecorder extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
@@ -117,12 +118,12 @@ public final class EventRecorder extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Events submitted and not yet committed. */
   /** This recorder's (this instance's) name in the notifications of what it stored. */
   public String instance() {
     return instance;
   }
 
+  /** Events submitted and not yet committed. */
   public int pending() {
     return pending.get();
   }
