@@ -110,7 +110,8 @@ public final class BatonServer {
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     EventFeed feed = new EventFeed(vertx, pool, connectOptions, recorder.instance());
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
-    Services services = Services.create(pool, apiService, apiService, api, recorder, feed, Clock.systemUTC());
+    Services services = Services.create(pool, apiService, apiService, api, recorder, feed, Clock.systemUTC(),
+        config.scheduler());
     Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
