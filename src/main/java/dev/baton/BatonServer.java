@@ -15,6 +15,7 @@ import dev.baton.orchestration.Orchestration;
 import dev.baton.orchestration.bus.OrchestrationVerticle;
 import dev.baton.orchestration.resume.RunInputWorker;
 import dev.baton.orchestration.scheduled.ScheduledServicesVerticle;
+import dev.baton.orchestration.scheduled.SchedulerVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.service.Services;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -138,6 +139,10 @@ public final class BatonServer {
         .compose(id -> {
           otherIds.add(id);
           return vertx.deployVerticle(new ScheduledServicesVerticle(orchestration.runs(), pool, config.services(), registry));
+        })
+        .compose(id -> {
+          otherIds.add(id);
+          return vertx.deployVerticle(new SchedulerVerticle(vertx, pool, config.scheduler(), Clock.systemUTC(), registry));
         })
         .compose(id -> {
           otherIds.add(id);

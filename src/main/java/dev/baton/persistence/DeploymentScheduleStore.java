@@ -114,7 +114,7 @@ public final class DeploymentScheduleStore {
     if (ids.isEmpty()) {
       return Future.succeededFuture();
     }
-    return c.preparedQuery(CLEAR_SLUGS).execute(Tuple.of(deploymentId, ids.toArray(new UUID[0]))).mapEmpty();
+    return c.preparedQuery(CLEAR_SLUGS).execute(Tuple.of(deploymentId).addValue(ids.toArray(new UUID[0]))).mapEmpty();
   }
 
   static final String DELETE = "DELETE FROM deployment_schedule WHERE deployment_id = $1 AND id = ANY($2::uuid[])";
@@ -123,6 +123,6 @@ public final class DeploymentScheduleStore {
     if (ids.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return c.preparedQuery(DELETE).execute(Tuple.of(deploymentId, ids.toArray(new UUID[0]))).map(rows -> rows.rowCount());
+    return c.preparedQuery(DELETE).execute(Tuple.of(deploymentId).addValue(ids.toArray(new UUID[0]))).map(rows -> rows.rowCount());
   }
 }
