@@ -28,6 +28,9 @@ import java.util.UUID;
 public final class ScheduledRunStore {
   private ScheduledRunStore() {}
 
+  /** Below every uuid (PostgreSQL orders them as unsigned bytes). */
+  static final UUID FIRST = new UUID(0, 0);
+
   // ---- deletion rules ----------------------------------------------------------------------
 
   /** D1 {@code autoOnly, futureOnly}; D2 {@code autoOnly}; D3 neither. */
@@ -78,7 +81,7 @@ public final class ScheduledRunStore {
 
   public static Future<List<UUID>> toSchedule(SqlClient c, UUID after, Instant now, int minRuns, Duration minTime,
       int batch) {
-    return ids(c.preparedQuery(TO_SCHEDULE).execute(Tuple.of(after == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : after,
+    return ids(c.preparedQuery(TO_SCHEDULE).execute(Tuple.of(after == null ? FIRST : after,
         Rows.ts(now), minRuns, Rows.ts(now.plus(minTime)), batch)));
   }
 
@@ -90,7 +93,7 @@ public final class ScheduledRunStore {
        ORDER BY d.id LIMIT $3""";
 
   public static Future<List<UUID>> recent(SqlClient c, UUID after, Instant since, int batch) {
-    return ids(c.preparedQuery(RECENT).execute(Tuple.of(after == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : after,
+    return ids(c.preparedQuery(RECENT).execute(Tuple.of(after == null ? FIRST : after,
         Rows.ts(since), batch)));
   }
 
@@ -135,7 +138,7 @@ public final class ScheduledRunStore {
       ids[i] = e.getKey();
       times[i++] = Rows.ts(e.getValue());
     }
-    return ids(c.preparedQuery(LOCK_UNCHANGED).execute(Tuple.of(ids, times)));
+    return ids(c.preparedQuery(LOCK_UNCHANGED).execute(Tuple.tuple().addValue(ids).addValue(times)));
   }
 
   // ---- the insert ----------------------------------------------------------------------------
