@@ -199,4 +199,27 @@ class SchedulerIT {
     await(scheduler(server, DEFAULTS).schedule(deps));
     assertEquals(60 * 61, q("SELECT count(*) FROM flow_run WHERE deployment_id IN " + in));
   }
+
+  @Test
+  void onlyTheNewestLateRunOfAScheduleIsKeptAndBackfillsNever() throws Exception {
+    UUID dep = deployment(schedule(obj("interval", 60), true));
+    await(scheduler(server, DEFAULTS).schedule(List.of(dep)));
+    // an outage: the first five runs went by unstarted and were marked Late
+    await(server.pool().query("UPDATE flow_run SET state_name = 'Late', created = created - interval '2 hours',"
+        + " next_scheduled_start_time = next_scheduled_start_time - interval '1 hour',"
+        + " expected_start_time = expected_start_time - interval '1 hour'"
+        + " WHERE id IN (SELECT id FROM flow_run WHERE deployment_id = '" + dep + "' ORDER BY next_scheduled_start_time LIMIT 5)")
+        .execute());
+    // a backfill of past dates is Late too, but was never "ahead"
+    server.api().post("/api/deployments/" + dep + "/schedule", obj("start_time", Instant.now().minusSeconds(86400).toString(),
+        "end_time", Instant.now().minusSeconds(86400 - 180).toString())).expect(200);
+    await(server.pool().query("UPDATE flow_run SET state_name = 'Late' WHERE deployment_id = '" + dep
+        + "' AND next_scheduled_start_time < now() - interval '12 hours'").execute());
+    long backfilled = q("SELECT count(*) FROM flow_run WHERE deployment_id = '" + dep
+        + "' AND next_scheduled_start_time < now() - interval '12 hours'");
+    assertTrue(backfilled >= 3);
+    assertEquals(4, await(scheduler(server, DEFAULTS).trimLateRuns()));
+    assertEquals(1 + backfilled, q("SELECT count(*) FROM flow_run WHERE deployment_id = '" + dep + "' AND state_name = 'Late'"),
+        "the newest Late run of the schedule and the backfilled runs stay");
+  }
 }
