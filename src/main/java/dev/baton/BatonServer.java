@@ -15,6 +15,7 @@ import dev.baton.orchestration.Orchestration;
 import dev.baton.orchestration.bus.OrchestrationVerticle;
 import dev.baton.orchestration.resume.RunInputWorker;
 import dev.baton.orchestration.scheduled.ScheduledServicesVerticle;
+import dev.baton.orchestration.scheduled.SchedulerVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
 import dev.baton.service.Services;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -110,7 +111,8 @@ public final class BatonServer {
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     EventFeed feed = new EventFeed(vertx, pool, connectOptions, recorder.instance());
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
-    Services services = Services.create(pool, apiService, apiService, api, recorder, feed, Clock.systemUTC());
+    Services services = Services.create(pool, apiService, apiService, api, recorder, feed, Clock.systemUTC(),
+        config.scheduler());
     Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
@@ -137,6 +139,10 @@ public final class BatonServer {
         .compose(id -> {
           otherIds.add(id);
           return vertx.deployVerticle(new ScheduledServicesVerticle(orchestration.runs(), pool, config.services(), registry));
+        })
+        .compose(id -> {
+          otherIds.add(id);
+          return vertx.deployVerticle(new SchedulerVerticle(vertx, pool, config.scheduler(), Clock.systemUTC(), registry));
         })
         .compose(id -> {
           otherIds.add(id);

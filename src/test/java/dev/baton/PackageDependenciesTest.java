@@ -55,7 +55,7 @@ class PackageDependenciesTest {
   static final List<String> OUTSIDE_ORCHESTRATION = List.of("dev.baton.admission", "dev.baton.cluster",
       "dev.baton.config", "dev.baton.domain", "dev.baton.events", "dev.baton.failure", "dev.baton.filter",
       "dev.baton.http", "dev.baton.jsonbus", "dev.baton.observability", "dev.baton.persistence", "dev.baton.runinput",
-      "dev.baton.service", "dev.baton.wire");
+      "dev.baton.schedule", "dev.baton.service", "dev.baton.wire");
 
   static final List<Rule> RULES = List.of(
       new Rule("HTTP must not touch SQL (it calls services and commands)",
@@ -79,7 +79,8 @@ class PackageDependenciesTest {
           List.of("dev.baton.orchestration.api")),
       new Rule("the engine, rules, policies, bookkeeping and domain are plain Java: no Vert.x, no SQL",
           List.of("dev.baton.orchestration.engine", "dev.baton.orchestration.rules",
-              "dev.baton.orchestration.policies", "dev.baton.orchestration.bookkeeping", "dev.baton.domain"),
+              "dev.baton.orchestration.policies", "dev.baton.orchestration.bookkeeping", "dev.baton.domain",
+              "dev.baton.schedule"),
           List.of("io.vertx", "java.sql", "javax.sql", "org.postgresql", "dev.baton.persistence")));
 
   private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);

@@ -10,7 +10,8 @@ import java.util.Objects;
  * of {@link Settings}, where every default is stated.
  */
 public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
-    RunInput runInput, Overload overload, Events events, Security security, Embedding embedding, Cluster cluster) {
+    RunInput runInput, Overload overload, Events events, Security security, Embedding embedding, Cluster cluster,
+    Scheduler scheduler) {
 
   public BatonConfig {
     Objects.requireNonNull(http, "http");
@@ -25,6 +26,14 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(embedding, "embedding");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  /** With the default scheduler settings. */
+  public BatonConfig(Http http, Db db, Api api, Runtime runtime, Services services, Concurrency concurrency,
+      RunInput runInput, Overload overload, Events events, Security security, Embedding embedding, Cluster cluster) {
+    this(http, db, api, runtime, services, concurrency, runInput, overload, events, security, embedding, cluster,
+        Scheduler.DEFAULTS);
   }
 
   /** Without the {@link Embedding} settings and with the default (off) clustered mode. */
@@ -127,6 +136,28 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
   public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis,
       long plannerStatisticsIntervalMillis) {
     public static final Services DEFAULTS = ConfigLoader.services(Values.defaults());
+  }
+
+  /**
+   * The scheduler (dispatch.md §1.3): the runs deployments' schedules ask for, created ahead.
+   *
+   * @param loopMillis period of the main pass (every deployment that needs runs); 0 = off here
+   * @param recentLoopMillis period of the recent pass (deployments changed in the last
+   *     {@code recentLoopMillis} + 1 s); 0 = off here
+   * @param deploymentBatchSize deployments per page of a pass
+   * @param minRuns runs kept ahead per schedule, at least
+   * @param maxRuns runs created per schedule and pass, at most
+   * @param minScheduledTimeMillis how far ahead runs are created, at least
+   * @param maxScheduledTimeMillis how far ahead runs are created, at most
+   * @param insertBatchSize runs inserted per transaction (a deployment's runs are never split)
+   * @param maxLateRuns Late auto-scheduled runs kept per schedule (the newest); 0 = all, as Prefect
+   * @param statusIntervalMillis period of the not-ready pass; 0 = off here
+   * @param notReadyAfterMillis a READY deployment not polled this long becomes NOT_READY
+   */
+  public record Scheduler(long loopMillis, long recentLoopMillis, int deploymentBatchSize, int minRuns, int maxRuns,
+      long minScheduledTimeMillis, long maxScheduledTimeMillis, int insertBatchSize, int maxLateRuns,
+      long statusIntervalMillis, long notReadyAfterMillis) {
+    public static final Scheduler DEFAULTS = ConfigLoader.scheduler(Values.defaults());
   }
 
   /**

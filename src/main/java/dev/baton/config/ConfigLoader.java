@@ -25,7 +25,7 @@ public final class ConfigLoader {
   public static final String DEFAULT_CONFIG_FILE = "conf/baton.json";
 
   private static final String SECTIONS =
-      "http, db, api, runtime, services, concurrency, runInput, overload, events, security, embedding, cluster";
+      "http, db, api, runtime, services, scheduler, concurrency, runInput, overload, events, security, embedding, cluster";
 
   private ConfigLoader() {}
 
@@ -137,7 +137,8 @@ public final class ConfigLoader {
             v.get(DB_GROUP_SIZE), v.get(DB_GROUPS_IN_FLIGHT)),
         new BatonConfig.Api(v.get(API_DEFAULT_LIMIT), v.get(API_MAX_PARAMETER_SIZE), v.get(API_MAX_CACHE_KEY_LENGTH)),
         new BatonConfig.Runtime(eventLoops, v.get(RUNTIME_LOG_LEVEL), v.get(RUNTIME_ORCHESTRATION_VERTICLES)),
-        services(v), concurrency(v), runInput(v), overload, events(v), security(v), embedding(v), cluster(v));
+        services(v), concurrency(v), runInput(v), overload, events(v), security(v), embedding(v), cluster(v),
+        scheduler(v));
   }
 
   // ---- the sections that have DEFAULTS: BatonConfig builds those with Values.defaults() ----
@@ -146,6 +147,14 @@ public final class ConfigLoader {
     return new BatonConfig.Services(millis(v.get(SERVICES_LATE_RUNS_INTERVAL_SECONDS)),
         millis(v.get(SERVICES_LATE_RUNS_AFTER_SECONDS)), millis(v.get(SERVICES_PAUSE_EXPIRATIONS_INTERVAL_SECONDS)),
         millis(v.get(SERVICES_PLANNER_STATISTICS_INTERVAL_SECONDS)));
+  }
+
+  static BatonConfig.Scheduler scheduler(Values v) {
+    return new BatonConfig.Scheduler(millis(v.get(SCHEDULER_LOOP_SECONDS)), millis(v.get(SCHEDULER_RECENT_LOOP_SECONDS)),
+        v.get(SCHEDULER_DEPLOYMENT_BATCH_SIZE), v.get(SCHEDULER_MIN_RUNS), v.get(SCHEDULER_MAX_RUNS),
+        millis(v.get(SCHEDULER_MIN_SCHEDULED_TIME_SECONDS)), millis(v.get(SCHEDULER_MAX_SCHEDULED_TIME_SECONDS)),
+        v.get(SCHEDULER_INSERT_BATCH_SIZE), v.get(SCHEDULER_MAX_LATE_RUNS),
+        millis(v.get(SCHEDULER_STATUS_INTERVAL_SECONDS)), millis(v.get(SCHEDULER_NOT_READY_AFTER_SECONDS)));
   }
 
   static BatonConfig.Concurrency concurrency(Values v) {

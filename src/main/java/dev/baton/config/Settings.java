@@ -64,6 +64,33 @@ final class Settings {
       "services.plannerStatisticsIntervalSeconds", "BATON_PLANNER_STATISTICS_INTERVAL_SECONDS", 5.0,
       "a number of seconds 0..86400 (0 = off)", s -> secondsIn(s, 86400));
 
+  static final Setting<Double> SCHEDULER_LOOP_SECONDS = define("scheduler.loopSeconds", "BATON_SCHEDULER_LOOP_SECONDS",
+      60.0, "a number of seconds 0..86400 (0 = off in this instance)", s -> secondsIn(s, 86400));
+  static final Setting<Double> SCHEDULER_RECENT_LOOP_SECONDS = define("scheduler.recentLoopSeconds",
+      "BATON_SCHEDULER_RECENT_LOOP_SECONDS", 5.0, "a number of seconds 0..86400 (0 = off in this instance)",
+      s -> secondsIn(s, 86400));
+  static final Setting<Integer> SCHEDULER_DEPLOYMENT_BATCH_SIZE = define("scheduler.deploymentBatchSize",
+      "BATON_SCHEDULER_DEPLOYMENT_BATCH_SIZE", 100, "an integer 1..10000", s -> intIn(s, 1, 10_000));
+  static final Setting<Integer> SCHEDULER_MIN_RUNS = define("scheduler.minRuns", "BATON_SCHEDULER_MIN_RUNS", 3,
+      "an integer 0..1000", s -> intIn(s, 0, 1000));
+  static final Setting<Integer> SCHEDULER_MAX_RUNS = define("scheduler.maxRuns", "BATON_SCHEDULER_MAX_RUNS", 100,
+      "an integer 1..1000", s -> intIn(s, 1, 1000));
+  static final Setting<Double> SCHEDULER_MIN_SCHEDULED_TIME_SECONDS = define("scheduler.minScheduledTimeSeconds",
+      "BATON_SCHEDULER_MIN_SCHEDULED_TIME_SECONDS", 3600.0, "a number of seconds 0..31536000",
+      s -> secondsIn(s, 31_536_000));
+  static final Setting<Double> SCHEDULER_MAX_SCHEDULED_TIME_SECONDS = define("scheduler.maxScheduledTimeSeconds",
+      "BATON_SCHEDULER_MAX_SCHEDULED_TIME_SECONDS", 8_640_000.0, "a number of seconds 0..315360000",
+      s -> secondsIn(s, 315_360_000));
+  static final Setting<Integer> SCHEDULER_INSERT_BATCH_SIZE = define("scheduler.insertBatchSize",
+      "BATON_SCHEDULER_INSERT_BATCH_SIZE", 500, "an integer 1..100000", s -> intIn(s, 1, 100_000));
+  static final Setting<Integer> SCHEDULER_MAX_LATE_RUNS = define("scheduler.maxLateRuns", "BATON_SCHEDULER_MAX_LATE_RUNS",
+      1, "an integer 0..100000 (0 = keep every Late run, as Prefect)", s -> intIn(s, 0, 100_000));
+  static final Setting<Double> SCHEDULER_STATUS_INTERVAL_SECONDS = define("scheduler.statusIntervalSeconds",
+      "BATON_SCHEDULER_STATUS_INTERVAL_SECONDS", 15.0, "a number of seconds 0..86400 (0 = off in this instance)",
+      s -> secondsIn(s, 86400));
+  static final Setting<Double> SCHEDULER_NOT_READY_AFTER_SECONDS = define("scheduler.notReadyAfterSeconds",
+      "BATON_SCHEDULER_NOT_READY_AFTER_SECONDS", 60.0, "a number of seconds 0..86400", s -> secondsIn(s, 86400));
+
   static final Setting<Integer> CONCURRENCY_TAG_SLOT_WAIT_SECONDS = define("concurrency.tagSlotWaitSeconds",
       "BATON_CONCURRENCY_TAG_SLOT_WAIT_SECONDS", 10, "an integer 0..86400", s -> intIn(s, 0, 86400));
   static final Setting<Integer> CONCURRENCY_DEPLOYMENT_SLOT_WAIT_SECONDS = define(

@@ -1,50 +1,87 @@
 package dev.baton.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.domain.ApiVersion;
 import dev.baton.domain.DeploymentWithLimit;
 import dev.baton.domain.command.FlowRunFromDeployment;
-import dev.baton.wire.Bodies;
-import dev.baton.wire.ConcurrencyRender;
-import dev.baton.wire.DeploymentBodies;
-import dev.baton.wire.Json;
-import dev.baton.wire.Render;
 import dev.baton.service.Deployments;
+import dev.baton.wire.Bodies;
+import dev.baton.wire.DeploymentBodies;
+import dev.baton.wire.DeploymentRender;
+import dev.baton.wire.Render;
+import dev.baton.wire.ScheduleBodies;
 import io.vertx.ext.web.Router;
-import java.time.Instant;
-import java.util.function.Supplier;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
- * Deployments as far as orchestration needs them (spec/api.md §9): create (upsert), read, PATCH,
- * delete, create_flow_run — adapters over {@link Deployments}, which keeps {@code concurrency_limit}
- * as the v2 limit {@code deployment:<id>} in the same transaction.
+ * Deployments (dispatch.md §1.2–§1.4): create (upsert), read, PATCH, delete, their schedules,
+ * pause/resume, manual scheduling, the runner's poll, create_flow_run — adapters over
+ * {@link Deployments}. 404 texts are Prefect's, which differ by route ("Deployment not found",
+ * "Deployment not found.", "Schedule not found.").
  */
 public final class DeploymentRoutes {
+  private static final byte[] NULL = "null".getBytes(java.nio.charset.StandardCharsets.UTF_8);
   private final Deployments deployments;
   private final Supplier<Instant> clock;
+  private final int maxLimit;
 
-  /** @param service its clock stamps rendered flow runs */
-  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock) {
+  /** @param clock stamps rendered flow runs; @param maxLimit the poll's default and largest {@code limit} */
+  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock, int maxLimit) {
     this.deployments = deployments;
     this.clock = clock;
+    this.maxLimit = maxLimit;
+  }
+
+  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock) {
+    this(deployments, clock, 200);
   }
 
   public void mount(Router r) {
     r.post("/deployments/").handler(this::create);
     r.post("/deployments").handler(this::create);
+    r.post("/deployments/get_scheduled_flow_runs").handler(ctx -> Http.withBody(ctx,
+        b -> DeploymentBodies.scheduledRuns(b, maxLimit), q -> Http.reply(ctx,
+            deployments.scheduledRuns(q.deploymentIds(), q.scheduledBefore(), q.limit()),
+            l -> Http.json(ctx, 200, Render.list(l, (g, run) -> Render.flowRun(g, run, clock.get()))))));
     r.get("/deployments/:id").handler(ctx -> Http.withId(ctx, id ->
         Replies.found(ctx, deployments.get(id), Deployments.NOT_FOUND, DeploymentRoutes::render)));
     // run_deployment("flow/deployment") looks the deployment up by name first
     r.get("/deployments/name/:flow/:deployment").handler(ctx -> Replies.found(ctx,
         deployments.byName(ctx.pathParam("flow"), ctx.pathParam("deployment")), Deployments.NOT_FOUND, DeploymentRoutes::render));
     r.patch("/deployments/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, DeploymentBodies::update,
-        u -> Replies.noContent(ctx, deployments.update(id, u.present()), Deployments.NOT_FOUND))));
+        u -> Replies.noContent(ctx, deployments.update(id, u.present()), null))));
     r.delete("/deployments/:id").handler(ctx -> Http.withId(ctx, id ->
         Replies.noContent(ctx, deployments.delete(id), Deployments.NOT_FOUND)));
     r.post("/deployments/:id/create_flow_run").handler(ctx -> Http.withId(ctx, id ->
         Http.withBody(ctx, DeploymentBodies::createFlowRun, b -> createFlowRun(ctx, id, b))));
+    r.post("/deployments/:id/pause_deployment").handler(ctx -> Http.withId(ctx, id ->
+        Replies.reply(ctx, deployments.pause(id), Deployments.NOT_FOUND, v -> Http.json(ctx, 200, NULL))));
+    r.post("/deployments/:id/resume_deployment").handler(ctx -> Http.withId(ctx, id ->
+        Replies.reply(ctx, deployments.resume(id), Deployments.NOT_FOUND, v -> Http.json(ctx, 200, NULL))));
+    r.post("/deployments/:id/schedule").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx,
+        DeploymentBodies::scheduleRequest, s -> Http.reply(ctx, deployments.schedule(id, s.startTime(), s.endTime(),
+            s.minTimeSeconds() == null ? null : Duration.ofNanos(Math.round(s.minTimeSeconds() * 1e9)), s.minRuns(),
+            s.maxRuns()), n -> Http.json(ctx, 200, NULL)))));
+    r.get("/deployments/:id/schedules").handler(ctx -> Http.withId(ctx, id ->
+        Replies.found(ctx, deployments.schedules(id), null, DeploymentRender::schedules)));
+    r.post("/deployments/:id/schedules").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, ScheduleBodies::creates,
+        l -> Replies.reply(ctx, deployments.createSchedules(id, l), null,
+            created -> Http.json(ctx, 201, DeploymentRender.schedules(created))))));
+    r.patch("/deployments/:id/schedules/:sid").handler(ctx -> Http.withId(ctx, id -> withScheduleId(ctx, sid ->
+        Http.withBody(ctx, ScheduleBodies::update, u ->
+            Replies.noContent(ctx, deployments.updateSchedule(id, sid, u), null)))));
+    r.delete("/deployments/:id/schedules/:sid").handler(ctx -> Http.withId(ctx, id -> withScheduleId(ctx, sid ->
+        Replies.noContent(ctx, deployments.deleteSchedule(id, sid), null))));
+  }
+
+  private static void withScheduleId(RoutingContext ctx, java.util.function.Consumer<UUID> then) {
+    UUID sid = Http.pathId(ctx, "sid");
+    if (sid != null) {
+      then.accept(sid);
+    }
   }
 
   private void create(RoutingContext ctx) {
@@ -60,19 +97,8 @@ public final class DeploymentRoutes {
         c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), clock.get())));
   }
 
-  /** The deployment as Render writes it, with the linked limit as {@code global_concurrency_limit}. */
+  /** Prefect's DeploymentResponse: the linked limit as {@code global_concurrency_limit}, {@code concurrency_limit} null. */
   static byte[] render(DeploymentWithLimit w) {
-    byte[] base = Render.deployment(w.deployment());
-    if (w.limit() == null) {
-      return base;
-    }
-    try {
-      ObjectNode o = (ObjectNode) Json.MAPPER.readTree(base);
-      o.put("concurrency_limit", w.limit().limit());
-      o.set("global_concurrency_limit", Json.MAPPER.readTree(Render.bytes(g -> ConcurrencyRender.v2(g, w.limit()))));
-      return Json.MAPPER.writeValueAsBytes(o);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return DeploymentRender.deployment(w.deployment(), w.limit());
   }
 }

@@ -96,7 +96,7 @@ public final class HttpVerticle extends VerticleBase {
     new VariableRoutes(services.variables()).mount(api);
     new ResourceRoutes(services.runs(), services::now, services.flows(), services.flowRuns(), services.taskRuns(), services.logs(),
         services.apiConfig(), readiness).mount(api);
-    new DeploymentRoutes(services.deployments(), services::now).mount(api);
+    new DeploymentRoutes(services.deployments(), services::now, services.apiConfig().defaultLimit()).mount(api);
     new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;

@@ -1,14 +1,11 @@
 package dev.baton.persistence;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.domain.ConcurrencyLimitV2;
 import dev.baton.domain.Deployment;
 import dev.baton.persistence.concurrency.LimitStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -55,47 +52,6 @@ public final class DeploymentConcurrency {
 
   /** Writes the present columns of a PATCH ({@code concurrency_limit} is synced by the caller). */
   public static Future<Boolean> patch(SqlClient c, UUID id, Map<String, Object> present) {
-    List<String> sets = new ArrayList<>();
-    Tuple t = Tuple.tuple().addValue(id);
-    for (Map.Entry<String, Object> e : present.entrySet()) {
-      String k = e.getKey();
-      Object v = e.getValue();
-      int n = t.size() + 1;
-      switch (k) {
-        case "version", "description", "work_pool_name", "work_queue_name" -> {
-          sets.add(k + " = $" + n);
-          t.addValue(v);
-        }
-        case "paused" -> {
-          sets.add("paused = coalesce($" + n + ", false)");
-          t.addValue(v);
-        }
-        case "concurrency_limit" -> {
-          sets.add("concurrency_limit = $" + n);
-          t.addValue(v);
-        }
-        case "tags" -> {
-          sets.add("tags = coalesce($" + n + "::text::jsonb, '[]')");
-          t.addValue(v == null ? null : JsonCodec.writeStrings(castList(v)));
-        }
-        case "labels", "parameters" -> {
-          sets.add(k + " = coalesce($" + n + "::text::jsonb, '{}')");
-          t.addValue(v == null ? null : JsonCodec.write((JsonNode) v));
-        }
-        case "concurrency_options" -> {
-          sets.add("concurrency_options = $" + n + "::text::jsonb");
-          t.addValue(v == null ? null : JsonCodec.write((JsonNode) v));
-        }
-        default -> { }
-      }
-    }
-    sets.add("updated = now()");
-    return c.preparedQuery("UPDATE deployment SET " + String.join(", ", sets) + " WHERE id = $1").execute(t)
-        .map(rows -> rows.rowCount() > 0);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<String> castList(Object v) {
-    return (List<String>) v;
+    return DeploymentRepository.patch(c, id, present);
   }
 }

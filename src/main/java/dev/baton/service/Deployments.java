@@ -2,8 +2,10 @@ package dev.baton.service;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.config.BatonConfig;
 import dev.baton.domain.ApiVersion;
 import dev.baton.domain.Deployment;
+import dev.baton.domain.DeploymentSchedule;
 import dev.baton.domain.DeploymentWithLimit;
 import dev.baton.domain.FlowRun;
 import dev.baton.domain.FlowRunPolicy;
@@ -11,50 +13,104 @@ import dev.baton.domain.StateType;
 import dev.baton.domain.command.DeploymentCreate;
 import dev.baton.domain.command.FlowRunCreate;
 import dev.baton.domain.command.FlowRunFromDeployment;
+import dev.baton.domain.command.ScheduleCreate;
+import dev.baton.domain.command.ScheduleUpdate;
 import dev.baton.domain.command.StateCreate;
 import dev.baton.orchestration.api.CreateFlowRunCommand;
-import dev.baton.orchestration.api.Deadline;
-import dev.baton.orchestration.api.RunCommands;
 import dev.baton.orchestration.api.CreatedRun;
+import dev.baton.orchestration.api.Deadline;
+import dev.baton.orchestration.api.OrchestrationException;
+import dev.baton.orchestration.api.OrchestrationFailure;
+import dev.baton.orchestration.api.RunCommands;
 import dev.baton.persistence.DeploymentConcurrency;
 import dev.baton.persistence.DeploymentRepository;
+import dev.baton.persistence.DeploymentScheduleStore;
+import dev.baton.persistence.DeploymentScheduleStore.ScheduleRow;
+import dev.baton.persistence.ScheduledRunStore;
+import dev.baton.persistence.ScheduledRunStore.Deletion;
+import dev.baton.persistence.SqlErrors;
+import dev.baton.schedule.RunPlanner;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Deployments as far as orchestration needs them (spec/api.md §9): upsert, read (by id or by
- * flow and deployment name), PATCH, delete, create a flow run — {@code concurrency_limit} kept as
- * the v2 limit {@code deployment:<id>} in the same transaction as the deployment.
+ * Deployments (dispatch.md §1.2–§1.4): upsert, read, PATCH, delete with Prefect's run-deletion
+ * rules (D1 future auto-scheduled runs on upsert and PATCH, D2 every auto-scheduled one on pause
+ * and schedule deletion, D3 every scheduled one on deletion), their schedules (kept by id while
+ * unchanged: {@link ScheduleReconciliation}), pause/resume, manual scheduling, the runner's poll
+ * with the READY status it records, and flow runs created from a deployment. Every change is one
+ * transaction; {@code concurrency_limit} stays the v2 limit {@code deployment:<id>}.
  */
 public final class Deployments {
+  private static final Logger LOG = LoggerFactory.getLogger(Deployments.class);
   public static final String NOT_FOUND = "Deployment not found";
+  /** The text of the schedule routes' and PATCH's 404. */
+  public static final String NOT_FOUND_DOT = "Deployment not found.";
+  public static final String SCHEDULE_NOT_FOUND = "Schedule not found.";
+  static final String DUPLICATE_SLUG = "Schedule slugs must be unique within a deployment.";
   /** The PATCH key that is synced to the linked limit rather than written as a column. */
   static final String CONCURRENCY_LIMIT = "concurrency_limit";
+  /** A READY deployment's {@code last_polled} is rewritten by a poll only when older than this. */
+  static final Duration LAST_POLLED_REFRESH = Duration.ofSeconds(15);
 
   /** A saved deployment and whether this call created it. */
   public record Saved(DeploymentWithLimit deployment, boolean created) {}
 
   private final Pool pool;
   private final RunCommands runs;
+  private final BatonConfig.Scheduler scheduler;
+  private final Clock clock;
+  /** Id sets whose READY mark is being written (Prefect coalesces it per id set too). */
+  private final Set<String> marking = ConcurrentHashMap.newKeySet();
 
-  public Deployments(Pool pool, RunCommands runs) {
+  public Deployments(Pool pool, RunCommands runs, BatonConfig.Scheduler scheduler, Clock clock) {
     this.pool = pool;
     this.runs = runs;
+    this.scheduler = scheduler;
+    this.clock = clock;
   }
 
-  /** Creates or replaces (by flow and name), with its limit, in one transaction. */
+  public Deployments(Pool pool, RunCommands runs) {
+    this(pool, runs, BatonConfig.Scheduler.DEFAULTS, Clock.systemUTC());
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Creates or updates (by flow and name), with its schedules and limit, in one transaction. */
   public Future<Saved> upsert(DeploymentCreate body) {
-    return pool.withTransaction(c -> DeploymentRepository.upsert(c, body)
-        .compose(up -> DeploymentConcurrency.sync(c, up.value().id(), up.value().concurrencyLimitId(), body.concurrencyLimit())
-            .compose(v -> DeploymentConcurrency.get(c, up.value().id()))
-            .map(w -> new Saved(domain(w), up.created()))));
+    Instant now = now();
+    return pool.withTransaction(c -> DeploymentRepository.upsert(c, body).compose(up -> {
+      UUID id = up.value().id();
+      Future<Void> limit = body.has(CONCURRENCY_LIMIT)
+          ? DeploymentConcurrency.sync(c, id, up.value().concurrencyLimitId(), body.concurrencyLimit())
+          : Future.succeededFuture();
+      return limit
+          .compose(v -> ScheduledRunStore.deleteScheduledRuns(c, id, Deletion.D1, now))
+          .compose(n -> DeploymentScheduleStore.list(c, id))
+          .compose(existing -> apply(c, id, ScheduleReconciliation.replace(existing, body.schedules())))
+          .compose(v -> read(c, id))
+          .map(w -> new Saved(w, up.created()));
+    }));
   }
 
   /** NOT_FOUND when there is no such deployment. */
   public Future<DeploymentWithLimit> get(UUID id) {
-    return Found.orNotFound(DeploymentConcurrency.get(pool, id), NOT_FOUND).map(Deployments::domain);
+    return Found.orNotFound(read(pool, id), NOT_FOUND);
   }
 
   /** {@code run_deployment("flow/deployment")}'s lookup; NOT_FOUND when there is no such deployment. */
@@ -63,29 +119,182 @@ public final class Deployments {
   }
 
   /**
-   * Writes the present columns ({@code present}: PATCH key → decoded value; {@code concurrency_limit}
-   * syncs the linked limit), in one transaction. NOT_FOUND when there is no such deployment.
+   * PATCH: the present columns ({@code present}: key → decoded value; {@code concurrency_limit}
+   * syncs the linked limit; {@code schedules} by Prefect's slug rules), then D1, in one
+   * transaction. NOT_FOUND ("Deployment not found.") when there is no such deployment; the slug
+   * rules' 422s before anything is written.
    */
+  @SuppressWarnings("unchecked")
   public Future<Void> update(UUID id, Map<String, Object> present) {
-    return Found.touched(pool.withTransaction(c -> DeploymentRepository.get(c, id).compose(d -> {
+    Instant now = now();
+    return pool.withTransaction(c -> DeploymentRepository.lock(c, id).compose(d -> {
       if (d == null) {
-        return Future.succeededFuture(false);
+        return Future.failedFuture(OrchestrationException.notFound(NOT_FOUND_DOT));
       }
-      return DeploymentConcurrency.patch(c, id, present)
-          .compose(ok -> present.containsKey(CONCURRENCY_LIMIT)
-              ? DeploymentConcurrency.sync(c, id, d.concurrencyLimitId(), (Integer) present.get(CONCURRENCY_LIMIT))
-              : Future.succeededFuture())
-          .map(v -> true);
-    })), NOT_FOUND);
+      List<ScheduleUpdate> given = (List<ScheduleUpdate>) present.get("schedules");
+      return DeploymentScheduleStore.list(c, id).compose(existing -> {
+        ScheduleReconciliation.Writes writes = given == null ? null : ScheduleReconciliation.patch(existing, given);
+        return DeploymentConcurrency.patch(c, id, present)
+            .compose(ok -> present.containsKey(CONCURRENCY_LIMIT)
+                ? DeploymentConcurrency.sync(c, id, d.concurrencyLimitId(), (Integer) present.get(CONCURRENCY_LIMIT))
+                : Future.succeededFuture())
+            .compose(v -> ScheduledRunStore.deleteScheduledRuns(c, id, Deletion.D1, now))
+            .compose(n -> writes == null ? Future.succeededFuture() : apply(c, id, writes));
+      });
+    })).recover(Deployments::slugConflict);
   }
 
-  /** Deletes the deployment and the limit it owns, in one transaction; NOT_FOUND when there is no such deployment. */
+  /** Deletes the deployment, its scheduled runs (D3) and the limit it owns, in one transaction. */
   public Future<Void> delete(UUID id) {
-    return Found.touched(pool.withTransaction(c -> DeploymentRepository.get(c, id).compose(d -> d == null
+    Instant now = now();
+    return Found.touched(pool.withTransaction(c -> DeploymentRepository.lock(c, id).compose(d -> d == null
         ? Future.succeededFuture(false)
-        : DeploymentConcurrency.sync(c, id, d.concurrencyLimitId(), null).compose(v -> DeploymentRepository.delete(c, id)))),
-        NOT_FOUND);
+        : ScheduledRunStore.deleteScheduledRuns(c, id, Deletion.D3, now)
+            .compose(n -> DeploymentConcurrency.sync(c, id, d.concurrencyLimitId(), null))
+            .compose(v -> DeploymentRepository.delete(c, id)))), NOT_FOUND);
   }
+
+  // ---- schedules -----------------------------------------------------------------------------
+
+  public Future<List<DeploymentSchedule>> schedules(UUID id) {
+    return Found.orNotFound(DeploymentRepository.get(pool, id), NOT_FOUND_DOT)
+        .compose(d -> DeploymentScheduleStore.list(pool, id));
+  }
+
+  /** Adds schedules; a slug the deployment has (or given twice) ⇒ CONFLICT, nothing written. */
+  public Future<List<DeploymentSchedule>> createSchedules(UUID id, List<ScheduleCreate> given) {
+    List<ScheduleRow> rows = new ArrayList<>();
+    given.forEach(s -> rows.add(ScheduleRow.fresh(s.schedule(), s.active(), s.maxScheduledRuns(), s.parameters(), s.slug())));
+    Set<UUID> ids = new java.util.HashSet<>();
+    rows.forEach(r -> ids.add(r.id()));
+    return pool.withTransaction(c -> DeploymentRepository.lock(c, id).compose(d -> d == null
+        ? Future.<List<DeploymentSchedule>>failedFuture(OrchestrationException.notFound(NOT_FOUND_DOT))
+        : DeploymentScheduleStore.insert(c, id, rows)
+            .compose(v -> DeploymentRepository.touch(c, id))
+            .compose(v -> DeploymentScheduleStore.list(c, id))
+            .map(all -> all.stream().filter(s -> ids.contains(s.id())).toList())))
+        .recover(t -> SqlErrors.isUniqueViolation(t)
+            ? Future.failedFuture(new OrchestrationException(OrchestrationFailure.CONFLICT, DUPLICATE_SLUG, t))
+            : Future.failedFuture(t))
+        .map(created -> {
+          List<DeploymentSchedule> ordered = new ArrayList<>(created);
+          ordered.sort(java.util.Comparator.comparing(s -> rows.indexOf(rows.stream().filter(r -> r.id().equals(s.id()))
+              .findFirst().orElseThrow())));
+          return ordered;
+        });
+  }
+
+  /** Updates one schedule (the given fields; parameters always), then D1. */
+  public Future<Void> updateSchedule(UUID id, UUID scheduleId, ScheduleUpdate u) {
+    Instant now = now();
+    return pool.withTransaction(c -> scheduleOf(c, id, scheduleId).compose(e -> {
+      ScheduleRow row = ScheduleReconciliation.update(e, u);
+      return DeploymentScheduleStore.update(c, id, row)
+          .compose(ok -> DeploymentRepository.touch(c, id))
+          .compose(ok -> ScheduledRunStore.deleteScheduledRuns(c, id, Deletion.D1, now));
+    })).recover(Deployments::slugConflict).mapEmpty();
+  }
+
+  /** Deletes one schedule, then D2 (Late runs too). */
+  public Future<Void> deleteSchedule(UUID id, UUID scheduleId) {
+    Instant now = now();
+    return pool.withTransaction(c -> scheduleOf(c, id, scheduleId)
+        .compose(e -> DeploymentScheduleStore.delete(c, id, List.of(scheduleId)))
+        .compose(n -> DeploymentRepository.touch(c, id))
+        .compose(ok -> ScheduledRunStore.deleteScheduledRuns(c, id, Deletion.D2, now))).mapEmpty();
+  }
+
+  private static Future<DeploymentSchedule> scheduleOf(SqlClient c, UUID id, UUID scheduleId) {
+    return DeploymentRepository.lock(c, id).compose(d -> d == null
+        ? Future.failedFuture(OrchestrationException.notFound(NOT_FOUND_DOT))
+        : DeploymentScheduleStore.list(c, id).compose(all -> all.stream().filter(s -> s.id().equals(scheduleId))
+            .findFirst().map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(OrchestrationException.notFound(SCHEDULE_NOT_FOUND)))));
+  }
+
+  private static Future<Void> apply(SqlClient c, UUID id, ScheduleReconciliation.Writes w) {
+    if (w.none()) {
+      return Future.succeededFuture();
+    }
+    Future<Void> f = DeploymentScheduleStore.delete(c, id, w.delete()).mapEmpty();
+    f = f.compose(v -> DeploymentScheduleStore.clearSlugs(c, id, w.clearSlugs()));
+    for (ScheduleRow r : w.update()) {
+      f = f.compose(v -> DeploymentScheduleStore.update(c, id, r).mapEmpty());
+    }
+    return f.compose(v -> DeploymentScheduleStore.insert(c, id, w.insert()));
+  }
+
+  private static <T> Future<T> slugConflict(Throwable t) {
+    return SqlErrors.isUniqueViolation(t)
+        ? Future.failedFuture(new OrchestrationException(OrchestrationFailure.CONFLICT, DUPLICATE_SLUG, t))
+        : Future.failedFuture(t);
+  }
+
+  // ---- pause, resume, manual scheduling --------------------------------------------------------
+
+  /** Paused, then every auto-scheduled run not started deleted (D2), in one transaction. */
+  public Future<Void> pause(UUID id) {
+    Instant now = now();
+    return Found.touched(pool.withTransaction(c -> DeploymentRepository.setPaused(c, id, true).compose(ok -> !ok
+        ? Future.succeededFuture(false)
+        : ScheduledRunStore.deleteScheduledRuns(c, id, Deletion.D2, now).map(n -> true))), NOT_FOUND);
+  }
+
+  /** Not paused ({@code updated} bumped: the recent pass schedules it within seconds). */
+  public Future<Void> resume(UUID id) {
+    return Found.touched(DeploymentRepository.setPaused(pool, id, false), NOT_FOUND);
+  }
+
+  /**
+   * {@code POST /deployments/{id}/schedule}: the runs the active schedules give between
+   * {@code start} (default now) and {@code end} (default start + the scheduler's horizon), at
+   * least {@code minRuns} and {@code minTime} ahead, at most {@code maxRuns} per schedule —
+   * auto-scheduled, idempotent. A missing deployment schedules nothing, as in Prefect.
+   */
+  public Future<Integer> schedule(UUID id, Instant start, Instant end, Duration minTime, Integer minRuns, Integer maxRuns) {
+    Instant now = now();
+    Instant from = start != null ? start : now;
+    RunPlanner.Window w = new RunPlanner.Window(from,
+        end != null ? end : from.plusMillis(scheduler.maxScheduledTimeMillis()),
+        minTime != null ? minTime : Duration.ofMillis(scheduler.minScheduledTimeMillis()),
+        minRuns != null ? minRuns : scheduler.minRuns(), maxRuns != null ? maxRuns : scheduler.maxRuns());
+    return pool.withTransaction(c -> DeploymentRepository.lock(c, id).compose(d -> d == null
+        ? Future.succeededFuture(0)
+        : DeploymentScheduleStore.list(c, id).compose(schedules ->
+            ScheduledRunStore.insert(c, RunPlanner.plan(d, schedules, w, true), now))));
+  }
+
+  // ---- the runner's poll ---------------------------------------------------------------------
+
+  /**
+   * {@code get_scheduled_flow_runs}: the deployments' scheduled runs due by {@code before}; the
+   * deployments are then marked READY (polled now) — after the answer, coalesced per id set, and
+   * only where not READY already or last polled over {@value #LAST_POLLED_REFRESH_TEXT} ago.
+   */
+  public Future<List<FlowRun>> scheduledRuns(List<UUID> deploymentIds, Instant before, int limit) {
+    return ScheduledRunStore.scheduledRuns(pool, deploymentIds, before, limit).onSuccess(v -> markReady(deploymentIds));
+  }
+
+  static final String LAST_POLLED_REFRESH_TEXT = "15 s";
+
+  private void markReady(List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    List<UUID> sorted = new ArrayList<>(new java.util.TreeSet<>(ids));
+    String key = sorted.toString();
+    if (!marking.add(key)) {
+      return;
+    }
+    ScheduledRunStore.markReady(pool, sorted, now(), LAST_POLLED_REFRESH).onComplete(ar -> {
+      marking.remove(key);
+      if (ar.failed()) {
+        LOG.warn("event=mark_deployments_ready_failed deployments={} error=\"{}\"", sorted.size(), ar.cause().toString());
+      }
+    });
+  }
+
+  // ---- flow runs -----------------------------------------------------------------------------
 
   /**
    * A flow run of the deployment, through run creation (orchestration of its initial state);
@@ -116,7 +325,9 @@ public final class Deployments {
         d.id());
   }
 
-  private static DeploymentWithLimit domain(DeploymentConcurrency.WithLimit w) {
-    return new DeploymentWithLimit(w.deployment(), w.limit());
+  /** The deployment with its limit and schedules, or null. */
+  private static Future<DeploymentWithLimit> read(SqlClient c, UUID id) {
+    return DeploymentConcurrency.get(c, id).compose(w -> w == null ? Future.succeededFuture(null)
+        : DeploymentScheduleStore.list(c, id).map(s -> new DeploymentWithLimit(w.deployment().withSchedules(s), w.limit())));
   }
 }

@@ -47,10 +47,16 @@ public record Services(
   public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
       EventRecorder eventRecorder,
     EventFeed eventFeed, Clock clock) {
+    return create(pool, runs, slots, apiConfig, eventRecorder, eventFeed, clock, BatonConfig.Scheduler.DEFAULTS);
+  }
+
+  /** @param scheduler the window of manual scheduling ({@code POST /deployments/{id}/schedule}) */
+  public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
+      EventRecorder eventRecorder, EventFeed eventFeed, Clock clock, BatonConfig.Scheduler scheduler) {
     return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
         new EventQueries(pool), eventRecorder, eventFeed, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
-        new Deployments(pool, runs));
+        new Deployments(pool, runs, scheduler, clock));
   }
 
   /** Microsecond-precision "now" of {@link #clock}, matching PostgreSQL timestamptz (rendered estimates). */

@@ -297,37 +297,88 @@ public final class Bodies {
         return o;
       });
 
+  /** Prefect's ParameterSchema: null or {} is {@code {"type": "object", "properties": {}}}. */
+  static final Type<JsonNode> PARAMETER_SCHEMA = (n, c) -> {
+    if (n.isNull() || n.isObject() && n.isEmpty()) {
+      ObjectNode o = emptyObject();
+      o.put("type", "object");
+      o.putObject("properties");
+      return o;
+    }
+    return OBJECT.decode(n, c);
+  };
+
+  /** Prefect's VersionInfo: {@code type} and {@code version} required, other keys kept. */
+  static final Type<JsonNode> VERSION_INFO = (n, c) -> {
+    int m = c.mark();
+    ObjectNode o = OBJECT.decode(n, c);
+    if (o == null || c.failedSince(m)) return null;
+    for (String k : new String[] {"type", "version"}) {
+      c.push(k);
+      if (!o.has(k)) c.missing(o);
+      else STR.decode(o.get(k), c);
+      c.pop();
+    }
+    return c.failedSince(m) ? null : o;
+  };
+
+  /** {@code pull_steps}: a list of objects, kept as the JSON array given. */
+  static final Type<JsonNode> PULL_STEPS = (n, c) -> {
+    int m = c.mark();
+    if (list(OBJECT).decode(n, c) == null || c.failedSince(m)) return null;
+    return n;
+  };
+
+  /** DeploymentCreate's keys, in its field order. */
+  private static final String[] DEPLOYMENT_CREATE_KEYS = {"name", "flow_id", "paused", "schedules", "concurrency_limit",
+      "concurrency_options", "global_concurrency_limit_id", "enforce_parameter_schema", "parameter_openapi_schema",
+      "parameters", "tags", "labels", "pull_steps", "work_queue_name", "work_pool_name", "storage_document_id",
+      "infrastructure_document_id", "description", "path", "version", "entrypoint", "job_variables", "version_info"};
+
   static final Model<DeploymentCreate> DEPLOYMENT_CREATE = Model.<DeploymentCreate>forbid("DeploymentCreate")
-      .req("name", NAME)
+      .req("name", STR)
       .req("flow_id", UUID_T)
-      .opt("version", NSTR)
-      .opt("description", NSTR)
       .opt("paused", BOOL, false)
-      .opt("tags", STR_LIST, List.of())
-      .opt("labels", LABELS)
-      .opt("parameters", OBJECT)
-      .opt("work_pool_name", NSTR)
-      .opt("work_queue_name", NSTR)
+      .opt("schedules", ScheduleBodies.SCHEDULE_CREATES, List.of())
       .opt("concurrency_limit", range(INT32, 0, null).nullable())
       .opt("concurrency_options", CONCURRENCY_OPTIONS.nullable())
       .opt("global_concurrency_limit_id", NUUID)
-      // known Prefect fields Baton accepts and ignores
-      .opt("schedules", ARRAY.nullable())
-      .opt("enforce_parameter_schema", NBOOL)
-      .opt("parameter_openapi_schema", OBJECT.nullable())
-      .opt("job_variables", OBJECT.nullable())
-      .opt("pull_steps", ARRAY.nullable())
-      .opt("path", NSTR)
-      .opt("entrypoint", NSTR)
+      .opt("enforce_parameter_schema", BOOL, true)
+      .opt("parameter_openapi_schema", PARAMETER_SCHEMA, null)
+      .opt("parameters", OBJECT)
+      .opt("tags", STR_LIST, List.of())
+      .opt("labels", LABELS.nullable())
+      .opt("pull_steps", PULL_STEPS.nullable())
+      .opt("work_queue_name", NSTR)
+      .opt("work_pool_name", NSTR)
       .opt("storage_document_id", NUUID)
       .opt("infrastructure_document_id", NUUID)
-      .opt("version_info", OBJECT.nullable())
+      .opt("description", NSTR)
+      .opt("path", NSTR)
+      .opt("version", NSTR)
+      .opt("entrypoint", NSTR)
+      .opt("job_variables", OBJECT)
+      .opt("version_info", VERSION_INFO.nullable())
       .validate(v -> v.get("concurrency_limit") != null && v.get("global_concurrency_limit_id") != null
           ? "A deployment cannot have both a concurrency limit and a global concurrency limit." : null)
-      .build(v -> new DeploymentCreate(v.get("name"), v.get("flow_id"), v.get("version"), v.get("description"),
-          v.get("paused"), v.get("tags"), v.get("labels", emptyObject()), v.get("parameters", emptyObject()),
-          v.get("work_pool_name"), v.get("work_queue_name"), v.get("concurrency_limit"),
-          v.get("concurrency_options")));
+      .build(v -> {
+        java.util.Set<String> present = new java.util.LinkedHashSet<>();
+        for (String k : DEPLOYMENT_CREATE_KEYS) {
+          if (v.has(k)) present.add(k);
+        }
+        JsonNode schema = v.get("parameter_openapi_schema");
+        if (schema == null) {
+          schema = PARAMETER_SCHEMA.decode(com.fasterxml.jackson.databind.node.NullNode.instance, new Ctx("default"));
+        }
+        return new DeploymentCreate(v.get("name"), v.get("flow_id"), v.get("version"), v.get("description"),
+            v.get("paused"), v.get("tags"), v.get("labels", emptyObject()), v.get("parameters", emptyObject()),
+            v.get("work_pool_name"), v.get("work_queue_name"), v.get("concurrency_limit"),
+            v.get("concurrency_options"), v.get("schedules"), v.get("path"), v.get("entrypoint"),
+            v.get("pull_steps"),
+            v.get("job_variables", emptyObject()), schema, v.<Boolean>get("enforce_parameter_schema"),
+            v.get("version_info"), v.get("storage_document_id"), v.get("infrastructure_document_id"),
+            java.util.Set.copyOf(present));
+      });
 
   static final Model<LogCreate> LOG_CREATE = Model.<LogCreate>forbid("LogCreate")
       .req("name", STR)

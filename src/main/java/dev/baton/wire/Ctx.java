@@ -35,6 +35,11 @@ public final class Ctx {
     return errors.size() > mark;
   }
 
+  /** Drops the errors recorded since {@code mark} (a union member that did not match, once another did). */
+  public void rewind(int mark) {
+    errors.subList(mark, errors.size()).clear();
+  }
+
   public boolean ok() {
     return errors.isEmpty();
   }

@@ -25,32 +25,33 @@ public final class DeploymentBodies {
     }
   }
 
-  private static final String[] WRITABLE = {"version", "description", "paused", "tags", "labels", "parameters",
-      "work_pool_name", "work_queue_name", "concurrency_limit", "concurrency_options"};
+  private static final String[] WRITABLE = {"version", "description", "paused", "schedules", "tags", "labels",
+      "parameters", "work_pool_name", "work_queue_name", "concurrency_limit", "concurrency_options",
+      "parameter_openapi_schema", "path", "job_variables", "pull_steps", "entrypoint", "storage_document_id",
+      "infrastructure_document_id", "enforce_parameter_schema", "version_info"};
 
   static final Model<DeploymentUpdate> UPDATE = Model.<DeploymentUpdate>forbid("DeploymentUpdate")
       .opt("version", STR.nullable())
+      .opt("version_info", Bodies.VERSION_INFO.nullable())
       .opt("description", STR.nullable())
       .opt("paused", BOOL.nullable())
-      .opt("tags", STR_LIST.nullable())
-      .opt("labels", LABELS.nullable())
-      .opt("parameters", OBJECT.nullable())
-      .opt("work_pool_name", STR.nullable())
-      .opt("work_queue_name", STR.nullable())
+      .opt("schedules", ScheduleBodies.SCHEDULE_UPDATES.nullable())
       .opt("concurrency_limit", range(INT32, 0, null).nullable())
       .opt("concurrency_options", Bodies.CONCURRENCY_OPTIONS.nullable())
       .opt("global_concurrency_limit_id", UUID_T.nullable())
-      // known Prefect fields Baton accepts and ignores
-      .opt("schedules", ARRAY.nullable())
-      .opt("enforce_parameter_schema", BOOL.nullable())
-      .opt("parameter_openapi_schema", OBJECT.nullable())
-      .opt("job_variables", OBJECT.nullable())
-      .opt("pull_steps", ARRAY.nullable())
+      .opt("parameters", OBJECT.nullable())
+      .opt("parameter_openapi_schema", Bodies.PARAMETER_SCHEMA)
+      .opt("tags", STR_LIST.nullable())
+      .opt("labels", LABELS.nullable())
+      .opt("work_queue_name", STR.nullable())
+      .opt("work_pool_name", STR.nullable())
       .opt("path", STR.nullable())
+      .opt("job_variables", OBJECT.nullable())
+      .opt("pull_steps", Bodies.PULL_STEPS.nullable())
       .opt("entrypoint", STR.nullable())
       .opt("storage_document_id", UUID_T.nullable())
       .opt("infrastructure_document_id", UUID_T.nullable())
-      .opt("version_info", OBJECT.nullable())
+      .opt("enforce_parameter_schema", BOOL.nullable())
       .validate(v -> v.get("concurrency_limit") != null && v.get("global_concurrency_limit_id") != null
           ? "A deployment cannot have both a concurrency limit and a global concurrency limit." : null)
       .build(v -> {
@@ -62,6 +63,46 @@ public final class DeploymentBodies {
         }
         return new DeploymentUpdate(m);
       });
+
+  /** {@code POST /deployments/get_scheduled_flow_runs}. */
+  public record ScheduledRunsQuery(List<UUID> deploymentIds, java.time.Instant scheduledBefore, int limit) {}
+
+  private static final Model<ScheduledRunsQuery> SCHEDULED_RUNS = Model.<ScheduledRunsQuery>embedded("get_scheduled_flow_runs")
+      .req("deployment_ids", list(UUID_T))
+      .opt("scheduled_before", DATETIME.nullable().map(Times::micros))
+      .opt("limit", ANY)
+      .build(v -> new ScheduledRunsQuery(v.get("deployment_ids"), v.get("scheduled_before"), 0));
+
+  /** The limit rule is the filter endpoints' (absent ⇒ {@code maxLimit}, out of range ⇒ a detail 422). */
+  public static Decoded<ScheduledRunsQuery> scheduledRuns(JsonNode body, int maxLimit) {
+    Ctx c = new Ctx("body");
+    FilterBodies.Limit lim = FilterBodies.limit(body, maxLimit, c);
+    if (lim.detail() != null) {
+      return Decoded.detail(lim.detail());
+    }
+    ScheduledRunsQuery q = SCHEDULED_RUNS.decode(body, c);
+    if (!c.ok()) {
+      return Decoded.invalid(c.errors());
+    }
+    return Decoded.ok(new ScheduledRunsQuery(q.deploymentIds(), q.scheduledBefore(), lim.value()));
+  }
+
+  /** {@code POST /deployments/{id}/schedule}: every field optional ({@code min_time} in float seconds). */
+  public record ScheduleRequest(java.time.Instant startTime, java.time.Instant endTime, Double minTimeSeconds,
+      Integer minRuns, Integer maxRuns) {}
+
+  private static final Model<ScheduleRequest> SCHEDULE_REQUEST = Model.<ScheduleRequest>embedded("schedule_deployment")
+      .opt("start_time", DATETIME.map(Times::micros))
+      .opt("end_time", DATETIME.map(Times::micros))
+      .opt("min_time", FLOAT)
+      .opt("min_runs", INT32)
+      .opt("max_runs", INT32)
+      .build(v -> new ScheduleRequest(v.get("start_time"), v.get("end_time"), v.get("min_time"), v.get("min_runs"),
+          v.get("max_runs")));
+
+  public static Decoded<ScheduleRequest> scheduleRequest(JsonNode body) {
+    return SCHEDULE_REQUEST.decodeBody(body);
+  }
 
   /** create_flow_run: the subset of DeploymentFlowRunCreate orchestration needs. */
   public record FlowRunFromDeployment(StateCreate state, String name, com.fasterxml.jackson.databind.node.ObjectNode parameters,

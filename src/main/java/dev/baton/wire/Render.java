@@ -289,26 +289,9 @@ public final class Render {
     g.writeEndObject();
   }
 
+  /** A deployment without its limit ({@link DeploymentRender} has the whole response). */
   public static void deployment(JsonGenerator g, Deployment d) throws IOException {
-    g.writeStartObject();
-    uuid(g, "id", d.id());
-    time(g, "created", d.created());
-    time(g, "updated", d.updated());
-    g.writeStringField("name", d.name());
-    uuid(g, "flow_id", d.flowId());
-    str(g, "version", d.version());
-    str(g, "description", d.description());
-    g.writeBooleanField("paused", d.paused());
-    strings(g, "tags", d.tags());
-    object(g, "labels", d.labels());
-    object(g, "parameters", d.parameters());
-    str(g, "work_pool_name", d.workPoolName());
-    str(g, "work_queue_name", d.workQueueName());
-    integer(g, "concurrency_limit", d.concurrencyLimit());
-    g.writeFieldName("global_concurrency_limit");
-    g.writeNull();
-    json(g, "concurrency_options", d.concurrencyOptions());
-    g.writeEndObject();
+    DeploymentRender.deployment(g, d, null);
   }
 
   /** {@code estimated_run_time}: total plus (now − state timestamp) while RUNNING, in µs. */

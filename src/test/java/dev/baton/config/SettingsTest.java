@@ -48,11 +48,14 @@ class SettingsTest {
     assertEquals(BatonConfig.Security.DEFAULTS, c.security());
     assertEquals(BatonConfig.Embedding.DEFAULTS, c.embedding());
     assertEquals(BatonConfig.Cluster.DEFAULTS, c.cluster());
+    assertEquals(new BatonConfig.Scheduler(60_000, 5_000, 100, 3, 100, 3_600_000, 8_640_000_000L, 500, 1, 15_000, 60_000),
+        BatonConfig.Scheduler.DEFAULTS, "Prefect's scheduler defaults (dispatch.md §1.3)");
+    assertEquals(BatonConfig.Scheduler.DEFAULTS, c.scheduler());
   }
 
   @Test
   void keysAndVariablesAreUniqueAndInKnownSections() {
-    Set<String> sections = Set.of("http", "db", "api", "runtime", "services", "concurrency", "runInput", "overload",
+    Set<String> sections = Set.of("http", "db", "api", "runtime", "services", "scheduler", "concurrency", "runInput", "overload",
         "events", "security", "embedding", "cluster");
     Set<String> keys = new HashSet<>();
     Set<String> envs = new HashSet<>();

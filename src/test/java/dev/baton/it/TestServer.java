@@ -89,6 +89,9 @@ public final class TestServer implements AutoCloseable {
     // periodic services off unless a test asks for them: they would race the scenarios
     e.putIfAbsent("BATON_LATE_RUNS_INTERVAL_SECONDS", "0");
     e.putIfAbsent("BATON_PAUSE_EXPIRATIONS_INTERVAL_SECONDS", "0");
+    e.putIfAbsent("BATON_SCHEDULER_LOOP_SECONDS", "0");
+    e.putIfAbsent("BATON_SCHEDULER_RECENT_LOOP_SECONDS", "0");
+    e.putIfAbsent("BATON_SCHEDULER_STATUS_INTERVAL_SECONDS", "0");
     BatonConfig config = ConfigLoader.load(e, Path.of("."));
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(config.runtime().eventLoops())
