@@ -2,7 +2,17 @@ package dev.baton;
 
 import dev.baton.orchestration.scheduled.LeaseReaperVerticle;
 import dev.baton.config.BatonConfig;
+import dev.baton.automations.ActionService;
+import dev.baton.automations.AutomationService;
+import dev.baton.automations.TriggerService;
+import dev.baton.domain.StateDetails;
+import dev.baton.domain.StateType;
+import dev.baton.domain.command.FlowRunFromDeployment;
+import dev.baton.domain.command.StateCreate;
 import dev.baton.events.EventFeed;
+import dev.baton.orchestration.api.OrchestrationClient;
+import dev.baton.orchestration.api.OrchestrationException;
+import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.events.EventRecorder;
 import dev.baton.http.HttpVerticle;
 import dev.baton.admission.InFlightLimiter;
@@ -110,7 +120,8 @@ public final class BatonServer {
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     EventFeed feed = new EventFeed(vertx, pool, connectOptions, recorder.instance());
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
-    Services services = Services.create(pool, apiService, apiService, api, recorder, feed, Clock.systemUTC());
+    Services services = Services.create(pool, apiService, apiService, api, recorder, feed, new AutomationService(pool, Clock.systemUTC()),
+        Clock.systemUTC());
     Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
@@ -144,6 +155,22 @@ public final class BatonServer {
         })
         .compose(id -> {
           otherIds.add(id);
+          long every = config.services().automationsIntervalMillis();
+          if (every == 0) {
+            return Future.succeededFuture(id);
+          }
+          // triggers evaluated and actions run by every instance (claims: SKIP LOCKED; see docs/automations.md)
+          OrchestrationClient client = new OrchestrationClient(vertx, overload.busTimeoutMs(),
+              overload.proposalDeadlineMs());
+          return vertx.deployVerticle(new TriggerService(pool, connectOptions, registry, 1000, every))
+              .compose(t -> {
+                otherIds.add(t);
+                return vertx.deployVerticle(new ActionService(pool, connectOptions, client,
+                    actionCommands(services), registry, 1000));
+              });
+        })
+        .compose(id -> {
+          otherIds.add(id);
           // all instances in one deployment: with port 0 they share one random port
           HttpVerticle.Options http = new HttpVerticle.Options(config.http().host(), config.http().port(),
               config.http().bodyLimitBytes(), httpInFlight, registry, state, overloadMetrics, overload,
@@ -166,6 +193,40 @@ public final class BatonServer {
         .map(port -> new BatonServer(vertx, port, orchestration, pool, state, readiness, httpInFlight, busInFlight, httpIds,
             otherIds, recorder, feed))
         .recover(t -> feed.stop().transform(x -> Future.failedFuture(t)));
+  }
+
+  /** What automation actions do through the server's own services. */
+  private static ActionService.Commands actionCommands(Services services) {
+    return new ActionService.Commands() {
+      @Override
+      public Future<Boolean> deleteFlowRun(java.util.UUID id) {
+        return services.flowRuns().delete(id).map(true).recover(t -> t instanceof OrchestrationException e
+            && e.failure() == OrchestrationFailure.NOT_FOUND ? Future.succeededFuture(false) : Future.failedFuture(t));
+      }
+
+      @Override
+      public Future<Void> setAutomationEnabled(java.util.UUID id, boolean enabled) {
+        return services.automations().setEnabled(id, enabled);
+      }
+
+      @Override
+      public Future<java.util.Map.Entry<java.util.UUID, String>> runDeployment(java.util.UUID deploymentId,
+          com.fasterxml.jackson.databind.JsonNode parameters, com.fasterxml.jackson.databind.JsonNode jobVariables,
+          java.time.Instant scheduledTime, String idempotencyKey, java.util.UUID automationId, String automationName) {
+        StateCreate state = new StateCreate(StateType.SCHEDULED, "Scheduled", null, null,
+            StateDetails.builder().scheduledTime(scheduledTime).build());
+        FlowRunFromDeployment b = new FlowRunFromDeployment(state, null,
+            parameters instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o : null, null, idempotencyKey,
+            null, jobVariables instanceof com.fasterxml.jackson.databind.node.ObjectNode j ? j : null, null, null);
+        return services.deployments().createFlowRun(deploymentId, b, null)
+            .map(c -> java.util.Map.entry(c.run().id(), c.run().name()));
+      }
+
+      @Override
+      public Future<Void> setDeploymentPaused(java.util.UUID deploymentId, boolean paused) {
+        return services.deployments().update(deploymentId, java.util.Map.of("paused", paused));
+      }
+    };
   }
 
   /**
