@@ -138,6 +138,9 @@ public final class ActionService extends VerticleBase {
       Future<Void> chain = Future.succeededFuture();
       for (QueuedAction a : claimed) {
         chain = chain.compose(v -> run(a).recover(t -> {
+          if (stopped) {
+            return Future.succeededFuture();
+          }
           LOG.warn("event=automation_action_failed_unexpectedly action_id={} error=\"{}\"", a.id(), t.toString());
           return Future.succeededFuture();
         }));
@@ -146,7 +149,9 @@ public final class ActionService extends VerticleBase {
     }).onComplete(ar -> {
       running = false;
       if (ar.failed()) {
-        if (!stopped) LOG.warn("event=automation_actions_claim_failed error=\"{}\"", ar.cause().toString());
+        if (!stopped) {
+          LOG.warn("event=automation_actions_claim_failed error=\"{}\"", ar.cause().toString());
+        }
       } else if (ar.result() > 0 || again) {
         runQueued();
       }

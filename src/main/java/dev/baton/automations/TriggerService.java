@@ -204,7 +204,9 @@ public final class TriggerService extends VerticleBase {
       batchTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
       draining = false;
       if (ar.failed()) {
-        if (!stopped) LOG.warn("event=automation_evaluation_failed error=\"{}\"", ar.cause().toString());
+        if (!stopped) {
+          LOG.warn("event=automation_evaluation_failed error=\"{}\"", ar.cause().toString());
+        }
         return; // the inbox still holds the batch: the next notification or tick retries it
       }
       if (ar.result() >= BATCH || again) {
@@ -319,7 +321,9 @@ public final class TriggerService extends VerticleBase {
     })).onComplete(ar -> {
       proactiveBusy = false;
       if (ar.failed()) {
-        if (!stopped) LOG.warn("event=automation_proactive_failed error=\"{}\"", ar.cause().toString());
+        if (!stopped) {
+          LOG.warn("event=automation_proactive_failed error=\"{}\"", ar.cause().toString());
+        }
       }
     });
   }
@@ -348,30 +352,43 @@ public final class TriggerService extends VerticleBase {
 
   // ---- firing ---------------------------------------------------------------------------------
 
+  /**
+   * Acts on the firings of one transaction: root firings become their automation.triggered events
+   * and queued actions, written together (two statements whatever their number); a child's firing
+   * is first fed to its composite parent (§2.9), which may fire in turn.
+   */
   private Future<Void> fire(SqlConnection c, List<FiredIn> firings) {
+    List<Event> events = new ArrayList<>();
+    List<TriggerStore.QueuedAction> actions = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (FiredIn f : firings) {
       Loaded l = f.loaded();
       ObjectNode firing = Firings.firing(l.triggerJson().get(f.fired().trigger().id()), now(), f.fired().labels(),
           List.of(), f.fired().event());
-      chain = chain.compose(v -> propagate(c, l, f.fired().trigger().id(), firing));
+      chain = chain.compose(v -> propagate(c, l, f.fired().trigger().id(), firing, events, actions));
     }
-    return chain;
+    return chain.compose(v -> ServerEventStore.insertEvents(c, events))
+        .compose(v -> TriggerStore.queueActions(c, actions));
   }
 
-  /** A firing of {@code triggerId}: acted on at the root, else fed to its composite parent (§2.9). */
-  private Future<Void> propagate(SqlConnection c, Loaded l, UUID triggerId, ObjectNode firing) {
+  /**
+   * A firing of {@code triggerId}: acted on at the root (its event and actions added to {@code
+   * events}/{@code actions}), else fed to its composite parent.
+   */
+  private Future<Void> propagate(SqlConnection c, Loaded l, UUID triggerId, ObjectNode firing, List<Event> events,
+      List<TriggerStore.QueuedAction> actions) {
     CompositeTrigger parent = l.parents().get(triggerId);
     if (parent == null) {
       fired.increment();
       Firings.Acted acted = Firings.act(l.automation(), firing, now());
-      return ServerEventStore.insertEvents(c, List.of(acted.triggered()))
-          .compose(v -> TriggerStore.queueActions(c, acted.actions()));
+      events.add(acted.triggered());
+      actions.addAll(acted.actions());
+      return Future.succeededFuture();
     }
     JsonNode event = firing.get("triggering_event");
     if (parent.required() == 1) {
       return propagate(c, l, parent.id(), Firings.firing(l.triggerJson().get(parent.id()), now(), Map.of(),
-          List.of(firing), event));
+          List.of(firing), event), events, actions);
     }
     Instant firedAt = Instant.parse(firing.get("triggered").asText());
     UUID firingId = UUID.fromString(firing.get("id").asText());
@@ -388,7 +405,7 @@ public final class TriggerService extends VerticleBase {
             }
             List<JsonNode> children = stored.stream().map(TriggerStore.ChildFiring::firing).toList();
             return propagate(c, l, parent.id(), Firings.firing(l.triggerJson().get(parent.id()), now(), Map.of(),
-                children, event));
+                children, event), events, actions);
           });
         });
   }
