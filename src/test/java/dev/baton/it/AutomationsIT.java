@@ -129,6 +129,42 @@ class AutomationsIT {
         .iterator().next().getLong(0), "every event evaluated");
   }
 
+  private static void post(TestServer s, String name) {
+    ArrayNode batch = ApiClient.JSON.createArrayNode();
+    batch.add(obj("id", UUID.randomUUID().toString(), "occurred", Instant.now().toString(), "event", name,
+        "resource", obj("prefect.resource.id", "test.thing"), "related", List.of(), "payload", obj()));
+    s.api().post("/api/events", batch).expect(204);
+  }
+
+  private static ObjectNode child(String name) {
+    return obj("type", "event", "posture", "Reactive", "expect", List.of(name), "threshold", 1, "within", 0);
+  }
+
+  @Test
+  void compoundAndSequenceTriggersFireOnTheirChildren() throws Exception {
+    String p = "test.composite." + UUID.randomUUID() + ".";
+    UUID compound = create(a.api(), obj("type", "compound", "require", "all", "within", null,
+        "triggers", List.of(child(p + "a"), child(p + "b"))), obj("type", "do-nothing"));
+    UUID sequence = create(a.api(), obj("type", "sequence", "within", 60,
+        "triggers", List.of(child(p + "c"), child(p + "d"))), obj("type", "do-nothing"));
+    String compoundRes = "prefect.automation." + compound;
+    String sequenceRes = "prefect.automation." + sequence;
+
+    post(a, p + "a");
+    Thread.sleep(1_500);
+    assertEquals(0, count(a, compoundRes, "prefect.automation.triggered"), "one of two children");
+    post(b, p + "b");
+    Poll.eventually(5_000, 100, () -> assertEquals(1, count(a, compoundRes, "prefect.automation.triggered")));
+
+    post(a, p + "d");
+    Thread.sleep(300);
+    post(a, p + "c");
+    Thread.sleep(1_500);
+    assertEquals(0, count(a, sequenceRes, "prefect.automation.triggered"), "out of order");
+    post(b, p + "d");
+    Poll.eventually(5_000, 100, () -> assertEquals(1, count(a, sequenceRes, "prefect.automation.triggered")));
+  }
+
   private static long count(TestServer s, String resourceId, String name) {
     return Await.await(s.pool().preparedQuery("SELECT count(*) FROM event WHERE resource_id = $1 AND event = $2")
         .execute(io.vertx.sqlclient.Tuple.of(resourceId, name))).iterator().next().getLong(0);
