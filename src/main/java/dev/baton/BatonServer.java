@@ -2,7 +2,11 @@ package dev.baton;
 
 import dev.baton.orchestration.scheduled.LeaseReaperVerticle;
 import dev.baton.config.BatonConfig;
+import dev.baton.automations.ActionService;
+import dev.baton.automations.AutomationService;
+import dev.baton.automations.TriggerService;
 import dev.baton.events.EventFeed;
+import dev.baton.orchestration.api.OrchestrationClient;
 import dev.baton.events.EventRecorder;
 import dev.baton.http.HttpVerticle;
 import dev.baton.admission.InFlightLimiter;
@@ -111,8 +115,8 @@ public final class BatonServer {
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     EventFeed feed = new EventFeed(vertx, pool, connectOptions, recorder.instance());
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
-    Services services = Services.create(pool, apiService, apiService, api, recorder, feed, Clock.systemUTC(),
-        config.scheduler());
+    Services services = Services.create(pool, apiService, apiService, api, recorder, feed,
+        new AutomationService(pool, Clock.systemUTC()), Clock.systemUTC(), config.scheduler());
     Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
@@ -147,6 +151,22 @@ public final class BatonServer {
         .compose(id -> {
           otherIds.add(id);
           return vertx.deployVerticle(recorder);
+        })
+        .compose(id -> {
+          otherIds.add(id);
+          long every = config.services().automationsIntervalMillis();
+          if (every == 0) {
+            return Future.succeededFuture(id);
+          }
+          // triggers evaluated and actions run by every instance (claims: SKIP LOCKED; see docs/automations.md)
+          OrchestrationClient client = new OrchestrationClient(vertx, overload.busTimeoutMs(),
+              overload.proposalDeadlineMs());
+          return vertx.deployVerticle(new TriggerService(pool, connectOptions, registry, 1000, every))
+              .compose(t -> {
+                otherIds.add(t);
+                return vertx.deployVerticle(new ActionService(pool, connectOptions, client,
+                    new AutomationCommands(services), registry, 1000));
+              });
         })
         .compose(id -> {
           otherIds.add(id);

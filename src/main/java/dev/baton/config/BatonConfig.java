@@ -132,9 +132,11 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    * @param pauseExpirationsIntervalMillis how often timed-out pauses are failed
    * @param plannerStatisticsIntervalMillis how often tables grown past twice their last analyzed
    *     size are analyzed ({@code PlannerStatistics})
+   * @param automationsIntervalMillis how often due proactive triggers are evaluated; 0 = this
+   *     instance evaluates no trigger and runs no action (another instance on the database does)
    */
   public record Services(long lateRunsIntervalMillis, long lateRunsAfterMillis, long pauseExpirationsIntervalMillis,
-      long plannerStatisticsIntervalMillis) {
+      long plannerStatisticsIntervalMillis, long automationsIntervalMillis) {
     public static final Services DEFAULTS = ConfigLoader.services(Values.defaults());
   }
 

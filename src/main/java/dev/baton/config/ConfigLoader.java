@@ -146,7 +146,7 @@ public final class ConfigLoader {
   static BatonConfig.Services services(Values v) {
     return new BatonConfig.Services(millis(v.get(SERVICES_LATE_RUNS_INTERVAL_SECONDS)),
         millis(v.get(SERVICES_LATE_RUNS_AFTER_SECONDS)), millis(v.get(SERVICES_PAUSE_EXPIRATIONS_INTERVAL_SECONDS)),
-        millis(v.get(SERVICES_PLANNER_STATISTICS_INTERVAL_SECONDS)));
+        millis(v.get(SERVICES_PLANNER_STATISTICS_INTERVAL_SECONDS)), millis(v.get(SERVICES_AUTOMATIONS_INTERVAL_SECONDS)));
   }
 
   static BatonConfig.Scheduler scheduler(Values v) {

@@ -63,6 +63,9 @@ final class Settings {
   static final Setting<Double> SERVICES_PLANNER_STATISTICS_INTERVAL_SECONDS = define(
       "services.plannerStatisticsIntervalSeconds", "BATON_PLANNER_STATISTICS_INTERVAL_SECONDS", 5.0,
       "a number of seconds 0..86400 (0 = off)", s -> secondsIn(s, 86400));
+  static final Setting<Double> SERVICES_AUTOMATIONS_INTERVAL_SECONDS = define(
+      "services.automationsIntervalSeconds", "BATON_AUTOMATIONS_INTERVAL_SECONDS", 5.0,
+      "a number of seconds 0..86400 (0 = automations are not evaluated by this instance)", s -> secondsIn(s, 86400));
 
   static final Setting<Double> SCHEDULER_LOOP_SECONDS = define("scheduler.loopSeconds", "BATON_SCHEDULER_LOOP_SECONDS",
       60.0, "a number of seconds 0..86400 (0 = off in this instance)", s -> secondsIn(s, 86400));

@@ -97,6 +97,7 @@ public final class HttpVerticle extends VerticleBase {
     new ResourceRoutes(services.runs(), services::now, services.flows(), services.flowRuns(), services.taskRuns(), services.logs(),
         services.apiConfig(), readiness).mount(api);
     new DeploymentRoutes(services.deployments(), services::now, services.apiConfig().defaultLimit()).mount(api);
+    new AutomationRoutes(services.automations(), services.apiConfig().defaultLimit()).mount(api);
     new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;

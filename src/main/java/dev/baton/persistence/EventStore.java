@@ -58,7 +58,8 @@ public final class EventStore {
 
   /**
    * The events, each new one announced to the other instances on {@link ServerEventStore#CHANNEL}
-   * ({@code $10} = {@code r:<instance>:}, then up to 200 ids a notification), delivered on commit.
+   * ({@code $10} = {@code r:<instance>:}, then up to 200 ids a notification), delivered on commit,
+   * and — while an automation is enabled — put in the automations' inbox ({@link ServerEventStore#INBOX}).
    */
   static final String INSERT_EVENTS = """
       WITH ins AS (
@@ -71,7 +72,9 @@ public final class EventStore {
                       $8::timestamptz[], $9::uuid[])
             AS v(id, occurred, event, resource_id, resource, related, payload, received, follows)
         ON CONFLICT (id) DO NOTHING
-        RETURNING id),
+        RETURNING id, occurred, follows, event),
+      inboxed AS (""" + ServerEventStore.INBOX + """
+        ),
       announced AS (
         SELECT pg_notify('baton_events', $10 || string_agg(c.id::text, ','))
           FROM (SELECT id, (row_number() OVER () - 1) / 200 AS chunk FROM ins) c

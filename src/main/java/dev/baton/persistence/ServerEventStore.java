@@ -29,6 +29,17 @@ public final class ServerEventStore {
 
   /** The notification channel. */
   public static final String CHANNEL = "baton_events";
+  /**
+   * The new events of a statement's {@code ins} CTE ({@code id, occurred, follows, event}) put in the
+   * automations' inbox, in the same transaction — while at least one automation is enabled (none:
+   * nothing written). Log events are never evaluated. Embedded in every event insert.
+   */
+  static final String INBOX = """
+      INSERT INTO automation_inbox (event_id, occurred, follows)
+      SELECT ins.id, ins.occurred, ins.follows FROM ins
+       WHERE ins.event <> 'prefect.log.write' AND EXISTS (SELECT 1 FROM automation WHERE enabled)
+      ON CONFLICT (event_id) DO NOTHING""";
+
   /** Prefix of a server event's notification. */
   public static final String SERVER_PREFIX = "e:";
   /** Prefix of a recorder batch's notification; the recording instance's id and ':' follow. */
@@ -96,7 +107,9 @@ public final class ServerEventStore {
                WHERE fr.created_by ->> 'type' IN ('DEPLOYMENT', 'AUTOMATION')
             ) x) rel
         ON CONFLICT (id) DO NOTHING
-        RETURNING id)
+        RETURNING id, occurred, follows, event),
+      inboxed AS (""" + INBOX + """
+        )
       SELECT count(*) FROM ins CROSS JOIN LATERAL (SELECT pg_notify('baton_events', 'e:' || ins.id::text)) n""";
 
   /** Inserts and announces flow-run state events, in the caller's transaction. */
@@ -124,6 +137,52 @@ public final class ServerEventStore {
     }
     return c.preparedQuery(INSERT_FLOW_RUN_STATE_EVENTS)
         .execute(Tuple.of(id, run, occurred, name, labels, payload, follows)).mapEmpty();
+  }
+
+  static final String INSERT_EVENTS = """
+      WITH ins AS (
+        INSERT INTO event (id, occurred, event, resource_id, resource, related_resource_ids, related, payload,
+                           received, follows)
+        SELECT v.id, v.occurred, v.event, v.resource::jsonb ->> 'prefect.resource.id', v.resource::jsonb,
+               ARRAY(SELECT r ->> 'prefect.resource.id' FROM jsonb_array_elements(v.related::jsonb) r),
+               v.related::jsonb, v.payload::jsonb, now(), v.follows
+          FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[])
+            AS v(id, occurred, event, resource, related, payload, follows)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id, occurred, follows, event),
+      inboxed AS (""" + INBOX + """
+        )
+      SELECT count(*) FROM ins CROSS JOIN LATERAL (SELECT pg_notify('baton_events', 'e:' || ins.id::text)) n""";
+
+  /**
+   * Inserts events the server emits (automation, deployment, work-pool … events), announced and put
+   * in the automations' inbox as every event is, in the caller's transaction. {@code received} is
+   * ignored (the insert's own time is used).
+   */
+  public static Future<Void> insertEvents(SqlClient c, List<Event> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = events.size();
+    UUID[] id = new UUID[n];
+    java.time.OffsetDateTime[] occurred = new java.time.OffsetDateTime[n];
+    String[] name = new String[n];
+    String[] resource = new String[n];
+    String[] related = new String[n];
+    String[] payload = new String[n];
+    UUID[] follows = new UUID[n];
+    for (int i = 0; i < n; i++) {
+      Event e = events.get(i);
+      id[i] = e.id();
+      occurred[i] = Rows.ts(e.occurred());
+      name[i] = e.event();
+      resource[i] = JsonCodec.write(e.resource());
+      related[i] = JsonCodec.write(e.related());
+      payload[i] = JsonCodec.write(e.payload());
+      follows[i] = e.follows();
+    }
+    return c.preparedQuery(INSERT_EVENTS).execute(Tuple.of(id, occurred, name, resource, related, payload, follows))
+        .mapEmpty();
   }
 
   static final String BY_IDS = "SELECT " + EventStore.EVENT_COLUMNS + " FROM event e WHERE e.id = ANY($1::uuid[])";

@@ -33,7 +33,7 @@ public final class JinjaTemplates {
 
   /** A template that fails validation; the message is the detail after "Invalid jinja: ". */
   public static final class InvalidTemplate extends Exception {
-    InvalidTemplate(String message) {
+    public InvalidTemplate(String message) {
       super(message, null, false, false);
     }
   }
@@ -250,5 +250,25 @@ public final class JinjaTemplates {
 
   private static String failed(String error, String template) {
     return "Failed to render template due to the following error: " + error + "\nTemplate source:\n" + template;
+  }
+
+  /**
+   * Renders {@code template} with {@code context} (maps, lists, strings, numbers), in the same
+   * sandbox as run input (limits, no loading); a syntax or render error is thrown, with its text.
+   */
+  public static String renderWith(String template, Map<String, Object> context) throws InvalidTemplate {
+    if (!maybeTemplate(template)) return template;
+    RenderResult r;
+    try {
+      r = JINJAVA.renderForResult(template, context);
+    } catch (RuntimeException e) {
+      throw new InvalidTemplate(describe(e));
+    }
+    for (TemplateError e : r.getErrors()) {
+      if (e.getSeverity() == TemplateError.ErrorType.FATAL || e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+        throw new InvalidTemplate(e.getException() != null ? describe(e.getException()) : String.valueOf(e.getMessage()));
+      }
+    }
+    return r.getOutput();
   }
 }

@@ -1,6 +1,7 @@
 package dev.baton.service;
 
 import dev.baton.config.BatonConfig;
+import dev.baton.automations.AutomationService;
 import dev.baton.events.EventFeed;
 import dev.baton.events.EventRecorder;
 import dev.baton.orchestration.api.RunCommands;
@@ -22,6 +23,7 @@ import java.time.temporal.ChronoUnit;
  * @param eventQueries stored events: filter pages and websocket backfills
  * @param eventRecorder where reported events are written (one per instance)
  * @param eventFeed live events of every instance, for this instance's {@code /events/out} subscribers
+ * @param automations the automations API
  * @param health the database probe behind readiness
  * @param clock the clock requests are timed with
  */
@@ -33,6 +35,7 @@ public record Services(
     EventQueries eventQueries,
     EventRecorder eventRecorder,
     EventFeed eventFeed,
+    AutomationService automations,
     Health health,
     Clock clock,
     Flows flows,
@@ -43,18 +46,12 @@ public record Services(
     Variables variables,
     Deployments deployments) {
 
-  /** The services of one server, over its pool. */
+  /** The services of one server, over its pool; {@code scheduler} gives the window of manual scheduling ({@code POST /deployments/{id}/schedule}). */
   public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
       EventRecorder eventRecorder,
-    EventFeed eventFeed, Clock clock) {
-    return create(pool, runs, slots, apiConfig, eventRecorder, eventFeed, clock, BatonConfig.Scheduler.DEFAULTS);
-  }
-
-  /** @param scheduler the window of manual scheduling ({@code POST /deployments/{id}/schedule}) */
-  public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
-      EventRecorder eventRecorder, EventFeed eventFeed, Clock clock, BatonConfig.Scheduler scheduler) {
+      EventFeed eventFeed, AutomationService automations, Clock clock, BatonConfig.Scheduler scheduler) {
     return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
-        new EventQueries(pool), eventRecorder, eventFeed, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
+        new EventQueries(pool), eventRecorder, eventFeed, automations, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
         new Deployments(pool, runs, scheduler, clock));
   }

@@ -127,4 +127,36 @@ public final class Json {
     return new ValidationError("json_invalid", List.of("body", (int) Math.min(pos, Integer.MAX_VALUE)),
         "JSON decode error", JsonNodeFactory.instance.objectNode(), ctx);
   }
+
+  /** {@code n} as orjson's {@code OPT_INDENT_2} writes it: two-space indents, {@code "key": value}. */
+  public static String pretty(JsonNode n) {
+    StringBuilder out = new StringBuilder();
+    pretty(n, 0, out);
+    return out.toString();
+  }
+
+  private static void pretty(JsonNode n, int depth, StringBuilder out) {
+    if (n.isObject() && !n.isEmpty()) {
+      out.append("{\n");
+      java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = n.fields();
+      while (it.hasNext()) {
+        java.util.Map.Entry<String, JsonNode> e = it.next();
+        out.append("  ".repeat(depth + 1)).append(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()))
+            .append(": ");
+        pretty(e.getValue(), depth + 1, out);
+        out.append(it.hasNext() ? ",\n" : "\n");
+      }
+      out.append("  ".repeat(depth)).append('}');
+    } else if (n.isArray() && !n.isEmpty()) {
+      out.append("[\n");
+      for (int i = 0; i < n.size(); i++) {
+        out.append("  ".repeat(depth + 1));
+        pretty(n.get(i), depth + 1, out);
+        out.append(i < n.size() - 1 ? ",\n" : "\n");
+      }
+      out.append("  ".repeat(depth)).append(']');
+    } else {
+      out.append(n.toString());
+    }
+  }
 }

@@ -99,7 +99,7 @@ class ConfigLoaderTest {
         new BatonConfig.Db("postgresql://u:p@db.example:5433/baton?sslmode=disable", dir.resolve("data/pg"), 5555, 1000, 1, 3),
         new BatonConfig.Api(50, 0, 10),
         new BatonConfig.Runtime(3, "WARN", 2),
-        new BatonConfig.Services(500, 0, 2000, 0), BatonConfig.Concurrency.DEFAULTS), c);
+        new BatonConfig.Services(500, 0, 2000, 0, 5000), BatonConfig.Concurrency.DEFAULTS), c);
     assertFalse(c.db().embedded());
   }
 

@@ -24,7 +24,7 @@ class SettingsTest {
 
   @Test
   void defaultsRecordsHoldTheDocumentedDefaults() {
-    assertEquals(new BatonConfig.Services(5000, 15000, 5000, 5000), BatonConfig.Services.DEFAULTS);
+    assertEquals(new BatonConfig.Services(5000, 15000, 5000, 5000, 5000), BatonConfig.Services.DEFAULTS);
     assertEquals(new BatonConfig.Concurrency(10, 30, 30, 300, 100L * 365 * 86400, 15000, 100, 1000, 0),
         BatonConfig.Concurrency.DEFAULTS);
     assertEquals(new BatonConfig.RunInput(2, 16, 1000, 512 * 1024, 1024 * 1024, 2000), BatonConfig.RunInput.DEFAULTS);

@@ -88,6 +88,10 @@ public final class ApiClient {
     return sendBody("PATCH", path, toJson(body), "application/json", Map.of());
   }
 
+  public Response put(String path, Object body) {
+    return sendBody("PUT", path, toJson(body), "application/json", Map.of());
+  }
+
   /** Sends raw bytes with an optional content type (null = no Content-Type header). */
   public Response raw(String method, String path, String body, String contentType, Map<String, String> headers) {
     return sendBody(method, path, body, contentType, headers);
