@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
  * @param eventFeed live events of every instance, for this instance's {@code /events/out} subscribers
  * @param health the database probe behind readiness
  * @param clock the clock requests are timed with
+ * @param artifacts artifacts and their keys' collections
  */
 public record Services(
     RunCommands runs,
@@ -41,7 +42,8 @@ public record Services(
     Logs logs,
     FlowRunInputs flowRunInputs,
     Variables variables,
-    Deployments deployments) {
+    Deployments deployments,
+    Artifacts artifacts) {
 
   /** The services of one server, over its pool. */
   public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
@@ -50,7 +52,7 @@ public record Services(
     return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
         new EventQueries(pool), eventRecorder, eventFeed, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
-        new Deployments(pool, runs));
+        new Deployments(pool, runs), new Artifacts(pool));
   }
 
   /** Microsecond-precision "now" of {@link #clock}, matching PostgreSQL timestamptz (rendered estimates). */
