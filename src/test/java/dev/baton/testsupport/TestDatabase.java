@@ -30,7 +30,7 @@ public final class TestDatabase {
   /** Every Baton table; {@link #truncateAll()} empties them. */
   public static final String TRUNCATE_ALL = "TRUNCATE flow, deployment, flow_run, flow_run_state, task_run, "
       + "task_run_state, task_run_state_cache, flow_run_input, log, concurrency_limit_v2, concurrency_lease, "
-      + "concurrency_limit, variable, event RESTART IDENTITY CASCADE";
+      + "concurrency_limit, variable, event, artifact, artifact_collection RESTART IDENTITY CASCADE";
 
   private static Database database;
 
