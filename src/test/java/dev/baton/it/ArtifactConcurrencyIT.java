@@ -190,7 +190,7 @@ class ArtifactConcurrencyIT {
   @Test
   void collectionEventsReachSubscribersOfEveryInstance() throws Exception {
     JsonNode filter = obj("event", obj("prefix", List.of("prefect.artifact-collection.")));
-    try (WsClient onA = subscribe(a, filter); WsClient onB = subscribe(b, filter)) {
+    try (WsClient onA = WsClient.subscribe(a, filter); WsClient onB = WsClient.subscribe(b, filter)) {
       String key = "live-" + UUID.randomUUID();
       String id = a.api().post("/api/artifacts/", obj("key", key, "type", "markdown", "data", "# live"))
           .expect(201).text("id");
@@ -208,13 +208,6 @@ class ArtifactConcurrencyIT {
     }
   }
 
-  private static WsClient subscribe(TestServer s, JsonNode filter) throws InterruptedException {
-    WsClient c = WsClient.connect(s.vertx(), s.port(), "/api/events/out");
-    c.send("{\"type\":\"auth\",\"token\":null}");
-    assertEquals("{\"type\":\"auth_success\"}", c.nextMessage(10));
-    c.send(obj("type", "filter", "filter", filter, "backfill", false).toString());
-    return c;
-  }
 
   /** The next event on {@code c} about the collection of {@code key} (other tests' events skipped). */
   private static JsonNode eventFor(WsClient c, String key) throws Exception {
