@@ -28,7 +28,9 @@ CREATE INDEX ix_artifact__key_created ON artifact (key, created DESC, id DESC);
 -- a run's artifacts (the flow-run page, flow_run_id / task_run_id filters, EXISTS sub-filters)
 CREATE INDEX ix_artifact__flow_run_id ON artifact (flow_run_id);
 CREATE INDEX ix_artifact__task_run_id ON artifact (task_run_id);
--- the sort of Artifact.get(key) and of the CLI's inspect (UPDATED_DESC)
+-- a key's newest-updated version: Artifact.get(key) and the CLI's inspect (key filter, UPDATED_DESC)
+CREATE INDEX ix_artifact__key_updated ON artifact (key, updated DESC, id DESC);
+-- UPDATED_DESC without a key filter
 CREATE INDEX ix_artifact__updated ON artifact (updated);
 
 CREATE TABLE artifact_collection (
