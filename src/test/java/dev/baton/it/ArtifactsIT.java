@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * filters and counts, and the {@code prefect.artifact-collection.*} events.
  */
 class ArtifactsIT {
-  @ClassServer static TestServer server;
+  /** An empty database: the unfiltered lists of the CLI's bodies see this class's artifacts only. */
+  @ClassServer(emptyDatabase = true) static TestServer server;
   @ClassServer static ApiClient api;
 
   static final List<String> ARTIFACT_FIELDS = List.of("id", "created", "updated", "key", "type", "description",
@@ -272,6 +273,39 @@ class ArtifactsIT {
         obj("key", obj("any_", List.of(key))), "limit", 1, "sort", "UPDATED_DESC")).expect(200).body().get(0), "id"));
     assertEquals(0, api.post("/api/artifacts/filter", obj("artifacts", obj("key", obj("any_", List.of(key("none")))),
         "limit", 1, "offset", 0, "sort", "UPDATED_DESC")).expect(200).body().size());
+  }
+
+  /**
+   * {@code prefect artifact ls} ({@code read_latest_artifacts} / {@code read_artifacts} with
+   * {@code sort=KEY_ASC, limit}), {@code prefect artifact delete <key>} ({@code read_artifacts} with
+   * a key filter only: limit None, offset 0, sort None), and the UI's count of latest artifacts (its
+   * list body, offset and sort included, which the count ignores).
+   */
+  @Test
+  void cliAndUiBodies() {
+    String key = key("cli");
+    JsonNode v1 = create(clientBody(key, "markdown", null, "1", null, null));
+    JsonNode v2 = create(clientBody(key, "markdown", null, "2", null, null));
+    JsonNode latest = api.post("/api/artifacts/latest/filter", obj("artifacts", null, "flow_runs", null,
+        "task_runs", null, "limit", 200, "offset", 0, "sort", "KEY_ASC")).expect(200).body();
+    List<String> keys = new ArrayList<>();
+    latest.forEach(c -> keys.add(text(c, "key")));
+    List<String> sorted = new ArrayList<>(keys);
+    sorted.sort(null);
+    assertEquals(sorted, keys, "KEY_ASC");
+    assertEquals(1, keys.stream().filter(key::equals).count(), "one row per key");
+    JsonNode all = api.post("/api/artifacts/filter", obj("artifacts", null, "flow_runs", null, "task_runs", null,
+        "limit", null, "offset", 0, "sort", "KEY_ASC")).expect(200).body();
+    List<String> versions = new ArrayList<>();
+    all.forEach(a -> {
+      if (key.equals(text(a, "key"))) versions.add(text(a, "id"));
+    });
+    assertEquals(List.of(text(v2, "id"), text(v1, "id")), versions);
+    JsonNode byKey = api.post("/api/artifacts/filter", obj("artifacts", obj("key", obj("any_", List.of(key))),
+        "flow_runs", null, "task_runs", null, "limit", null, "offset", 0, "sort", null)).expect(200).body();
+    assertEquals(List.of(text(v2, "id"), text(v1, "id")), ids(byKey), "ID_DESC by default");
+    assertEquals(1, api.post("/api/artifacts/latest/count", obj("artifacts", obj("key", obj("any_", List.of(key))),
+        "offset", 0, "sort", "ID_DESC")).expect(200).body().asLong());
   }
 
   @Test
