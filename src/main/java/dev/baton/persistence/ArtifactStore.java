@@ -48,9 +48,9 @@ public final class ArtifactStore {
   static final String COLLECTIONS = "artifact_collection c JOIN artifact a ON a.id = c.latest_id";
 
   /**
-   * The event of collection {@code coll} (columns {@code id}, {@code event}, {@code occurred})
-   * about version {@code art} (an artifact's columns), then its announcement: a statement's tail,
-   * {@code WITH … ev AS (<this>)}.
+   * One collection event per row of its source ({@code %s}): {@code x} (event_id, occurred,
+   * coll_id, event) joined to {@code art}, the version the event names (an artifact row). The body
+   * of a statement's {@code ev} CTE; {@link #ANNOUNCE} announces what it inserted.
    */
   static final String EVENT_INSERT = """
       INSERT INTO event (id, occurred, event, resource_id, resource, related_resource_ids, related, payload, received)

@@ -35,7 +35,8 @@ public final class ArtifactFilterSql {
     String own = filter(q.artifacts(), idCol, keyCol, params);
     FilterSql.Where runs = FilterSql.namedRuns(q.runs(), "a.flow_run_id", "a.task_run_id", 1 + params.size());
     params.addAll(runs.params());
-    String sql = own == null ? runs.sql() : "(" + own + ") AND " + runs.sql();
+    String sql = own == null ? runs.sql() : runs.params().isEmpty() && runs.sql().equals("TRUE") ? own
+        : "(" + own + ") AND " + runs.sql();
     return new FilterSql.Where(sql, List.copyOf(params));
   }
 
