@@ -99,6 +99,7 @@ public final class HttpVerticle extends VerticleBase {
     new DeploymentRoutes(services.deployments(), services::now, services.apiConfig().defaultLimit()).mount(api);
     new AutomationRoutes(services.automations(), services.apiConfig().defaultLimit()).mount(api);
     new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
+    new ArtifactRoutes(services.artifacts(), services.apiConfig().defaultLimit()).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
     new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), services.eventFeed(), tokenCheck, options.bodyLimitBytes(),

@@ -26,6 +26,7 @@ import java.time.temporal.ChronoUnit;
  * @param automations the automations API
  * @param health the database probe behind readiness
  * @param clock the clock requests are timed with
+ * @param artifacts artifacts and their keys' collections
  */
 public record Services(
     RunCommands runs,
@@ -44,7 +45,8 @@ public record Services(
     Logs logs,
     FlowRunInputs flowRunInputs,
     Variables variables,
-    Deployments deployments) {
+    Deployments deployments,
+    Artifacts artifacts) {
 
   /** The services of one server, over its pool; {@code scheduler} gives the window of manual scheduling ({@code POST /deployments/{id}/schedule}). */
   public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
@@ -53,7 +55,7 @@ public record Services(
     return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
         new EventQueries(pool), eventRecorder, eventFeed, automations, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
-        new Deployments(pool, runs, scheduler, clock));
+        new Deployments(pool, runs, scheduler, clock), new Artifacts(pool));
   }
 
   /** Microsecond-precision "now" of {@link #clock}, matching PostgreSQL timestamptz (rendered estimates). */

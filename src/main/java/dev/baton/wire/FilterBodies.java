@@ -57,7 +57,7 @@ public final class FilterBodies {
   private static final Type<String> NSTR = STR.nullable();
   private static final Type<Boolean> NBOOL = BOOL.nullable();
   private static final Type<Instant> NTIME = DATETIME.nullable().map(dev.baton.wire.Times::micros);
-  private static final Type<Op> OP = literal("and_", "or_").map(s -> s.equals("or_") ? Op.OR : Op.AND);
+  static final Type<Op> OP = literal("and_", "or_").map(s -> s.equals("or_") ? Op.OR : Op.AND);
 
   private static Model<Ids> ids(String name, String... keys) {
     Model<Ids> m = Model.forbid(name);

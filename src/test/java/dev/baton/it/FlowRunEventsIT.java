@@ -25,13 +25,6 @@ class FlowRunEventsIT {
   @ClassServer static TestServer a;
   @ClassServer static TestServer b;
 
-  private static WsClient subscribe(TestServer s, JsonNode filter) throws InterruptedException {
-    WsClient c = WsClient.connect(s.vertx(), s.port(), "/api/events/out");
-    c.send("{\"type\":\"auth\",\"token\":null}");
-    assertEquals("{\"type\":\"auth_success\"}", c.nextMessage(10));
-    c.send(obj("type", "filter", "filter", filter, "backfill", false).toString());
-    return c;
-  }
 
   private static JsonNode nextEvent(WsClient c) throws Exception {
     String m = c.nextMessage(10);
@@ -54,7 +47,7 @@ class FlowRunEventsIT {
         "state", state("PENDING"))).expect(201).id();
     JsonNode filter = obj("event", obj("name", List.of("prefect.flow-run.Cancelling")),
         "resource", obj("id", List.of("prefect.flow-run." + run)));
-    try (WsClient onA = subscribe(a, filter); WsClient onB = subscribe(b, filter)) {
+    try (WsClient onA = WsClient.subscribe(a, filter); WsClient onB = WsClient.subscribe(b, filter)) {
       JsonNode running = api.post("/api/flow_runs/" + run + "/set_state", obj("state", state("RUNNING")))
           .expect(201).body().get("state");
       JsonNode cancelling = api.post("/api/flow_runs/" + run + "/set_state", obj("state", state("CANCELLING")))

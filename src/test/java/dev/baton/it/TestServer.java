@@ -216,7 +216,9 @@ public final class TestServer implements AutoCloseable {
         + " SELECT 'cl' || c::text FROM concurrency_limit_v2 c UNION ALL"
         + " SELECT 'cs' || s::text FROM concurrency_lease s UNION ALL"
         + " SELECT 'cv' || v::text FROM concurrency_limit v UNION ALL"
-        + " SELECT 'var' || v::text FROM variable v) x";
+        + " SELECT 'var' || v::text FROM variable v UNION ALL"
+        + " SELECT 'art' || a::text FROM artifact a UNION ALL"
+        + " SELECT 'artc' || c::text FROM artifact_collection c) x";
     return await(pool.query(sql).execute().map(rows -> String.valueOf(rows.iterator().next().getValue(0))));
   }
 

@@ -37,6 +37,19 @@ public final class WsClient implements AutoCloseable {
     return new WsClient(client, ws);
   }
 
+  /**
+   * A live {@code /api/events/out} subscription on {@code server}: authenticated (no token), then
+   * {@code filter} without backfill; only events stored from now on arrive.
+   */
+  public static WsClient subscribe(TestServer server, com.fasterxml.jackson.databind.JsonNode filter)
+      throws InterruptedException {
+    WsClient c = connect(server.vertx(), server.port(), "/api/events/out");
+    c.send("{\"type\":\"auth\",\"token\":null}");
+    org.junit.jupiter.api.Assertions.assertEquals("{\"type\":\"auth_success\"}", c.nextMessage(10));
+    c.send(ApiClient.obj("type", "filter", "filter", filter, "backfill", false).toString());
+    return c;
+  }
+
   public void send(String text) {
     await(ws.writeTextMessage(text));
   }

@@ -30,7 +30,9 @@ public final class TestDatabase {
   /** Every Baton table; {@link #truncateAll()} empties them. */
   public static final String TRUNCATE_ALL = "TRUNCATE flow, deployment, flow_run, flow_run_state, task_run, "
       + "task_run_state, task_run_state_cache, flow_run_input, log, concurrency_limit_v2, concurrency_lease, "
-      + "concurrency_limit, variable, event, task_run_delivery, task_worker RESTART IDENTITY CASCADE";
+      + "concurrency_limit, variable, event, task_run_delivery, task_worker, artifact, artifact_collection, "
+      + "automation, automation_bucket, automation_related_resource, composite_trigger_child_firing, "
+      + "automation_proactive, automation_inbox, automation_action RESTART IDENTITY CASCADE";
 
   private static Database database;
 

@@ -94,22 +94,43 @@ public final class FilterSql {
     B b = new B(firstParam);
     List<String> parts = new ArrayList<>();
     add(parts, taskRun(b, q.taskRuns(), a));
-    if (q.flows() != null || q.flowRuns() != null || q.deployments() != null) {
-      StringBuilder from = new StringBuilder("flow_run fr");
-      List<String> conds = new ArrayList<>();
-      conds.add("fr.id = " + a + ".flow_run_id");
-      add(conds, flowRun(b, q.flowRuns(), "fr"));
-      if (q.flows() != null) {
-        from.append(" JOIN flow f ON f.id = fr.flow_id");
-        add(conds, flow(b, q.flows(), "f"));
-      }
-      if (q.deployments() != null) {
-        from.append(" JOIN deployment d ON d.id = fr.deployment_id");
-        add(conds, deployment(b, q.deployments(), "d"));
-      }
-      parts.add("EXISTS (SELECT 1 FROM " + from + " WHERE " + String.join(" AND ", conds) + ")");
+    add(parts, flowRunExists(b, q, a + ".flow_run_id"));
+    return b.done(join(parts, Op.AND));
+  }
+
+  /**
+   * WHERE expression for rows that name a flow run and a task run by id ({@code artifact}): a flow,
+   * flow-run or deployment filter requires the named flow run to exist and match (one EXISTS), a
+   * task-run filter the named task run.
+   */
+  public static Where namedRuns(Query q, String flowRunIdCol, String taskRunIdCol, int firstParam) {
+    B b = new B(firstParam);
+    List<String> parts = new ArrayList<>();
+    add(parts, flowRunExists(b, q, flowRunIdCol));
+    if (q.taskRuns() != null) {
+      parts.add(exists("task_run t", "t.id = " + taskRunIdCol, taskRun(b, q.taskRuns(), "t")));
     }
     return b.done(join(parts, Op.AND));
+  }
+
+  /** The flow run {@code flowRunIdCol} names exists and matches the flow, flow-run and deployment filters; null without them. */
+  private static String flowRunExists(B b, Query q, String flowRunIdCol) {
+    if (q.flows() == null && q.flowRuns() == null && q.deployments() == null) {
+      return null;
+    }
+    StringBuilder from = new StringBuilder("flow_run fr");
+    List<String> conds = new ArrayList<>();
+    conds.add("fr.id = " + flowRunIdCol);
+    add(conds, flowRun(b, q.flowRuns(), "fr"));
+    if (q.flows() != null) {
+      from.append(" JOIN flow f ON f.id = fr.flow_id");
+      add(conds, flow(b, q.flows(), "f"));
+    }
+    if (q.deployments() != null) {
+      from.append(" JOIN deployment d ON d.id = fr.deployment_id");
+      add(conds, deployment(b, q.deployments(), "d"));
+    }
+    return "EXISTS (SELECT 1 FROM " + from + " WHERE " + String.join(" AND ", conds) + ")";
   }
 
   /** WHERE expression for {@code flow} rows aliased {@code a}. */
