@@ -46,45 +46,65 @@ public final class EventsLoad {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    URI u = URI.create(url);
     Vertx vertx = Vertx.vertx();
     try {
-      WebClient http = WebClient.create(vertx);
-      String flowId = await(http.postAbs(url + "/api/flows/")
-          .sendJson(M.createObjectNode().put("name", "events-load-" + UUID.randomUUID()))).bodyAsJsonObject().getString("id");
-      ObjectNode frBody = M.createObjectNode().put("flow_id", flowId);
-      frBody.putObject("state").put("type", "RUNNING");
-      String flowRunId = await(http.postAbs(url + "/api/flow_runs/").sendBuffer(Buffer.buffer(frBody.toString())))
-          .bodyAsJsonObject().getString("id");
-      Histogram pongMicros = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-      AtomicLong confirmed = new AtomicLong();
-      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
-      List<Thread> threads = new ArrayList<>();
-      for (int s = 0; s < sockets; s++) {
-        WebSocketClient client = vertx.createWebSocketClient();
-        WebSocket ws = await(client.connect(new WebSocketConnectOptions().setHost(u.getHost()).setPort(u.getPort())
-            .setURI("/api/events/in").setSubProtocols(List.of("prefect"))));
-        int cp = checkpoint;
-        Thread t = new Thread(() -> run(ws, flowRunId, flowId, cp, end, pongMicros, confirmed), "events-load-" + s);
-        threads.add(t);
-        t.start();
-      }
-      long start = System.nanoTime();
-      for (Thread t : threads) {
-        t.join();
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      ObjectNode out = M.createObjectNode();
-      out.put("sockets", sockets).put("checkpoint", checkpoint).put("seconds", Math.round(seconds * 10) / 10.0)
-          .put("confirmed_events", confirmed.get())
-          .put("events_per_second", Math.round(confirmed.get() / seconds))
-          .put("pong_p50_ms", pongMicros.getValueAtPercentile(50) / 1000.0)
-          .put("pong_p99_ms", pongMicros.getValueAtPercentile(99) / 1000.0)
-          .put("pong_max_ms", pongMicros.getMaxValue() / 1000.0);
-      System.out.println(M.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+      Result r = ingest(vertx, url, sockets, durationMs, checkpoint);
+      System.out.println(M.writerWithDefaultPrettyPrinter().writeValueAsString(r.json()));
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** One ingestion window: confirmed events, the seconds it took, the pongs' latency (µs). */
+  record Result(int sockets, int checkpoint, double seconds, long confirmed, Histogram pongMicros) {
+    long eventsPerSecond() {
+      return Math.round(confirmed / seconds);
+    }
+
+    ObjectNode json() {
+      ObjectNode out = M.createObjectNode();
+      out.put("sockets", sockets).put("checkpoint", checkpoint).put("seconds", Math.round(seconds * 10) / 10.0)
+          .put("confirmed_events", confirmed)
+          .put("events_per_second", eventsPerSecond())
+          .put("pong_p50_ms", pongMicros.getValueAtPercentile(50) / 1000.0)
+          .put("pong_p99_ms", pongMicros.getValueAtPercentile(99) / 1000.0)
+          .put("pong_max_ms", pongMicros.getMaxValue() / 1000.0);
+      return out;
+    }
+  }
+
+  /**
+   * {@code sockets} websockets loading {@code /api/events/in} for {@code durationMs} (a new flow
+   * and flow run each time), on their own threads; returns when all are closed.
+   */
+  static Result ingest(Vertx vertx, String url, int sockets, long durationMs, int checkpoint) throws Exception {
+    URI u = URI.create(url);
+    WebClient http = WebClient.create(vertx);
+    String flowId = await(http.postAbs(url + "/api/flows/")
+        .sendJson(M.createObjectNode().put("name", "events-load-" + UUID.randomUUID()))).bodyAsJsonObject().getString("id");
+    ObjectNode frBody = M.createObjectNode().put("flow_id", flowId);
+    frBody.putObject("state").put("type", "RUNNING");
+    String flowRunId = await(http.postAbs(url + "/api/flow_runs/").sendBuffer(Buffer.buffer(frBody.toString())))
+        .bodyAsJsonObject().getString("id");
+    Histogram pongMicros = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    AtomicLong confirmed = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
+    List<Thread> threads = new ArrayList<>();
+    for (int s = 0; s < sockets; s++) {
+      WebSocketClient client = vertx.createWebSocketClient();
+      WebSocket ws = await(client.connect(new WebSocketConnectOptions().setHost(u.getHost()).setPort(u.getPort())
+          .setURI("/api/events/in").setSubProtocols(List.of("prefect"))));
+      int cp = checkpoint;
+      Thread t = new Thread(() -> run(ws, flowRunId, flowId, cp, end, pongMicros, confirmed), "events-load-" + s);
+      threads.add(t);
+      t.start();
+    }
+    long start = System.nanoTime();
+    for (Thread t : threads) {
+      t.join();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Result(sockets, checkpoint, seconds, confirmed.get(), pongMicros);
   }
 
   private static void run(WebSocket ws, String flowRunId, String flowId, int checkpoint, long end,
@@ -144,7 +164,7 @@ public final class EventsLoad {
     return e.toString();
   }
 
-  private static <T> T await(Future<T> f) throws Exception {
+  static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }
