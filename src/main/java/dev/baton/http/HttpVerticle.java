@@ -98,6 +98,7 @@ public final class HttpVerticle extends VerticleBase {
         services.apiConfig(), readiness).mount(api);
     new DeploymentRoutes(services.deployments(), services::now).mount(api);
     new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
+    new BlockRoutes(services.blocks(), services.apiConfig().defaultLimit()).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
     new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), services.eventFeed(), tokenCheck, options.bodyLimitBytes(),

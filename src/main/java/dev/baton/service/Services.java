@@ -5,6 +5,7 @@ import dev.baton.events.EventFeed;
 import dev.baton.events.EventRecorder;
 import dev.baton.orchestration.api.RunCommands;
 import dev.baton.orchestration.api.SlotCommands;
+import dev.baton.service.blocks.BlockServices;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.time.temporal.ChronoUnit;
  * @param eventFeed live events of every instance, for this instance's {@code /events/out} subscribers
  * @param health the database probe behind readiness
  * @param clock the clock requests are timed with
+ * @param blocks block types, schemas, documents and the default result storage
  */
 public record Services(
     RunCommands runs,
@@ -41,16 +43,21 @@ public record Services(
     Logs logs,
     FlowRunInputs flowRunInputs,
     Variables variables,
-    Deployments deployments) {
+    Deployments deployments,
+    BlockServices blocks) {
 
-  /** The services of one server, over its pool. */
+  /**
+   * The services of one server, over its pool.
+   *
+   * @param encryptionKey the key block document data is encrypted with (base64), or null for the one kept in the database
+   */
   public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
       EventRecorder eventRecorder,
-    EventFeed eventFeed, Clock clock) {
+    EventFeed eventFeed, Clock clock, String encryptionKey) {
     return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
         new EventQueries(pool), eventRecorder, eventFeed, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
-        new Deployments(pool, runs));
+        new Deployments(pool, runs), BlockServices.create(pool, encryptionKey));
   }
 
   /** Microsecond-precision "now" of {@link #clock}, matching PostgreSQL timestamptz (rendered estimates). */

@@ -268,10 +268,10 @@ public final class FilterBodies {
   }
 
   /** A decoded {@code limit}: the value, or the out-of-range detail text (which wins over other errors). */
-  private record Limit(int value, String detail) {}
+  record Limit(int value, String detail) {}
 
   /** A bad type is recorded in {@code c}; null/absent ⇒ {@code maxLimit}. */
-  private static Limit limit(JsonNode body, int maxLimit, Ctx c) {
+  static Limit limit(JsonNode body, int maxLimit, Ctx c) {
     JsonNode l = body != null && body.isObject() ? body.get("limit") : null;
     if (l != null && !l.isNull()) {
       c.push("limit");
