@@ -30,7 +30,8 @@ public final class TestDatabase {
   /** Every Baton table; {@link #truncateAll()} empties them. */
   public static final String TRUNCATE_ALL = "TRUNCATE flow, deployment, flow_run, flow_run_state, task_run, "
       + "task_run_state, task_run_state_cache, flow_run_input, log, concurrency_limit_v2, concurrency_lease, "
-      + "concurrency_limit, variable, event RESTART IDENTITY CASCADE";
+      + "concurrency_limit, variable, event, block_document_reference, block_document, block_schema_reference, "
+      + "block_schema, block_type, configuration RESTART IDENTITY CASCADE";
 
   private static Database database;
 
