@@ -14,6 +14,26 @@ import java.util.UUID;
 public final class Blocks {
   private Blocks() {}
 
+  /**
+   * Python's truth value of a JSON value, as Prefect's checks see them: absent, {@code null},
+   * false, 0, "", [] and {} are false.
+   */
+  public static boolean truthy(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return false;
+    }
+    if (n.isBoolean()) {
+      return n.booleanValue();
+    }
+    if (n.isNumber()) {
+      return n.doubleValue() != 0.0;
+    }
+    if (n.isTextual()) {
+      return !n.textValue().isEmpty();
+    }
+    return n.size() > 0;
+  }
+
   /** A block type row. */
   public record BlockType(UUID id, Instant created, Instant updated, String name, String slug, String logoUrl,
       String documentationUrl, String description, String codeExample, boolean isProtected) {}

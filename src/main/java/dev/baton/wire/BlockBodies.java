@@ -149,21 +149,8 @@ public final class BlockBodies {
     return DOCUMENT_CREATE.decodeBody(body);
   }
 
-  /** Python's truth value of a JSON value ({@code None}, false, 0, "", [] and {} are false; absent is None). */
   static boolean truthy(JsonNode n) {
-    if (n == null || n.isNull()) {
-      return false;
-    }
-    if (n.isBoolean()) {
-      return n.booleanValue();
-    }
-    if (n.isNumber()) {
-      return n.doubleValue() != 0.0;
-    }
-    if (n.isTextual()) {
-      return !n.textValue().isEmpty();
-    }
-    return n.size() > 0;
+    return dev.baton.domain.Blocks.truthy(n);
   }
 
   static final Model<BlockDocumentUpdate> DOCUMENT_UPDATE = Model.<BlockDocumentUpdate>forbid("BlockDocumentUpdate")

@@ -61,21 +61,8 @@ public final class SchemaFields {
     return out;
   }
 
-  /** Python truthiness of a JSON value (absent: false). */
   static boolean truthy(JsonNode n) {
-    if (n == null || n.isNull()) {
-      return false;
-    }
-    if (n.isBoolean()) {
-      return n.booleanValue();
-    }
-    if (n.isNumber()) {
-      return n.doubleValue() != 0.0;
-    }
-    if (n.isTextual()) {
-      return !n.textValue().isEmpty();
-    }
-    return n.size() > 0;
+    return dev.baton.domain.Blocks.truthy(n);
   }
 
   /** Every truthy {@code $ref} value under {@code obj}, depth first, in document order. */
