@@ -116,14 +116,17 @@ public final class BatonServer {
     EventFeed feed = new EventFeed(vertx, pool, connectOptions, recorder.instance());
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
     Services services = Services.create(pool, apiService, apiService, api, recorder, feed,
-        new AutomationService(pool, Clock.systemUTC()), Clock.systemUTC(), config.scheduler());
+        new AutomationService(pool, Clock.systemUTC()), Clock.systemUTC(), config.scheduler(),
+        config.security().encryptionKey());
     Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
 
     // Jinjava and the JSON-Schema validator are loaded on the run-input worker before anything listens
     return runInput.warmUp()
-        .compose(warm -> feed.start())
+        // Prefect's core block types and schemas, before anything listens (idempotent, any number of instances)
+        .compose(warm -> services.blocks().system().install(false))
+        .compose(blocks -> feed.start())
         .compose(listening -> vertx.deployVerticle(() -> new OrchestrationVerticle(orchestration, config.db().groupSize(),
                 config.db().groupsInFlight(), busInFlight, state, overloadMetrics, config.concurrency().waitHoldMs(),
                 config.concurrency().maxHeldWaits(httpInFlight.max()),

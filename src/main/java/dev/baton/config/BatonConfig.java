@@ -258,9 +258,11 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
    *     headers, no preflight handling), {@code ["*"]} = any origin
    * @param corsAllowedMethods methods announced in preflight answers
    * @param corsAllowedHeaders request headers announced in preflight answers
+   * @param encryptionKey the AES-256 key (base64) block document data is encrypted with; null = a
+   *     key generated on first use and kept in the database. Never logged.
    */
   public record Security(String apiAuthString, boolean metricsRequireAuth, List<String> corsAllowedOrigins,
-      List<String> corsAllowedMethods, List<String> corsAllowedHeaders) {
+      List<String> corsAllowedMethods, List<String> corsAllowedHeaders, String encryptionKey) {
     public static final Security DEFAULTS = ConfigLoader.security(Values.defaults());
 
     public Security {
@@ -274,7 +276,8 @@ public record BatonConfig(Http http, Db db, Api api, Runtime runtime, Services s
     public String toString() {
       return "Security[apiAuthString=" + (apiAuthString == null ? null : "***")
           + ", metricsRequireAuth=" + metricsRequireAuth + ", corsAllowedOrigins=" + corsAllowedOrigins
-          + ", corsAllowedMethods=" + corsAllowedMethods + ", corsAllowedHeaders=" + corsAllowedHeaders + "]";
+          + ", corsAllowedMethods=" + corsAllowedMethods + ", corsAllowedHeaders=" + corsAllowedHeaders
+          + ", encryptionKey=" + (encryptionKey == null ? null : "***") + "]";
     }
   }
 

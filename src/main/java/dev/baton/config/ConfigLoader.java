@@ -116,6 +116,8 @@ public final class ConfigLoader {
       String shown = raw.length() > 80 ? raw.substring(0, 80) + "…" : raw;
       if (s == DB_URL) {
         shown = redactPassword(shown);
+      } else if (s == SECURITY_ENCRYPTION_KEY) {
+        shown = "***";
       }
       throw new ConfigException(where + ": expected " + s.form() + ", got \"" + shown + "\"");
     }
@@ -187,7 +189,7 @@ public final class ConfigLoader {
   static BatonConfig.Security security(Values v) {
     return new BatonConfig.Security(v.get(SECURITY_API_AUTH_STRING), v.get(SECURITY_METRICS_REQUIRE_AUTH),
         v.get(SECURITY_CORS_ALLOWED_ORIGINS), v.get(SECURITY_CORS_ALLOWED_METHODS),
-        v.get(SECURITY_CORS_ALLOWED_HEADERS));
+        v.get(SECURITY_CORS_ALLOWED_HEADERS), v.get(SECURITY_ENCRYPTION_KEY));
   }
 
   static BatonConfig.Embedding embedding(Values v) {

@@ -71,6 +71,25 @@ final class Parsers {
     return s;
   }
 
+  /** Base64 (standard or URL-safe) of exactly 32 bytes: an AES-256 key; empty = none. */
+  static String encryptionKey(String s) {
+    if (s.isEmpty()) {
+      return null;
+    }
+    String t = s.strip();
+    byte[] b;
+    try {
+      b = t.indexOf('-') >= 0 || t.indexOf('_') >= 0 ? java.util.Base64.getUrlDecoder().decode(t)
+          : java.util.Base64.getDecoder().decode(t);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException();
+    }
+    if (b.length != 32) {
+      throw new IllegalArgumentException();
+    }
+    return t;
+  }
+
   static String pathText(String s) {
     if (s.isEmpty()) {
       throw new IllegalArgumentException();

@@ -186,6 +186,9 @@ final class Settings {
       "BATON_CORS_ALLOWED_HEADERS", List.of("Authorization", "Content-Type", "X-PREFECT-API-VERSION"),
       "a comma-separated list of header names", Parsers::headerNames);
 
+  static final Setting<String> SECURITY_ENCRYPTION_KEY = define("security.encryptionKey", "BATON_ENCRYPTION_KEY",
+      null, "base64 of 32 bytes (empty = a key generated and kept in the database)", Parsers::encryptionKey);
+
   static final Setting<Boolean> CLUSTER_ENABLED = define("cluster.enabled", "BATON_CLUSTER_ENABLED", false,
       "true or false", Parsers::bool);
   static final Setting<String> CLUSTER_HOST = define("cluster.host", "BATON_CLUSTER_HOST", "127.0.0.1",

@@ -100,6 +100,7 @@ public final class HttpVerticle extends VerticleBase {
     new AutomationRoutes(services.automations(), services.apiConfig().defaultLimit()).mount(api);
     new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
     new ArtifactRoutes(services.artifacts(), services.apiConfig().defaultLimit()).mount(api);
+    new BlockRoutes(services.blocks(), services.apiConfig().defaultLimit()).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
     new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), services.eventFeed(), tokenCheck, options.bodyLimitBytes(),

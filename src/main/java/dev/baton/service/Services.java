@@ -6,6 +6,7 @@ import dev.baton.events.EventFeed;
 import dev.baton.events.EventRecorder;
 import dev.baton.orchestration.api.RunCommands;
 import dev.baton.orchestration.api.SlotCommands;
+import dev.baton.service.blocks.BlockServices;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import java.time.temporal.ChronoUnit;
  * @param health the database probe behind readiness
  * @param clock the clock requests are timed with
  * @param artifacts artifacts and their keys' collections
+ * @param blocks block types, schemas, documents and the default result storage
  */
 public record Services(
     RunCommands runs,
@@ -46,16 +48,22 @@ public record Services(
     FlowRunInputs flowRunInputs,
     Variables variables,
     Deployments deployments,
-    Artifacts artifacts) {
+    Artifacts artifacts,
+    BlockServices blocks) {
 
-  /** The services of one server, over its pool; {@code scheduler} gives the window of manual scheduling ({@code POST /deployments/{id}/schedule}). */
+  /**
+   * The services of one server, over its pool.
+   *
+   * @param scheduler the window of manual scheduling ({@code POST /deployments/{id}/schedule})
+   * @param encryptionKey the key block document data is encrypted with (base64), or null for the one kept in the database
+   */
   public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
-      EventRecorder eventRecorder,
-      EventFeed eventFeed, AutomationService automations, Clock clock, BatonConfig.Scheduler scheduler) {
+      EventRecorder eventRecorder, EventFeed eventFeed, AutomationService automations, Clock clock,
+      BatonConfig.Scheduler scheduler, String encryptionKey) {
     return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
         new EventQueries(pool), eventRecorder, eventFeed, automations, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
-        new Deployments(pool, runs, scheduler, clock), new Artifacts(pool));
+        new Deployments(pool, runs, scheduler, clock), new Artifacts(pool), BlockServices.create(pool, encryptionKey));
   }
 
   /** Microsecond-precision "now" of {@link #clock}, matching PostgreSQL timestamptz (rendered estimates). */

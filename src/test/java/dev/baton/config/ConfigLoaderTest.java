@@ -275,10 +275,16 @@ class ConfigLoaderTest {
         "BATON_METRICS_REQUIRE_AUTH", "FALSE",
         "BATON_CORS_ALLOWED_ORIGINS", "https://ui.example.com, http://localhost:4200,http://[::1]:3000",
         "BATON_CORS_ALLOWED_METHODS", "get,POST",
-        "BATON_CORS_ALLOWED_HEADERS", "Authorization, X-Custom")).security();
+        "BATON_CORS_ALLOWED_HEADERS", "Authorization, X-Custom",
+        "BATON_ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")).security();
     assertEquals(new BatonConfig.Security("admin:pa ss:wörd", false,
         java.util.List.of("https://ui.example.com", "http://localhost:4200", "http://[::1]:3000"),
-        java.util.List.of("GET", "POST"), java.util.List.of("Authorization", "X-Custom")), s);
+        java.util.List.of("GET", "POST"), java.util.List.of("Authorization", "X-Custom"),
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), s);
+    assertFalse(s.toString().contains("AAEC"), s.toString());
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> load(Map.of("BATON_ENCRYPTION_KEY", "c2hvcnQ=")));
+    assertTrue(bad.getMessage().contains("base64 of 32 bytes") && !bad.getMessage().contains("c2hvcnQ"), bad.getMessage());
     assertEquals(java.util.List.of("*"), load(Map.of("BATON_CORS_ALLOWED_ORIGINS", "*")).security().corsAllowedOrigins());
     assertNull(load(Map.of("BATON_API_AUTH_STRING", "")).security().apiAuthString());
   }

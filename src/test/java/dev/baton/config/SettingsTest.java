@@ -32,7 +32,7 @@ class SettingsTest {
         BatonConfig.Overload.DEFAULTS);
     assertEquals(new BatonConfig.Events(7, 3_600_000, 1000, 10_000, 200), BatonConfig.Events.DEFAULTS);
     assertEquals(new BatonConfig.Security(null, true, List.of(), List.of("GET", "POST", "PUT", "PATCH", "DELETE"),
-        List.of("Authorization", "Content-Type", "X-PREFECT-API-VERSION")), BatonConfig.Security.DEFAULTS);
+        List.of("Authorization", "Content-Type", "X-PREFECT-API-VERSION"), null), BatonConfig.Security.DEFAULTS);
     assertEquals(new BatonConfig.Embedding(List.of()), BatonConfig.Embedding.DEFAULTS);
     assertEquals(new BatonConfig.Cluster(false, "127.0.0.1", 5701, 0, List.of(), "baton"), BatonConfig.Cluster.DEFAULTS);
   }
@@ -77,6 +77,7 @@ class SettingsTest {
     Set<String> expected = new TreeSet<>();
     Settings.all().forEach(s -> expected.add(s.key()));
     expected.remove(Settings.SECURITY_API_AUTH_STRING.key()); // a secret: kept in the environment
+    expected.remove(Settings.SECURITY_ENCRYPTION_KEY.key()); // a secret too
     assertEquals(expected, inFile);
   }
 

@@ -32,7 +32,8 @@ public final class TestDatabase {
       + "task_run_state, task_run_state_cache, flow_run_input, log, concurrency_limit_v2, concurrency_lease, "
       + "concurrency_limit, variable, event, task_run_delivery, task_worker, artifact, artifact_collection, "
       + "automation, automation_bucket, automation_related_resource, composite_trigger_child_firing, "
-      + "automation_proactive, automation_inbox, automation_action RESTART IDENTITY CASCADE";
+      + "automation_proactive, automation_inbox, automation_action, block_document_reference, block_document, "
+      + "block_schema_reference, block_schema, block_type, configuration RESTART IDENTITY CASCADE";
 
   private static Database database;
 
