@@ -200,7 +200,7 @@ class DeploymentConcurrencyIT {
     Dep d = deployment(2, null);
     api.patch("/api/deployments/" + d.id(), obj("concurrency_limit", 4)).expect(204);
     JsonNode read = api.get("/api/deployments/" + d.id()).expect(200).body();
-    assertEquals(4, read.get("concurrency_limit").asInt());
+    assertTrue(read.get("concurrency_limit").isNull(), "always null, as Prefect 3.8 renders it");
     assertEquals(4, read.get("global_concurrency_limit").get("limit").asInt());
     api.patch("/api/deployments/" + d.id(), obj("concurrency_options", obj("collision_strategy", "CANCEL_NEW"))).expect(204);
     assertEquals("CANCEL_NEW", api.get("/api/deployments/" + d.id()).expect(200).get("concurrency_options").get("collision_strategy").asText());

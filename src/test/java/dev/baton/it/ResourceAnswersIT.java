@@ -88,7 +88,7 @@ class ResourceAnswersIT {
         // deployments
         a("GET", "/api/deployments/" + m, null, 404, detail("Deployment not found")),
         a("GET", "/api/deployments/name/no-flow/no-deployment", null, 404, detail("Deployment not found")),
-        a("PATCH", "/api/deployments/" + m, obj("paused", true), 404, detail("Deployment not found")),
+        a("PATCH", "/api/deployments/" + m, obj("paused", true), 404, detail("Deployment not found.")),
         a("PATCH", "/api/deployments/" + m, obj("concurrency_limit", 2), 404, detail("Deployment not found.")),
         a("DELETE", "/api/deployments/" + m, null, 404, detail("Deployment not found")),
         a("POST", "/api/deployments/" + m + "/create_flow_run", obj(), 404, detail("Deployment not found")),
