@@ -42,6 +42,8 @@ CREATE TABLE automation_bucket (
     PRIMARY KEY (automation_id, trigger_id, bucketing_key)
 );
 CREATE INDEX ix_automation_bucket__end ON automation_bucket ("end");
+-- a proactive trigger's pass reads only its windows that have ended
+CREATE INDEX ix_automation_bucket__trigger_end ON automation_bucket (automation_id, trigger_id, "end");
 
 -- the latest firing of each child of a compound or sequence trigger
 CREATE TABLE composite_trigger_child_firing (

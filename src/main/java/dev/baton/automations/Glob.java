@@ -9,10 +9,33 @@ import java.util.regex.Pattern;
  * {@code !} to negate ({@link #matchesLabel}).
  */
 final class Glob {
+  /** The pattern, or null when {@link #literal} decides alone. */
   private final Pattern pattern;
+  /** Without wildcards: the whole text; {@code prefix*}: the prefix; {@code *}: empty. */
+  private final String literal;
+  /** {@code literal} is a prefix ({@code prefix*}). */
+  private final boolean prefix;
 
-  private Glob(Pattern pattern) {
+  private Glob(Pattern pattern, String literal, boolean prefix) {
     this.pattern = pattern;
+    this.literal = literal;
+    this.prefix = prefix;
+  }
+
+  /**
+   * A glob without {@code ?} or {@code [} and with {@code *} at most at its end is matched without
+   * a regular expression (nearly every automation's globs: ids, event names, "prefect.flow-run.*").
+   */
+  private static Glob compile(String glob) {
+    boolean special = glob.indexOf('?') >= 0 || glob.indexOf('[') >= 0;
+    int star = glob.indexOf('*');
+    if (!special && star < 0) {
+      return new Glob(null, glob, false);
+    }
+    if (!special && star == glob.length() - 1) {
+      return new Glob(null, glob.substring(0, star), true);
+    }
+    return new Glob(Pattern.compile(translate(glob), Pattern.DOTALL), null, false);
   }
 
   /** Compiled patterns; automations hold few distinct ones (cleared if it ever grows large). */
@@ -25,14 +48,20 @@ final class Glob {
       if (CACHE.size() > 10_000) {
         CACHE.clear();
       }
-      g = new Glob(Pattern.compile(translate(glob), Pattern.DOTALL));
+      g = compile(glob);
       CACHE.put(glob, g);
     }
     return g;
   }
 
   boolean matches(String value) {
-    return value != null && pattern.matcher(value).matches();
+    if (value == null) {
+      return false;
+    }
+    if (pattern == null) {
+      return prefix ? value.startsWith(literal) : value.equals(literal);
+    }
+    return pattern.matcher(value).matches();
   }
 
   /**

@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
 public final class TriggerService extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TriggerService.class);
   /** Events evaluated per transaction. */
-  static final int BATCH = 200;
+  static final int BATCH = 500;
   /** How long past their end windows are kept (Prefect: 60 s). */
   static final Duration EXPIRED_BUCKET_BUFFER = Duration.ofSeconds(60);
 
@@ -215,54 +215,78 @@ public final class TriggerService extends VerticleBase {
     });
   }
 
-  /** One transaction: claim, evaluate, write, delete the claimed inbox rows; the number claimed. */
+  /**
+   * One transaction, three round trips and the commit: (1) claim and remove inbox rows, with their
+   * events; (2) lock the triggers they concern and read the windows of their keys, pipelined (the
+   * read starts once the locks are held); (3) write the windows back and act on the firings,
+   * pipelined. Returns the number of inbox rows claimed.
+   */
   private Future<Integer> evaluateBatch(SqlConnection c) {
     Map<UUID, Loaded> automations = loaded;
-    return TriggerStore.claimInbox(c, BATCH).compose(ids -> {
-      if (ids.isEmpty()) {
-        return Future.succeededFuture(0);
-      }
-      return TriggerStore.events(c, ids).compose(events -> {
-        events.sort((x, y) -> x.occurred().compareTo(y.occurred()));
-        // which triggers each event concerns
-        List<Interest> interests = new ArrayList<>();
-        TreeSet<Long> locks = new TreeSet<>();
-        for (Event e : events) {
-          if ("prefect.log.write".equals(e.event())) {
-            continue;
-          }
-          for (Loaded l : automations.values()) {
-            for (EventTrigger t : l.eventTriggers()) {
-              if (t.covers(e)) {
-                interests.add(new Interest(l, t, e, t.key(e)));
-                lockChain(l, t.id(), locks);
-              }
+    return TriggerStore.claimEvents(c, BATCH).compose(claimed -> {
+      List<Event> events = new ArrayList<>(claimed.events());
+      events.sort((x, y) -> x.occurred().compareTo(y.occurred()));
+      // which triggers each event concerns
+      List<Interest> interests = new ArrayList<>();
+      TreeSet<Long> locks = new TreeSet<>();
+      for (Event e : events) {
+        if ("prefect.log.write".equals(e.event())) {
+          continue;
+        }
+        List<JsonNode> resource = List.of(e.resource());
+        List<JsonNode> related = Triggers.relatedOf(e);
+        Rendered rendered = new Rendered(e);
+        for (Loaded l : automations.values()) {
+          for (EventTrigger t : l.eventTriggers()) {
+            if (t.covers(e, resource, related)) {
+              interests.add(new Interest(l, t, e, t.key(e), rendered));
+              lockChain(l, t.id(), locks);
             }
           }
         }
-        evaluated.increment(events.size());
-        if (interests.isEmpty()) {
-          return TriggerStore.deleteInbox(c, ids).map(ids.size());
-        }
-        return TriggerStore.lockTriggers(c, new ArrayList<>(locks))
-            .compose(v -> loadBuckets(c, interests))
-            .compose(table -> {
-              List<FiredIn> firings = new ArrayList<>();
-              for (Interest in : interests) {
-                Event e = in.event();
-                Windows.react(in.trigger(), table.forAutomation(in.loaded().automation().id()), in.key(), e.event(),
-                    e.occurred(), EventJson.render(e), f -> firings.add(new FiredIn(in.loaded(), f)));
-              }
-              return table.write(c).compose(v -> fire(c, firings));
-            })
-            .compose(v -> TriggerStore.deleteInbox(c, ids))
-            .map(ids.size());
-      });
+      }
+      evaluated.increment(events.size());
+      if (interests.isEmpty()) {
+        return Future.succeededFuture(claimed.claimed());
+      }
+      Future<Void> locked = TriggerStore.lockTriggers(c, new ArrayList<>(locks));
+      Future<Table> read = loadBuckets(c, interests);
+      return Future.all(locked, read)
+          .compose(x -> {
+            Table table = read.result();
+            List<FiredIn> firings = new ArrayList<>();
+            for (Interest in : interests) {
+              Event e = in.event();
+              Windows.react(in.trigger(), table.forAutomation(in.loaded().automation().id()), in.key(), e.event(),
+                  e.occurred(), in.rendered().json(), f -> firings.add(new FiredIn(in.loaded(), f)));
+            }
+            Future<Void> written = table.write(c);
+            Future<Void> acted = fire(c, firings);
+            return Future.all(written, acted);
+          })
+          .map(claimed.claimed());
     });
   }
 
+  /** An event's JSON, rendered once for all the triggers that need it. */
+  private static final class Rendered {
+    private final Event event;
+    private JsonNode json;
+
+    Rendered(Event event) {
+      this.event = event;
+    }
+
+    JsonNode json() {
+      if (json == null) {
+        json = EventJson.render(event);
+      }
+      return json;
+    }
+  }
+
   /** An event a trigger covers, with its bucketing key. */
-  private record Interest(Loaded loaded, EventTrigger trigger, Event event, List<String> key) {}
+  private record Interest(Loaded loaded, EventTrigger trigger, Event event, List<String> key, Rendered rendered) {}
 
   /** A firing of one of an automation's event triggers. */
   private record FiredIn(Loaded loaded, Fired fired) {}
@@ -337,14 +361,19 @@ public final class TriggerService extends VerticleBase {
     }
     TreeSet<Long> locks = new TreeSet<>();
     lockChain(l, t.id(), locks);
-    return TriggerStore.lockTriggers(c, new ArrayList<>(locks))
-        .compose(v -> TriggerStore.buckets(c, List.of(l.automation().id()), List.of(t.id())))
-        .compose(rows -> {
-          Table table = new Table(rows);
-          List<Bucket> buckets = table.all(l.automation().id(), t.id());
+    UUID automation = l.automation().id();
+    Future<Void> locked = TriggerStore.lockTriggers(c, new ArrayList<>(locks));
+    // with for_each, only the ended windows leave the database (the satisfied ones are deleted there)
+    Future<TriggerStore.Ended> read = t.forEach().isEmpty()
+        ? TriggerStore.buckets(c, List.of(automation), List.of(t.id())).map(rows -> new TriggerStore.Ended(rows, null))
+        : TriggerStore.endedBuckets(c, automation, t.id(), t.threshold(), asOf);
+    return Future.all(locked, read)
+        .compose(x -> {
+          Table table = new Table(read.result().ended());
+          List<Bucket> buckets = table.all(automation, t.id());
           List<FiredIn> firings = new ArrayList<>();
-          Instant next = Windows.proactive(t, table.forAutomation(l.automation().id()), buckets, asOf,
-              f -> firings.add(new FiredIn(l, f)));
+          Instant next = Windows.proactive(t, table.forAutomation(automation), buckets, asOf,
+              read.result().nextEnd(), f -> firings.add(new FiredIn(l, f)));
           return table.write(c).compose(v -> fire(c, firings))
               .compose(v -> TriggerStore.reschedule(c, d.automationId(), d.triggerId(), next));
         });
@@ -367,8 +396,8 @@ public final class TriggerService extends VerticleBase {
           List.of(), f.fired().event());
       chain = chain.compose(v -> propagate(c, l, f.fired().trigger().id(), firing, events, actions));
     }
-    return chain.compose(v -> ServerEventStore.insertEvents(c, events))
-        .compose(v -> TriggerStore.queueActions(c, actions));
+    return chain.compose(v -> Future.all(ServerEventStore.insertEvents(c, events), TriggerStore.queueActions(c, actions))
+        .mapEmpty());
   }
 
   /**
@@ -498,7 +527,8 @@ public final class TriggerService extends VerticleBase {
         }
       }
       dirty.clear();
-      return TriggerStore.deleteBuckets(c, da, dt, dk).compose(v -> TriggerStore.writeBuckets(c, upserts));
+      // a key is either deleted or written, so the two statements are pipelined
+      return Future.all(TriggerStore.deleteBuckets(c, da, dt, dk), TriggerStore.writeBuckets(c, upserts)).mapEmpty();
     }
 
     static String keyText(List<String> key) {

@@ -82,7 +82,7 @@ public final class Triggers {
    */
   public record EventTrigger(UUID id, ResourceSpec match, List<ResourceSpec> matchRelated, List<String> after,
       List<String> expect, List<String> forEach, boolean proactive, int threshold, Duration within,
-      java.util.regex.Pattern covering) implements Trigger {
+      Covering covering) implements Trigger {
 
     public EventTrigger(UUID id, ResourceSpec match, List<ResourceSpec> matchRelated, List<String> after,
         List<String> expect, List<String> forEach, boolean proactive, int threshold, Duration within) {
@@ -91,14 +91,17 @@ public final class Triggers {
 
     /** Could this trigger care about {@code e} at all (name, resource, related)? */
     public boolean covers(Event e) {
+      return covers(e, List.of(e.resource()), relatedOf(e));
+    }
+
+    /** {@link #covers(Event)} with the event's resource and related resources as lists, made once per event. */
+    public boolean covers(Event e, List<JsonNode> resource, List<JsonNode> related) {
       if (!expect.isEmpty() && !namePrefixMatches(e.event())) {
         return false;
       }
-      if (!match.includes(List.of(e.resource()))) {
+      if (!match.includes(resource)) {
         return false;
       }
-      List<JsonNode> related = new ArrayList<>();
-      e.related().forEach(related::add);
       for (ResourceSpec r : matchRelated) {
         if (!r.includes(related)) {
           return false;
@@ -112,10 +115,14 @@ public final class Triggers {
      * characters", matched at the start of the name only.
      */
     private boolean namePrefixMatches(String name) {
-      return covering.matcher(name).lookingAt();
+      return covering.matchesStartOf(name);
     }
 
-    static java.util.regex.Pattern covering(List<String> expect, List<String> after) {
+    static Covering covering(List<String> expect, List<String> after) {
+      List<String> all = concat(expect, after);
+      if (all.stream().noneMatch(p -> p.indexOf('*') >= 0)) {
+        return new Covering(all.isEmpty() ? List.of("") : all, null); // literal names: a prefix test each
+      }
       StringBuilder re = new StringBuilder();
       for (String p : concat(expect, after)) {
         if (re.length() > 0) {
@@ -129,7 +136,7 @@ public final class Triggers {
           re.append(java.util.regex.Pattern.quote(parts[i]));
         }
       }
-      return java.util.regex.Pattern.compile(re.toString(), java.util.regex.Pattern.DOTALL);
+      return new Covering(null, java.util.regex.Pattern.compile(re.toString(), java.util.regex.Pattern.DOTALL));
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -254,5 +261,27 @@ public final class Triggers {
       }
     }
     return new ResourceSpec(Map.copyOf(labels));
+  }
+
+  /** Prefect's covering test: names that start with one of {@code prefixes}, or the {@code pattern}'s start. */
+  record Covering(List<String> prefixes, java.util.regex.Pattern pattern) {
+    boolean matchesStartOf(String name) {
+      if (pattern != null) {
+        return pattern.matcher(name).lookingAt();
+      }
+      for (String p : prefixes) {
+        if (name.startsWith(p)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The related resources of {@code e} as a list. */
+  static List<JsonNode> relatedOf(Event e) {
+    List<JsonNode> related = new ArrayList<>();
+    e.related().forEach(related::add);
+    return related;
   }
 }

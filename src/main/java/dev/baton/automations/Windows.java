@@ -144,7 +144,20 @@ final class Windows {
    * short of the threshold fire). Returns when it should run again.
    */
   static Instant proactive(EventTrigger t, BucketTable table, List<Bucket> buckets, Instant asOf, Firings firings) {
+    return proactive(t, table, buckets, asOf, null, firings);
+  }
+
+  /**
+   * {@link #proactive(EventTrigger, BucketTable, List, Instant, Firings)} given only some of the
+   * trigger's windows: the others are known to be unsatisfied and open at {@code asOf} (evaluating
+   * them would change nothing), and {@code laterEnd} is the earliest end among them (null: none).
+   */
+  static Instant proactive(EventTrigger t, BucketTable table, List<Bucket> buckets, Instant asOf, Instant laterEnd,
+      Firings firings) {
     Instant runAgain = asOf.plus(t.within());
+    if (laterEnd != null && asOf.isBefore(laterEnd) && laterEnd.isBefore(runAgain)) {
+      runAgain = laterEnd;
+    }
     if (t.forEach().isEmpty() && buckets.stream().noneMatch(b -> b.key().isEmpty())) {
       Bucket b = new Bucket(List.of(), asOf, asOf.plus(t.within()), 0, null);
       table.write(t, b);

@@ -37,24 +37,32 @@ public final class TriggerStore {
        LIMIT $1
        FOR UPDATE SKIP LOCKED""";
 
+  static final String CLAIM_EVENTS = """
+      WITH claimed AS (""" + CLAIM_INBOX + """
+      ),
+      gone AS (DELETE FROM automation_inbox d USING claimed WHERE d.event_id = claimed.event_id)
+      SELECT claimed.event_id AS claimed_id, """ + EventStore.EVENT_COLUMNS
+      + " FROM claimed LEFT JOIN event e ON e.id = claimed.event_id";
+
+  /** Events claimed from the inbox: how many rows were claimed, and the events still stored among them. */
+  public record Claimed(int claimed, List<Event> events) {}
+
   /**
-   * Claims up to {@code limit} events for evaluation, oldest first: locked until the transaction
-   * ends, skipped by every other instance. An event whose predecessor ({@code follows}) is still
+   * Claims up to {@code limit} events for evaluation in one statement: inbox rows taken oldest
+   * first (rows other instances hold are skipped), removed, and their events returned — the removal
+   * is undone if the transaction rolls back. An event whose predecessor ({@code follows}) is still
    * waiting is left for later (for at most 15 minutes), so a follower is evaluated after its leader.
    */
-  public static Future<List<UUID>> claimInbox(SqlClient c, int limit) {
-    return c.preparedQuery(CLAIM_INBOX).execute(Tuple.of(limit)).map(rows -> {
-      List<UUID> ids = new ArrayList<>(rows.size());
-      rows.forEach(r -> ids.add(r.getUUID(0)));
-      return ids;
+  public static Future<Claimed> claimEvents(SqlClient c, int limit) {
+    return c.preparedQuery(CLAIM_EVENTS).execute(Tuple.of(limit)).map(rows -> {
+      List<Event> events = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        if (r.getUUID("id") != null) {
+          events.add(EventStore.event(r));
+        }
+      }
+      return new Claimed(rows.size(), events);
     });
-  }
-
-  static final String DELETE_INBOX = "DELETE FROM automation_inbox WHERE event_id = ANY($1::uuid[])";
-
-  public static Future<Void> deleteInbox(SqlClient c, List<UUID> ids) {
-    return ids.isEmpty() ? Future.succeededFuture()
-        : c.preparedQuery(DELETE_INBOX).execute(Tuple.of((Object) ids.toArray(new UUID[0]))).mapEmpty();
   }
 
   static final String INBOX_HORIZON = "SELECT least(now(), (SELECT min(occurred) FROM automation_inbox))";
@@ -65,11 +73,6 @@ public final class TriggerStore {
    */
   public static Future<Instant> asOf(SqlClient c) {
     return c.query(INBOX_HORIZON).execute().map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant());
-  }
-
-  /** The stored events of {@code ids}, in the order given. */
-  public static Future<List<Event>> events(SqlClient c, List<UUID> ids) {
-    return ServerEventStore.byIds(c, ids);
   }
 
   static final String LOCK_TRIGGERS = """
@@ -99,6 +102,40 @@ public final class TriggerStore {
           rows.forEach(r -> out.add(bucket(r)));
           return out;
         });
+  }
+
+  static final String DELETE_SATISFIED = """
+      DELETE FROM automation_bucket WHERE automation_id = $1 AND trigger_id = $2 AND count >= $3""";
+
+  static final String ENDED_BUCKETS = "SELECT " + BUCKET_COLUMNS
+      + " FROM automation_bucket WHERE automation_id = $1 AND trigger_id = $2 AND \"end\" <= $3 ORDER BY start";
+
+  static final String NEXT_END = """
+      SELECT min("end") FROM automation_bucket WHERE automation_id = $1 AND trigger_id = $2 AND "end" > $3""";
+
+  /** A proactive trigger's windows that matter at {@code asOf}: those ended, and the next end of the others. */
+  public record Ended(List<BucketRow> ended, Instant nextEnd) {}
+
+  /**
+   * For a proactive trigger with for_each (its caller holds the trigger's lock): deletes its
+   * satisfied windows (count at the threshold), returns the windows ended by {@code asOf} and the
+   * earliest end of the rest — three statements pipelined in one round trip, the open windows
+   * never leaving the database.
+   */
+  public static Future<Ended> endedBuckets(SqlClient c, UUID automation, UUID trigger, int threshold, Instant asOf) {
+    OffsetDateTime at = Rows.ts(asOf);
+    Future<?> deleted = c.preparedQuery(DELETE_SATISFIED).execute(Tuple.of(automation, trigger, threshold));
+    Future<List<BucketRow>> ended = c.preparedQuery(ENDED_BUCKETS).execute(Tuple.of(automation, trigger, at))
+        .map(rows -> {
+          List<BucketRow> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(bucket(r)));
+          return out;
+        });
+    Future<Instant> next = c.preparedQuery(NEXT_END).execute(Tuple.of(automation, trigger, at)).map(rows -> {
+      OffsetDateTime t = rows.iterator().next().getOffsetDateTime(0);
+      return t == null ? null : t.toInstant();
+    });
+    return Future.all(deleted, ended, next).map(x -> new Ended(ended.result(), next.result()));
   }
 
   static final String BUCKETS_BY_KEY = "SELECT " + BUCKET_COLUMNS + """
@@ -164,7 +201,8 @@ public final class TriggerStore {
        WHERE b.automation_id = v.a AND b.trigger_id = v.t AND b.bucketing_key = v.k""";
 
   /** Deletes buckets by (automation, trigger, key), index-aligned. */
-  public static Future<Void> deleteBuckets(SqlClient c, List<UUID> automations, List<UUID> triggers, List<String> keys) {
+  public static Future<Void> deleteBuckets(SqlClient c, List<UUID> automations, List<UUID> triggers,
+      List<String> keys) {
     return keys.isEmpty() ? Future.succeededFuture()
         : c.preparedQuery(DELETE_BUCKETS).execute(Tuple.of(automations.toArray(new UUID[0]),
             triggers.toArray(new UUID[0]), keys.toArray(new String[0]))).mapEmpty();

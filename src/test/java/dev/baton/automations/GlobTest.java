@@ -23,8 +23,30 @@ class GlobTest {
       "a[bc]d, acd, true",
       "a[!bc]d, acd, false",
       "a.b, aXb, false",
-      "*, '', true"})
+      "*, '', true",
+      "*, anything, true",
+      "prefect.flow-run.*, prefect.flow-run., true",
+      "prefect.flow-run.*, prefect.flow-ru, false",
+      "a*b*, aXbY, true",
+      "a*b*, aXcY, false",
+      "!a*, b, true"})
   void matches(String pattern, String value, boolean expected) {
     assertEquals(expected, Glob.matchesLabel(pattern, value));
+  }
+
+  /** Prefect's covering test of event names: the expect ∪ after globs, {@code *} one or more characters, at the name's start. */
+  @ParameterizedTest
+  @CsvSource({
+      "prefect.flow-run.Completed, prefect.flow-run.Completed, true",
+      "prefect.flow-run.Completed, prefect.flow-run.CompletedX, true",
+      "prefect.flow-run.Completed, prefect.flow-run.Complete, false",
+      "prefect.flow-run.*, prefect.flow-run.Failed, true",
+      "prefect.flow-run.*, prefect.flow-run., false",
+      "prefect.*.Failed, prefect.task-run.Failed, true",
+      "prefect.*.Failed, prefect.task-run.Crashed, false"})
+  void coveringMatchesTheStartOfAName(String glob, String name, boolean expected) {
+    assertEquals(expected, Triggers.EventTrigger.covering(java.util.List.of(glob), java.util.List.of()).matchesStartOf(name));
+    assertEquals(expected, Triggers.EventTrigger.covering(java.util.List.of("other.never"), java.util.List.of(glob))
+        .matchesStartOf(name), "after patterns count too");
   }
 }
