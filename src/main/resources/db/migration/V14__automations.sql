@@ -36,7 +36,7 @@ CREATE TABLE automation_bucket (
     start          timestamptz NOT NULL,
     "end"          timestamptz NOT NULL,
     count          integer     NOT NULL,
-    last_event     jsonb,
+    last_event_id  uuid,        -- the event that last armed or counted in it (in the event table)
     triggered_at   timestamptz,
     updated        timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (automation_id, trigger_id, bucketing_key)

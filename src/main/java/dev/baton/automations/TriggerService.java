@@ -140,24 +140,38 @@ public final class TriggerService extends VerticleBase {
   // ---- the automations in memory -------------------------------------------------------------
 
   private void reload() {
-    reloadNow().onFailure(t -> LOG.warn("event=automations_reload_failed error=\"{}\"", t.toString()));
+    reloadNow().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("event=automations_reload_failed error=\"{}\"", ar.cause().toString());
+      } else if (!loaded.isEmpty()) {
+        drain(); // events that came before this instance knew of the automation
+      }
+    });
   }
 
   private Future<Void> reloadNow() {
-    return Future.all(AutomationStore.enabled(pool), AutomationStore.snapshot(pool)).map(both -> {
-      List<Automation> list = both.resultAt(0);
-      snapshot = both.resultAt(1);
-      Map<UUID, Loaded> next = new LinkedHashMap<>();
-      for (Automation a : list) {
-        try {
-          next.put(a.id(), compile(a));
-        } catch (RuntimeException e) {
-          LOG.warn("event=automation_not_loaded automation_id={} error=\"{}\"", a.id(), e.toString());
-        }
+    return Future.all(AutomationStore.snapshot(pool), AutomationStore.enabled(pool))
+        .map(both -> install(both.resultAt(1), both.resultAt(0)))
+        .mapEmpty();
+  }
+
+  /** The enabled automations read (after {@code snap}) in the evaluation's transaction, now loaded. */
+  private Future<Map<UUID, Loaded>> reloadIn(SqlConnection c, String snap) {
+    return AutomationStore.enabled(c).map(list -> install(list, snap));
+  }
+
+  private Map<UUID, Loaded> install(List<Automation> list, String snap) {
+    Map<UUID, Loaded> next = new LinkedHashMap<>();
+    for (Automation a : list) {
+      try {
+        next.put(a.id(), compile(a));
+      } catch (RuntimeException e) {
+        LOG.warn("event=automation_not_loaded automation_id={} error=\"{}\"", a.id(), e.toString());
       }
-      loaded = Map.copyOf(next);
-      return null;
-    });
+    }
+    loaded = Map.copyOf(next);
+    snapshot = snap;
+    return loaded;
   }
 
   private void checkSnapshot() {
@@ -222,50 +236,62 @@ public final class TriggerService extends VerticleBase {
    * pipelined. Returns the number of inbox rows claimed.
    */
   private Future<Integer> evaluateBatch(SqlConnection c) {
-    Map<UUID, Loaded> automations = loaded;
-    return TriggerStore.claimEvents(c, BATCH).compose(claimed -> {
-      List<Event> events = new ArrayList<>(claimed.events());
-      events.sort((x, y) -> x.occurred().compareTo(y.occurred()));
-      // which triggers each event concerns
-      List<Interest> interests = new ArrayList<>();
-      TreeSet<Long> locks = new TreeSet<>();
-      for (Event e : events) {
-        if ("prefect.log.write".equals(e.event())) {
-          continue;
-        }
-        List<JsonNode> resource = List.of(e.resource());
-        List<JsonNode> related = Triggers.relatedOf(e);
-        Rendered rendered = new Rendered(e);
-        for (Loaded l : automations.values()) {
-          for (EventTrigger t : l.eventTriggers()) {
-            if (t.covers(e, resource, related)) {
-              interests.add(new Interest(l, t, e, t.key(e), rendered));
-              lockChain(l, t.id(), locks);
-            }
+    // the automations' snapshot is read after the claim: every automation an event claimed here was
+    // stored under is in it, and when it is not the one loaded, the automations are read again first
+    Future<TriggerStore.Claimed> claim = TriggerStore.claimEvents(c, BATCH);
+    Future<String> snap = AutomationStore.snapshot(c);
+    return Future.all(claim, snap).compose(x -> {
+      if (claim.result().claimed() == 0) {
+        return Future.succeededFuture(0);
+      }
+      Future<Map<UUID, Loaded>> current = snap.result().equals(snapshot) ? Future.succeededFuture(loaded)
+          : reloadIn(c, snap.result());
+      return current.compose(automations -> evaluate(c, claim.result(), automations));
+    });
+  }
+
+  private Future<Integer> evaluate(SqlConnection c, TriggerStore.Claimed claimed, Map<UUID, Loaded> automations) {
+    List<Event> events = new ArrayList<>(claimed.events());
+    events.sort((x, y) -> x.occurred().compareTo(y.occurred()));
+    // which triggers each event concerns
+    List<Interest> interests = new ArrayList<>();
+    TreeSet<Long> locks = new TreeSet<>();
+    for (Event e : events) {
+      if ("prefect.log.write".equals(e.event())) {
+        continue;
+      }
+      List<JsonNode> resource = List.of(e.resource());
+      List<JsonNode> related = Triggers.relatedOf(e);
+      Rendered rendered = new Rendered(e);
+      for (Loaded l : automations.values()) {
+        for (EventTrigger t : l.eventTriggers()) {
+          if (t.covers(e, resource, related)) {
+            interests.add(new Interest(l, t, e, t.key(e), rendered));
+            lockChain(l, t.id(), locks);
           }
         }
       }
-      evaluated.increment(events.size());
-      if (interests.isEmpty()) {
-        return Future.succeededFuture(claimed.claimed());
-      }
-      Future<Void> locked = TriggerStore.lockTriggers(c, new ArrayList<>(locks));
-      Future<Table> read = loadBuckets(c, interests);
-      return Future.all(locked, read)
-          .compose(x -> {
-            Table table = read.result();
-            List<FiredIn> firings = new ArrayList<>();
-            for (Interest in : interests) {
-              Event e = in.event();
-              Windows.react(in.trigger(), table.forAutomation(in.loaded().automation().id()), in.key(), e.event(),
-                  e.occurred(), in.rendered().json(), f -> firings.add(new FiredIn(in.loaded(), f)));
-            }
-            Future<Void> written = table.write(c);
-            Future<Void> acted = fire(c, firings);
-            return Future.all(written, acted);
-          })
-          .map(claimed.claimed());
-    });
+    }
+    evaluated.increment(events.size());
+    if (interests.isEmpty()) {
+      return Future.succeededFuture(claimed.claimed());
+    }
+    Future<Void> locked = TriggerStore.lockTriggers(c, new ArrayList<>(locks));
+    Future<Table> read = loadBuckets(c, interests);
+    return Future.all(locked, read)
+        .compose(x -> {
+          Table table = read.result();
+          List<FiredIn> firings = new ArrayList<>();
+          for (Interest in : interests) {
+            Event e = in.event();
+            Windows.react(in.trigger(), table.forAutomation(in.loaded().automation().id()), in.key(), e.event(),
+                e.occurred(), in.rendered().json(), f -> firings.add(new FiredIn(in.loaded(), f)));
+          }
+          Future<Void> written = table.write(c);
+          Future<Void> acted = fire(c, firings);
+          return Future.all(written, acted);
+        })
+        .map(claimed.claimed());
   }
 
   /** An event's JSON, rendered once for all the triggers that need it. */
@@ -387,13 +413,37 @@ public final class TriggerService extends VerticleBase {
    * is first fed to its composite parent (§2.9), which may fire in turn.
    */
   private Future<Void> fire(SqlConnection c, List<FiredIn> firings) {
+    if (firings.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // a window read from the database knows its last event by id only: those are read now
+    List<UUID> stubs = new ArrayList<>();
+    for (FiredIn f : firings) {
+      if (isStub(f.fired().event())) {
+        stubs.add(UUID.fromString(f.fired().event().get("id").asText()));
+      }
+    }
+    Future<Map<String, JsonNode>> resolved = stubs.isEmpty() ? Future.succeededFuture(Map.of())
+        : ServerEventStore.byIds(c, stubs).map(found -> {
+          Map<String, JsonNode> byId = new HashMap<>();
+          found.forEach(e -> byId.put(e.id().toString(), EventJson.render(e)));
+          return byId;
+        });
+    return resolved.compose(byId -> act(c, firings, byId));
+  }
+
+  private Future<Void> act(SqlConnection c, List<FiredIn> firings, Map<String, JsonNode> resolved) {
     List<Event> events = new ArrayList<>();
     List<TriggerStore.QueuedAction> actions = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (FiredIn f : firings) {
       Loaded l = f.loaded();
+      JsonNode event = f.fired().event();
+      if (isStub(event)) {
+        event = resolved.get(event.get("id").asText()); // null: the event has been trimmed since
+      }
       ObjectNode firing = Firings.firing(l.triggerJson().get(f.fired().trigger().id()), now(), f.fired().labels(),
-          List.of(), f.fired().event());
+          List.of(), event);
       chain = chain.compose(v -> propagate(c, l, f.fired().trigger().id(), firing, events, actions));
     }
     return chain.compose(v -> Future.all(ServerEventStore.insertEvents(c, events), TriggerStore.queueActions(c, actions))
@@ -457,6 +507,11 @@ public final class TriggerService extends VerticleBase {
     return true;
   }
 
+  /** An event known by id only ({@link Table}'s windows read back from the database). */
+  static boolean isStub(JsonNode event) {
+    return event != null && event.size() == 1 && event.has("id");
+  }
+
   private static Instant now() {
     return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
@@ -473,7 +528,7 @@ public final class TriggerService extends VerticleBase {
     Table(List<BucketRow> rows) {
       for (BucketRow r : rows) {
         buckets.put(new Key(r.automationId(), r.triggerId(), r.key()),
-            new Bucket(keyList(r.key()), r.start(), r.end(), r.count(), r.lastEvent()));
+            new Bucket(keyList(r.key()), r.start(), r.end(), r.count(), stub(r.lastEventId())));
       }
     }
 
@@ -523,7 +578,8 @@ public final class TriggerService extends VerticleBase {
           dt.add(k.trigger());
           dk.add(k.key());
         } else {
-          upserts.add(new BucketRow(k.automation(), k.trigger(), k.key(), b.start(), b.end(), b.count(), b.lastEvent()));
+          upserts.add(new BucketRow(k.automation(), k.trigger(), k.key(), b.start(), b.end(), b.count(),
+              eventId(b.lastEvent())));
         }
       }
       dirty.clear();
@@ -531,11 +587,39 @@ public final class TriggerService extends VerticleBase {
       return Future.all(TriggerStore.deleteBuckets(c, da, dt, dk), TriggerStore.writeBuckets(c, upserts)).mapEmpty();
     }
 
+    /** A stored window's last event: its id alone, read in full only if the window fires. */
+    private static JsonNode stub(UUID id) {
+      return id == null ? null : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+          .put("id", id.toString());
+    }
+
+    private static UUID eventId(JsonNode event) {
+      JsonNode id = event == null ? null : event.get("id");
+      return id == null || !id.isTextual() ? null : UUID.fromString(id.asText());
+    }
+
     static String keyText(List<String> key) {
+      if (key.isEmpty()) {
+        return "[]";
+      }
+      if (key.size() == 1 && plain(key.get(0))) {
+        return "[\"" + key.get(0) + "\"]"; // what Jackson writes for it, without a generator
+      }
       com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
           .arrayNode();
       key.forEach(a::add);
       return a.toString();
+    }
+
+    /** Written by JSON as it is: no quote, backslash or control character. */
+    private static boolean plain(String v) {
+      for (int i = 0; i < v.length(); i++) {
+        char ch = v.charAt(i);
+        if (ch == '"' || ch == '\\' || ch < 0x20) {
+          return false;
+        }
+      }
+      return true;
     }
 
     static List<String> keyList(String text) {

@@ -25,9 +25,12 @@ public final class TriggerStore {
   /** Channel of queued actions (payload: the automation id). */
   public static final String ACTIONS_CHANNEL = "baton_automation_actions";
 
-  /** A bucket row. */
+  /**
+   * A bucket row. Its last event is kept by id (the event itself is in the event table), so a
+   * window's write is a few dozen bytes whatever the event's size.
+   */
   public record BucketRow(UUID automationId, UUID triggerId, String key, Instant start, Instant end, int count,
-      JsonNode lastEvent) {}
+      UUID lastEventId) {}
 
   static final String CLAIM_INBOX = """
       SELECT i.event_id FROM automation_inbox i
@@ -88,7 +91,7 @@ public final class TriggerStore {
   }
 
   static final String BUCKET_COLUMNS = "automation_id, trigger_id, bucketing_key, start, \"end\", count, "
-      + "last_event::text AS last_event";
+      + "last_event_id";
 
   static final String BUCKETS_OF = "SELECT " + BUCKET_COLUMNS
       + " FROM automation_bucket WHERE (automation_id, trigger_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))";
@@ -157,16 +160,16 @@ public final class TriggerStore {
   private static BucketRow bucket(Row r) {
     return new BucketRow(r.getUUID("automation_id"), r.getUUID("trigger_id"), r.getString("bucketing_key"),
         r.getOffsetDateTime("start").toInstant(), r.getOffsetDateTime("end").toInstant(), r.getInteger("count"),
-        AutomationStore.json(r, "last_event"));
+        r.getUUID("last_event_id"));
   }
 
   static final String UPSERT_BUCKETS = """
-      INSERT INTO automation_bucket AS b (automation_id, trigger_id, bucketing_key, start, "end", count, last_event)
-      SELECT v.a, v.t, v.k, v.s, v.e, v.c, v.l::jsonb
-        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::text[])
+      INSERT INTO automation_bucket AS b (automation_id, trigger_id, bucketing_key, start, "end", count, last_event_id)
+      SELECT v.a, v.t, v.k, v.s, v.e, v.c, v.l
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::uuid[])
           AS v(a, t, k, s, e, c, l)
       ON CONFLICT (automation_id, trigger_id, bucketing_key) DO UPDATE
-         SET start = excluded.start, "end" = excluded."end", count = excluded.count, last_event = excluded.last_event,
+         SET start = excluded.start, "end" = excluded."end", count = excluded.count, last_event_id = excluded.last_event_id,
              updated = now()""";
 
   /** Writes buckets as they now are (the caller holds their triggers' locks). */
@@ -181,7 +184,7 @@ public final class TriggerStore {
     OffsetDateTime[] s = new OffsetDateTime[n];
     OffsetDateTime[] e = new OffsetDateTime[n];
     Integer[] cnt = new Integer[n];
-    String[] l = new String[n];
+    UUID[] l = new UUID[n];
     for (int i = 0; i < n; i++) {
       BucketRow b = rows.get(i);
       a[i] = b.automationId();
@@ -190,7 +193,7 @@ public final class TriggerStore {
       s[i] = Rows.ts(b.start());
       e[i] = Rows.ts(b.end());
       cnt[i] = b.count();
-      l[i] = b.lastEvent() == null ? null : JsonCodec.write(b.lastEvent());
+      l[i] = b.lastEventId();
     }
     return c.preparedQuery(UPSERT_BUCKETS).execute(Tuple.of(a, t, k, s, e, cnt, l)).mapEmpty();
   }

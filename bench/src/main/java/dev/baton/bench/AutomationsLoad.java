@@ -42,7 +42,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Reported per round: confirmed events/s off and on and their ratio, the events evaluated per
  * second (from {@code baton_automations_events_evaluated_total}) during the on window and the
- * seconds the inbox took to drain after it, and the probes' fire and action latencies.
+ * seconds after it until every event of it was evaluated (the inbox drained), and the probes'
+ * fire and action latencies.
  *
  * <pre>java -cp bench/target/baton-bench.jar dev.baton.bench.AutomationsLoad --url http://127.0.0.1:4200 \
  *     --automations 100 --sockets 4 --duration 20s --rounds 3</pre>
@@ -91,17 +92,14 @@ public final class AutomationsLoad {
         double evaluated1 = counter(http, url, "baton_automations_events_evaluated_total");
         probes.stopSending();
         long drainStart = System.nanoTime();
-        // the inbox has drained when the evaluated count stops moving for a second (no more events arrive)
-        double last = evaluated1;
-        while (true) {
-          Thread.sleep(1000);
-          double now = counter(http, url, "baton_automations_events_evaluated_total");
-          if (now == last) {
-            break;
-          }
-          last = now;
+        // drained once every event of the window has been evaluated (its task-run events and probes)
+        long expected = on.confirmed() + probes.sent();
+        double now = evaluated1;
+        while (now - evaluated0 < expected && System.nanoTime() - drainStart < TimeUnit.SECONDS.toNanos(300)) {
+          Thread.sleep(100);
+          now = counter(http, url, "baton_automations_events_evaluated_total");
         }
-        double drainSeconds = Math.max(0, (System.nanoTime() - drainStart) / 1e9 - 1.0);
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
         probes.awaitAnswers(5_000);
         probes.close();
         ObjectNode row = M.createObjectNode();
@@ -265,7 +263,9 @@ public final class AutomationsLoad {
         e.putObject("payload");
         e.putNull("follows");
         sentAt.put(eventId, System.nanoTime());
-        sent++;
+        synchronized (this) {
+          sent++;
+        }
         in.writeTextMessage(e.toString());
       });
     }
@@ -302,6 +302,10 @@ public final class AutomationsLoad {
       } catch (Exception e) {
         System.err.println("[automations] unreadable message: " + e);
       }
+    }
+
+    synchronized long sent() {
+      return sent;
     }
 
     void stopSending() {
