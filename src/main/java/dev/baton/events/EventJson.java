@@ -12,7 +12,6 @@ import static dev.baton.wire.Types.STR_LIST;
 import static dev.baton.wire.Types.UUID_T;
 import static dev.baton.wire.Types.enumOf;
 import static dev.baton.wire.Types.list;
-import static dev.baton.wire.Types.literal;
 import static dev.baton.wire.Types.range;
 import static dev.baton.wire.Types.str;
 
@@ -149,7 +148,12 @@ public final class EventJson {
     }
     return null;
   };
-  private static final Type<List<String>> NSTRS = STR_LIST.nullable();
+  /** A list criterion; an empty list is no criterion at all, as in Prefect (its filters test truthiness). */
+  private static <T> Type<List<T>> criterion(Type<List<T>> list) {
+    return list.nullable().map(l -> l.isEmpty() ? null : l);
+  }
+
+  private static final Type<List<String>> NSTRS = criterion(STR_LIST);
 
   private record Occurred(Instant since, Instant until, boolean untilGiven) {}
 
@@ -180,11 +184,11 @@ public final class EventJson {
         .build(v -> new ResourceF(v.get("id"), v.get("id_prefix")));
     Type<List<String>> pair = list(STR).check(p -> p.size() == 2 ? null : "expected [resource id, role]");
     Model<RelatedF> related = Model.<RelatedF>forbid("EventRelatedFilter")
-        .opt("id", NSTRS).opt("role", NSTRS).opt("resources_in_roles", list(pair).nullable())
+        .opt("id", NSTRS).opt("role", NSTRS).opt("resources_in_roles", criterion(list(pair)))
         .opt("labels", UNSUPPORTED)
         .build(v -> new RelatedF(v.get("id"), v.get("role"), v.get("resources_in_roles")));
     Model<List<UUID>> ids = Model.<List<UUID>>forbid("EventIDFilter")
-        .opt("id", list(UUID_T).nullable())
+        .opt("id", criterion(list(UUID_T)))
         .build(v -> v.get("id"));
     Occurred defaultOccurred = new Occurred(defaultSince(now), now, false);
     return Model.<EventFilter>forbid("EventFilter")
@@ -195,7 +199,7 @@ public final class EventJson {
         .opt("related", related.nullable())
         .opt("id", ids.nullable())
         .opt("text", UNSUPPORTED)
-        .opt("order", literal("ASC", "DESC"), "DESC")
+        .opt("order", Types.enumValues("ASC", "DESC"), "DESC")
         .build(v -> {
           Occurred o = v.get("occurred", defaultOccurred);
           NameF nf = v.get("event", new NameF(null, null, null, null));

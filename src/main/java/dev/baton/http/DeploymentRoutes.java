@@ -7,6 +7,8 @@ import dev.baton.domain.command.FlowRunFromDeployment;
 import dev.baton.wire.Bodies;
 import dev.baton.wire.ConcurrencyRender;
 import dev.baton.wire.DeploymentBodies;
+import dev.baton.wire.FilterBodies;
+import dev.baton.service.Page;
 import dev.baton.wire.Json;
 import dev.baton.wire.Render;
 import dev.baton.service.Deployments;
@@ -25,15 +27,25 @@ public final class DeploymentRoutes {
   private final Deployments deployments;
   private final Supplier<Instant> clock;
 
-  /** @param service its clock stamps rendered flow runs */
-  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock) {
+  private final int defaultLimit;
+
+  /** @param clock stamps rendered flow runs; @param defaultLimit the filter endpoints' default and largest limit */
+  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock, int defaultLimit) {
     this.deployments = deployments;
     this.clock = clock;
+    this.defaultLimit = defaultLimit;
   }
 
   public void mount(Router r) {
     r.post("/deployments/").handler(this::create);
     r.post("/deployments").handler(this::create);
+    r.post("/deployments/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.deployments(b, defaultLimit, false),
+        q -> Http.reply(ctx, deployments.list(q), l -> Http.json(ctx, 200, Render.list(l, DeploymentRoutes::render)))));
+    r.post("/deployments/paginate").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.deployments(b, defaultLimit, true),
+        q -> Http.reply(ctx, deployments.page(q), (Page<DeploymentWithLimit> p) -> Http.json(ctx, 200,
+            Render.page(p.items(), p.count(), q.limit(), q.page(), DeploymentRoutes::render)))));
+    r.post("/deployments/count").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.count(b, FilterBodies.Target.DEPLOYMENTS),
+        q -> Http.reply(ctx, deployments.count(q), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
     r.get("/deployments/:id").handler(ctx -> Http.withId(ctx, id ->
         Replies.found(ctx, deployments.get(id), Deployments.NOT_FOUND, DeploymentRoutes::render)));
     // run_deployment("flow/deployment") looks the deployment up by name first
@@ -58,6 +70,11 @@ public final class DeploymentRoutes {
         b.workQueueName(), b.jobVariables(), b.labels(), b.parentTaskRunId());
     Replies.reply(ctx, deployments.createFlowRun(deploymentId, run, v), Deployments.NOT_FOUND,
         c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), clock.get())));
+  }
+
+  /** One deployment of a list, as {@link #render(DeploymentWithLimit)} writes it. */
+  private static void render(com.fasterxml.jackson.core.JsonGenerator g, DeploymentWithLimit w) throws java.io.IOException {
+    g.writeRawValue(new String(render(w), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** The deployment as Render writes it, with the linked limit as {@code global_concurrency_limit}. */

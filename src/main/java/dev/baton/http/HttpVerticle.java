@@ -93,10 +93,10 @@ public final class HttpVerticle extends VerticleBase {
     new SetStateRoutes(client).mount(api);
     new PauseRoutes(client, services.flowRuns(), new BulkSetState(services.flowRuns(), client),
         services.flowRunInputs()).mount(api);
-    new VariableRoutes(services.variables()).mount(api);
+    new VariableRoutes(services.variables(), services.apiConfig().defaultLimit()).mount(api);
     new ResourceRoutes(services.runs(), services::now, services.flows(), services.flowRuns(), services.taskRuns(), services.logs(),
         services.apiConfig(), readiness).mount(api);
-    new DeploymentRoutes(services.deployments(), services::now).mount(api);
+    new DeploymentRoutes(services.deployments(), services::now, services.apiConfig().defaultLimit()).mount(api);
     new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.UUID;
 
 /** Deployments, as far as run orchestration needs them (spec/api.md §9). */
@@ -64,6 +65,18 @@ public final class DeploymentRepository {
   /** The deployment, or null. */
   public static Future<Deployment> get(SqlClient c, UUID id) {
     return c.preparedQuery(GET).execute(Tuple.of(id)).map(FlowRepository.first(DeploymentRepository::deployment));
+  }
+
+  static final String LIST = "SELECT " + COLUMNS + " FROM deployment WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d";
+
+  /** Deployments matching {@code where} (over table {@code deployment}), ordered by {@code orderBy}. */
+  public static Future<List<Deployment>> list(SqlClient c, String where, List<Object> params, String orderBy,
+      int limit, int offset) {
+    return Queries.list(c, LIST, where, params, orderBy, limit, offset, DeploymentRepository::deployment);
+  }
+
+  public static Future<Long> count(SqlClient c, String where, List<Object> params) {
+    return Queries.count(c, "deployment", where, params);
   }
 
   static final String ID_BY_NAME = """

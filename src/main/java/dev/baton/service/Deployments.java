@@ -20,6 +20,9 @@ import dev.baton.persistence.DeploymentConcurrency;
 import dev.baton.persistence.DeploymentRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import dev.baton.filter.Filters;
+import dev.baton.persistence.filter.FilterSql;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -55,6 +58,25 @@ public final class Deployments {
   /** NOT_FOUND when there is no such deployment. */
   public Future<DeploymentWithLimit> get(UUID id) {
     return Found.orNotFound(DeploymentConcurrency.get(pool, id), NOT_FOUND).map(Deployments::domain);
+  }
+
+  /** Deployments the filter matches, with their limits. */
+  public Future<List<DeploymentWithLimit>> list(Filters.ListRequest<Filters.DeploymentSort> q) {
+    FilterSql.Where w = FilterSql.deployments(q.filter(), "deployment", 1);
+    return DeploymentConcurrency.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "deployment"), q.limit(),
+        q.offset()).map(l -> l.stream().map(Deployments::domain).toList());
+  }
+
+  /** The page and the total the filter matches, read concurrently. */
+  public Future<Page<DeploymentWithLimit>> page(Filters.ListRequest<Filters.DeploymentSort> q) {
+    Future<List<DeploymentWithLimit>> page = list(q);
+    Future<Long> count = count(q.filter());
+    return Future.all(page, count).map(all -> new Page<>(page.result(), count.result()));
+  }
+
+  public Future<Long> count(Filters.Query q) {
+    FilterSql.Where w = FilterSql.deployments(q, "deployment", 1);
+    return DeploymentRepository.count(pool, w.sql(), w.params());
   }
 
   /** {@code run_deployment("flow/deployment")}'s lookup; NOT_FOUND when there is no such deployment. */

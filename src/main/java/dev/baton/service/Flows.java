@@ -25,6 +25,15 @@ public final class Flows {
     return FlowRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow"), q.limit(), q.offset());
   }
 
+  /** The page and the total the filter matches, read concurrently. */
+  public Future<Page<Flow>> page(Filters.ListRequest<Filters.FlowSort> q) {
+    FilterSql.Where w = FilterSql.flows(q.filter(), "flow", 1);
+    Future<List<Flow>> page = FlowRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow"),
+        q.limit(), q.offset());
+    Future<Long> count = FlowRepository.count(pool, w.sql(), w.params());
+    return Future.all(page, count).map(all -> new Page<>(page.result(), count.result()));
+  }
+
   public Future<Long> count(Filters.Query q) {
     FilterSql.Where w = FilterSql.flows(q, "flow", 1);
     return FlowRepository.count(pool, w.sql(), w.params());

@@ -236,7 +236,8 @@ public final class Types {
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);
       if (ch != '-' && Character.digit(ch, 16) < 0) {
-        return "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `"
+        // pydantic-core 2.4x's wording (a Prefect 3.8 install's); older releases also named the expected characters
+        return "invalid character: found `"
             + new String(Character.toChars(s.codePointAt(i))) + "` at " + (i + offset + 1);
       }
     }
@@ -298,6 +299,20 @@ public final class Types {
       if (n.isTextual()) {
         for (E e : values) {
           if (e.name().equals(n.textValue())) return e;
+        }
+      }
+      c.error("enum", "Input should be " + expected, n, Ctx.ctx("expected", expected));
+      return null;
+    };
+  }
+
+  /** A str-valued enum given by its values (pydantic {@code enum} error with ctx.expected). */
+  public static Type<String> enumValues(String... allowed) {
+    String expected = expected(List.of(allowed));
+    return (n, c) -> {
+      if (n.isTextual()) {
+        for (String a : allowed) {
+          if (a.equals(n.textValue())) return a;
         }
       }
       c.error("enum", "Input should be " + expected, n, Ctx.ctx("expected", expected));

@@ -51,7 +51,7 @@ class ActionBodiesTest {
       assertError(only(Bodies.flowCreate(j("{'name': '" + bad + "'}"))), "value_error", "body.name");
     }
     assertError(only(Bodies.flowCreate(j("{'name': 'x', 'description': 'no'}"))), "extra_forbidden", "body.description");
-    assertError(only(Bodies.flowCreate(j("[]"))), "model_type", "body");
+    assertError(only(Bodies.flowCreate(j("[]"))), "model_attributes_type", "body");
     assertError(only(Bodies.flowCreate(null)), "missing", "body");
     assertEquals("\"it's\"", Bodies.pyRepr("it's"));
   }
