@@ -28,12 +28,18 @@ public final class DeploymentRoutes {
   private final Supplier<Instant> clock;
 
   private final int defaultLimit;
+  private final long maxParameterBytes;
 
-  /** @param clock stamps rendered flow runs; @param defaultLimit the filter endpoints' default and largest limit */
-  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock, int defaultLimit) {
+  /**
+   * @param clock stamps rendered flow runs
+   * @param defaultLimit the filter endpoints' default and largest limit
+   * @param maxParameterBytes the largest flow-run {@code parameters} (0 = unlimited)
+   */
+  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock, int defaultLimit, long maxParameterBytes) {
     this.deployments = deployments;
     this.clock = clock;
     this.defaultLimit = defaultLimit;
+    this.maxParameterBytes = maxParameterBytes;
   }
 
   public void mount(Router r) {
@@ -56,7 +62,7 @@ public final class DeploymentRoutes {
     r.delete("/deployments/:id").handler(ctx -> Http.withId(ctx, id ->
         Replies.noContent(ctx, deployments.delete(id), Deployments.NOT_FOUND)));
     r.post("/deployments/:id/create_flow_run").handler(ctx -> Http.withId(ctx, id ->
-        Http.withBody(ctx, DeploymentBodies::createFlowRun, b -> createFlowRun(ctx, id, b))));
+        Http.withBody(ctx, b -> DeploymentBodies.createFlowRun(b, maxParameterBytes), b -> createFlowRun(ctx, id, b))));
   }
 
   private void create(RoutingContext ctx) {
@@ -67,7 +73,8 @@ public final class DeploymentRoutes {
   private void createFlowRun(RoutingContext ctx, UUID deploymentId, DeploymentBodies.FlowRunFromDeployment b) {
     ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
     FlowRunFromDeployment run = new FlowRunFromDeployment(b.state(), b.name(), b.parameters(), b.tags(), b.idempotencyKey(),
-        b.workQueueName(), b.jobVariables(), b.labels(), b.parentTaskRunId());
+        b.workQueueName(), b.jobVariables(), b.labels(), b.parentTaskRunId(), b.context(), b.empiricalPolicy(),
+        b.infrastructureDocumentId());
     Replies.reply(ctx, deployments.createFlowRun(deploymentId, run, v), Deployments.NOT_FOUND,
         c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), clock.get())));
   }

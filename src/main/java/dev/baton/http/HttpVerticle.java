@@ -96,8 +96,10 @@ public final class HttpVerticle extends VerticleBase {
     new VariableRoutes(services.variables(), services.apiConfig().defaultLimit()).mount(api);
     new ResourceRoutes(services.runs(), services::now, services.flows(), services.flowRuns(), services.taskRuns(), services.logs(),
         services.apiConfig(), readiness).mount(api);
-    new DeploymentRoutes(services.deployments(), services::now, services.apiConfig().defaultLimit()).mount(api);
+    new DeploymentRoutes(services.deployments(), services::now, services.apiConfig().defaultLimit(),
+        services.apiConfig().maxParameterSize()).mount(api);
     new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
+    new CollectionRoutes(vertx).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
     new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), services.eventFeed(), tokenCheck, options.bodyLimitBytes(),

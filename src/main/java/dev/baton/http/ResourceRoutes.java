@@ -45,7 +45,7 @@ public final class ResourceRoutes {
   /** {@code PATCH /flows/{id}} body {@code {tags}}: empty when no tags were sent (nothing changes). */
   private static final dev.baton.wire.Model<Optional<List<String>>> FLOW_UPDATE =
       dev.baton.wire.Model.<Optional<List<String>>>forbid("FlowUpdate")
-          .opt("tags", dev.baton.wire.Types.STR_LIST.nullable(), null)
+          .opt("tags", dev.baton.wire.Types.STR_LIST, null)
           .build(v -> Optional.ofNullable(v.<List<String>>get("tags")));
 
   private final RunCommands commands;
@@ -140,7 +140,7 @@ public final class ResourceRoutes {
         q -> Http.reply(ctx, taskRuns.count(q), n -> count(ctx, n))));
     r.get("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Replies.found(ctx, commands.readTaskRun(id), TASK_NOT_FOUND,
         run -> Render.taskRun(run, now()))));
-    // a null name: 409 {"detail": "Data integrity conflict. …"} (the command's CONFLICT, as Http.fail answers it)
+    // a null or empty name: a new slug
     r.patch("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, Bodies::taskRunUpdate,
         body -> Replies.noContent(ctx, taskRuns.update(id, body.hasName(), body.name()), TaskRuns.NOT_FOUND))));
     r.delete("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Replies.noContent(ctx, taskRuns.delete(id), TASK_NOT_FOUND)));

@@ -123,19 +123,26 @@ public final class Deployments {
   }
 
   /**
-   * The run {@code b} asks for of deployment {@code d}: its parameters over the deployment's, its
-   * tags and work queue when given, else the deployment's; SCHEDULED unless a state is given.
+   * The run {@code b} asks for of deployment {@code d}: its parameters over the deployment's, the
+   * deployment's tags and then its own (Prefect takes their union), its work queue when given, else
+   * the deployment's; its context, policy and infrastructure document; SCHEDULED unless a state is
+   * given.
    */
   static FlowRunCreate flowRunCreate(Deployment d, FlowRunFromDeployment b) {
     ObjectNode params = d.parameters() == null ? JsonNodeFactory.instance.objectNode() : d.parameters().deepCopy();
     if (b.parameters() != null) {
       params.setAll(b.parameters());
     }
+    java.util.LinkedHashSet<String> tags = new java.util.LinkedHashSet<>(d.tags() == null ? List.of() : d.tags());
+    if (b.tags() != null) {
+      tags.addAll(b.tags());
+    }
     StateCreate state = b.state() != null ? b.state() : StateCreate.of(StateType.SCHEDULED);
-    return new FlowRunCreate(d.flowId(), b.name(), state, null, params, JsonNodeFactory.instance.objectNode(),
-        b.parentTaskRunId(), null, FlowRunPolicy.DEFAULT, b.tags() == null ? d.tags() : b.tags(), b.labels(),
-        b.idempotencyKey(), null, b.workQueueName() != null ? b.workQueueName() : d.workQueueName(), b.jobVariables(),
-        d.id());
+    return new FlowRunCreate(d.flowId(), b.name(), state, null, params,
+        b.context() == null ? JsonNodeFactory.instance.objectNode() : b.context(), b.parentTaskRunId(),
+        b.infrastructureDocumentId(), b.empiricalPolicy() == null ? FlowRunPolicy.DEFAULT : b.empiricalPolicy(),
+        List.copyOf(tags), b.labels(), b.idempotencyKey(), null,
+        b.workQueueName() != null ? b.workQueueName() : d.workQueueName(), b.jobVariables(), d.id());
   }
 
   private static DeploymentWithLimit domain(DeploymentConcurrency.WithLimit w) {

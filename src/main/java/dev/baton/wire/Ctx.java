@@ -35,6 +35,13 @@ public final class Ctx {
     return errors.size() > mark;
   }
 
+  /** Forgets the errors recorded since {@code mark} (a union member that did not fit). */
+  void rollback(int mark) {
+    while (errors.size() > mark) {
+      errors.remove(errors.size() - 1);
+    }
+  }
+
   public boolean ok() {
     return errors.isEmpty();
   }

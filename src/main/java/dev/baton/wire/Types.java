@@ -185,22 +185,35 @@ public final class Types {
     return null;
   };
 
-  /** Numeric bounds on a decoded number (pydantic greater_than_equal / less_than_equal). */
+  /**
+   * Numeric bounds on a decoded number (pydantic greater_than_equal / less_than_equal). The bound is
+   * written as pydantic-core writes numbers in messages (Rust's {@code Display}: {@code 60}, {@code 1.5})
+   * and, for a float field, as a float in {@code ctx} ({@code 60.0}).
+   */
   public static <N extends Number> Type<N> range(Type<N> t, Number ge, Number le) {
     return (n, c) -> {
       int m = c.mark();
       N v = t.decode(n, c);
       if (v == null || c.failedSince(m)) return null;
+      boolean isFloat = v instanceof Double;
       if (ge != null && v.doubleValue() < ge.doubleValue()) {
-        c.error("greater_than_equal", "Input should be greater than or equal to " + ge, n, Ctx.ctx("ge", ge));
+        c.error("greater_than_equal", "Input should be greater than or equal to " + display(ge), n,
+            Ctx.ctx("ge", isFloat ? (Object) ge.doubleValue() : ge));
         return null;
       }
       if (le != null && v.doubleValue() > le.doubleValue()) {
-        c.error("less_than_equal", "Input should be less than or equal to " + le, n, Ctx.ctx("le", le));
+        c.error("less_than_equal", "Input should be less than or equal to " + display(le), n,
+            Ctx.ctx("le", isFloat ? (Object) le.doubleValue() : le));
         return null;
       }
       return v;
     };
+  }
+
+  /** A number as Rust's {@code Display} writes it: no fraction when integral. */
+  static String display(Number x) {
+    double d = x.doubleValue();
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
   }
 
   // ---- uuid / datetime -------------------------------------------------------------------
