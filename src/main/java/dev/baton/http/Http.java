@@ -23,9 +23,13 @@ final class Http {
 
   private Http() {}
 
+  /** Every answer ends here; a 503 always carries {@code Retry-After} (1 s unless a caller set its own). */
   static void json(RoutingContext ctx, int status, byte[] body) {
     if (ctx.response().ended()) {
       return;
+    }
+    if (status == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
     }
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(Buffer.buffer(body));
   }
@@ -44,11 +48,15 @@ final class Http {
     json(ctx, status, Render.exceptionMessage(message));
   }
 
-  /** The UUID path parameter, or null after answering 404 "Not Found" (no lookup is done). */
+  /**
+   * The UUID path parameter, or null when it is not a UUID. Then the route did not match, as
+   * Prefect's {@code {id:uuid}} converter does not: routing goes on (no lookup is done), ending in
+   * another route of that path, a 405 when that path is served for other methods only, or a 404.
+   */
   static UUID pathId(RoutingContext ctx, String name) {
     UUID id = PathIds.parse(ctx.pathParam(name));
     if (id == null) {
-      json(ctx, 404, NOT_FOUND);
+      ctx.next();
     }
     return id;
   }
@@ -191,12 +199,9 @@ final class Http {
   /**
    * 503 {@code {"exception_message": "Service Unavailable"}} with {@code Retry-After: 1}, unless a
    * {@code Retry-After} was already set (the admission gate sets its own, see
-   * {@link InFlightLimiter#retryAfterSeconds()}).
+   * {@link InFlightLimiter#retryAfterSeconds()}); {@link #json} adds it.
    */
   static void unavailable(RoutingContext ctx) {
-    if (!ctx.response().headWritten() && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-    }
     exceptionMessage(ctx, 503, "Service Unavailable");
   }
 

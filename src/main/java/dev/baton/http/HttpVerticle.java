@@ -106,9 +106,10 @@ public final class HttpVerticle extends VerticleBase {
         services.clock()).mount(api);
     root.route("/api/*").subRouter(api);
 
-    root.route().last().handler(ctx -> Http.json(ctx, 404, Http.NOT_FOUND));
     // Failures anywhere (a handler's exception, BodyHandler's 413, CORS's 403, …) and unmatched
-    // requests all end here: a fixed JSON text per status, the failure itself only in the log.
+    // requests all end here: a fixed JSON text per status, the failure itself only in the log. An
+    // unknown path (any method, websocket upgrades too) is 404; a known path asked with a method it
+    // does not serve is 405 {"detail": "Method Not Allowed"}, as Prefect answers both.
     root.route().failureHandler(ctx -> failed(ctx, ctx.statusCode()));
     for (int status : new int[] {400, 403, 404, 405, 406, 413, 414, 415, 431, 500}) {
       root.errorHandler(status, ctx -> failed(ctx, status));

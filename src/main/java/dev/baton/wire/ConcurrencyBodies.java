@@ -41,6 +41,26 @@ public final class ConcurrencyBodies {
     };
   }
 
+  /**
+   * A non-empty list. Prefect declares {@code Body(..., min_items=1)}, which pydantic 2 no longer
+   * enforces; Baton keeps the rule (docs/compatibility.md).
+   */
+  static <V> Type<List<V>> nonEmpty(Type<List<V>> t) {
+    return (n, c) -> {
+      int m = c.mark();
+      List<V> v = t.decode(n, c);
+      if (v == null || c.failedSince(m)) return null;
+      if (v.isEmpty()) {
+        com.fasterxml.jackson.databind.node.ObjectNode ctx = Ctx.ctx("field_type", "List");
+        ctx.put("min_length", 1);
+        ctx.put("actual_length", 0);
+        c.error("too_short", "List should have at least 1 item after validation, not 0", n, ctx);
+        return null;
+      }
+      return v;
+    };
+  }
+
   private static final Type<String> LIMIT_NAME = Bodies.NAME;
   private static final Type<Integer> NON_NEG = range(INT32, 0, null);
 
@@ -72,8 +92,7 @@ public final class ConcurrencyBodies {
   private static Model<Increment> increment(boolean lease) {
     Model<Increment> m = Model.<Increment>embedded("increment")
         .req("slots", gt0(INT32))
-        // Body(..., min_items=1): pydantic 2 ignores min_items there, so Prefect takes an empty list
-        .req("names", list(STR))
+        .req("names", nonEmpty(list(STR)))
         .opt("mode", literal("concurrency", "rate_limit"), "concurrency")
         .opt("create_if_missing", BOOL.nullable());
     if (lease) {
@@ -88,7 +107,7 @@ public final class ConcurrencyBodies {
 
   static final Model<Decrement> DECREMENT = Model.<Decrement>embedded("decrement")
       .req("slots", gt0(INT32))
-      .req("names", list(STR))
+      .req("names", nonEmpty(list(STR)))
       .opt("occupancy_seconds", gt0(FLOAT).nullable())
       .opt("create_if_missing", BOOL.nullable())
       .build(v -> new Decrement(v.get("slots"), v.get("names"), v.get("occupancy_seconds")));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.domain.StateType;
 import dev.baton.filter.Filters.DeploymentSort;
 import dev.baton.filter.Filters.FlowRunFilter;
@@ -355,5 +356,28 @@ class FilterBodiesTest {
     assertEquals(List.of("body.limit", "body.offset", "body.flows", "body.flow_runs", "body.task_runs",
         "body.deployments", "body.work_pools", "body.sort"),
         FilterBodies.flows(j("5"), 200, false).errors().stream().map(ValidationError::path).toList());
+  }
+
+  /** Every filter body of the client's filter probe (src/test/resources/prefect-client) decodes. */
+  @Test
+  void everyFilterProbeBodyOfTheClientDecodes() throws Exception {
+    JsonNode probe;
+    try (var in = FilterBodiesTest.class.getResourceAsStream("/prefect-client/filter-probe.json")) {
+      probe = Json.MAPPER.readTree(in);
+    }
+    assertTrue(probe.size() >= 50, "probe bodies: " + probe.size());
+    for (JsonNode p : probe) {
+      JsonNode body = p.get("body");
+      String path = p.get("path").asText();
+      Decoded<?> d = switch (path) {
+        case "/flows/filter" -> FilterBodies.flows(body, 200, false);
+        case "/flow_runs/filter" -> FilterBodies.flowRuns(body, 200, false);
+        case "/task_runs/filter" -> FilterBodies.taskRuns(body, 200, false);
+        case "/deployments/filter" -> FilterBodies.deployments(body, 200, false);
+        case "/logs/filter" -> FilterBodies.logs(body, 200);
+        default -> throw new AssertionError("unexpected path " + path);
+      };
+      assertTrue(d.isOk(), () -> p.get("field").asText() + " " + body + " -> " + d);
+    }
   }
 }
