@@ -69,9 +69,7 @@ public final class Deployments {
 
   /** The page and the total the filter matches, read concurrently. */
   public Future<Page<DeploymentWithLimit>> page(Filters.ListRequest<Filters.DeploymentSort> q) {
-    Future<List<DeploymentWithLimit>> page = list(q);
-    Future<Long> count = count(q.filter());
-    return Future.all(page, count).map(all -> new Page<>(page.result(), count.result()));
+    return Page.of(list(q), count(q.filter()));
   }
 
   public Future<Long> count(Filters.Query q) {

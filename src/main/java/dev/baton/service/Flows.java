@@ -30,8 +30,7 @@ public final class Flows {
     FilterSql.Where w = FilterSql.flows(q.filter(), "flow", 1);
     Future<List<Flow>> page = FlowRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow"),
         q.limit(), q.offset());
-    Future<Long> count = FlowRepository.count(pool, w.sql(), w.params());
-    return Future.all(page, count).map(all -> new Page<>(page.result(), count.result()));
+    return Page.of(page, FlowRepository.count(pool, w.sql(), w.params()));
   }
 
   public Future<Long> count(Filters.Query q) {

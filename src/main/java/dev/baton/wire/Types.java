@@ -321,20 +321,15 @@ public final class Types {
 
   /** A str-valued enum given by its values (pydantic {@code enum} error with ctx.expected). */
   public static Type<String> enumValues(String... allowed) {
-    String expected = expected(List.of(allowed));
-    return (n, c) -> {
-      if (n.isTextual()) {
-        for (String a : allowed) {
-          if (a.equals(n.textValue())) return a;
-        }
-      }
-      c.error("enum", "Input should be " + expected, n, Ctx.ctx("expected", expected));
-      return null;
-    };
+    return oneOf("enum", allowed);
   }
 
   /** A {@code Literal[...]} of strings (pydantic {@code literal_error}). */
   public static Type<String> literal(String... allowed) {
+    return oneOf("literal_error", allowed);
+  }
+
+  private static Type<String> oneOf(String errorType, String... allowed) {
     String expected = expected(List.of(allowed));
     return (n, c) -> {
       if (n.isTextual()) {
@@ -342,7 +337,7 @@ public final class Types {
           if (a.equals(n.textValue())) return a;
         }
       }
-      c.error("literal_error", "Input should be " + expected, n, Ctx.ctx("expected", expected));
+      c.error(errorType, "Input should be " + expected, n, Ctx.ctx("expected", expected));
       return null;
     };
   }
