@@ -49,14 +49,14 @@ final class Http {
   }
 
   /**
-   * The UUID path parameter, or null when it is not a UUID. Then the route did not match, as
-   * Prefect's {@code {id:uuid}} converter does not: routing goes on (no lookup is done), ending in
-   * another route of that path, a 405 when that path is served for other methods only, or a 404.
+   * The UUID path parameter, or null after answering 404 "Not Found" (no lookup is done): like
+   * Prefect's {@code {id:uuid}} converter, a segment that is not a UUID matches none of the
+   * path's {@code {id}} routes, whatever the method.
    */
   static UUID pathId(RoutingContext ctx, String name) {
     UUID id = PathIds.parse(ctx.pathParam(name));
     if (id == null) {
-      ctx.next();
+      json(ctx, 404, NOT_FOUND);
     }
     return id;
   }

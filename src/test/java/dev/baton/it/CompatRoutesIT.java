@@ -212,12 +212,15 @@ class CompatRoutesIT {
         assertEquals("{\"detail\":\"Not Found\"}", r.raw(), () -> method + " " + path);
       }
     }
-    for (String[] mp : new String[][] {{"POST", "/api/health"}, {"PUT", "/api/flows/"}, {"GET", "/api/flows/filter"},
-        {"PATCH", "/api/variables/filter"}, {"PUT", "/api/logs/filter"}}) {
+    for (String[] mp : new String[][] {{"POST", "/api/health"}, {"PUT", "/api/flows/"}, {"PUT", "/api/flows/filter"},
+        {"PUT", "/api/variables/filter"}, {"PUT", "/api/logs/filter"}, {"GET", "/api/logs/filter"}}) {
       Response r = api.raw(mp[0], mp[1], mp[0].equals("GET") ? null : "{}", "application/json", Map.of());
       assertEquals(405, r.status(), () -> mp[0] + " " + mp[1] + " " + r.raw());
       assertEquals("{\"detail\":\"Method Not Allowed\"}", r.raw());
     }
+    // a segment that is not a UUID matches no {id} route of any method (Prefect's uuid converter)
+    assertEquals("{\"detail\":\"Not Found\"}", api.get("/api/flow_runs/THISAINTIT").expect(404).raw());
+    assertEquals(404, api.raw("PATCH", "/api/variables/not-a-uuid", "{}", "application/json", Map.of()).status());
     // a websocket route is no HTTP route: other requests to it are unknown routes
     assertEquals(404, api.get("/api/events/in").status());
     assertEquals(404, api.post("/api/events/out", obj()).status());
