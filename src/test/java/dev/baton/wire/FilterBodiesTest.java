@@ -189,7 +189,7 @@ class FilterBodiesTest {
     assertError(only(FilterBodies.logs(j("{'sort': 'LEVEL_ASC'}"), 200)), "enum", "body.sort");
   }
 
-  // ---- bodies exactly as Prefect 3.8's client sends them (sweep and filter probe, /work/scratch) ----
+  // ---- bodies exactly as Prefect 3.8's client sends them (the compatibility sweep and its filter probe) ----
 
   static final String RUN = "33efc1ae-c981-4bc5-86b0-ec3eb55b53a3";
 
