@@ -44,7 +44,7 @@ final class AutomationCommands implements ActionService.Commands {
         StateDetails.builder().scheduledTime(scheduledTime).build());
     FlowRunFromDeployment b = new FlowRunFromDeployment(state, null,
         parameters instanceof ObjectNode o ? o : null, null, idempotencyKey,
-        null, jobVariables instanceof ObjectNode j ? j : null, null, null);
+        null, jobVariables instanceof ObjectNode j ? j : null, null, null, null, null, null);
     return services.deployments().createFlowRun(deploymentId, b, null)
         .map(c -> Map.entry(c.run().id(), c.run().name()));
   }

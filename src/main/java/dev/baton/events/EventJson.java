@@ -12,7 +12,6 @@ import static dev.baton.wire.Types.STR_LIST;
 import static dev.baton.wire.Types.UUID_T;
 import static dev.baton.wire.Types.enumOf;
 import static dev.baton.wire.Types.list;
-import static dev.baton.wire.Types.literal;
 import static dev.baton.wire.Types.range;
 import static dev.baton.wire.Types.str;
 
@@ -22,6 +21,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.domain.Event;
+import dev.baton.events.EventFilter.RelatedCriteria;
+import dev.baton.events.EventFilter.ResourceCriteria;
+import dev.baton.filter.TextSearch;
 import dev.baton.domain.StateDetails;
 import dev.baton.domain.StateType;
 import dev.baton.domain.TaskRunPolicy;
@@ -149,15 +151,23 @@ public final class EventJson {
     }
     return null;
   };
-  private static final Type<List<String>> NSTRS = STR_LIST.nullable();
+  /** A list criterion; an empty list is no criterion at all, as in Prefect (its filters test truthiness). */
+  private static <T> Type<List<T>> criterion(Type<List<T>> list) {
+    return list.nullable().map(l -> l.isEmpty() ? null : l);
+  }
+
+  private static final Type<List<String>> NSTRS = criterion(STR_LIST);
+
+  /** {@code Union[F, list[F]]}: one filter or a list of them (all must hold); null = none. */
+  private static <F> Type<List<F>> oneOrMany(Model<F> model) {
+    Type<List<F>> many = list(model);
+    return (n, c) -> n.isNull() ? null : n.isArray() ? many.decode(n, c) : model.map(List::of).decode(n, c);
+  }
 
   private record Occurred(Instant since, Instant until, boolean untilGiven) {}
 
   private record NameF(List<String> prefix, List<String> excludePrefix, List<String> name, List<String> excludeName) {}
 
-  private record ResourceF(List<String> id, List<String> idPrefix) {}
-
-  private record RelatedF(List<String> id, List<String> role, List<List<String>> inRoles) {}
 
   private static Instant defaultSince(Instant now) {
     return now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().minus(180, ChronoUnit.DAYS);
@@ -171,40 +181,46 @@ public final class EventJson {
     Model<NameF> name = Model.<NameF>forbid("EventNameFilter")
         .opt("prefix", NSTRS).opt("exclude_prefix", NSTRS).opt("name", NSTRS).opt("exclude_name", NSTRS)
         .build(v -> new NameF(v.get("prefix"), v.get("exclude_prefix"), v.get("name"), v.get("exclude_name")));
-    Model<ResourceF> resource = Model.<ResourceF>forbid("EventResourceFilter")
+    Model<ResourceCriteria> resource = Model.<ResourceCriteria>forbid("EventResourceFilter")
         .opt("id", NSTRS).opt("id_prefix", NSTRS).opt("labels", UNSUPPORTED)
         .opt("distinct", BOOL.check(b -> b ? "distinct is not supported by Baton" : null))
-        .build(v -> new ResourceF(v.get("id"), v.get("id_prefix")));
-    Model<ResourceF> anyResource = Model.<ResourceF>forbid("EventAnyResourceFilter")
+        .build(v -> new ResourceCriteria(v.get("id"), v.get("id_prefix")));
+    Model<ResourceCriteria> anyResource = Model.<ResourceCriteria>forbid("EventAnyResourceFilter")
         .opt("id", NSTRS).opt("id_prefix", NSTRS).opt("labels", UNSUPPORTED)
-        .build(v -> new ResourceF(v.get("id"), v.get("id_prefix")));
+        .build(v -> new ResourceCriteria(v.get("id"), v.get("id_prefix")));
     Type<List<String>> pair = list(STR).check(p -> p.size() == 2 ? null : "expected [resource id, role]");
-    Model<RelatedF> related = Model.<RelatedF>forbid("EventRelatedFilter")
-        .opt("id", NSTRS).opt("role", NSTRS).opt("resources_in_roles", list(pair).nullable())
+    Model<RelatedCriteria> related = Model.<RelatedCriteria>forbid("EventRelatedFilter")
+        .opt("id", NSTRS).opt("role", NSTRS).opt("resources_in_roles", criterion(list(pair)))
         .opt("labels", UNSUPPORTED)
-        .build(v -> new RelatedF(v.get("id"), v.get("role"), v.get("resources_in_roles")));
+        .build(v -> new RelatedCriteria(v.get("id"), v.get("role"), v.get("resources_in_roles")));
+    Model<TextSearch> text = Model.<TextSearch>forbid("EventTextFilter")
+        .req("query", str(0, 200))
+        .build(v -> TextSearch.parse(v.get("query")));
     Model<List<UUID>> ids = Model.<List<UUID>>forbid("EventIDFilter")
-        .opt("id", list(UUID_T).nullable())
+        .opt("id", criterion(list(UUID_T)))
         .build(v -> v.get("id"));
     Occurred defaultOccurred = new Occurred(defaultSince(now), now, false);
     return Model.<EventFilter>forbid("EventFilter")
         .opt("occurred", occurred, defaultOccurred)
         .opt("event", name.nullable())
-        .opt("any_resource", anyResource.nullable())
+        .opt("any_resource", oneOrMany(anyResource))
         .opt("resource", resource.nullable())
-        .opt("related", related.nullable())
+        .opt("related", oneOrMany(related))
         .opt("id", ids.nullable())
-        .opt("text", UNSUPPORTED)
-        .opt("order", literal("ASC", "DESC"), "DESC")
+        .opt("text", text.nullable())
+        .opt("order", Types.enumValues("ASC", "DESC"), "DESC")
         .build(v -> {
           Occurred o = v.get("occurred", defaultOccurred);
           NameF nf = v.get("event", new NameF(null, null, null, null));
-          ResourceF rf = v.get("resource", new ResourceF(null, null));
-          ResourceF af = v.get("any_resource", new ResourceF(null, null));
-          RelatedF lf = v.get("related", new RelatedF(null, null, null));
+          ResourceCriteria rf = v.get("resource", new ResourceCriteria(null, null));
+          List<ResourceCriteria> af = v.<List<ResourceCriteria>>get("any_resource", List.of()).stream()
+              .filter(a -> a.id() != null || a.idPrefix() != null).toList();
+          List<RelatedCriteria> lf = v.<List<RelatedCriteria>>get("related", List.of()).stream()
+              .filter(r -> r.id() != null || r.role() != null || r.inRoles() != null).toList();
+          TextSearch t = v.get("text");
           return new EventFilter(o.since(), o.until(), o.untilGiven(), nf.prefix(), nf.excludePrefix(), nf.name(),
-              nf.excludeName(), rf.id(), rf.idPrefix(), af.id(), af.idPrefix(), lf.id(), lf.role(), lf.inRoles(),
-              v.get("id"), "DESC".equals(v.get("order")));
+              nf.excludeName(), rf.id(), rf.idPrefix(), af, lf, v.get("id"), t == null || t.isEmpty() ? null : t,
+              "DESC".equals(v.get("order")));
         });
   }
 

@@ -3,6 +3,8 @@ package dev.baton.http;
 import dev.baton.domain.ApiVersion;
 import dev.baton.domain.DeploymentWithLimit;
 import dev.baton.domain.command.FlowRunFromDeployment;
+import dev.baton.service.Page;
+import dev.baton.wire.FilterBodies;
 import dev.baton.service.Deployments;
 import dev.baton.wire.Bodies;
 import dev.baton.wire.DeploymentBodies;
@@ -26,26 +28,35 @@ public final class DeploymentRoutes {
   private static final byte[] NULL = "null".getBytes(java.nio.charset.StandardCharsets.UTF_8);
   private final Deployments deployments;
   private final Supplier<Instant> clock;
-  private final int maxLimit;
+  private final int defaultLimit;
+  private final long maxParameterBytes;
 
-  /** @param clock stamps rendered flow runs; @param maxLimit the poll's default and largest {@code limit} */
-  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock, int maxLimit) {
+  /**
+   * @param clock stamps rendered flow runs
+   * @param defaultLimit the filter endpoints' and the runner poll's default and largest limit
+   * @param maxParameterBytes the largest flow-run {@code parameters} (0 = unlimited)
+   */
+  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock, int defaultLimit, long maxParameterBytes) {
     this.deployments = deployments;
     this.clock = clock;
-    this.maxLimit = maxLimit;
-  }
-
-  public DeploymentRoutes(Deployments deployments, Supplier<Instant> clock) {
-    this(deployments, clock, 200);
+    this.defaultLimit = defaultLimit;
+    this.maxParameterBytes = maxParameterBytes;
   }
 
   public void mount(Router r) {
     r.post("/deployments/").handler(this::create);
     r.post("/deployments").handler(this::create);
     r.post("/deployments/get_scheduled_flow_runs").handler(ctx -> Http.withBody(ctx,
-        b -> DeploymentBodies.scheduledRuns(b, maxLimit), q -> Http.reply(ctx,
+        b -> DeploymentBodies.scheduledRuns(b, defaultLimit), q -> Http.reply(ctx,
             deployments.scheduledRuns(q.deploymentIds(), q.scheduledBefore(), q.limit()),
             l -> Http.json(ctx, 200, Render.list(l, (g, run) -> Render.flowRun(g, run, clock.get()))))));
+    r.post("/deployments/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.deployments(b, defaultLimit, false),
+        q -> Http.reply(ctx, deployments.list(q), l -> Http.json(ctx, 200, Render.list(l, DeploymentRoutes::render)))));
+    r.post("/deployments/paginate").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.deployments(b, defaultLimit, true),
+        q -> Http.reply(ctx, deployments.page(q), (Page<DeploymentWithLimit> p) -> Http.json(ctx, 200,
+            Render.page(p.items(), p.count(), q.limit(), q.page(), DeploymentRoutes::render)))));
+    r.post("/deployments/count").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.count(b, FilterBodies.Target.DEPLOYMENTS),
+        q -> Http.reply(ctx, deployments.count(q), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
     r.get("/deployments/:id").handler(ctx -> Http.withId(ctx, id ->
         Replies.found(ctx, deployments.get(id), Deployments.NOT_FOUND, DeploymentRoutes::render)));
     // run_deployment("flow/deployment") looks the deployment up by name first
@@ -56,7 +67,7 @@ public final class DeploymentRoutes {
     r.delete("/deployments/:id").handler(ctx -> Http.withId(ctx, id ->
         Replies.noContent(ctx, deployments.delete(id), Deployments.NOT_FOUND)));
     r.post("/deployments/:id/create_flow_run").handler(ctx -> Http.withId(ctx, id ->
-        Http.withBody(ctx, DeploymentBodies::createFlowRun, b -> createFlowRun(ctx, id, b))));
+        Http.withBody(ctx, b -> DeploymentBodies.createFlowRun(b, maxParameterBytes), b -> createFlowRun(ctx, id, b))));
     r.post("/deployments/:id/pause_deployment").handler(ctx -> Http.withId(ctx, id ->
         Replies.reply(ctx, deployments.pause(id), Deployments.NOT_FOUND, v -> Http.json(ctx, 200, NULL))));
     r.post("/deployments/:id/resume_deployment").handler(ctx -> Http.withId(ctx, id ->
@@ -92,9 +103,15 @@ public final class DeploymentRoutes {
   private void createFlowRun(RoutingContext ctx, UUID deploymentId, DeploymentBodies.FlowRunFromDeployment b) {
     ApiVersion v = ctx.get(HttpVerticle.API_VERSION_KEY);
     FlowRunFromDeployment run = new FlowRunFromDeployment(b.state(), b.name(), b.parameters(), b.tags(), b.idempotencyKey(),
-        b.workQueueName(), b.jobVariables(), b.labels(), b.parentTaskRunId());
+        b.workQueueName(), b.jobVariables(), b.labels(), b.parentTaskRunId(), b.context(), b.empiricalPolicy(),
+        b.infrastructureDocumentId());
     Replies.reply(ctx, deployments.createFlowRun(deploymentId, run, v), Deployments.NOT_FOUND,
         c -> Http.json(ctx, c.created() ? 201 : 200, Render.flowRun(c.run(), clock.get())));
+  }
+
+  /** One deployment of a list, as {@link #render(DeploymentWithLimit)} writes it. */
+  private static void render(com.fasterxml.jackson.core.JsonGenerator g, DeploymentWithLimit w) throws java.io.IOException {
+    g.writeRawValue(new String(render(w), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Prefect's DeploymentResponse: the linked limit as {@code global_concurrency_limit}, {@code concurrency_limit} null. */

@@ -80,8 +80,9 @@ public final class EventRoutes {
     api.post("/events").handler(this::post);
     api.post("/events/filter").handler(this::filter);
     api.get("/events/filter/next").handler(this::next);
-    api.get("/events/in").handler(ctx -> upgrade(ctx, this::eventsIn));
-    api.get("/events/out").handler(ctx -> upgrade(ctx, this::eventsOut));
+    // websocket routes only: any other request to these paths is an unknown route (404), as in Prefect
+    api.route("/events/in").handler(ctx -> upgrade(ctx, this::eventsIn));
+    api.route("/events/out").handler(ctx -> upgrade(ctx, this::eventsOut));
   }
 
   // ---- REST ------------------------------------------------------------------------------
@@ -189,8 +190,9 @@ public final class EventRoutes {
 
   private void upgrade(RoutingContext ctx, java.util.function.BiConsumer<ServerWebSocket, io.vertx.core.http.HttpConnection> then) {
     String upgrade = ctx.request().getHeader("Upgrade");
-    if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-      Http.detail(ctx, 400, "Expected a websocket upgrade");
+    if (ctx.request().method() != io.vertx.core.http.HttpMethod.GET || upgrade == null
+        || !upgrade.equalsIgnoreCase("websocket")) {
+      Http.json(ctx, 404, Http.NOT_FOUND);
       return;
     }
     ctx.request().toWebSocket().onComplete(ar -> {

@@ -23,9 +23,13 @@ final class Http {
 
   private Http() {}
 
+  /** Every answer ends here; a 503 always carries {@code Retry-After} (1 s unless a caller set its own). */
   static void json(RoutingContext ctx, int status, byte[] body) {
     if (ctx.response().ended()) {
       return;
+    }
+    if (status == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
     }
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(Buffer.buffer(body));
   }
@@ -44,7 +48,11 @@ final class Http {
     json(ctx, status, Render.exceptionMessage(message));
   }
 
-  /** The UUID path parameter, or null after answering 404 "Not Found" (no lookup is done). */
+  /**
+   * The UUID path parameter, or null after answering 404 "Not Found" (no lookup is done): like
+   * Prefect's {@code {id:uuid}} converter, a segment that is not a UUID matches none of the
+   * path's {@code {id}} routes, whatever the method.
+   */
   static UUID pathId(RoutingContext ctx, String name) {
     UUID id = PathIds.parse(ctx.pathParam(name));
     if (id == null) {
@@ -191,12 +199,9 @@ final class Http {
   /**
    * 503 {@code {"exception_message": "Service Unavailable"}} with {@code Retry-After: 1}, unless a
    * {@code Retry-After} was already set (the admission gate sets its own, see
-   * {@link InFlightLimiter#retryAfterSeconds()}).
+   * {@link InFlightLimiter#retryAfterSeconds()}); {@link #json} adds it.
    */
   static void unavailable(RoutingContext ctx) {
-    if (!ctx.response().headWritten() && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-    }
     exceptionMessage(ctx, 503, "Service Unavailable");
   }
 

@@ -93,23 +93,26 @@ public final class HttpVerticle extends VerticleBase {
     new SetStateRoutes(client).mount(api);
     new PauseRoutes(client, services.flowRuns(), new BulkSetState(services.flowRuns(), client),
         services.flowRunInputs()).mount(api);
-    new VariableRoutes(services.variables()).mount(api);
+    new VariableRoutes(services.variables(), services.apiConfig().defaultLimit()).mount(api);
     new ResourceRoutes(services.runs(), services::now, services.flows(), services.flowRuns(), services.taskRuns(), services.logs(),
         services.apiConfig(), readiness).mount(api);
-    new DeploymentRoutes(services.deployments(), services::now, services.apiConfig().defaultLimit()).mount(api);
+    new DeploymentRoutes(services.deployments(), services::now, services.apiConfig().defaultLimit(),
+        services.apiConfig().maxParameterSize()).mount(api);
     new AutomationRoutes(services.automations(), services.apiConfig().defaultLimit()).mount(api);
     new ConcurrencyRoutes(services.concurrencyLimits(), services.slots(), services.apiConfig().defaultLimit()).mount(api);
     new ArtifactRoutes(services.artifacts(), services.apiConfig().defaultLimit()).mount(api);
     new BlockRoutes(services.blocks(), services.apiConfig().defaultLimit()).mount(api);
+    new CollectionRoutes(vertx).mount(api);
     // the event websockets' first frame carries the auth string (their handshake needs no header)
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
     new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), services.eventFeed(), tokenCheck, options.bodyLimitBytes(),
         services.clock()).mount(api);
     root.route("/api/*").subRouter(api);
 
-    root.route().last().handler(ctx -> Http.json(ctx, 404, Http.NOT_FOUND));
     // Failures anywhere (a handler's exception, BodyHandler's 413, CORS's 403, …) and unmatched
-    // requests all end here: a fixed JSON text per status, the failure itself only in the log.
+    // requests all end here: a fixed JSON text per status, the failure itself only in the log. An
+    // unknown path (any method, websocket upgrades too) is 404; a known path asked with a method it
+    // does not serve is 405 {"detail": "Method Not Allowed"}, as Prefect answers both.
     root.route().failureHandler(ctx -> failed(ctx, ctx.statusCode()));
     for (int status : new int[] {400, 403, 404, 405, 406, 413, 414, 415, 431, 500}) {
       root.errorHandler(status, ctx -> failed(ctx, status));

@@ -45,7 +45,7 @@ public final class ResourceRoutes {
   /** {@code PATCH /flows/{id}} body {@code {tags}}: empty when no tags were sent (nothing changes). */
   private static final dev.baton.wire.Model<Optional<List<String>>> FLOW_UPDATE =
       dev.baton.wire.Model.<Optional<List<String>>>forbid("FlowUpdate")
-          .opt("tags", dev.baton.wire.Types.STR_LIST.nullable(), null)
+          .opt("tags", dev.baton.wire.Types.STR_LIST, null)
           .build(v -> Optional.ofNullable(v.<List<String>>get("tags")));
 
   private final RunCommands commands;
@@ -96,7 +96,11 @@ public final class ResourceRoutes {
         commands.createFlow(new CreateFlowCommand(body, Deadline.NONE)), c -> Http.json(ctx, c.created() ? 201 : 200, Render.flow(c.run())))));
     r.post("/flows/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.flows(b, api.defaultLimit(), false),
         q -> Http.reply(ctx, flows.list(q), list -> Http.json(ctx, 200, Render.list(list, Render::flow)))));
-    r.post("/flows/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count, q -> Http.reply(ctx, flows.count(q), n -> count(ctx, n))));
+    r.post("/flows/paginate").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.flows(b, api.defaultLimit(), true),
+        q -> Http.reply(ctx, flows.page(q), (Page<dev.baton.domain.Flow> p) -> Http.json(ctx, 200,
+            Render.page(p.items(), p.count(), q.limit(), q.page(), Render::flow)))));
+    r.post("/flows/count").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.count(b, FilterBodies.Target.FLOWS),
+        q -> Http.reply(ctx, flows.count(q), n -> count(ctx, n))));
     r.get("/flows/name/:name").handler(ctx -> Replies.found(ctx, flows.byName(ctx.pathParam("name")), Flows.NOT_FOUND,
         Render::flow));
     r.get("/flows/:id").handler(ctx -> Http.withId(ctx, id -> Replies.found(ctx, flows.get(id), Flows.NOT_FOUND, Render::flow)));
@@ -115,7 +119,8 @@ public final class ResourceRoutes {
     }));
     r.post("/flow_runs/filter").handler(ctx -> listFlowRuns(ctx, false));
     r.post("/flow_runs/paginate").handler(ctx -> listFlowRuns(ctx, true));
-    r.post("/flow_runs/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count, q -> Http.reply(ctx, flowRuns.count(q), n -> count(ctx, n))));
+    r.post("/flow_runs/count").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.count(b, FilterBodies.Target.FLOW_RUNS),
+        q -> Http.reply(ctx, flowRuns.count(q), n -> count(ctx, n))));
     r.get("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Replies.found(ctx, commands.readFlowRun(id), FlowRuns.NOT_FOUND,
         run -> Render.flowRun(run, now()))));
     r.patch("/flow_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, b -> Bodies.flowRunUpdate(b, api.maxParameterSize()),
@@ -131,10 +136,11 @@ public final class ResourceRoutes {
             c -> Http.json(ctx, c.created() ? 201 : 200, Render.taskRun(c.run(), now())))));
     r.post("/task_runs/filter").handler(ctx -> listTaskRuns(ctx, false));
     r.post("/task_runs/paginate").handler(ctx -> listTaskRuns(ctx, true));
-    r.post("/task_runs/count").handler(ctx -> Http.withBody(ctx, FilterBodies::count, q -> Http.reply(ctx, taskRuns.count(q), n -> count(ctx, n))));
+    r.post("/task_runs/count").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.count(b, FilterBodies.Target.TASK_RUNS),
+        q -> Http.reply(ctx, taskRuns.count(q), n -> count(ctx, n))));
     r.get("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Replies.found(ctx, commands.readTaskRun(id), TASK_NOT_FOUND,
         run -> Render.taskRun(run, now()))));
-    // a null name: 409 {"detail": "Data integrity conflict. …"} (the command's CONFLICT, as Http.fail answers it)
+    // a null or empty name: a new slug
     r.patch("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, Bodies::taskRunUpdate,
         body -> Replies.noContent(ctx, taskRuns.update(id, body.hasName(), body.name()), TaskRuns.NOT_FOUND))));
     r.delete("/task_runs/:id").handler(ctx -> Http.withId(ctx, id -> Replies.noContent(ctx, taskRuns.delete(id), TASK_NOT_FOUND)));

@@ -1,101 +1,78 @@
 package dev.baton.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.baton.wire.Decoded;
-import dev.baton.wire.Model;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import dev.baton.wire.FilterBodies;
 import dev.baton.wire.Render;
 import dev.baton.wire.Times;
-import dev.baton.wire.Types;
+import dev.baton.wire.VariableBodies;
 import dev.baton.domain.Variable;
 import dev.baton.service.Variables;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 
 /**
- * Workspace variables, as far as run-input hydration and the client's {@code Variable.get/set}
- * need them: create, and read, update and delete by name ({@code /api/variables/}).
+ * Workspace variables ({@code /api/variables/}): create; read, update and delete by name (what
+ * run-input hydration and the client's {@code Variable.get/set} use) and by id; filter and count.
  */
 final class VariableRoutes {
-  /** {@code POST /api/variables/} body. */
-  record VariableCreate(String name, JsonNode value, List<String> tags) {}
-
-  private static final Model<VariableCreate> CREATE = Model.<VariableCreate>forbid("VariableCreate")
-      .req("name", Types.str(1, 255))
-      .opt("value", Types.ANY, null)
-      .opt("tags", Types.STR_LIST, List.of())
-      .build(v -> new VariableCreate(v.get("name"), v.get("value"), v.get("tags")));
-
-  /** {@code PATCH /api/variables/name/{name}} body: only present keys change. */
-  record VariableUpdate(String name, boolean hasValue, JsonNode value, List<String> tags) {}
-
-  private static final Model<VariableUpdate> UPDATE = Model.<VariableUpdate>forbid("VariableUpdate")
-      .opt("name", Types.str(1, 255))
-      .opt("value", Types.ANY, null)
-      .opt("tags", Types.STR_LIST)
-      .build(v -> new VariableUpdate(v.get("name"), v.has("value"), v.get("value"), v.get("tags")));
-
   private final Variables variables;
+  private final int defaultLimit;
 
-  VariableRoutes(Variables variables) {
+  VariableRoutes(Variables variables, int defaultLimit) {
     this.variables = variables;
+    this.defaultLimit = defaultLimit;
   }
 
   void mount(Router api) {
     api.post("/variables/").handler(this::create);
     api.post("/variables").handler(this::create);
-    api.get("/variables/name/:name").handler(this::read);
-    api.delete("/variables/name/:name").handler(this::delete);
-    api.patch("/variables/name/:name").handler(this::update);
+    api.post("/variables/filter").handler(ctx -> Http.withBody(ctx, b -> FilterBodies.variables(b, defaultLimit),
+        q -> Http.reply(ctx, variables.list(q), l -> Http.json(ctx, 200, Render.list(l, VariableRoutes::render)))));
+    api.post("/variables/count").handler(ctx -> Http.withBody(ctx, FilterBodies::variableCount,
+        f -> Http.reply(ctx, variables.count(f), n -> Http.json(ctx, 200, String.valueOf(n).getBytes()))));
+    api.get("/variables/name/:name").handler(ctx ->
+        Replies.found(ctx, variables.byName(ctx.pathParam("name")), Variables.NOT_FOUND, VariableRoutes::render));
+    api.patch("/variables/name/:name").handler(ctx -> Http.withBody(ctx, VariableBodies::update, u ->
+        Replies.noContent(ctx, variables.update(ctx.pathParam("name"), u.name(), u.hasValue(), u.value(), u.tags()),
+            Variables.NOT_FOUND)));
+    api.delete("/variables/name/:name").handler(ctx ->
+        Replies.noContent(ctx, variables.delete(ctx.pathParam("name")), Variables.NOT_FOUND));
+    api.get("/variables/:id").handler(ctx -> Http.withId(ctx, id ->
+        Replies.found(ctx, variables.byId(id), Variables.NOT_FOUND, VariableRoutes::render)));
+    api.patch("/variables/:id").handler(ctx -> Http.withId(ctx, id -> Http.withBody(ctx, VariableBodies::update, u ->
+        Replies.noContent(ctx, variables.update(id, u.name(), u.hasValue(), u.value(), u.tags()), Variables.NOT_FOUND))));
+    api.delete("/variables/:id").handler(ctx -> Http.withId(ctx, id ->
+        Replies.noContent(ctx, variables.delete(id), Variables.NOT_FOUND)));
   }
 
+  /** A taken name: 409 (the command's CONFLICT, as Http.fail answers it). */
   private void create(RoutingContext ctx) {
-    Http.Parsed body = Http.body(ctx);
-    if (body == null) {
-      return;
-    }
-    Decoded<VariableCreate> d = CREATE.decodeBody(body.node());
-    VariableCreate req = Http.decoded(ctx, d, body.node());
-    if (req == null) {
-      return;
-    }
-    // a taken name: 409 (the command's CONFLICT, as Http.fail answers it)
-    Http.reply(ctx, variables.create(req.name(), req.value(), req.tags()), v -> Http.json(ctx, 201, render(v)));
-  }
-
-  private void read(RoutingContext ctx) {
-    Replies.found(ctx, variables.byName(ctx.pathParam("name")), Variables.NOT_FOUND, VariableRoutes::render);
-  }
-
-  /** {@code Variable.set(..., overwrite=True)}: 204, or 404 when there is no such variable. */
-  private void update(RoutingContext ctx) {
-    Http.withBody(ctx, UPDATE::decodeBody, u -> Replies.noContent(ctx,
-        variables.update(ctx.pathParam("name"), u.name(), u.hasValue(), u.value(), u.tags()), Variables.NOT_FOUND));
-  }
-
-  private void delete(RoutingContext ctx) {
-    Replies.noContent(ctx, variables.delete(ctx.pathParam("name")), Variables.NOT_FOUND);
+    Http.withBody(ctx, VariableBodies::create, req ->
+        Http.reply(ctx, variables.create(req.name(), req.value(), req.tags()), v -> Http.json(ctx, 201, render(v))));
   }
 
   private static byte[] render(Variable v) {
-    return Render.bytes(g -> {
-      g.writeStartObject();
-      g.writeStringField("id", v.id().toString());
-      g.writeStringField("created", Times.format(v.created()));
-      g.writeStringField("updated", Times.format(v.updated()));
-      g.writeStringField("name", v.name());
-      g.writeFieldName("value");
-      if (v.value() == null) {
-        g.writeNull();
-      } else {
-        g.writeTree(v.value());
-      }
-      g.writeArrayFieldStart("tags");
-      for (String t : v.tags()) {
-        g.writeString(t);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    });
+    return Render.bytes(g -> render(g, v));
+  }
+
+  private static void render(JsonGenerator g, Variable v) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", v.id().toString());
+    g.writeStringField("created", Times.format(v.created()));
+    g.writeStringField("updated", Times.format(v.updated()));
+    g.writeStringField("name", v.name());
+    g.writeFieldName("value");
+    if (v.value() == null) {
+      g.writeNull();
+    } else {
+      g.writeTree(v.value());
+    }
+    g.writeArrayFieldStart("tags");
+    for (String t : v.tags()) {
+      g.writeString(t);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 }

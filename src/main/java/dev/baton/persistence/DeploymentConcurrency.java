@@ -6,6 +6,7 @@ import dev.baton.persistence.concurrency.LimitStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -47,6 +48,21 @@ public final class DeploymentConcurrency {
         return Future.succeededFuture(new WithLimit(d, null));
       }
       return LimitStore.get(c, d.concurrencyLimitId()).map(l -> new WithLimit(d, l));
+    });
+  }
+
+  /** A page of deployments (as {@link DeploymentRepository#list}), each with its linked limit, in two statements. */
+  public static Future<List<WithLimit>> list(SqlClient c, String where, List<Object> params, String orderBy, int limit,
+      int offset) {
+    return DeploymentRepository.list(c, where, params, orderBy, limit, offset).compose(ds -> {
+      List<UUID> ids = ds.stream().map(Deployment::concurrencyLimitId).filter(java.util.Objects::nonNull).toList();
+      Future<List<ConcurrencyLimitV2>> limits = ids.isEmpty() ? Future.succeededFuture(List.of()) : LimitStore.getAll(c, ids);
+      return limits.map(ls -> {
+        Map<UUID, ConcurrencyLimitV2> byId = new java.util.HashMap<>();
+        ls.forEach(l -> byId.put(l.id(), l));
+        return ds.stream().map(d -> new WithLimit(d, d.concurrencyLimitId() == null ? null : byId.get(d.concurrencyLimitId())))
+            .toList();
+      });
     });
   }
 

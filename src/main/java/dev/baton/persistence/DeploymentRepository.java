@@ -128,6 +128,18 @@ public final class DeploymentRepository {
         .map(FlowRepository.first(DeploymentRepository::deployment));
   }
 
+  static final String LIST = "SELECT " + COLUMNS + " FROM deployment WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d";
+
+  /** Deployments matching {@code where} (over table {@code deployment}), ordered by {@code orderBy}. */
+  public static Future<List<Deployment>> list(SqlClient c, String where, List<Object> params, String orderBy,
+      int limit, int offset) {
+    return Queries.list(c, LIST, where, params, orderBy, limit, offset, DeploymentRepository::deployment);
+  }
+
+  public static Future<Long> count(SqlClient c, String where, List<Object> params) {
+    return Queries.count(c, "deployment", where, params);
+  }
+
   static final String ID_BY_NAME = """
       SELECT d.id FROM deployment d JOIN flow f ON f.id = d.flow_id WHERE f.name = $1 AND d.name = $2""";
 

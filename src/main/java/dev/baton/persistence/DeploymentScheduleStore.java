@@ -49,16 +49,29 @@ public final class DeploymentScheduleStore {
     });
   }
 
+  static final String ALL_OF = "SELECT " + COLUMNS
+      + " FROM deployment_schedule WHERE deployment_id = ANY($1::uuid[]) ORDER BY updated DESC, id DESC";
+
+  /** Every schedule of the deployments, by deployment (a list page's in one query). */
+  public static Future<Map<UUID, List<DeploymentSchedule>>> of(SqlClient c, List<UUID> deploymentIds) {
+    return byDeployment(c, ALL_OF, deploymentIds);
+  }
+
+  private static Future<Map<UUID, List<DeploymentSchedule>>> byDeployment(SqlClient c, String sql,
+      List<UUID> deploymentIds) {
+    return c.preparedQuery(sql).execute(Tuple.of((Object) deploymentIds.toArray(new UUID[0]))).map(rows -> {
+      Map<UUID, List<DeploymentSchedule>> out = new HashMap<>();
+      rows.forEach(r -> out.computeIfAbsent(r.getUUID("deployment_id"), k -> new ArrayList<>()).add(schedule(r)));
+      return out;
+    });
+  }
+
   static final String ACTIVE_OF = "SELECT " + COLUMNS
       + " FROM deployment_schedule WHERE deployment_id = ANY($1::uuid[]) AND active ORDER BY updated DESC, id DESC";
 
   /** The active schedules of the deployments, by deployment. */
   public static Future<Map<UUID, List<DeploymentSchedule>>> activeOf(SqlClient c, List<UUID> deploymentIds) {
-    return c.preparedQuery(ACTIVE_OF).execute(Tuple.of((Object) deploymentIds.toArray(new UUID[0]))).map(rows -> {
-      Map<UUID, List<DeploymentSchedule>> out = new HashMap<>();
-      rows.forEach(r -> out.computeIfAbsent(r.getUUID("deployment_id"), k -> new ArrayList<>()).add(schedule(r)));
-      return out;
-    });
+    return byDeployment(c, ACTIVE_OF, deploymentIds);
   }
 
   static final String INSERT = """

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.domain.Event;
 import dev.baton.domain.State;
 import dev.baton.events.EventFilter;
+import dev.baton.filter.TextSearch;
 import dev.baton.events.TaskRunEvent;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -347,36 +348,71 @@ public final class EventStore {
     if (f.resourceIdPrefix() != null) {
       w.add("e.resource_id LIKE ANY(" + param(params, patterns(f.resourceIdPrefix()), "::text[]") + ")");
     }
-    if (f.anyResourceId() != null) {
-      String p = param(params, f.anyResourceId().toArray(String[]::new), "::text[]");
-      w.add("(e.resource_id = ANY(" + p + ") OR e.related_resource_ids && " + p + ")");
+    for (EventFilter.ResourceCriteria a : f.anyResource()) {
+      w.add(anyResource(a, params));
     }
-    if (f.anyResourceIdPrefix() != null) {
-      String p = param(params, patterns(f.anyResourceIdPrefix()), "::text[]");
-      w.add("(e.resource_id LIKE ANY(" + p + ") OR EXISTS (SELECT 1 FROM unnest(e.related_resource_ids) r"
-          + " WHERE r LIKE ANY(" + p + ")))");
+    for (EventFilter.RelatedCriteria r : f.related()) {
+      w.add(related(r, params));
     }
-    if (f.relatedId() != null || f.relatedRole() != null) {
-      List<String> cond = new ArrayList<>();
-      if (f.relatedId() != null) {
-        String p = param(params, f.relatedId().toArray(String[]::new), "::text[]");
-        w.add("e.related_resource_ids && " + p);
-        cond.add("r ->> 'prefect.resource.id' = ANY(" + p + ")");
-      }
-      if (f.relatedRole() != null) {
-        cond.add("r ->> 'prefect.resource.role' = ANY("
-            + param(params, f.relatedRole().toArray(String[]::new), "::text[]") + ")");
-      }
-      w.add("EXISTS (SELECT 1 FROM jsonb_array_elements(e.related) r WHERE " + String.join(" AND ", cond) + ")");
-    }
-    if (f.relatedInRoles() != null) {
-      String ids = param(params, f.relatedInRoles().stream().map(p -> p.get(0)).toArray(String[]::new), "::text[]");
-      String roles = param(params, f.relatedInRoles().stream().map(p -> p.get(1)).toArray(String[]::new), "::text[]");
-      w.add("EXISTS (SELECT 1 FROM jsonb_array_elements(e.related) r, unnest(" + ids + ", " + roles + ") AS q(id, role)"
-          + " WHERE r ->> 'prefect.resource.id' = q.id AND r ->> 'prefect.resource.role' = q.role)");
+    if (f.text() != null) {
+      text(f.text(), params, w);
     }
     if (f.ids() != null) w.add("e.id = ANY(" + param(params, f.ids().toArray(UUID[]::new), "::uuid[]") + ")");
     return w.isEmpty() ? "true" : String.join(" AND ", w);
+  }
+
+  /** The primary or some related resource satisfies both of {@code a}'s criteria. */
+  private static String anyResource(EventFilter.ResourceCriteria a, List<Object> params) {
+    if (a.idPrefix() == null) {
+      String p = param(params, a.id().toArray(String[]::new), "::text[]");
+      return "(e.resource_id = ANY(" + p + ") OR e.related_resource_ids && " + p + ")";
+    }
+    String prefix = param(params, patterns(a.idPrefix()), "::text[]");
+    if (a.id() == null) {
+      return "(e.resource_id LIKE ANY(" + prefix + ") OR EXISTS (SELECT 1 FROM unnest(e.related_resource_ids) r"
+          + " WHERE r LIKE ANY(" + prefix + ")))";
+    }
+    String ids = param(params, a.id().toArray(String[]::new), "::text[]");
+    return "((e.resource_id = ANY(" + ids + ") AND e.resource_id LIKE ANY(" + prefix + "))"
+        + " OR EXISTS (SELECT 1 FROM unnest(e.related_resource_ids) r WHERE r = ANY(" + ids + ") AND r LIKE ANY("
+        + prefix + ")))";
+  }
+
+  /** Some related resource satisfies all of {@code r}'s criteria. */
+  private static String related(EventFilter.RelatedCriteria r, List<Object> params) {
+    List<String> cond = new ArrayList<>();
+    String pre = "";
+    if (r.id() != null) {
+      String p = param(params, r.id().toArray(String[]::new), "::text[]");
+      pre = "e.related_resource_ids && " + p + " AND ";
+      cond.add("r ->> 'prefect.resource.id' = ANY(" + p + ")");
+    }
+    if (r.role() != null) {
+      cond.add("r ->> 'prefect.resource.role' = ANY(" + param(params, r.role().toArray(String[]::new), "::text[]") + ")");
+    }
+    if (r.inRoles() != null) {
+      String ids = param(params, r.inRoles().stream().map(p -> p.get(0)).toArray(String[]::new), "::text[]");
+      String roles = param(params, r.inRoles().stream().map(p -> p.get(1)).toArray(String[]::new), "::text[]");
+      cond.add("EXISTS (SELECT 1 FROM unnest(" + ids + ", " + roles + ") AS q(id, role)"
+          + " WHERE r ->> 'prefect.resource.id' = q.id AND r ->> 'prefect.resource.role' = q.role)");
+    }
+    return "(" + pre + "EXISTS (SELECT 1 FROM jsonb_array_elements(e.related) r WHERE " + String.join(" AND ", cond)
+        + "))";
+  }
+
+  /**
+   * Prefect's EventTextFilter over the event name and the JSON text of its resource, related
+   * resources and payload, in lower case: any included term, no excluded one, every required one.
+   */
+  private static void text(TextSearch t, List<Object> params, List<String> w) {
+    String hay = "lower(concat(e.event, ' ', e.resource::text, ' ', e.related::text, ' ', e.payload::text))";
+    java.util.function.Function<String, String> has = term -> "strpos(" + hay + ", lower(" + param(params, term, "::text")
+        + ")) > 0";
+    if (!t.include().isEmpty()) {
+      w.add("(" + String.join(" OR ", t.include().stream().map(has).toList()) + ")");
+    }
+    t.exclude().forEach(term -> w.add("NOT (" + has.apply(term) + ")"));
+    t.required().forEach(term -> w.add(has.apply(term)));
   }
 
   // ---- retention -------------------------------------------------------------------------

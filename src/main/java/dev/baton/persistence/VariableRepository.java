@@ -40,23 +40,39 @@ public final class VariableRepository {
     return c.preparedQuery(BY_NAME).execute(Tuple.of(name)).map(FlowRepository.first(VariableRepository::row));
   }
 
-  /**
-   * Only the given parts change: {@code name}/{@code tags} when non-null, {@code value} when
-   * {@code setValue} (null ⇒ JSON null). A rename onto a taken name fails with a unique violation.
-   */
-  static final String UPDATE_BY_NAME = """
+  /** The update of one variable, {@code $1} naming it (by name or by id). */
+  private static final String UPDATE = """
       UPDATE variable
          SET name = coalesce($2, name),
              value = CASE WHEN $3 THEN $4::text::jsonb ELSE value END,
              tags = coalesce($5::text::jsonb, tags),
              updated = now()
-       WHERE name = $1""";
+       WHERE\s""";
 
-  /** True when the variable exists. */
+  static final String UPDATE_BY_NAME = UPDATE + "name = $1";
+
+  static final String UPDATE_BY_ID = UPDATE + "id = $1";
+
+  /**
+   * Only the given parts change: {@code name}/{@code tags} when non-null, {@code value} when
+   * {@code setValue} (null ⇒ JSON null). A rename onto a taken name fails with a unique violation.
+   * True when the variable exists.
+   */
   public static Future<Boolean> updateByName(SqlClient c, String name, String newName, boolean setValue,
       JsonNode value, List<String> tags) {
-    return c.preparedQuery(UPDATE_BY_NAME)
-        .execute(Tuple.of(name, newName, setValue,
+    return update(c, UPDATE_BY_NAME, name, newName, setValue, value, tags);
+  }
+
+  /** As {@link #updateByName}, by id. */
+  public static Future<Boolean> updateById(SqlClient c, UUID id, String newName, boolean setValue, JsonNode value,
+      List<String> tags) {
+    return update(c, UPDATE_BY_ID, id, newName, setValue, value, tags);
+  }
+
+  private static Future<Boolean> update(SqlClient c, String sql, Object key, String newName, boolean setValue,
+      JsonNode value, List<String> tags) {
+    return c.preparedQuery(sql)
+        .execute(Tuple.of(key, newName, setValue,
             setValue ? JsonCodec.write(value == null ? JsonNodeFactory.instance.nullNode() : value) : null,
             tags == null ? null : JsonCodec.writeStrings(tags)))
         .map(rows -> rows.rowCount() > 0);
@@ -66,6 +82,30 @@ public final class VariableRepository {
 
   public static Future<Boolean> deleteByName(SqlClient c, String name) {
     return c.preparedQuery(DELETE_BY_NAME).execute(Tuple.of(name)).map(rows -> rows.rowCount() > 0);
+  }
+
+  static final String LIST = "SELECT " + COLUMNS + " FROM variable WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d";
+
+  /** Variables matching {@code where} (over table {@code variable}), ordered by {@code orderBy}. */
+  public static Future<List<Variable>> list(SqlClient c, String where, List<Object> params, String orderBy, int limit,
+      int offset) {
+    return Queries.list(c, LIST, where, params, orderBy, limit, offset, VariableRepository::row);
+  }
+
+  public static Future<Long> count(SqlClient c, String where, List<Object> params) {
+    return Queries.count(c, "variable", where, params);
+  }
+
+  static final String BY_ID = "SELECT " + COLUMNS + " FROM variable WHERE id = $1";
+
+  public static Future<Variable> byId(SqlClient c, UUID id) {
+    return c.preparedQuery(BY_ID).execute(Tuple.of(id)).map(FlowRepository.first(VariableRepository::row));
+  }
+
+  static final String DELETE_BY_ID = "DELETE FROM variable WHERE id = $1";
+
+  public static Future<Boolean> deleteById(SqlClient c, UUID id) {
+    return c.preparedQuery(DELETE_BY_ID).execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);
   }
 
   static final String ALL = "SELECT name, value::text AS value FROM variable";

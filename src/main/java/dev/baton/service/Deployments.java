@@ -32,6 +32,8 @@ import dev.baton.persistence.SqlErrors;
 import dev.baton.schedule.RunPlanner;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import dev.baton.filter.Filters;
+import dev.baton.persistence.filter.FilterSql;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,6 +113,27 @@ public final class Deployments {
   /** NOT_FOUND when there is no such deployment. */
   public Future<DeploymentWithLimit> get(UUID id) {
     return Found.orNotFound(read(pool, id), NOT_FOUND);
+  }
+
+  /** Deployments the filter matches, with their limits. */
+  public Future<List<DeploymentWithLimit>> list(Filters.ListRequest<Filters.DeploymentSort> q) {
+    FilterSql.Where w = FilterSql.deployments(q.filter(), "deployment", 1);
+    return DeploymentConcurrency.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "deployment"), q.limit(),
+        q.offset()).compose(l -> l.isEmpty() ? Future.succeededFuture(List.<DeploymentWithLimit>of())
+            : DeploymentScheduleStore.of(pool, l.stream().map(w2 -> w2.deployment().id()).toList())
+                .map(schedules -> l.stream().map(w2 -> new DeploymentWithLimit(
+                    w2.deployment().withSchedules(schedules.getOrDefault(w2.deployment().id(), List.of())),
+                    w2.limit())).toList()));
+  }
+
+  /** The page and the total the filter matches, read concurrently. */
+  public Future<Page<DeploymentWithLimit>> page(Filters.ListRequest<Filters.DeploymentSort> q) {
+    return Page.of(list(q), count(q.filter()));
+  }
+
+  public Future<Long> count(Filters.Query q) {
+    FilterSql.Where w = FilterSql.deployments(q, "deployment", 1);
+    return DeploymentRepository.count(pool, w.sql(), w.params());
   }
 
   /** {@code run_deployment("flow/deployment")}'s lookup; NOT_FOUND when there is no such deployment. */
@@ -310,19 +333,26 @@ public final class Deployments {
   }
 
   /**
-   * The run {@code b} asks for of deployment {@code d}: its parameters over the deployment's, its
-   * tags and work queue when given, else the deployment's; SCHEDULED unless a state is given.
+   * The run {@code b} asks for of deployment {@code d}: its parameters over the deployment's, the
+   * deployment's tags and then its own (Prefect takes their union), its work queue when given, else
+   * the deployment's; its context, policy and infrastructure document; SCHEDULED unless a state is
+   * given.
    */
   static FlowRunCreate flowRunCreate(Deployment d, FlowRunFromDeployment b) {
     ObjectNode params = d.parameters() == null ? JsonNodeFactory.instance.objectNode() : d.parameters().deepCopy();
     if (b.parameters() != null) {
       params.setAll(b.parameters());
     }
+    java.util.LinkedHashSet<String> tags = new java.util.LinkedHashSet<>(d.tags() == null ? List.of() : d.tags());
+    if (b.tags() != null) {
+      tags.addAll(b.tags());
+    }
     StateCreate state = b.state() != null ? b.state() : StateCreate.of(StateType.SCHEDULED);
-    return new FlowRunCreate(d.flowId(), b.name(), state, null, params, JsonNodeFactory.instance.objectNode(),
-        b.parentTaskRunId(), null, FlowRunPolicy.DEFAULT, b.tags() == null ? d.tags() : b.tags(), b.labels(),
-        b.idempotencyKey(), null, b.workQueueName() != null ? b.workQueueName() : d.workQueueName(), b.jobVariables(),
-        d.id());
+    return new FlowRunCreate(d.flowId(), b.name(), state, null, params,
+        b.context() == null ? JsonNodeFactory.instance.objectNode() : b.context(), b.parentTaskRunId(),
+        b.infrastructureDocumentId(), b.empiricalPolicy() == null ? FlowRunPolicy.DEFAULT : b.empiricalPolicy(),
+        List.copyOf(tags), b.labels(), b.idempotencyKey(), null,
+        b.workQueueName() != null ? b.workQueueName() : d.workQueueName(), b.jobVariables(), d.id());
   }
 
   /** The deployment with its limit and schedules, or null. */

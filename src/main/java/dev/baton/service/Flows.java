@@ -25,6 +25,14 @@ public final class Flows {
     return FlowRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow"), q.limit(), q.offset());
   }
 
+  /** The page and the total the filter matches, read concurrently. */
+  public Future<Page<Flow>> page(Filters.ListRequest<Filters.FlowSort> q) {
+    FilterSql.Where w = FilterSql.flows(q.filter(), "flow", 1);
+    Future<List<Flow>> page = FlowRepository.list(pool, w.sql(), w.params(), FilterSql.orderBy(q.sort(), "flow"),
+        q.limit(), q.offset());
+    return Page.of(page, FlowRepository.count(pool, w.sql(), w.params()));
+  }
+
   public Future<Long> count(Filters.Query q) {
     FilterSql.Where w = FilterSql.flows(q, "flow", 1);
     return FlowRepository.count(pool, w.sql(), w.params());

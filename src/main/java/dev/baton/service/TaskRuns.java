@@ -1,10 +1,9 @@
 package dev.baton.service;
 
+import dev.baton.domain.Names;
 import dev.baton.domain.State;
 import dev.baton.domain.TaskRun;
 import dev.baton.filter.Filters;
-import dev.baton.orchestration.api.OrchestrationException;
-import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.persistence.StateRepository;
 import dev.baton.persistence.TaskRunRepository;
 import dev.baton.persistence.filter.FilterSql;
@@ -19,10 +18,6 @@ import java.util.UUID;
  */
 public final class TaskRuns {
   public static final String NOT_FOUND = "Task run not found";
-  /** What Prefect answers when an update breaks a constraint (here: a task run's name set to null). */
-  public static final String INTEGRITY_CONFLICT = "Data integrity conflict. This usually means a unique or foreign key "
-      + "constraint was violated. See server logs for details.";
-
   private final Pool pool;
 
   public TaskRuns(Pool pool) {
@@ -54,16 +49,12 @@ public final class TaskRuns {
   }
 
   /**
-   * {@code PATCH}: renames when {@code hasName}; a task run always has a name, so an explicit null
-   * fails as CONFLICT ({@value #INTEGRITY_CONFLICT}, as Prefect's NOT NULL column does). NOT_FOUND
-   * when there is no such run.
+   * {@code PATCH}: renames when {@code hasName}; a null or empty name is replaced by a new slug, as
+   * Prefect's TaskRunUpdate does. NOT_FOUND when there is no such run.
    */
   public Future<Void> update(UUID id, boolean hasName, String name) {
-    if (hasName && name == null) {
-      return Found.orNotFound(TaskRunRepository.get(pool, id), NOT_FOUND)
-          .compose(t -> Future.failedFuture(new OrchestrationException(OrchestrationFailure.CONFLICT, INTEGRITY_CONFLICT)));
-    }
-    return Found.touched(hasName ? TaskRunRepository.rename(pool, id, name) : TaskRunRepository.get(pool, id).map(t -> t != null),
+    String newName = name == null || name.isEmpty() ? Names.slug() : name;
+    return Found.touched(hasName ? TaskRunRepository.rename(pool, id, newName) : TaskRunRepository.get(pool, id).map(t -> t != null),
         NOT_FOUND);
   }
 

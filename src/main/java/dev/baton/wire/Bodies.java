@@ -143,18 +143,6 @@ public final class Bodies {
       .opt("force", BOOL, false)
       .build(v -> new SetState(v.get("state"), v.get("force")));
 
-  private static final String BANNED = "['/', '%', '&', '>', '<']";
-
-  /** Prefect's name check: no {@code / % & > <}. */
-  static String bannedName(String name) {
-    for (char ch : new char[] {'/', '%', '&', '>', '<'}) {
-      if (name.indexOf(ch) >= 0) {
-        return "Name " + pyRepr(name) + " contains an invalid character. Must not contain any of: " + BANNED + ".";
-      }
-    }
-    return null;
-  }
-
   /** Python's {@code repr()} of a str (quote choice and escapes of the common characters). */
   static String pyRepr(String s) {
     char q = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
@@ -176,12 +164,25 @@ public final class Bodies {
     return sb.append(q).toString();
   }
 
-  private static final Type<String> NAME = str(1, Integer.MAX_VALUE).check(Bodies::bannedName);
+  static final String NAME_PATTERN = "^[^/%&><]+$";
+  private static final java.util.regex.Pattern NAME_CHARS = java.util.regex.Pattern.compile("[^/%&><]+");
+
+  /** Prefect's {@code Name}: {@code Field(pattern="^[^/%&><]+$")}, so also not empty. */
+  static final Type<String> NAME = (n, c) -> {
+    String s = str(n, c);
+    if (s == null) return null;
+    if (!NAME_CHARS.matcher(s).matches()) {
+      c.error("string_pattern_mismatch", "String should match pattern '" + NAME_PATTERN + "'", n,
+          Ctx.ctx("pattern", NAME_PATTERN));
+      return null;
+    }
+    return s;
+  };
 
   static final Model<FlowCreate> FLOW_CREATE = Model.<FlowCreate>forbid("FlowCreate")
       .req("name", NAME)
       .opt("tags", STR_LIST, List.of())
-      .opt("labels", LABELS, null)
+      .opt("labels", LABELS.nullable(), null)
       .build(v -> new FlowCreate(v.get("name"), v.get("tags"), v.get("labels", emptyObject())));
 
   static ObjectNode emptyObject() {
@@ -193,9 +194,14 @@ public final class Bodies {
     return n.toString().getBytes(StandardCharsets.UTF_8).length;
   }
 
-  private static Model<FlowRunCreate> flowRunCreate(long maxParameterBytes) {
-    Type<ObjectNode> params = OBJECT.check(p -> maxParameterBytes > 0 && jsonSize(p) > maxParameterBytes
+  /** Prefect's SizedParameters: a JSON object at most {@code maxParameterBytes} long serialized (0 = unlimited). */
+  static Type<ObjectNode> parameters(long maxParameterBytes) {
+    return OBJECT.check(p -> maxParameterBytes > 0 && jsonSize(p) > maxParameterBytes
         ? "Flow run parameters must be less than " + maxParameterBytes + " bytes when serialized." : null);
+  }
+
+  private static Model<FlowRunCreate> flowRunCreate(long maxParameterBytes) {
+    Type<ObjectNode> params = parameters(maxParameterBytes);
     return Model.<FlowRunCreate>forbid("FlowRunCreate")
         .opt("state", STATE_CREATE.nullable())
         .opt("name", NSTR)
@@ -208,7 +214,7 @@ public final class Bodies {
         .opt("infrastructure_document_id", NUUID)
         .opt("empirical_policy", FLOW_RUN_POLICY, FlowRunPolicy.DEFAULT)
         .opt("tags", STR_LIST, List.of())
-        .opt("labels", LABELS)
+        .opt("labels", LABELS.nullable())
         .opt("idempotency_key", NSTR)
         .opt("work_pool_name", NSTR)
         .opt("work_queue_name", NSTR)
@@ -220,15 +226,13 @@ public final class Bodies {
             v.get("work_queue_name"), v.get("job_variables"), v.get("deployment_id")));
   }
 
-  private static final Model<FlowRunCreate> FLOW_RUN_CREATE_DEFAULT = flowRunCreate(DEFAULT_MAX_PARAMETER_BYTES());
+  /** PREFECT_SERVER_API_MAX_PARAMETER_SIZE's default. */
+  static final long DEFAULT_MAX_PARAMETER_BYTES = 524_288L;
 
-  private static long DEFAULT_MAX_PARAMETER_BYTES() {
-    return 524_288L;
-  }
+  private static final Model<FlowRunCreate> FLOW_RUN_CREATE_DEFAULT = flowRunCreate(DEFAULT_MAX_PARAMETER_BYTES);
 
   private static Model<FlowRunUpdate> flowRunUpdate(long maxParameterBytes) {
-    Type<ObjectNode> params = OBJECT.check(p -> maxParameterBytes > 0 && jsonSize(p) > maxParameterBytes
-        ? "Flow run parameters must be less than " + maxParameterBytes + " bytes when serialized." : null);
+    Type<ObjectNode> params = parameters(maxParameterBytes);
     String[] keys = {"name", "flow_version", "parameters", "empirical_policy", "tags", "infrastructure_pid",
         "job_variables"};
     return Model.<FlowRunUpdate>forbid("FlowRunUpdate")
@@ -265,22 +269,82 @@ public final class Bodies {
         .opt("task_version", NSTR)
         .opt("empirical_policy", TASK_RUN_POLICY, TaskRunPolicy.DEFAULT)
         .opt("tags", STR_LIST, List.of())
-        .opt("labels", LABELS)
-        .opt("task_inputs", dict(list(OBJECT)).nullable())
+        .opt("labels", LABELS.nullable())
+        .opt("task_inputs", TASK_INPUTS)
         .build(v -> new TaskRunCreate(v.get("id"), v.get("state"), v.get("name"), v.get("flow_run_id"),
             v.get("task_key"), v.get("dynamic_key"), v.get("cache_key"), v.get("cache_expiration"),
             v.get("task_version"), v.get("empirical_policy"), v.get("tags"), v.get("labels", emptyObject()),
-            taskInputs(v.node())));
+            v.get("task_inputs", emptyObject())));
   }
 
-  /** task_inputs is validated as {@code dict[str, list[object]]}; the original JSON object is kept. */
-  private static ObjectNode taskInputs(JsonNode body) {
-    JsonNode n = body.get("task_inputs");
-    return n != null && n.isObject() ? (ObjectNode) n : emptyObject();
-  }
+  /** One member of the task-input union: its {@code input_type} literal and its one other field. */
+  private record TaskInputKind(String model, String inputType, String field, Type<?> type) {}
+
+  private static final List<TaskInputKind> TASK_INPUT_KINDS = List.of(
+      new TaskInputKind("TaskRunResult", "task_run", "id", UUID_T),
+      new TaskInputKind("FlowRunResult", "flow_run", "id", UUID_T),
+      new TaskInputKind("Parameter", "parameter", "name", STR),
+      new TaskInputKind("Constant", "constant", "type", STR));
+
+  /**
+   * {@code TaskRunResult | FlowRunResult | Parameter | Constant}, pydantic's smart union: each
+   * member is tried (its {@code input_type} defaults to its own literal, unknown keys are dropped);
+   * of those that fit, the one with more fields given wins, the first on a tie; when none fits,
+   * every member's errors are reported under the member's name. The result is the member as
+   * Prefect writes it back ({@code input_type} first).
+   */
+  static final Type<ObjectNode> TASK_INPUT = (n, c) -> {
+    int mark = c.mark();
+    ObjectNode best = null;
+    int bestSet = -1;
+    for (TaskInputKind k : TASK_INPUT_KINDS) {
+      c.push(k.model());
+      if (!n.isObject()) {
+        c.error("model_attributes_type", "Input should be a valid dictionary or object to extract fields from", n);
+        c.pop();
+        continue;
+      }
+      int m = c.mark();
+      JsonNode it = n.get("input_type");
+      if (it != null) {
+        c.push("input_type");
+        literal(k.inputType()).decode(it, c);
+        c.pop();
+      }
+      JsonNode f = n.get(k.field());
+      Object value = null;
+      c.push(k.field());
+      if (f == null) {
+        c.missing(n);
+      } else {
+        value = k.type().decode(f, c);
+      }
+      c.pop();
+      c.pop();
+      int set = (it != null ? 1 : 0) + 1;
+      if (!c.failedSince(m) && set > bestSet) {
+        best = emptyObject();
+        best.put("input_type", k.inputType());
+        best.put(k.field(), value.toString());
+        bestSet = set;
+      }
+    }
+    if (best != null) {
+      c.rewind(mark);
+    }
+    return best;
+  };
+
+  /** {@code task_inputs: dict[str, list[TaskInput]]}, rewritten as Prefect stores it. */
+  static final Type<ObjectNode> TASK_INPUTS = dict(list(TASK_INPUT)).map(m -> {
+    ObjectNode o = emptyObject();
+    m.forEach((key, inputs) -> o.putArray(key).addAll(inputs));
+    return o;
+  });
 
   private static final Model<TaskRunCreate> TASK_RUN_CREATE_DEFAULT = taskRunCreate(2000);
 
+  /** A null or empty {@code name} asks for a new slug (Prefect's get_or_create_run_name). */
   static final Model<TaskRunUpdate> TASK_RUN_UPDATE = Model.<TaskRunUpdate>forbid("TaskRunUpdate")
       .opt("name", NSTR)
       .build(v -> new TaskRunUpdate(v.has("name"), v.get("name")));
@@ -432,7 +496,7 @@ public final class Bodies {
 
   /** @param maxParameterBytes PREFECT_SERVER_API_MAX_PARAMETER_SIZE; 0 = unlimited */
   public static Decoded<FlowRunCreate> flowRunCreate(JsonNode body, long maxParameterBytes) {
-    Model<FlowRunCreate> m = maxParameterBytes == DEFAULT_MAX_PARAMETER_BYTES()
+    Model<FlowRunCreate> m = maxParameterBytes == DEFAULT_MAX_PARAMETER_BYTES
         ? FLOW_RUN_CREATE_DEFAULT : flowRunCreate(maxParameterBytes);
     return m.decodeBody(body);
   }
@@ -459,6 +523,11 @@ public final class Bodies {
     Ctx c = new Ctx("body");
     if (body == null || body.isNull()) {
       c.missing(NullNode.instance);
+      return Decoded.invalid(c.errors());
+    }
+    if (!body.isArray()) {
+      // Prefect declares the body a Sequence[LogCreate]
+      c.error("is_instance_of", "Input should be an instance of Sequence", body, Ctx.ctx("class", "Sequence"));
       return Decoded.invalid(c.errors());
     }
     List<LogCreate> l = LOGS.decode(body, c);

@@ -27,42 +27,41 @@ public final class ConcurrencyBodies {
 
   public record V1Slots(List<String> names, UUID taskRunId) {}
 
-  /** int &gt; 0 (pydantic greater_than). */
+  /** A number &gt; 0 (pydantic greater_than; a float field's bound is a float in ctx). */
   static <N extends Number> Type<N> gt0(Type<N> t) {
     return (n, c) -> {
       int m = c.mark();
       N v = t.decode(n, c);
       if (v == null || c.failedSince(m)) return null;
       if (v.doubleValue() <= 0) {
-        c.error("greater_than", "Input should be greater than 0", n, Ctx.ctx("gt", 0));
+        c.error("greater_than", "Input should be greater than 0", n, Ctx.ctx("gt", v instanceof Double ? (Object) 0.0 : 0));
         return null;
       }
       return v;
     };
   }
 
+  /**
+   * A non-empty list. Prefect declares {@code Body(..., min_items=1)}, which pydantic 2 no longer
+   * enforces; Baton keeps the rule (docs/compatibility.md).
+   */
   static <V> Type<List<V>> nonEmpty(Type<List<V>> t) {
     return (n, c) -> {
       int m = c.mark();
       List<V> v = t.decode(n, c);
       if (v == null || c.failedSince(m)) return null;
       if (v.isEmpty()) {
-        c.error("too_short", "List should have at least 1 item after validation, not 0", n,
-            too_short_ctx());
+        com.fasterxml.jackson.databind.node.ObjectNode ctx = Ctx.ctx("field_type", "List");
+        ctx.put("min_length", 1);
+        ctx.put("actual_length", 0);
+        c.error("too_short", "List should have at least 1 item after validation, not 0", n, ctx);
         return null;
       }
       return v;
     };
   }
 
-  private static com.fasterxml.jackson.databind.node.ObjectNode too_short_ctx() {
-    com.fasterxml.jackson.databind.node.ObjectNode o = Ctx.ctx("field_type", "List");
-    o.put("min_length", 1);
-    o.put("actual_length", 0);
-    return o;
-  }
-
-  private static final Type<String> LIMIT_NAME = str(1, Integer.MAX_VALUE).check(Bodies::bannedName);
+  private static final Type<String> LIMIT_NAME = Bodies.NAME;
   private static final Type<Integer> NON_NEG = range(INT32, 0, null);
 
   static final Model<LimitV2> V2_CREATE = Model.<LimitV2>forbid("ConcurrencyLimitV2Create")

@@ -3,6 +3,8 @@ package dev.baton.wire;
 import static dev.baton.wire.Types.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.domain.FlowRunPolicy;
 import dev.baton.domain.command.StateCreate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,38 +106,52 @@ public final class DeploymentBodies {
     return SCHEDULE_REQUEST.decodeBody(body);
   }
 
-  /** create_flow_run: the subset of DeploymentFlowRunCreate orchestration needs. */
-  public record FlowRunFromDeployment(StateCreate state, String name, com.fasterxml.jackson.databind.node.ObjectNode parameters,
-      List<String> tags, String idempotencyKey, String workQueueName, com.fasterxml.jackson.databind.node.ObjectNode jobVariables,
-      com.fasterxml.jackson.databind.node.ObjectNode labels, UUID parentTaskRunId) {}
+  /**
+   * create_flow_run: Prefect's DeploymentFlowRunCreate (field order, nullability and defaults).
+   * {@code enforce_parameter_schema} is accepted and not acted on (deployments keep no parameter
+   * schema yet).
+   */
+  public record FlowRunFromDeployment(StateCreate state, String name, ObjectNode parameters, List<String> tags,
+      String idempotencyKey, String workQueueName, ObjectNode jobVariables, ObjectNode labels, UUID parentTaskRunId,
+      ObjectNode context, FlowRunPolicy empiricalPolicy, UUID infrastructureDocumentId) {}
 
-  static final Model<FlowRunFromDeployment> CREATE_FLOW_RUN = Model.<FlowRunFromDeployment>forbid("DeploymentFlowRunCreate")
-      .opt("state", Bodies.STATE_CREATE.nullable())
-      .opt("name", STR.nullable())
-      .opt("parameters", OBJECT.nullable())
-      .opt("tags", STR_LIST.nullable())
-      .opt("idempotency_key", STR.nullable())
-      .opt("work_queue_name", STR.nullable())
-      .opt("job_variables", OBJECT.nullable())
-      .opt("labels", LABELS.nullable())
-      .opt("parent_task_run_id", UUID_T.nullable())
-      .opt("context", OBJECT.nullable())
-      .opt("enforce_parameter_schema", BOOL.nullable())
-      .opt("infrastructure_document_id", UUID_T.nullable())
-      .opt("empirical_policy", ANY)
-      .build(v -> new FlowRunFromDeployment(v.get("state"), v.get("name"), v.get("parameters"), v.get("tags"),
-          v.get("idempotency_key"), v.get("work_queue_name"), v.get("job_variables"), v.get("labels"),
-          v.get("parent_task_run_id")));
+  private static Model<FlowRunFromDeployment> createFlowRun(long maxParameterBytes) {
+    return Model.<FlowRunFromDeployment>forbid("DeploymentFlowRunCreate")
+        .opt("state", Bodies.STATE_CREATE.nullable())
+        .opt("name", STR.nullable())
+        .opt("parameters", Bodies.parameters(maxParameterBytes))
+        .opt("enforce_parameter_schema", BOOL.nullable())
+        .opt("context", OBJECT)
+        .opt("infrastructure_document_id", UUID_T.nullable())
+        .opt("empirical_policy", Bodies.FLOW_RUN_POLICY, FlowRunPolicy.DEFAULT)
+        .opt("tags", STR_LIST, List.of())
+        .opt("idempotency_key", STR.nullable())
+        .opt("labels", LABELS.nullable())
+        .opt("parent_task_run_id", UUID_T.nullable())
+        .opt("work_queue_name", STR.nullable())
+        .opt("job_variables", OBJECT.nullable())
+        .build(v -> new FlowRunFromDeployment(v.get("state"), v.get("name"), v.get("parameters"), v.get("tags"),
+            v.get("idempotency_key"), v.get("work_queue_name"), v.get("job_variables"), v.get("labels"),
+            v.get("parent_task_run_id"), v.get("context", Bodies.emptyObject()), v.get("empirical_policy"),
+            v.get("infrastructure_document_id")));
+  }
+
+  private static final Model<FlowRunFromDeployment> CREATE_FLOW_RUN = createFlowRun(Bodies.DEFAULT_MAX_PARAMETER_BYTES);
 
   public static Decoded<DeploymentUpdate> update(JsonNode body) {
     return UPDATE.decodeBody(body);
   }
 
-  /** An empty body is an empty DeploymentFlowRunCreate. */
-  public static Decoded<FlowRunFromDeployment> createFlowRun(JsonNode body) {
+  /**
+   * An empty body is an empty DeploymentFlowRunCreate.
+   *
+   * @param maxParameterBytes PREFECT_SERVER_API_MAX_PARAMETER_SIZE; 0 = unlimited
+   */
+  public static Decoded<FlowRunFromDeployment> createFlowRun(JsonNode body, long maxParameterBytes) {
     if (body == null || body.isNull()) {
       body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     }
-    return CREATE_FLOW_RUN.decodeBody(body);
+    return (maxParameterBytes == Bodies.DEFAULT_MAX_PARAMETER_BYTES ? CREATE_FLOW_RUN : createFlowRun(maxParameterBytes))
+        .decodeBody(body);
   }
 }

@@ -103,8 +103,8 @@ public final class Model<R> implements Type<R> {
         return null;
       }
     } else if (n == null || !n.isObject()) {
-      c.error("model_type", "Input should be a valid dictionary or instance of " + name, n,
-          Ctx.ctx("class_name", name));
+      // FastAPI validates request bodies with from_attributes=True, hence this error rather than model_type
+      c.error("model_attributes_type", "Input should be a valid dictionary or object to extract fields from", n);
       return null;
     }
     for (int i = 0; i < fields.size(); i++) {

@@ -185,22 +185,35 @@ public final class Types {
     return null;
   };
 
-  /** Numeric bounds on a decoded number (pydantic greater_than_equal / less_than_equal). */
+  /**
+   * Numeric bounds on a decoded number (pydantic greater_than_equal / less_than_equal). The bound is
+   * written as pydantic-core writes numbers in messages (Rust's {@code Display}: {@code 60}, {@code 1.5})
+   * and, for a float field, as a float in {@code ctx} ({@code 60.0}).
+   */
   public static <N extends Number> Type<N> range(Type<N> t, Number ge, Number le) {
     return (n, c) -> {
       int m = c.mark();
       N v = t.decode(n, c);
       if (v == null || c.failedSince(m)) return null;
+      boolean isFloat = v instanceof Double;
       if (ge != null && v.doubleValue() < ge.doubleValue()) {
-        c.error("greater_than_equal", "Input should be greater than or equal to " + ge, n, Ctx.ctx("ge", ge));
+        c.error("greater_than_equal", "Input should be greater than or equal to " + display(ge), n,
+            Ctx.ctx("ge", isFloat ? (Object) ge.doubleValue() : ge));
         return null;
       }
       if (le != null && v.doubleValue() > le.doubleValue()) {
-        c.error("less_than_equal", "Input should be less than or equal to " + le, n, Ctx.ctx("le", le));
+        c.error("less_than_equal", "Input should be less than or equal to " + display(le), n,
+            Ctx.ctx("le", isFloat ? (Object) le.doubleValue() : le));
         return null;
       }
       return v;
     };
+  }
+
+  /** A number as Rust's {@code Display} writes it: no fraction when integral. */
+  static String display(Number x) {
+    double d = x.doubleValue();
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
   }
 
   // ---- uuid / datetime -------------------------------------------------------------------
@@ -236,7 +249,8 @@ public final class Types {
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);
       if (ch != '-' && Character.digit(ch, 16) < 0) {
-        return "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `"
+        // pydantic-core 2.4x's wording (a Prefect 3.8 install's); older releases also named the expected characters
+        return "invalid character: found `"
             + new String(Character.toChars(s.codePointAt(i))) + "` at " + (i + offset + 1);
       }
     }
@@ -305,8 +319,17 @@ public final class Types {
     };
   }
 
+  /** A str-valued enum given by its values (pydantic {@code enum} error with ctx.expected). */
+  public static Type<String> enumValues(String... allowed) {
+    return oneOf("enum", allowed);
+  }
+
   /** A {@code Literal[...]} of strings (pydantic {@code literal_error}). */
   public static Type<String> literal(String... allowed) {
+    return oneOf("literal_error", allowed);
+  }
+
+  private static Type<String> oneOf(String errorType, String... allowed) {
     String expected = expected(List.of(allowed));
     return (n, c) -> {
       if (n.isTextual()) {
@@ -314,7 +337,7 @@ public final class Types {
           if (a.equals(n.textValue())) return a;
         }
       }
-      c.error("literal_error", "Input should be " + expected, n, Ctx.ctx("expected", expected));
+      c.error(errorType, "Input should be " + expected, n, Ctx.ctx("expected", expected));
       return null;
     };
   }

@@ -121,9 +121,55 @@ class EventJsonTest {
     assertTrue(anyResource.matchesLive(e));
     EventFilter excluded = EventJson.filter(json("{'event':{'exclude_name':['prefect.task-run.Running']}}"), NOW).value();
     assertFalse(excluded.matchesLive(e));
-    assertFalse(EventJson.filter(json("{'text':{'query':'x'}}"), NOW).isOk());
     assertFalse(EventJson.filter(json("{'resource':{'labels':{'a':'b'}}}"), NOW).isOk());
     assertFalse(EventJson.filter(json("{'nope':1}"), NOW).isOk());
+  }
+
+  /** The EventFilter the 3.8 client always sends: empty lists constrain nothing (sweep item 3). */
+  @Test
+  void clientFilterWithEmptyListsMatchesEverything() {
+    Event e = EventJson.event(json(taskEvent("")), NOW).value();
+    EventFilter client = EventJson.filterRequest(json("{'filter':{'occurred':{'since':'2026-08-21T15:27:33.968148Z',"
+        + "'until':'2026-08-21T17:28:33.968170Z'},'event':null,'resource':null,'related':null,'any_resource':null,"
+        + "'id':{'id':[]},'text':null,'order':'DESC'},'limit':1}"), NOW).value().filter();
+    assertNull(client.ids());
+    assertTrue(client.matchesLive(e));
+    EventFilter empties = EventJson.filter(json("{'event':{'prefix':[],'exclude_prefix':[],'name':[],'exclude_name':[]},"
+        + "'resource':{'id':[],'id_prefix':[]},'any_resource':{'id':[],'id_prefix':[]},"
+        + "'related':{'id':[],'role':[],'resources_in_roles':[]},'id':{'id':[]}}"), NOW).value();
+    assertTrue(empties.matchesLive(e));
+    assertEquals(List.of(), empties.related());
+    assertEquals(List.of(), empties.anyResource());
+    assertNull(empties.name());
+  }
+
+  @Test
+  void relatedAndAnyResourceTakeListsAndOneResourceMeetsEachFilter() {
+    Event e = EventJson.event(json(taskEvent("")), NOW).value();
+    String flowRun = "prefect.flow-run." + FLOW_RUN;
+    EventFilter both = EventJson.filter(json("{'related':[{'id':['" + flowRun + "']},{'role':['tag']}]}"), NOW).value();
+    assertEquals(2, both.related().size());
+    assertTrue(both.matchesLive(e));
+    // id and role of one filter must hold for the same related resource
+    assertFalse(EventJson.filter(json("{'related':{'id':['" + flowRun + "'],'role':['tag']}}"), NOW).value()
+        .matchesLive(e));
+    assertTrue(EventJson.filter(json("{'related':{'resources_in_roles':[['" + flowRun + "','flow-run']]}}"), NOW)
+        .value().matchesLive(e));
+    assertTrue(EventJson.filter(json("{'any_resource':[{'id_prefix':['prefect.tag.']},{'id_prefix':['prefect.task-run.']}]}"),
+        NOW).value().matchesLive(e));
+    assertFalse(EventJson.filter(json("{'any_resource':{'id':['" + flowRun + "'],'id_prefix':['prefect.tag.']}}"), NOW)
+        .value().matchesLive(e));
+  }
+
+  @Test
+  void textSearch() {
+    Event e = EventJson.event(json(taskEvent("")), NOW).value();
+    assertTrue(EventJson.filter(json("{'text':{'query':'TASK-RUN'}}"), NOW).value().matchesLive(e));
+    assertFalse(EventJson.filter(json("{'text':{'query':'running -task'}}"), NOW).value().matchesLive(e));
+    assertFalse(EventJson.filter(json("{'text':{'query':'+nowhere task'}}"), NOW).value().matchesLive(e));
+    assertNull(EventJson.filter(json("{'text':{'query':'  '}}"), NOW).value().text());
+    assertFalse(EventJson.filter(json("{'text':{}}"), NOW).isOk());
+    assertFalse(EventJson.filter(json("{'text':{'query':'" + "x".repeat(201) + "'}}"), NOW).isOk());
   }
 
   @Test

@@ -90,8 +90,9 @@ class ErrorBodiesIT {
         "/api/flow_runs/" + flowRun + "/set_state", obj("state", state("RUNNING", "name", n), "force", true)}));
     out.add(Arguments.of("task set_state", (Function<String, Object[]>) n -> new Object[] {"POST",
         "/api/task_runs/" + taskRun + "/set_state", obj("state", state("RUNNING", "name", n), "force", true)}));
+    // variable names are lowercase letters, digits, - and _ (Prefect's VariableName)
     out.add(Arguments.of("POST /api/variables/", (Function<String, Object[]>) n -> new Object[] {"POST", "/api/variables/",
-        obj("name", n, "value", 1)}));
+        obj("name", n.toLowerCase(Locale.ROOT), "value", 1)}));
     out.add(Arguments.of("POST /api/v2/concurrency_limits/", (Function<String, Object[]>) n -> new Object[] {"POST",
         "/api/v2/concurrency_limits/", obj("name", n, "limit", 1)}));
     out.add(Arguments.of("POST /api/logs/", (Function<String, Object[]>) n -> new Object[] {"POST", "/api/logs/",

@@ -437,7 +437,32 @@ class EventsIT {
     api.get("/api/events/filter/next?page-token=garbage").expect(403);
     api.post("/api/events/filter", obj("limit", 51)).expect(422);
     api.post("/api/events/filter", obj("filter", obj("bogus", 1))).expect(422);
-    api.post("/api/events/filter", obj("filter", obj("text", obj("query", "x")))).expect(422);
+    api.post("/api/events/filter", obj("filter", obj("text", obj("query", "x".repeat(201))))).expect(422);
+
+    // the EventFilter the 3.8 client always sends: "id": {"id": []} and every other list empty match everything
+    JsonNode client = api.post("/api/events/filter", obj("filter", obj(
+        "occurred", obj("since", Instant.now().minusSeconds(3600).toString(), "until", Instant.now().plusSeconds(60).toString()),
+        "event", obj("prefix", List.of("prefect.task-run."), "exclude_prefix", List.of(), "name", List.of(),
+            "exclude_name", List.of()),
+        "resource", null, "related", obj("id", List.of(flowRunRes), "role", List.of(), "resources_in_roles", List.of(),
+            "labels", null),
+        "any_resource", obj("id", List.of(), "id_prefix", List.of(), "labels", null),
+        "id", obj("id", List.of()), "text", null, "order", "DESC"), "limit", 50)).expect(200).body();
+    assertEquals(6, client.get("total").asInt());
+    // related and any_resource also take lists of filters, all of which hold
+    JsonNode lists = api.post("/api/events/filter", obj("filter", obj(
+        "related", List.of(obj("id", List.of(flowRunRes)), obj("role", List.of("flow"))),
+        "any_resource", List.of(obj("id_prefix", List.of("prefect.task-run.")), obj("id", List.of(flowRunRes))),
+        "event", obj("prefix", List.of("prefect.task-run."))))).expect(200).body();
+    assertEquals(6, lists.get("total").asInt());
+    // one related filter's id and role must hold for the same resource
+    assertEquals(0, api.post("/api/events/filter", obj("filter", obj("related", obj("id", List.of(flowRunRes),
+        "role", List.of("flow")), "event", obj("prefix", List.of("prefect.task-run."))))).expect(200).body()
+        .get("total").asInt());
+    // text search over the name, the resources' labels and the payload
+    JsonNode text = api.post("/api/events/filter", obj("filter", obj("related", obj("id", List.of(flowRunRes)),
+        "text", obj("query", "FB-" + tag + " -failed")))).expect(200).body();
+    assertEquals(2, text.get("total").asInt(), text::toString);
   }
 
   @Test

@@ -116,8 +116,45 @@ class LogFilterIT {
     // PrefectClient.read_logs: LogFilter.model_dump(mode="json") sends every key, unset ones as null
     Object body = obj("logs", obj("operator", "and_", "level", obj("ge_", 30, "le_", null),
         "timestamp", obj("before_", null, "after_", null), "flow_run_id", obj("any_", List.of(FLOW_RUN_A.toString())),
-        "task_run_id", obj("any_", null, "is_null_", null)), "limit", null, "offset", null, "sort", "TIMESTAMP_ASC");
+        "task_run_id", obj("any_", null, "is_null_", null), "text", null), "limit", null, "offset", null,
+        "sort", "TIMESTAMP_ASC");
     assertEquals(List.of("t1 failed", "t2 warning", "flow critical"), filter(body));
+  }
+
+  /** The sweep's read_logs body, byte for byte (3.8 always sends "text": null; it was a 422). */
+  @Test
+  void theSweepsReadLogsBody() {
+    String body = "{\"logs\":{\"operator\":\"and_\",\"level\":null,\"timestamp\":null,\"flow_run_id\":{\"any_\":[\""
+        + FLOW_RUN_B + "\"]},\"task_run_id\":null,\"text\":null},\"limit\":10,\"offset\":null,\"sort\":\"TIMESTAMP_ASC\"}";
+    Response r = api.raw("POST", "/api/logs/filter", body, "application/json", Map.of());
+    assertEquals(java.util.Set.of("other run", "other run, same second"), java.util.Set.copyOf(messages(r)));
+  }
+
+  /** LogFilterTextSearch: terms over "message name", case-insensitive; -excluded, +required, "phrases". */
+  @Test
+  void textSearch() {
+    assertEquals(List.of("t1 start", "t1 failed"), filter(obj("logs", obj("flow_run_id", MINE, "text", obj("query", "T1")))));
+    assertEquals(List.of("t1 failed", "t2 warning"),
+        filter(obj("logs", obj("flow_run_id", MINE, "text", obj("query", "failed warning -flow")))));
+    // the logger name is searched too
+    assertEquals(List.of("t1 start", "t1 failed", "t2 debug", "t2 warning"),
+        filter(obj("logs", obj("flow_run_id", MINE, "text", obj("query", "prefect.task_runs")))));
+    assertEquals(List.of("other run, same second"),
+        filter(obj("logs", obj("flow_run_id", MINE, "text", obj("query", "\"run, same\"")))));
+    assertEquals(List.of("Finished in state Failed"),
+        filter(obj("logs", obj("flow_run_id", MINE, "text", obj("query", "+state +failed")))));
+    // % and _ are plain characters; a blank query constrains nothing
+    assertEquals(List.of(), filter(obj("logs", obj("flow_run_id", MINE, "text", obj("query", "t_ s%")))));
+    assertEquals(9, filter(obj("logs", obj("flow_run_id", MINE, "text", obj("query", "  ")))).size());
+    // with or_, the text terms are alternatives to the other criteria, as in Prefect
+    String needle = "needle-" + UUID.randomUUID();
+    api.post("/api/logs/", List.of(log("x", 20, "a " + needle.toUpperCase(), "2026-08-21T16:00:03.5Z", UUID.randomUUID(),
+        null))).expect(201);
+    assertEquals(List.of("t2 debug", "a " + needle.toUpperCase(), "t2 warning"), filter(obj("logs",
+        obj("operator", "or_", "task_run_id", any(TASK_RUN_2), "text", obj("query", needle)))));
+    Response tooLong = api.post("/api/logs/filter", obj("logs", obj("text", obj("query", "x".repeat(201)))));
+    assertEquals(422, tooLong.status());
+    assertEquals("string_too_long", tooLong.get("exception_detail").get(0).get("type").asText());
   }
 
   @Test

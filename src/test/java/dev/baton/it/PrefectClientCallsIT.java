@@ -256,7 +256,7 @@ class PrefectClientCallsIT {
     assertEquals("[1,2]", api.get("/api/variables/name/" + name).expect(200).body().get("value").toString());
     api.patch("/api/variables/name/" + name, obj("value", null)).expect(204);
     assertTrue(api.get("/api/variables/name/" + name).expect(200).body().get("value").isNull());
-    assertEquals("Variable not found", api.patch("/api/variables/name/nope-" + UUID.randomUUID(), obj("value", 1))
+    assertEquals("Variable not found.", api.patch("/api/variables/name/nope-" + UUID.randomUUID(), obj("value", 1))
         .expect(404).text("detail"));
     // a rename onto a taken name is a conflict; bad bodies are 422; none of them writes
     String other = "w_" + UUID.randomUUID().toString().replace("-", "_");
@@ -265,7 +265,7 @@ class PrefectClientCallsIT {
     assertEquals(409, api.patch("/api/variables/name/" + name, obj("name", other)).status());
     assertEquals(422, api.patch("/api/variables/name/" + name, obj("colour", "red")).status());
     assertEquals(422, api.patch("/api/variables/name/" + name, obj("tags", "x")).status());
-    assertEquals(422, api.patch("/api/variables/name/" + name, obj("name", "")).status());
+    assertEquals(422, api.patch("/api/variables/name/" + name, obj("name", "Not Valid")).status());
     assertEquals(before, server.fingerprint());
   }
 

@@ -2,6 +2,7 @@ package dev.baton.it;
 
 import static dev.baton.it.ApiClient.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.baton.persistence.Database;
@@ -42,6 +43,7 @@ class ReadinessIT {
       ApiClient.Response notReady = api.get("/api/ready");
       assertEquals(503, notReady.status());
       assertEquals("Database is not available", notReady.text("message"));
+      assertEquals("1", notReady.header("Retry-After"), "every 503 says when to retry");
       assertEquals("true", api.get("/api/health").expect(200).raw(), "liveness does not depend on the database");
       // what clients see meanwhile: unavailable, never an internal error
       for (ApiClient.Response r : new ApiClient.Response[] {
@@ -51,6 +53,7 @@ class ReadinessIT {
           api.get("/api/ready")}) {
         assertNotEquals(500, r.status(), r.raw());
         assertEquals(503, r.status(), r.raw());
+        assertTrue(r.header("Retry-After") != null, r.raw());
       }
 
       db = Database.startEmbedded(options, 2);
@@ -61,6 +64,7 @@ class ReadinessIT {
       ApiClient.Response draining = api.get("/api/ready");
       assertEquals(503, draining.status());
       assertEquals("Server is shutting down", draining.text("message"));
+      assertEquals("1", draining.header("Retry-After"));
       assertEquals("true", api.get("/api/health").expect(200).raw());
     } finally {
       db.close();

@@ -82,9 +82,9 @@ class ResourceAnswersIT {
         a("GET", "/api/flow_runs/" + m + "/input/k", null, 404, detail("Flow run input not found")),
         a("DELETE", "/api/flow_runs/" + m + "/input/k", null, 404, detail("Flow run input not found")),
         // variables
-        a("GET", "/api/variables/name/no-such-variable", null, 404, detail("Variable not found")),
-        a("PATCH", "/api/variables/name/no-such-variable", obj("value", 1), 404, detail("Variable not found")),
-        a("DELETE", "/api/variables/name/no-such-variable", null, 404, detail("Variable not found")),
+        a("GET", "/api/variables/name/no-such-variable", null, 404, detail("Variable not found.")),
+        a("PATCH", "/api/variables/name/no-such-variable", obj("value", 1), 404, detail("Variable not found.")),
+        a("DELETE", "/api/variables/name/no-such-variable", null, 404, detail("Variable not found.")),
         // deployments
         a("GET", "/api/deployments/" + m, null, 404, detail("Deployment not found")),
         a("GET", "/api/deployments/name/no-flow/no-deployment", null, 404, detail("Deployment not found")),
@@ -123,13 +123,18 @@ class ResourceAnswersIT {
     assertEquals(true, slug.contains("-"), "an explicit null name is replaced by a new slug: " + slug);
   }
 
+  /** Prefect's TaskRunUpdate turns a null or empty name into a new slug (get_or_create_run_name). */
   @Test
-  void aTaskRunNameCannotBeCleared() {
-    Response r = api.patch("/api/task_runs/" + taskRun, obj("name", null));
-    assertEquals(409, r.status());
-    assertEquals(detail("Data integrity conflict. This usually means a unique or foreign key constraint was violated. "
-        + "See server logs for details."), r.raw());
+  void aClearedTaskRunNameBecomesANewSlug() {
+    api.patch("/api/task_runs/" + taskRun, obj("name", "renamed")).expect(204);
+    api.patch("/api/task_runs/" + taskRun, obj("name", null)).expect(204);
+    String slug = api.taskRun(taskRun).get("name").asText();
+    assertEquals(true, slug.contains("-") && !slug.equals("renamed"), "a null name is replaced by a new slug: " + slug);
+    api.patch("/api/task_runs/" + taskRun, obj("name", "")).expect(204);
+    String another = api.taskRun(taskRun).get("name").asText();
+    assertEquals(true, another.contains("-"), "an empty name is replaced by a new slug: " + another);
     api.patch("/api/task_runs/" + taskRun, obj()).expect(204);
+    assertEquals(another, api.taskRun(taskRun).get("name").asText(), "no name: unchanged");
     api.patch("/api/task_runs/" + taskRun, obj("name", "renamed")).expect(204);
     assertEquals("renamed", api.taskRun(taskRun).get("name").asText());
   }
@@ -140,7 +145,7 @@ class ResourceAnswersIT {
     api.post("/api/variables/", obj("name", name, "value", 1)).expect(201);
     Response again = api.post("/api/variables/", obj("name", name, "value", 2));
     assertEquals(409, again.status());
-    assertEquals(detail("A variable with the name " + name + " already exists."), again.raw());
+    assertEquals(detail("A variable with the name '" + name + "' already exists."), again.raw());
 
     Response first = api.post("/api/flow_runs/" + runningRun + "/input", obj("key", "k1", "value", "1"));
     assertEquals(201, first.status());

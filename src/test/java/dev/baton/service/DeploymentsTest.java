@@ -25,7 +25,7 @@ class DeploymentsTest {
   }
 
   private static FlowRunFromDeployment nothingGiven() {
-    return new FlowRunFromDeployment(null, null, null, null, null, null, null, null, null);
+    return new FlowRunFromDeployment(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   @Test
@@ -52,13 +52,20 @@ class DeploymentsTest {
     Deployment d = deployment(own);
     UUID parent = UUID.randomUUID();
     StateCreate pending = StateCreate.of(StateType.PENDING);
-    FlowRunCreate c = Deployments.flowRunCreate(d, new FlowRunFromDeployment(pending, "n", F.objectNode().put("b", 3), List.of("t"),
-        "key", "q", F.objectNode().put("j", true), F.objectNode().put("l", "v"), parent));
+    UUID infra = UUID.randomUUID();
+    FlowRunPolicy policy = FlowRunPolicy.normalized(0, 0.0, 3, 5, null, false, null);
+    FlowRunCreate c = Deployments.flowRunCreate(d, new FlowRunFromDeployment(pending, "n", F.objectNode().put("b", 3),
+        List.of("t", "dep-tag"), "key", "q", F.objectNode().put("j", true), F.objectNode().put("l", "v"), parent,
+        F.objectNode().put("c", 1), policy, infra));
     assertEquals(F.objectNode().put("a", 1).put("b", 3), c.parameters());
     assertEquals(F.objectNode().put("a", 1).put("b", 2), own, "the deployment's parameters are not changed");
     assertEquals(pending, c.state());
     assertEquals("n", c.name());
-    assertEquals(List.of("t"), c.tags());
+    // Prefect takes the union of the deployment's tags and the run's
+    assertEquals(List.of("dep-tag", "t"), c.tags());
+    assertEquals(F.objectNode().put("c", 1), c.context(), "the request's context is kept (sweep item 6)");
+    assertEquals(policy, c.empiricalPolicy());
+    assertEquals(infra, c.infrastructureDocumentId());
     assertEquals("key", c.idempotencyKey());
     assertEquals("q", c.workQueueName());
     assertEquals(F.objectNode().put("j", true), c.jobVariables());

@@ -19,23 +19,29 @@ class HostileInputTest {
       "''", "'x\\u0000'", "'not-a-uuid'", "'2026-99-99'", "[]", "[null, 'x', {}]", "{}", "{'a': {'b': [1e300]}}",
       "{'\\u0000': 1}", "'" + "z".repeat(5000) + "'");
 
-  static final Map<String, Function<JsonNode, Decoded<?>>> DECODERS = Map.of(
-      "set_state", Bodies::setState,
-      "state", b -> Bodies.setState(((ObjectNode) j("{}")).set("state", b)),
-      "flow", Bodies::flowCreate,
-      "flow_run", b -> Bodies.flowRunCreate(b, 524288),
-      "flow_run_update", b -> Bodies.flowRunUpdate(b, 524288),
-      "task_run", b -> Bodies.taskRunCreate(b, 2000),
-      "deployment", Bodies::deploymentCreate,
-      "flow_runs_filter", b -> FilterBodies.flowRuns(b, 200, false),
-      "task_runs_paginate", b -> FilterBodies.taskRuns(b, 200, true),
-      "history", FilterBodies::history);
+  static final Map<String, Function<JsonNode, Decoded<?>>> DECODERS = Map.ofEntries(
+      Map.entry("set_state", Bodies::setState),
+      Map.entry("state", b -> Bodies.setState(((ObjectNode) j("{}")).set("state", b))),
+      Map.entry("flow", Bodies::flowCreate),
+      Map.entry("flow_run", b -> Bodies.flowRunCreate(b, 524288)),
+      Map.entry("flow_run_update", b -> Bodies.flowRunUpdate(b, 524288)),
+      Map.entry("task_run", b -> Bodies.taskRunCreate(b, 2000)),
+      Map.entry("deployment", Bodies::deploymentCreate),
+      Map.entry("flow_runs_filter", b -> FilterBodies.flowRuns(b, 200, false)),
+      Map.entry("task_runs_paginate", b -> FilterBodies.taskRuns(b, 200, true)),
+      Map.entry("deployments_filter", b -> FilterBodies.deployments(b, 200, false)),
+      Map.entry("logs_filter", b -> FilterBodies.logs(b, 200)),
+      Map.entry("variables_filter", b -> FilterBodies.variables(b, 200)),
+      Map.entry("variable", VariableBodies::create),
+      Map.entry("variable_update", VariableBodies::update),
+      Map.entry("history", b -> FilterBodies.history(b, false)));
 
   static final List<String> KEYS = List.of("state", "force", "type", "name", "message", "data", "state_details",
       "flow_id", "parameters", "context", "empirical_policy", "tags", "labels", "idempotency_key", "job_variables",
       "task_key", "dynamic_key", "cache_key", "cache_expiration", "task_inputs", "id", "concurrency_limit",
       "concurrency_options", "paused", "limit", "offset", "page", "sort", "flows", "flow_runs", "task_runs",
-      "deployments", "history_start", "history_interval_seconds", "unknown_key");
+      "deployments", "history_start", "history_interval_seconds", "logs", "variables", "value", "work_pools",
+      "work_pool_queues", "work_queues", "unknown_key");
 
   @Test
   void neverThrows() {

@@ -93,7 +93,7 @@ class ResumeBodiesTest {
     assertNull(ResumeBodies.bulkDelete(j("{'flow_runs':null}")).value().flowRuns());
     assertError(only(ResumeBodies.bulkDelete(j("{'limit':100}"))), "less_than_equal", "body.limit");
     assertError(only(ResumeBodies.bulkDelete(j("{'limit':1.5}"))), "int_from_float", "body.limit");
-    assertError(only(ResumeBodies.bulkDelete(j("{'flow_runs':[]}"))), "model_type", "body.flow_runs");
+    assertError(only(ResumeBodies.bulkDelete(j("{'flow_runs':[]}"))), "model_attributes_type", "body.flow_runs");
     // an overflowing float (Jackson: Infinity) is a finite_number error, not an exception
     assertError(only(ResumeBodies.bulkDelete(Json.parse("{\"limit\":1e400}").value())), "finite_number", "body.limit");
   }

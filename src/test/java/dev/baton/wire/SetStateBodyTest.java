@@ -100,9 +100,9 @@ class SetStateBodyTest {
   @Test
   void stateNotAnObject() {
     ValidationError e = only(decode("{'state': 'RUNNING'}"));
-    assertError(e, "model_type", "body.state");
-    assertEquals("Input should be a valid dictionary or instance of StateCreate", e.msg());
-    assertEquals("StateCreate", e.ctx().get("class_name").asText());
+    assertError(e, "model_attributes_type", "body.state");
+    assertEquals("Input should be a valid dictionary or object to extract fields from", e.msg());
+    assertNull(e.ctx());
   }
 
   @Test

@@ -212,4 +212,27 @@ class TypesTest {
     assertEquals("1969-12-31T23:59:59.500000Z", Times.format(Instant.parse("1969-12-31T23:59:59.5Z")));
     assertEquals("0001-01-01T00:00:00Z", Times.format(Times.MIN));
   }
+
+  /** pydantic-core 2.4x's wording, the one a Prefect 3.8 install answers with. */
+  @Test
+  void uuidInvalidCharacterWording() {
+    assertEquals("Input should be a valid UUID, invalid character: found `n` at 1", err(Types.UUID_T, "'nope'").msg());
+    assertEquals("invalid character: found ` ` at 1",
+        err(Types.UUID_T, "'  0198c2a4-1b2c-7d3e-8f40-123456789abc'").ctx().get("error").asText());
+  }
+
+  @Test
+  void boundsAndStringEnums() {
+    ValidationError f = err(Types.range(Types.FLOAT, 60, 86400), "10");
+    assertEquals("Input should be greater than or equal to 60", f.msg());
+    assertTrue(f.ctx().get("ge").isDouble(), "a float field's bound is a float: " + f.ctx());
+    ValidationError i = err(Types.range(Types.INT32, 0, null), "-1");
+    assertTrue(i.ctx().get("ge").isInt());
+    assertEquals("2.5", Types.display(2.5));
+    assertEquals("60", Types.display(60.0));
+    assertEquals("and_", run(Types.enumValues("and_", "or_"), "'and_'"));
+    ValidationError e = err(Types.enumValues("and_", "or_"), "'xor'");
+    assertEquals("enum", e.type());
+    assertEquals("Input should be 'and_' or 'or_'", e.msg());
+  }
 }

@@ -35,6 +35,12 @@ public final class LimitStore {
         .execute(Tuple.of(id)).map(FlowRepository.first(ConcurrencyRows::limitRow));
   }
 
+  /** The limits with these ids (unknown ids skipped), in no particular order. */
+  public static Future<List<ConcurrencyLimitV2>> getAll(SqlClient c, List<UUID> ids) {
+    return c.preparedQuery("SELECT " + LIMIT_COLUMNS + " FROM concurrency_limit_v2 c WHERE c.id = ANY($1::uuid[])")
+        .execute(Tuple.of(ids.toArray(new UUID[0]))).map(rows -> all(rows, ConcurrencyRows::limitRow));
+  }
+
   public static Future<ConcurrencyLimitV2> getByName(SqlClient c, String name) {
     return c.preparedQuery("SELECT " + LIMIT_COLUMNS + " FROM concurrency_limit_v2 c WHERE c.name = $1")
         .execute(Tuple.of(name)).map(FlowRepository.first(ConcurrencyRows::limitRow));

@@ -9,7 +9,6 @@ import dev.baton.filter.Filters.FlowRunFilter;
 import dev.baton.filter.Filters.FlowRunSort;
 import dev.baton.filter.Filters.FlowSort;
 import dev.baton.filter.Filters.Ids;
-import dev.baton.filter.Filters.IntRange;
 import dev.baton.filter.Filters.LogFilter;
 import dev.baton.filter.Filters.LogSort;
 import dev.baton.filter.Filters.LongRange;
@@ -21,7 +20,10 @@ import dev.baton.filter.Filters.Tags;
 import dev.baton.filter.Filters.TaskRunFilter;
 import dev.baton.filter.Filters.TaskRunSort;
 import dev.baton.filter.Filters.Times;
+import dev.baton.filter.Filters.VariableFilter;
+import dev.baton.filter.Filters.VariableSort;
 import dev.baton.filter.Filters.WorkPoolFilter;
+import dev.baton.filter.TextSearch;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -182,7 +184,43 @@ public final class FilterSql {
     add(parts, times(b, f.timestamp(), a + ".timestamp"));
     add(parts, ids(b, f.flowRunId(), a + ".flow_run_id"));
     add(parts, ids(b, f.taskRunId(), a + ".task_run_id"));
+    text(b, parts, f.text(), "concat(" + a + ".message, ' ', " + a + ".name)");
     return b.done(join(parts, f.op()));
+  }
+
+  /** WHERE expression for {@code variable} rows aliased {@code a}; a null filter matches every row. */
+  public static Where variables(VariableFilter f, String a, int firstParam) {
+    B b = new B(firstParam);
+    if (f == null) return b.done(null);
+    List<String> parts = new ArrayList<>();
+    add(parts, ids(b, f.id(), a + ".id"));
+    add(parts, strings(b, f.name(), a + ".name"));
+    add(parts, tags(b, f.tags(), a + ".tags"));
+    return b.done(join(parts, f.op()));
+  }
+
+  /**
+   * A text search over {@code searchable} (Prefect's LogFilterTextSearch): one part for the included
+   * terms (any), one for the excluded (none), one for the required (all), each added to {@code
+   * parts} on its own so that they combine with the filter's operator as Prefect's do. Terms are
+   * plain substrings, compared in lower case on both sides.
+   */
+  private static void text(B b, List<String> parts, TextSearch t, String searchable) {
+    if (t == null || t.isEmpty()) return;
+    String hay = "lower(" + searchable + ")";
+    List<String> inc = new ArrayList<>();
+    for (String term : t.include()) inc.add(contains(b, hay, term));
+    add(parts, join(inc, Op.OR));
+    List<String> exc = new ArrayList<>();
+    for (String term : t.exclude()) exc.add("NOT (" + contains(b, hay, term) + ")");
+    add(parts, join(exc, Op.AND));
+    List<String> req = new ArrayList<>();
+    for (String term : t.required()) req.add(contains(b, hay, term));
+    add(parts, join(req, Op.AND));
+  }
+
+  private static String contains(B b, String hay, String term) {
+    return "strpos(" + hay + ", lower(" + b.p(term, "text") + ")) > 0";
   }
 
   /** One EXISTS over flow_run fr (joined to task_run t when a task-run filter is present). */
@@ -201,6 +239,15 @@ public final class FilterSql {
   // ---- ORDER BY ------------------------------------------------------------------------------
 
   public static String orderBy(FlowSort s, String a) {
+    return switch (s) {
+      case CREATED_DESC -> a + ".created DESC";
+      case UPDATED_DESC -> a + ".updated DESC";
+      case NAME_ASC -> a + ".name ASC";
+      case NAME_DESC -> a + ".name DESC";
+    };
+  }
+
+  public static String orderBy(VariableSort s, String a) {
     return switch (s) {
       case CREATED_DESC -> a + ".created DESC";
       case UPDATED_DESC -> a + ".updated DESC";
@@ -277,11 +324,14 @@ public final class FilterSql {
     add(parts, strings(b, f.workQueueName(), a + ".work_queue_name"));
     add(parts, states(b, f.state(), a));
     add(parts, strings(b, f.flowVersion(), a + ".flow_version"));
-    add(parts, times(b, f.startTime(), a + ".start_time"));
+    // before_/after_ compare the start time, or the expected one when the run has not started
+    add(parts, times(b, f.startTime(), "coalesce(" + a + ".start_time, " + a + ".expected_start_time)",
+        a + ".start_time"));
     add(parts, times(b, f.endTime(), a + ".end_time"));
     add(parts, times(b, f.expectedStartTime(), a + ".expected_start_time"));
     add(parts, times(b, f.nextScheduledStartTime(), a + ".next_scheduled_start_time"));
     if (f.parentFlowRunId() != null && f.parentFlowRunId().any() != null) {
+      // subflows of the given runs: the parent task run belongs to one of them
       parts.add("EXISTS (SELECT 1 FROM task_run pt WHERE pt.id = " + a + ".parent_task_run_id AND pt.flow_run_id = ANY("
           + b.p(uuids(f.parentFlowRunId().any()), "uuid[]") + "))");
     }
@@ -305,7 +355,7 @@ public final class FilterSql {
       parts.add((f.subflowRunsExists() ? "" : "NOT ") + "EXISTS (SELECT 1 FROM flow_run sf WHERE sf.parent_task_run_id = "
           + a + ".id)");
     }
-    add(parts, ids(b, f.flowRunId(), a + ".flow_run_id"));
+    add(parts, taskFlowRunId(b, f.flowRunId(), a + ".flow_run_id"));
     return join(parts, f.op());
   }
 
@@ -314,7 +364,7 @@ public final class FilterSql {
     List<String> parts = new ArrayList<>();
     add(parts, ids(b, f.id(), a + ".id"));
     add(parts, strings(b, f.name(), a + ".name"));
-    if (f.flowOrDeploymentNameLike() != null) {
+    if (f.flowOrDeploymentNameLike() != null && !f.flowOrDeploymentNameLike().isEmpty()) {
       String p = like(b, f.flowOrDeploymentNameLike());
       parts.add("(" + a + ".name ILIKE " + p + " OR EXISTS (SELECT 1 FROM flow df WHERE df.id = " + a
           + ".flow_id AND df.name ILIKE " + p + "))");
@@ -324,70 +374,102 @@ public final class FilterSql {
     }
     add(parts, tags(b, f.tags(), a + ".tags"));
     add(parts, strings(b, f.workQueueName(), a + ".work_queue_name"));
-    IntRange c = f.concurrencyLimit();
-    if (c != null) {
-      List<String> cl = new ArrayList<>();
-      String col = a + ".concurrency_limit";
-      if (c.ge() != null) cl.add(col + " >= " + b.p(c.ge(), "int"));
-      if (c.le() != null) cl.add(col + " <= " + b.p(c.le(), "int"));
-      if (c.isNull() != null) cl.add(col + (c.isNull() ? " IS NULL" : " IS NOT NULL"));
-      add(parts, join(cl, Op.AND));
-    }
     return join(parts, f.op());
   }
 
-  /** Work pools/queues by name against a text column; ids and types match nothing (no pool tables). */
+  /**
+   * Work pools/queues against a name column (Baton has no pool tables): a present filter requires a
+   * pool (queue) name, as Prefect requires the related row; {@code name} criteria apply to the
+   * column; {@code id} and {@code type} criteria match nothing.
+   */
   private static String pool(B b, WorkPoolFilter f, String col) {
     if (f == null) return null;
     List<String> parts = new ArrayList<>();
     if (f.id() != null && f.id().any() != null) parts.add("FALSE");
     add(parts, strings(b, f.name(), col));
     if (f.type() != null && f.type().any() != null) parts.add("FALSE");
-    return join(parts, f.op());
+    String criteria = join(parts, f.op());
+    return criteria == null ? col + " IS NOT NULL" : "(" + col + " IS NOT NULL AND " + criteria + ")";
   }
 
   // ---- criteria ------------------------------------------------------------------------------
 
+  /** An empty {@code any_} matches nothing, an empty {@code not_any_} is no constraint (as in Prefect). */
   private static String ids(B b, Ids c, String col) {
     if (c == null) return null;
     List<String> parts = new ArrayList<>();
     if (c.any() != null) parts.add(col + " = ANY(" + b.p(uuids(c.any()), "uuid[]") + ")");
-    if (c.notAny() != null) parts.add(col + " <> ALL(" + b.p(uuids(c.notAny()), "uuid[]") + ")");
+    if (c.notAny() != null && !c.notAny().isEmpty()) {
+      parts.add(col + " <> ALL(" + b.p(uuids(c.notAny()), "uuid[]") + ")");
+    }
     isNull(parts, c.isNull(), col);
-    return join(parts, Op.AND);
+    return join(parts, c.op());
   }
 
+  /**
+   * Prefect's TaskRunFilterFlowRunId: {@code is_null_} true ⇒ no flow run (whatever {@code any_}
+   * says); false without {@code any_} ⇒ some flow run; otherwise {@code any_}.
+   */
+  private static String taskFlowRunId(B b, Ids c, String col) {
+    if (c == null) return null;
+    if (Boolean.TRUE.equals(c.isNull())) return col + " IS NULL";
+    if (Boolean.FALSE.equals(c.isNull()) && c.any() == null) return col + " IS NOT NULL";
+    return c.any() == null ? null : col + " = ANY(" + b.p(uuids(c.any()), "uuid[]") + ")";
+  }
+
+  /** Empty {@code like_}, {@code not_any_} and {@code startswith_} are no constraint (as in Prefect). */
   private static String strings(B b, Strings c, String col) {
     if (c == null) return null;
     List<String> parts = new ArrayList<>();
     if (c.any() != null) parts.add(col + " = ANY(" + b.p(texts(c.any()), "text[]") + ")");
-    if (c.notAny() != null) parts.add(col + " <> ALL(" + b.p(texts(c.notAny()), "text[]") + ")");
-    if (c.like() != null) parts.add(col + " ILIKE " + like(b, c.like()));
+    if (c.notAny() != null && !c.notAny().isEmpty()) {
+      parts.add(col + " <> ALL(" + b.p(texts(c.notAny()), "text[]") + ")");
+    }
+    if (c.like() != null && !c.like().isEmpty()) parts.add(col + " ILIKE " + like(b, c.like()));
+    if (c.startsWith() != null && !c.startsWith().isEmpty()) {
+      List<String> any = new ArrayList<>();
+      for (String prefix : c.startsWith()) any.add(col + " ILIKE " + prefix(b, prefix));
+      parts.add(join(any, Op.OR));
+    }
     isNull(parts, c.isNull(), col);
-    return join(parts, Op.AND);
+    return join(parts, c.op());
   }
 
   /** {@code '%' || $n || '%'} with {@code %}, {@code _} and {@code \} escaped in the value. */
   private static String like(B b, String s) {
-    String escaped = s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    return "('%' || " + b.p(escaped, "text") + " || '%')";
+    return "('%' || " + b.p(escapeLike(s), "text") + " || '%')";
   }
 
+  /** {@code $n || '%'}, escaped likewise. */
+  private static String prefix(B b, String s) {
+    return "(" + b.p(escapeLike(s), "text") + " || '%')";
+  }
+
+  private static String escapeLike(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  /** An empty {@code all_} is no constraint, an empty {@code any_} matches nothing (as in Prefect). */
   private static String tags(B b, Tags c, String col) {
     if (c == null) return null;
     List<String> parts = new ArrayList<>();
-    if (c.all() != null) parts.add(col + " ?& " + b.p(texts(c.all()), "text[]"));
+    if (c.all() != null && !c.all().isEmpty()) parts.add(col + " ?& " + b.p(texts(c.all()), "text[]"));
     if (c.any() != null) parts.add(col + " ?| " + b.p(texts(c.any()), "text[]"));
     if (c.isNull() != null) parts.add("jsonb_array_length(" + col + (c.isNull() ? ") = 0" : ") > 0"));
     return join(parts, c.op());
   }
 
   private static String times(B b, Times c, String col) {
+    return times(b, c, col, col);
+  }
+
+  /** {@code before_}/{@code after_} on {@code rangeExpr}, {@code is_null_} on {@code nullCol}. */
+  private static String times(B b, Times c, String rangeExpr, String nullCol) {
     if (c == null) return null;
     List<String> parts = new ArrayList<>();
-    if (c.before() != null) parts.add(col + " <= " + b.p(odt(c.before()), "timestamptz"));
-    if (c.after() != null) parts.add(col + " >= " + b.p(odt(c.after()), "timestamptz"));
-    isNull(parts, c.isNull(), col);
+    if (c.before() != null) parts.add(rangeExpr + " <= " + b.p(odt(c.before()), "timestamptz"));
+    if (c.after() != null) parts.add(rangeExpr + " >= " + b.p(odt(c.after()), "timestamptz"));
+    isNull(parts, c.isNull(), nullCol);
     return join(parts, Op.AND);
   }
 
@@ -395,10 +477,10 @@ public final class FilterSql {
     if (c == null) return null;
     List<String> type = new ArrayList<>();
     if (c.typeAny() != null) type.add(a + ".state_type = ANY(" + b.p(types(c.typeAny()), "text[]") + ")");
-    if (c.typeNotAny() != null) type.add(a + ".state_type <> ALL(" + b.p(types(c.typeNotAny()), "text[]") + ")");
+    if (c.typeNotAny() != null && !c.typeNotAny().isEmpty()) type.add(a + ".state_type <> ALL(" + b.p(types(c.typeNotAny()), "text[]") + ")");
     List<String> name = new ArrayList<>();
     if (c.nameAny() != null) name.add(a + ".state_name = ANY(" + b.p(texts(c.nameAny()), "text[]") + ")");
-    if (c.nameNotAny() != null) name.add(a + ".state_name <> ALL(" + b.p(texts(c.nameNotAny()), "text[]") + ")");
+    if (c.nameNotAny() != null && !c.nameNotAny().isEmpty()) name.add(a + ".state_name <> ALL(" + b.p(texts(c.nameNotAny()), "text[]") + ")");
     List<String> parts = new ArrayList<>();
     add(parts, join(type, Op.AND));
     add(parts, join(name, Op.AND));
@@ -414,7 +496,7 @@ public final class FilterSql {
     }
     if (c.type() != null) parts.add("(" + col + "->>'type') = ANY(" + b.p(texts(c.type()), "text[]") + ")");
     isNull(parts, c.isNull(), col);
-    return join(parts, Op.AND);
+    return join(parts, c.op());
   }
 
   // ---- helpers -------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ class ArtifactFilterSqlTest {
   @Test
   void runFiltersNumberOnAndRequireTheRun() {
     ArtifactFilter f = new ArtifactFilter(Op.AND, new AnyIds(List.of(A)), null, null, null, null);
-    TaskRunFilter t = new TaskRunFilter(Op.AND, new Ids(List.of(A), null, null), null, null, null, null, null, null,
+    TaskRunFilter t = new TaskRunFilter(Op.AND, new Ids(Op.AND, List.of(A), null, null), null, null, null, null, null, null,
         null, null);
     FilterSql.Where w = ArtifactFilterSql.artifacts(new ArtifactQuery(f, null, null, t, null));
     assertEquals("(a.id = ANY($1::uuid[])) AND EXISTS (SELECT 1 FROM task_run t WHERE t.id = a.task_run_id"

@@ -12,7 +12,6 @@ import dev.baton.filter.Filters.FlowRunFilter;
 import dev.baton.filter.Filters.FlowRunSort;
 import dev.baton.filter.Filters.FlowSort;
 import dev.baton.filter.Filters.Ids;
-import dev.baton.filter.Filters.IntRange;
 import dev.baton.filter.Filters.Op;
 import dev.baton.filter.Filters.Query;
 import dev.baton.filter.Filters.States;
@@ -21,7 +20,11 @@ import dev.baton.filter.Filters.Tags;
 import dev.baton.filter.Filters.TaskRunFilter;
 import dev.baton.filter.Filters.TaskRunSort;
 import dev.baton.filter.Filters.Times;
+import dev.baton.filter.Filters.LogFilter;
+import dev.baton.filter.Filters.VariableFilter;
+import dev.baton.filter.Filters.VariableSort;
 import dev.baton.filter.Filters.WorkPoolFilter;
+import dev.baton.filter.TextSearch;
 import dev.baton.persistence.filter.FilterSql.Where;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -54,7 +57,7 @@ class FilterSqlTest {
 
   @Test
   void idsAndNumbering() {
-    FlowRunFilter f = new FlowRunFilter(Op.AND, new Ids(List.of(A), List.of(B), null), null, null, null, null, null,
+    FlowRunFilter f = new FlowRunFilter(Op.AND, new Ids(Op.AND, List.of(A), List.of(B), null), null, null, null, null, null,
         null, null, null, null, null, null, null, null, null);
     Where w = FilterSql.flowRuns(runs(f), "r", 3);
     assertEquals("(r.id = ANY($3::uuid[]) AND r.id <> ALL($4::uuid[]))", w.sql());
@@ -65,9 +68,9 @@ class FilterSqlTest {
 
   @Test
   void operatorOrAndCriteria() {
-    FlowRunFilter f = new FlowRunFilter(Op.OR, null, new Strings(null, null, "50%_off\\", null),
-        new Tags(Op.AND, List.of("a", "b"), List.of("c"), false), new Ids(null, null, true),
-        new Strings(List.of("q"), null, null, null),
+    FlowRunFilter f = new FlowRunFilter(Op.OR, null, new Strings(Op.AND, null, null, "50%_off\\", null, null),
+        new Tags(Op.AND, List.of("a", "b"), List.of("c"), false), new Ids(Op.AND, null, null, true),
+        new Strings(Op.AND, List.of("q"), null, null, null, null),
         new States(Op.OR, List.of(StateType.RUNNING), null, null, List.of("Late")),
         null, new Times(T, null, false), null, null, null, null, null, null, null);
     Where w = FilterSql.flowRuns(runs(f), "r", 1);
@@ -76,7 +79,7 @@ class FilterSqlTest {
         + " OR r.deployment_id IS NULL"
         + " OR r.work_queue_name = ANY($4::text[])"
         + " OR (r.state_type = ANY($5::text[]) OR r.state_name <> ALL($6::text[]))"
-        + " OR (r.start_time <= $7::timestamptz AND r.start_time IS NOT NULL))", w.sql());
+        + " OR (coalesce(r.start_time, r.expected_start_time) <= $7::timestamptz AND r.start_time IS NOT NULL))", w.sql());
     assertEquals("50\\%\\_off\\\\", w.params().get(0));
     assertArrayEquals(new String[] {"a", "b"}, (String[]) w.params().get(1));
     assertArrayEquals(new String[] {"RUNNING"}, (String[]) w.params().get(4));
@@ -86,10 +89,10 @@ class FilterSqlTest {
   @Test
   void tagsIsNullTrueAndParentAndCreatedBy() {
     FlowRunFilter f = new FlowRunFilter(Op.AND, null, null, new Tags(Op.AND, null, null, true), null, null, null,
-        new Strings(List.of("1.0"), null, null, null), null, new Times(null, T, true),
-        new Times(null, T, null), new Times(T, null, null), new Ids(List.of(A), null, null),
-        new Ids(null, null, false), new Strings(null, List.of("k"), null, null),
-        new CreatedBy(List.of(A), List.of("DEPLOYMENT"), null));
+        new Strings(Op.AND, List.of("1.0"), null, null, null, null), null, new Times(null, T, true),
+        new Times(null, T, null), new Times(T, null, null), new Ids(Op.AND, List.of(A), null, null),
+        new Ids(Op.AND, null, null, false), new Strings(Op.AND, null, List.of("k"), null, null, null),
+        new CreatedBy(Op.AND, List.of(A), List.of("DEPLOYMENT"), null));
     Where w = FilterSql.flowRuns(runs(f), "r", 1);
     assertEquals("(jsonb_array_length(r.tags) = 0"
         + " AND r.flow_version = ANY($1::text[])"
@@ -105,31 +108,30 @@ class FilterSqlTest {
 
   @Test
   void crossObjectFiltersOnFlowRuns() {
-    FlowFilter flows = new FlowFilter(Op.AND, null, new Strings(List.of("f"), null, null, null), null, null);
-    DeploymentFilter deps = new DeploymentFilter(Op.AND, null, null, null, null, null, null, null);
+    FlowFilter flows = new FlowFilter(Op.AND, null, new Strings(Op.AND, List.of("f"), null, null, null, null), null, null);
+    DeploymentFilter deps = new DeploymentFilter(Op.AND, null, null, null, null, null, null);
     TaskRunFilter tasks = new TaskRunFilter(Op.AND, null, null, null, null, null, null, null, true, null);
-    WorkPoolFilter pools = new WorkPoolFilter(Op.AND, null, new Strings(List.of("p"), null, null, null), null);
-    WorkPoolFilter queues = new WorkPoolFilter(Op.AND, new Ids(List.of(A), null, null), null, null);
+    WorkPoolFilter pools = new WorkPoolFilter(Op.AND, null, new Strings(Op.AND, List.of("p"), null, null, null, null), null);
+    WorkPoolFilter queues = new WorkPoolFilter(Op.AND, new Ids(Op.AND, List.of(A), null, null), null, null);
     Where w = FilterSql.flowRuns(new Query(flows, null, tasks, deps, pools, queues), "flow_run", 1);
     assertEquals("(EXISTS (SELECT 1 FROM flow f WHERE f.id = flow_run.flow_id AND f.name = ANY($1::text[]))"
         + " AND EXISTS (SELECT 1 FROM deployment d WHERE d.id = flow_run.deployment_id)"
         + " AND EXISTS (SELECT 1 FROM task_run t WHERE t.flow_run_id = flow_run.id"
         + " AND EXISTS (SELECT 1 FROM flow_run sf WHERE sf.parent_task_run_id = t.id))"
-        + " AND flow_run.work_pool_name = ANY($2::text[])"
-        + " AND FALSE)", w.sql());
+        + " AND (flow_run.work_pool_name IS NOT NULL AND flow_run.work_pool_name = ANY($2::text[]))"
+        + " AND (flow_run.work_queue_name IS NOT NULL AND FALSE))", w.sql());
     assertEquals(2, w.params().size());
   }
 
   @Test
   void taskRunsShareOneFlowRunExists() {
-    TaskRunFilter t = new TaskRunFilter(Op.AND, new Ids(List.of(A), null, null), null,
+    TaskRunFilter t = new TaskRunFilter(Op.AND, new Ids(Op.AND, List.of(A), null, null), null,
         new Tags(Op.AND, List.of("x"), null, null), new States(Op.AND, List.of(StateType.COMPLETED), null,
-        List.of("Cached"), null), null, null, null, false, new Ids(null, null, true));
-    FlowRunFilter f = new FlowRunFilter(Op.AND, new Ids(List.of(B), null, null), null, null, null, null, null, null,
+        List.of("Cached"), null), null, null, null, false, new Ids(Op.AND, null, null, true));
+    FlowRunFilter f = new FlowRunFilter(Op.AND, new Ids(Op.AND, List.of(B), null, null), null, null, null, null, null, null,
         null, null, null, null, null, null, null, null);
     FlowFilter flows = new FlowFilter(Op.AND, null, null, null, true);
-    DeploymentFilter d = new DeploymentFilter(Op.AND, new Ids(List.of(A), null, null), null, null, null, null, null,
-        null);
+    DeploymentFilter d = new DeploymentFilter(Op.AND, new Ids(Op.AND, List.of(A), null, null), null, null, null, null, null);
     Where w = FilterSql.taskRuns(new Query(flows, f, t, d, null, null), "task_run", 1);
     assertEquals("((task_run.id = ANY($1::uuid[]) AND task_run.tags ?& $2::text[]"
         + " AND (task_run.state_type = ANY($3::text[]) AND task_run.state_name = ANY($4::text[]))"
@@ -145,17 +147,18 @@ class FilterSqlTest {
 
   @Test
   void flowsWithRunsAndDeployments() {
-    FlowFilter flows = new FlowFilter(Op.OR, new Ids(List.of(A), List.of(B), null),
-        new Strings(List.of("x"), null, "y", null), new Tags(Op.OR, List.of("t"), null, true), false);
-    TaskRunFilter t = new TaskRunFilter(Op.AND, null, new Strings(null, null, "task", null), null, null,
+    FlowFilter flows = new FlowFilter(Op.OR, new Ids(Op.AND, List.of(A), List.of(B), null),
+        new Strings(Op.AND, List.of("x"), null, "y", null, null), new Tags(Op.OR, List.of("t"), null, true), false);
+    TaskRunFilter t = new TaskRunFilter(Op.AND, null, new Strings(Op.AND, null, null, "task", null, null), null, null,
         null, null, null, null, null);
     Where w = FilterSql.flows(new Query(flows, fr(), t, null,
-        new WorkPoolFilter(Op.AND, null, new Strings(List.of("pool"), null, null, null), null), null), "flow", 1);
+        new WorkPoolFilter(Op.AND, null, new Strings(Op.AND, List.of("pool"), null, null, null, null), null), null), "flow", 1);
     assertEquals("(((flow.id = ANY($1::uuid[]) AND flow.id <> ALL($2::uuid[]))"
         + " OR (flow.name = ANY($3::text[]) AND flow.name ILIKE ('%' || $4::text || '%'))"
         + " OR (flow.tags ?& $5::text[] OR jsonb_array_length(flow.tags) = 0)"
         + " OR EXISTS (SELECT 1 FROM deployment fd WHERE fd.flow_id = flow.id))"
-        + " AND EXISTS (SELECT 1 FROM deployment d WHERE d.flow_id = flow.id AND d.work_pool_name = ANY($6::text[]))"
+        + " AND EXISTS (SELECT 1 FROM deployment d WHERE d.flow_id = flow.id"
+        + " AND (d.work_pool_name IS NOT NULL AND d.work_pool_name = ANY($6::text[])))"
         + " AND EXISTS (SELECT 1 FROM flow_run fr JOIN task_run t ON t.flow_run_id = fr.id"
         + " WHERE fr.flow_id = flow.id AND t.name ILIKE ('%' || $7::text || '%')))", w.sql());
   }
@@ -163,20 +166,94 @@ class FilterSqlTest {
   @Test
   void deploymentsFilter() {
     DeploymentFilter d = new DeploymentFilter(Op.AND, null, null, "ab", true, new Tags(Op.AND, null, List.of("t"), null),
-        new Strings(List.of("q"), null, null, null), new IntRange(1, 5, false));
+        new Strings(Op.AND, List.of("q"), null, null, null, null));
     Where w = FilterSql.deployments(new Query(new FlowFilter(Op.AND, null, null, null, null), fr(), null, d, null, null),
         "deployment", 10);
     assertEquals("(((deployment.name ILIKE ('%' || $10::text || '%') OR EXISTS (SELECT 1 FROM flow df"
         + " WHERE df.id = deployment.flow_id AND df.name ILIKE ('%' || $10::text || '%')))"
         + " AND deployment.paused = $11::boolean"
         + " AND deployment.tags ?| $12::text[]"
-        + " AND deployment.work_queue_name = ANY($13::text[])"
-        + " AND (deployment.concurrency_limit >= $14::int AND deployment.concurrency_limit <= $15::int"
-        + " AND deployment.concurrency_limit IS NOT NULL))"
+        + " AND deployment.work_queue_name = ANY($13::text[]))"
         + " AND EXISTS (SELECT 1 FROM flow f WHERE f.id = deployment.flow_id)"
         + " AND EXISTS (SELECT 1 FROM flow_run fr WHERE fr.deployment_id = deployment.id))", w.sql());
-    assertEquals(List.of("ab", true, 1, 5), List.of(w.params().get(0), w.params().get(1), w.params().get(4),
-        w.params().get(5)));
+    assertEquals(List.of("ab", true), List.of(w.params().get(0), w.params().get(1)));
+    assertEquals(4, w.params().size());
+  }
+
+  @Test
+  void subFilterOperatorsAndPrefectTruthiness() {
+    // deployment_id, work_queue_name and created_by combine their own criteria with their operator
+    FlowRunFilter f = new FlowRunFilter(Op.AND, new Ids(Op.AND, null, List.of(), null),
+        new Strings(Op.AND, null, null, "", null, null), null, new Ids(Op.OR, List.of(A), null, true),
+        new Strings(Op.OR, List.of("q"), null, null, null, true),
+        new States(Op.AND, null, List.of(), null, List.of()), null, null, null, null, null, null, null, null,
+        new CreatedBy(Op.OR, null, List.of("DEPLOYMENT"), true));
+    Where w = FilterSql.flowRuns(runs(f), "r", 1);
+    // an empty not_any_ / like_ / state not_any_ is no constraint (Prefect tests them for truthiness)
+    assertEquals("((r.deployment_id = ANY($1::uuid[]) OR r.deployment_id IS NULL)"
+        + " AND (r.work_queue_name = ANY($2::text[]) OR r.work_queue_name IS NULL)"
+        + " AND ((r.created_by->>'type') = ANY($3::text[]) OR r.created_by IS NULL))", w.sql());
+    // an empty any_ still matches nothing
+    Where none = FilterSql.flowRuns(runs(new FlowRunFilter(Op.AND, new Ids(Op.AND, List.of(), null, null), null,
+        new Tags(Op.AND, List.of(), List.of(), null), null, null, null, null, null, null, null, null, null, null, null,
+        null)), "r", 1);
+    assertEquals("(r.id = ANY($1::uuid[]) AND r.tags ?| $2::text[])", none.sql());
+    assertArrayEquals(new UUID[0], (UUID[]) none.params().get(0));
+  }
+
+  @Test
+  void workQueueStartsWithAndPresence() {
+    WorkPoolFilter queues = new WorkPoolFilter(Op.OR, null,
+        new Strings(Op.AND, List.of("a"), null, null, List.of("ab%", "c"), null), null);
+    Where w = FilterSql.flowRuns(new Query(null, null, null, null, null, queues), "r", 1);
+    assertEquals("(r.work_queue_name IS NOT NULL AND (r.work_queue_name = ANY($1::text[])"
+        + " AND (r.work_queue_name ILIKE ($2::text || '%') OR r.work_queue_name ILIKE ($3::text || '%'))))", w.sql());
+    assertEquals("ab\\%", w.params().get(1));
+    // present but empty: the run must have a queue; an empty startswith_ is no constraint
+    WorkPoolFilter empty = new WorkPoolFilter(Op.AND, null, new Strings(Op.AND, null, null, null, List.of(), null), null);
+    assertEquals("r.work_queue_name IS NOT NULL",
+        FilterSql.flowRuns(new Query(null, null, null, null, null, empty), "r", 1).sql());
+  }
+
+  @Test
+  void taskRunFlowRunIdFollowsPrefectsDefault() {
+    String[] expected = {"t.flow_run_id IS NULL", "t.flow_run_id IS NOT NULL", "t.flow_run_id = ANY($1::uuid[])",
+        "TRUE", "t.flow_run_id IS NULL"};
+    Ids[] given = {new Ids(Op.AND, null, null, true), new Ids(Op.AND, null, null, false),
+        new Ids(Op.AND, List.of(A), null, false), new Ids(Op.AND, null, null, null),
+        new Ids(Op.AND, List.of(A), null, true)};
+    for (int i = 0; i < given.length; i++) {
+      TaskRunFilter t = new TaskRunFilter(Op.AND, null, null, null, null, null, null, null, null, given[i]);
+      assertEquals(expected[i], FilterSql.taskRuns(new Query(null, null, t, null, null, null), "t", 1).sql(),
+          "case " + i);
+    }
+  }
+
+  @Test
+  void logTextSearch() {
+    TextSearch text = TextSearch.parse("error \"conn timeout\" -debug +prod");
+    LogFilter f = new LogFilter(Op.OR, null, null, null, null, text);
+    Where w = FilterSql.logs(f, "l", 1);
+    String hay = "lower(concat(l.message, ' ', l.name))";
+    assertEquals("((strpos(" + hay + ", lower($1::text)) > 0 OR strpos(" + hay + ", lower($2::text)) > 0)"
+        + " OR NOT (strpos(" + hay + ", lower($3::text)) > 0)"
+        + " OR strpos(" + hay + ", lower($4::text)) > 0)", w.sql());
+    assertEquals(List.of("error", "conn timeout", "debug", "prod"), w.params());
+    assertEquals("TRUE", FilterSql.logs(new LogFilter(Op.AND, null, null, null, null, TextSearch.parse("  ")), "l", 1)
+        .sql());
+  }
+
+  @Test
+  void variables() {
+    VariableFilter f = new VariableFilter(Op.OR, new Ids(Op.AND, List.of(A), null, null),
+        new Strings(Op.AND, null, null, "x_", null, null), new Tags(Op.AND, List.of("t"), null, false));
+    Where w = FilterSql.variables(f, "v", 1);
+    assertEquals("(v.id = ANY($1::uuid[]) OR v.name ILIKE ('%' || $2::text || '%')"
+        + " OR (v.tags ?& $3::text[] AND jsonb_array_length(v.tags) > 0))", w.sql());
+    assertEquals("x\\_", w.params().get(1));
+    assertEquals("TRUE", FilterSql.variables(null, "v", 1).sql());
+    assertEquals("v.name DESC", FilterSql.orderBy(VariableSort.NAME_DESC, "v"));
+    for (VariableSort s : VariableSort.values()) FilterSql.orderBy(s, "v");
   }
 
   @Test
