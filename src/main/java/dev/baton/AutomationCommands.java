@@ -12,6 +12,7 @@ import dev.baton.orchestration.api.OrchestrationFailure;
 import dev.baton.service.Services;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -47,6 +48,13 @@ final class AutomationCommands implements ActionService.Commands {
         null, jobVariables instanceof ObjectNode j ? j : null, null, null, null, null, null);
     return services.deployments().createFlowRun(deploymentId, b, null)
         .map(c -> Map.entry(c.run().id(), c.run().name()));
+  }
+
+  @Override
+  public Future<ActionService.BlockRef> blockDocument(UUID id) {
+    return services.blocks().documents().get(id, true).map(d -> new ActionService.BlockRef(d.doc().id(),
+        d.doc().name(), d.type().slug(), d.schema() == null ? List.of() : d.schema().schema().capabilities(),
+        d.data()));
   }
 
   /** As {@code POST /deployments/{id}/pause_deployment} / {@code resume_deployment}. */

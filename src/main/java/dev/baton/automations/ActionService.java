@@ -69,7 +69,16 @@ public final class ActionService extends VerticleBase {
 
     /** Pauses or resumes a deployment; NOT_FOUND when there is none. */
     Future<Void> setDeploymentPaused(UUID deploymentId, boolean paused);
+
+    /**
+     * A block document with its secrets ({@code GET /block_documents/{id}?include_secrets=true}),
+     * its type's slug and its schema's capabilities; NOT_FOUND when there is none.
+     */
+    Future<BlockRef> blockDocument(UUID id);
   }
+
+  /** A block document as actions use it. */
+  public record BlockRef(UUID id, String name, String typeSlug, List<String> capabilities, JsonNode data) {}
 
   /** An action that could not be done, with the reason its failed event gives. */
   static final class Failed extends Exception {
@@ -90,6 +99,7 @@ public final class ActionService extends VerticleBase {
   private final OrchestrationClient client;
   private final Commands commands;
   private final long tickMillis;
+  private Outbound outbound;
   private final Counter executed;
   private final Counter failed;
   private PgSubscriber subscriber;
@@ -117,6 +127,7 @@ public final class ActionService extends VerticleBase {
     subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions(connectOptions))
         .reconnectPolicy(retries -> Math.min(5_000L, 100L << Math.min(retries, 6)));
     subscriber.channel(TriggerStore.ACTIONS_CHANNEL).handler(payload -> runQueued());
+    outbound = new Outbound(vertx);
     return subscriber.connect().onSuccess(v -> timer = vertx.setPeriodic(tickMillis, id -> runQueued()));
   }
 
@@ -124,7 +135,8 @@ public final class ActionService extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
-    return subscriber == null ? Future.succeededFuture() : subscriber.close();
+    Future<Void> closed = outbound == null ? Future.succeededFuture() : outbound.close();
+    return subscriber == null ? closed : Future.all(closed, subscriber.close());
   }
 
   private void runQueued() {
@@ -135,17 +147,18 @@ public final class ActionService extends VerticleBase {
     running = true;
     again = false;
     pool.withTransaction(c -> TriggerStore.claimActions(c, 10, LEASE_SECONDS)).compose(claimed -> {
-      Future<Void> chain = Future.succeededFuture();
+      // the claimed actions run at once: a slow webhook (at most its timeout, 30 s) delays no other
+      // action, and the batch ends well within the lease
+      List<Future<Void>> runs = new java.util.ArrayList<>();
       for (QueuedAction a : claimed) {
-        chain = chain.compose(v -> run(a).recover(t -> {
-          if (stopped) {
-            return Future.succeededFuture();
+        runs.add(run(a).recover(t -> {
+          if (!stopped) {
+            LOG.warn("event=automation_action_failed_unexpectedly action_id={} error=\"{}\"", a.id(), t.toString());
           }
-          LOG.warn("event=automation_action_failed_unexpectedly action_id={} error=\"{}\"", a.id(), t.toString());
           return Future.succeededFuture();
         }));
       }
-      return chain.map(claimed.size());
+      return Future.join(runs).map(claimed.size());
     }).onComplete(ar -> {
       running = false;
       if (ar.failed()) {
@@ -278,12 +291,101 @@ public final class ActionService extends VerticleBase {
         }
         case "run-deployment":
           return runDeployment(ta, action, details, automationId);
+        case "send-notification":
+          return sendNotification(ta, action, details);
+        case "call-webhook":
+          return callWebhook(ta, action, details);
         default:
           return Future.failedFuture(new Failed("Action '" + type + "' is not available on this server"));
       }
     } catch (Failed f) {
       return Future.failedFuture(f);
     }
+  }
+
+  /** The block an action names, related to its events as {@code block} and {@code block-type}. */
+  private Future<BlockRef> block(String type, JsonNode action, ObjectNode details) {
+    UUID id = UUID.fromString(action.path("block_document_id").asText());
+    return commands.blockDocument(id).recover(t -> failure(type, t)).map(b -> {
+      ArrayNode related = related(details);
+      related.addObject().put(Event.RESOURCE_ID, "prefect.block-document." + b.id())
+          .put(Event.RESOURCE_ROLE, "block").put("prefect.resource.name", b.name());
+      related.addObject().put(Event.RESOURCE_ID, "prefect.block-type." + b.typeSlug())
+          .put(Event.RESOURCE_ROLE, "block-type");
+      return b;
+    });
+  }
+
+  private Future<Void> sendNotification(JsonNode ta, JsonNode action, ObjectNode details) {
+    return block("send-notification", action, details).compose(b -> {
+      if (!b.capabilities().contains("notify")) {
+        return Future.failedFuture(new Failed("The referenced block was not a notification block"));
+      }
+      String subject;
+      String body;
+      Map<String, Object> ctx = Templates.context(ta);
+      try {
+        subject = Templates.render(action.path("subject").asText("Prefect automated notification"), ctx);
+        body = Templates.render(action.path("body").asText(""), ctx);
+      } catch (JinjaTemplates.InvalidTemplate e) {
+        details.put("template_error", e.getMessage());
+        return Future.failedFuture(new Failed("Notification failed"));
+      }
+      OutboundRequests.Request request;
+      try {
+        request = OutboundRequests.notification(b.typeSlug(), b.data(), subject, body);
+      } catch (OutboundRequests.Invalid e) {
+        return Future.failedFuture(new Failed("The notification block was invalid: " + e.getMessage()));
+      } catch (OutboundRequests.Unsupported e) {
+        details.put("notification_log", e.getMessage());
+        return Future.failedFuture(new Failed("Notification failed"));
+      }
+      return outbound.send(request).transform(ar -> {
+        if (ar.succeeded() && ar.result().status() < 300) {
+          return Future.succeededFuture();
+        }
+        details.put("notification_log", ar.succeeded()
+            ? "HTTP " + ar.result().status() + ": " + OutboundRequests.truncatedTo(1000, ar.result().body())
+            : ar.cause().toString());
+        return Future.failedFuture(new Failed("Notification failed"));
+      });
+    });
+  }
+
+  private Future<Void> callWebhook(JsonNode ta, JsonNode action, ObjectNode details) {
+    return block("call-webhook", action, details).compose(b -> {
+      if (!"webhook".equals(b.typeSlug())) {
+        return Future.failedFuture(new Failed("The referenced block was not a webhook block"));
+      }
+      String payload;
+      try {
+        payload = Templates.render(action.path("payload").asText(""), Templates.context(ta));
+      } catch (JinjaTemplates.InvalidTemplate e) {
+        return Future.failedFuture(new Failed("Webhook call failed: " + e.getMessage()));
+      }
+      OutboundRequests.Request request;
+      try {
+        request = OutboundRequests.webhook(b.data(), payload);
+      } catch (OutboundRequests.Invalid e) {
+        return Future.failedFuture(new Failed("The webhook block was invalid: " + e.getMessage()));
+      }
+      return outbound.send(request).transform(ar -> {
+        if (ar.failed()) {
+          return Future.failedFuture(new Failed("Webhook call failed: " + ar.cause()));
+        }
+        // any answer is a call made: its status, body and (unredacted) headers are recorded
+        Outbound.Response r = ar.result();
+        details.put("status_code", r.status());
+        details.put("response_body", OutboundRequests.truncatedTo(1000, r.body()));
+        ObjectNode headers = details.putObject("response_headers");
+        r.headers().forEach((k, v) -> {
+          if (!OutboundRequests.redacted(k)) {
+            headers.put(k, v);
+          }
+        });
+        return Future.succeededFuture();
+      });
+    });
   }
 
   private Future<Void> runDeployment(JsonNode ta, JsonNode action, ObjectNode details, UUID automationId)
