@@ -102,6 +102,8 @@ public final class HttpVerticle extends VerticleBase {
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
     new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), services.eventFeed(), tokenCheck, options.bodyLimitBytes(),
         services.clock()).mount(api);
+    // the operator console: /api/console/… beside the API, its page at / (docs/console.md)
+    new ConsoleRoutes(services.console(), services.consoleLive(), services::now).mount(vertx, root, api);
     root.route("/api/*").subRouter(api);
 
     root.route().last().handler(ctx -> Http.json(ctx, 404, Http.NOT_FOUND));
@@ -207,6 +209,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     return path.equals("/api/health") || path.equals("/api/ready")
         || path.equals("/metrics") && !options.security().metricsRequireAuth()
+        || ConsoleRoutes.isAsset(path)
         || WEBSOCKETS.contains(path) && "websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE));
   }
 

@@ -24,6 +24,8 @@ import java.time.temporal.ChronoUnit;
  * @param eventFeed live events of every instance, for this instance's {@code /events/out} subscribers
  * @param health the database probe behind readiness
  * @param clock the clock requests are timed with
+ * @param console the operator console's reads (runs by state, keyset pages)
+ * @param consoleLive the console's live feed (one per instance, a verticle the server deploys)
  */
 public record Services(
     RunCommands runs,
@@ -41,16 +43,18 @@ public record Services(
     Logs logs,
     FlowRunInputs flowRunInputs,
     Variables variables,
-    Deployments deployments) {
+    Deployments deployments,
+    Console console,
+    ConsoleLive consoleLive) {
 
   /** The services of one server, over its pool. */
   public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
       EventRecorder eventRecorder,
-    EventFeed eventFeed, Clock clock) {
+    EventFeed eventFeed, Clock clock, ConsoleLive consoleLive) {
     return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
         new EventQueries(pool), eventRecorder, eventFeed, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
-        new Deployments(pool, runs));
+        new Deployments(pool, runs), consoleLive.console(), consoleLive);
   }
 
   /** Microsecond-precision "now" of {@link #clock}, matching PostgreSQL timestamptz (rendered estimates). */

@@ -211,8 +211,8 @@ public final class FilterBodies {
     return v == null ? dflt : v;
   }
 
-  /** Adds the filter-object parameters to an embedded body model. */
-  private static <R> Model<R> filters(Model<R> m) {
+  /** Adds the filter-object parameters to an embedded body model (also the console's keyset bodies). */
+  static <R> Model<R> filters(Model<R> m) {
     return m.opt("flows", FLOW_FILTER)
         .opt("flow_runs", FLOW_RUN_FILTER)
         .opt("task_runs", TASK_RUN_FILTER)
@@ -222,7 +222,7 @@ public final class FilterBodies {
         .opt("work_pool_queues", WORK_QUEUE_FILTER);
   }
 
-  private static Query query(Model<?>.Vals v) {
+  static Query query(Model<?>.Vals v) {
     WorkPoolFilter queues = v.get("work_queues");
     return new Query(v.get("flows"), v.get("flow_runs"), v.get("task_runs"), v.get("deployments"),
         v.get("work_pools"), queues != null ? queues : v.get("work_pool_queues"));
