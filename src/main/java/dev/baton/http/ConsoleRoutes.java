@@ -6,6 +6,8 @@ import dev.baton.observability.Decisions;
 import dev.baton.observability.MetricsDigest;
 import dev.baton.service.Console;
 import dev.baton.service.ConsoleLive;
+import dev.baton.service.ConcurrencyLimits;
+import dev.baton.wire.ConcurrencyRender;
 import dev.baton.wire.ConsoleBodies;
 import dev.baton.wire.Render;
 import dev.baton.wire.Times;
@@ -37,6 +39,8 @@ import java.util.function.Supplier;
  *       ({@code event: snapshot}), rendered once per HTTP verticle for all its pages;
  *   <li>{@code POST /api/console/flow_runs}, {@code /task_runs}: keyset pages ({@link ConsoleBodies});
  *
+ *   <li>{@code GET /api/console/concurrency_limits}: the v2 limits (tag limits included) with their
+ *       denied slots, which the API's filter leaves out;
  *   <li>{@code GET /api/console/decisions/{run_id}}: the REJECT, WAIT and ABORT answers this instance
  *       gave the run lately, with the deciding rule and reason ({@link Decisions});
  * </ul>
@@ -55,13 +59,15 @@ final class ConsoleRoutes {
 
   private final Console console;
   private final ConsoleLive live;
+  private final ConcurrencyLimits limits;
   private final Supplier<Instant> now;
   private final Set<HttpServerResponse> streams = new LinkedHashSet<>();
   private final ConsoleLive.Listener listener = this::ticked;
   private Context context;
 
-  ConsoleRoutes(Console console, ConsoleLive live, Supplier<Instant> now) {
+  ConsoleRoutes(Console console, ConsoleLive live, ConcurrencyLimits limits, Supplier<Instant> now) {
     this.console = console;
+    this.limits = limits;
     this.live = live;
     this.now = now;
   }
@@ -71,6 +77,9 @@ final class ConsoleRoutes {
     this.context = vertx.getOrCreateContext();
     api.get("/console/overview").handler(this::overview);
     api.get("/console/live").handler(this::stream);
+    // v2 limits with their denied slots (the API's filter shows no denied_slots, as Prefect's)
+    api.get("/console/concurrency_limits").handler(ctx -> Http.reply(ctx, limits.list(ConsoleBodies.MAX_LIMIT, 0),
+        list -> Http.json(ctx, 200, Render.list(list, ConcurrencyRender::v2Full))));
     api.get("/console/decisions/:id").handler(ctx -> Http.withId(ctx, id -> Http.json(ctx, 200,
         Render.list(live.decisions().forRun(id), ConsoleRoutes::decision))));
     api.post("/console/flow_runs").handler(ctx -> Http.withBody(ctx, ConsoleBodies::keyset, req ->

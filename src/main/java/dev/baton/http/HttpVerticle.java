@@ -103,7 +103,7 @@ public final class HttpVerticle extends VerticleBase {
     new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), services.eventFeed(), tokenCheck, options.bodyLimitBytes(),
         services.clock()).mount(api);
     // the operator console: /api/console/… beside the API, its page at / (docs/console.md)
-    new ConsoleRoutes(services.console(), services.consoleLive(), services::now).mount(vertx, root, api);
+    new ConsoleRoutes(services.console(), services.consoleLive(), services.concurrencyLimits(), services::now).mount(vertx, root, api);
     root.route("/api/*").subRouter(api);
 
     root.route().last().handler(ctx -> Http.json(ctx, 404, Http.NOT_FOUND));
