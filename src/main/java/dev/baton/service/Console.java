@@ -41,9 +41,16 @@ public final class Console {
   public record StateCounts(Map<String, Long> flowRuns, Map<String, Long> taskRuns, Instant at, long millis) {}
 
   private final Pool pool;
+  private final int[] windows;
 
   public Console(Pool pool) {
+    this(pool, WINDOWS);
+  }
+
+  /** @param windows the widening windows of a filtered page ({@link #WINDOWS}; smaller ones in tests) */
+  public Console(Pool pool, int[] windows) {
     this.pool = pool;
+    this.windows = windows.clone();
   }
 
   /** Flow runs and task runs by state type (each table counted by one statement, both at once). */
@@ -149,14 +156,14 @@ public final class Console {
     }
 
     private Future<KeysetPage<T>> window(Keyset from, int limit, List<T> acc, int i) {
-      return ConsoleStore.windowEnd(pool, table, from, WINDOWS[i]).compose(end ->
+      return ConsoleStore.windowEnd(pool, table, from, windows[i]).compose(end ->
           fetch.rows(false, from, end, limit - acc.size() + 1).compose(rows -> {
             acc.addAll(rows);
-            scanned += end == null ? 0 : WINDOWS[i];
+            scanned += end == null ? 0 : windows[i];
             if (acc.size() > limit || end == null) {
               return Future.succeededFuture(done(acc, limit, null));
             }
-            if (i + 1 < WINDOWS.length) {
+            if (i + 1 < windows.length) {
               return window(end, limit, acc, i + 1);
             }
             return Future.succeededFuture(done(acc, limit, end));

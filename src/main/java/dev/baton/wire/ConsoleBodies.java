@@ -33,7 +33,7 @@ public final class ConsoleBodies {
     }
     Keyset k = parseCursor(s);
     if (k == null) {
-      c.valueError("Value error, not a cursor of this endpoint (use a page's \"next\")", n);
+      c.valueError("not a cursor of this endpoint (use a page's \"next\")", n);
     }
     return k;
   };
