@@ -585,6 +585,7 @@ function flowRunView(main, rest) {
       h('section', { class: 'card wide' }, h('h2', {}, 'Logs'), logs)));
   let run = null;
   let disposed = false;
+  let shownState = null; // the state the actions and the resume form were drawn for (kept while it holds: typed input survives)
 
   async function load() {
     try {
@@ -608,8 +609,11 @@ function flowRunView(main, rest) {
       h('dt', {}, 'Started / ended'), h('dd', {}, fmtTime(run.start_time) + ' / ' + fmtTime(run.end_time)),
       h('dt', {}, 'Run count'), h('dd', {}, String(run.run_count)),
       h('dt', {}, 'Parameters'), h('dd', { class: 'mono' }, JSON.stringify(run.parameters))));
-    drawActions();
-    drawResume();
+    if (shownState !== run.state_id) {
+      shownState = run.state_id;
+      drawActions();
+      drawResume();
+    }
     loadTimeline();
     loadInputs();
   }
@@ -629,7 +633,8 @@ function flowRunView(main, rest) {
 
   async function act(what) {
     const text = what === 'cancel'
-      ? 'Cancel flow run “' + run.name + '”? It is set to Cancelling (runs without infrastructure go straight to Cancelled).'
+      ? 'Cancel flow run “' + run.name + '”? A running run goes to Cancelling until its worker or process stops it; '
+        + 'a scheduled or suspended one without infrastructure goes straight to Cancelled.'
       : 'Retry flow run “' + run.name + '”? It is scheduled again (AwaitingRetry)' + (run.deployment_id ? '.' : '; it has no deployment, so only a process serving its flow will run it.');
     if (!(await confirmDialog(text, what === 'cancel' ? 'Cancel run' : 'Retry run'))) return;
     const state = what === 'cancel'
