@@ -302,10 +302,11 @@ function overviewView(main) {
   const rules = h('div', { class: 'scroll' });
   const overload = h('div', { class: 'scroll' });
   main.append(kpis,
-    h('div', { class: 'grid' },
+    h('div', { class: 'grid two' },
       h('section', { class: 'card', 'aria-labelledby': 'h-fr' }, h('h2', { id: 'h-fr' }, 'Flow runs by state'), flowCounts),
-      h('section', { class: 'card', 'aria-labelledby': 'h-tr' }, h('h2', { id: 'h-tr' }, 'Task runs by state'), taskCounts),
-      h('p', { class: 'wide' }, countsNote),
+      h('section', { class: 'card', 'aria-labelledby': 'h-tr' }, h('h2', { id: 'h-tr' }, 'Task runs by state'), taskCounts)),
+    countsNote,
+    h('div', { class: 'grid two' },
       h('section', { class: 'card' }, h('h2', {}, 'Transitions per second'), tChart,
         h('div', { class: 'legend' }, h('span', {}, h('i', { style: 'background:#1e7f3c' }), 'accepted'),
           h('span', {}, h('i', { style: 'background:#b3261e' }), 'rejected'), h('span', {}, h('i', { style: 'background:#a86500' }), 'waited'),
@@ -334,14 +335,14 @@ function overviewView(main) {
       kpi('Transitions / s', fmtNum(m.transitions_per_s), 'accepted proposals, last ' + m.window_seconds + ' s', 'tps'),
       kpi('p99 latency', m.p99_ms === null ? '—' : fmtNum(m.p99_ms) + ' ms', 'proposal to committed answer', 'p99'),
       kpi('Events / s', fmtNum(m.events_per_s), 'stored, last ' + m.window_seconds + ' s', 'eps'),
-      kpi('Overload refusals', fmtNum(recentOverload), 'last ' + Math.round(m.kept_seconds / 60) + ' min', 'overload'),
+      kpi('Overload refusals', fmtNum(recentOverload), 'last ' + fmtSecs(m.kept_seconds), 'overload'),
       kpi('Open console pages', String(s.pages), 'on this instance', 'pages'));
     if (s.counts) {
       countTiles(flowCounts, 'flow', s.counts.flow_runs);
       countTiles(taskCounts, 'task', s.counts.task_runs);
       countsNote.textContent = 'Counted at ' + new Date(s.counts.at).toLocaleTimeString('en-GB') + ' in ' + s.counts.took_ms
         + ' ms (recounted at most every ' + Math.max(1, Math.round(s.counts.took_ms * 20 / 1000)) + ' s). Rates, latency and rules: '
-        + 'this instance\'s /metrics, kept ' + Math.round(m.kept_seconds / 60) + ' min.';
+        + 'this instance\'s /metrics, the last ' + fmtSecs(m.kept_seconds) + '.';
     } else {
       countsNote.textContent = 'Counting runs…';
     }
@@ -352,7 +353,7 @@ function overviewView(main) {
     pChart.replaceChildren(chart(ser.t, [{ values: ser.p99_ms, color: '#1f5fbf' }], ' ms', 'p99 latency per second, last minutes'));
     rules.replaceChildren(m.by_rule.length === 0 ? h('p', { class: 'muted' }, 'Every proposal so far was accepted.')
       : h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Answer'), h('th', {}, 'Run kind'), h('th', {}, 'Rule'),
-        h('th', { class: 'num' }, 'Last ' + Math.round(m.kept_seconds / 60) + ' min'), h('th', { class: 'num' }, 'Since start'))),
+        h('th', { class: 'num' }, 'Last ' + fmtSecs(m.kept_seconds)), h('th', { class: 'num' }, 'Since start'))),
       h('tbody', {}, m.by_rule.map(r => h('tr', { 'data-rule': r.status + ':' + r.rule }, h('td', {}, h('span', { class: 'badge st-' + r.status }, r.status)),
         h('td', {}, r.run_kind.replace('_', ' ')), h('td', { class: 'mono' }, r.rule), h('td', { class: 'num' }, fmtNum(r.recent)),
         h('td', { class: 'num' }, fmtNum(r.total)))))));
