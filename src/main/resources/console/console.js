@@ -308,9 +308,9 @@ function overviewView(main) {
     countsNote,
     h('div', { class: 'grid two' },
       h('section', { class: 'card' }, h('h2', {}, 'Transitions per second'), tChart,
-        h('div', { class: 'legend' }, h('span', {}, h('i', { style: 'background:#1e7f3c' }), 'accepted'),
-          h('span', {}, h('i', { style: 'background:#b3261e' }), 'rejected'), h('span', {}, h('i', { style: 'background:#a86500' }), 'waited'),
-          h('span', {}, h('i', { style: 'background:#444' }), 'aborted'))),
+        h('div', { class: 'legend' }, h('span', {}, h('i', { class: 'k-accepted' }), 'accepted'),
+          h('span', {}, h('i', { class: 'k-rejected' }), 'rejected'), h('span', {}, h('i', { class: 'k-waited' }), 'waited'),
+          h('span', {}, h('i', { class: 'k-aborted' }), 'aborted'))),
       h('section', { class: 'card' }, h('h2', {}, 'Proposal latency, p99'), pChart,
         h('p', { class: 'muted small' }, 'From baton_orchestration_duration_seconds, as histogram_quantile computes it, per second.')),
       h('section', { class: 'card' }, h('h2', {}, 'REJECT, WAIT and ABORT by rule'), rules),
@@ -833,7 +833,7 @@ function schemaField(form, name, prop, required, root) {
   }
   input.id = 'in-' + name;
   input.dataset.field = name;
-  form.append(h('div', { class: 'field', style: 'margin-bottom:8px' },
+  form.append(h('div', { class: 'field spaced' },
     type === 'boolean' ? h('label', { for: input.id }, input, ' ', label, hint) : [h('label', { for: input.id }, label, hint), input]));
   return read;
 }
@@ -917,7 +917,7 @@ function concurrencyView(main) {
   const v2 = h('div', { class: 'scroll' });
   const v1 = h('div', { class: 'scroll' });
   main.append(h('section', { class: 'card' }, h('h2', {}, 'Global limits (v2, tag limits included as tag:…)'), v2),
-    h('section', { class: 'card', style: 'margin-top:12px' }, h('h2', {}, 'Tag limits (v1 API)'), v1));
+    h('section', { class: 'card spaced-top' }, h('h2', {}, 'Tag limits (v1 API)'), v1));
   let disposed = false;
   async function load() {
     try {
@@ -930,7 +930,7 @@ function concurrencyView(main) {
         h('tbody', {}, limits.map((l, i) => h('tr', { 'data-limit': l.name },
           h('td', { class: 'mono' }, l.name), h('td', { class: 'num', 'data-col': 'slots' }, l.active_slots + ' / ' + l.limit),
           h('td', { class: 'num' }, fmtNum(l.denied_slots)), h('td', {}, l.active ? 'yes' : 'no'),
-          h('td', {}, holders[i].length === 0 ? h('span', { class: 'muted' }, 'none') : h('ul', { style: 'margin:0;padding-left:16px' },
+          h('td', {}, holders[i].length === 0 ? h('span', { class: 'muted' }, 'none') : h('ul', { class: 'plain' },
             holders[i].map(x => h('li', {}, x.holder ? [x.holder.type.replace('_', ' '), ' ',
               x.holder.type === 'task_run' || x.holder.type === 'flow_run'
                 ? h('a', { href: link([x.holder.type.replace('_', '-'), x.holder.id]) }, short(x.holder.id)) : short(x.holder.id)] : 'lease ' + short(x.lease_id),
@@ -941,7 +941,7 @@ function concurrencyView(main) {
         h('thead', {}, h('tr', {}, h('th', {}, 'Tag'), h('th', { class: 'num' }, 'Active / limit'), h('th', {}, 'Task runs holding a slot'))),
         h('tbody', {}, tags.map(t => h('tr', {}, h('td', { class: 'mono' }, t.tag),
           h('td', { class: 'num' }, (t.active_slots || []).length + ' / ' + t.concurrency_limit),
-          h('td', {}, (t.active_slots || []).map(r => h('a', { href: link(['task-run', r]), style: 'margin-right:6px' }, short(r)))))))));
+          h('td', {}, (t.active_slots || []).map(r => h('a', { href: link(['task-run', r]), class: 'gap' }, short(r)))))))));
     } catch (e) {
       v2.replaceChildren(h('p', { class: 'error' }, errorText(e)));
     }

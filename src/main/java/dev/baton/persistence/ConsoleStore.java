@@ -29,6 +29,16 @@ import java.util.Map;
 public final class ConsoleStore {
   private ConsoleStore() {}
 
+  /**
+   * Makes the calling transaction read-only, its statements plan without parallel workers, and
+   * gives them {@code timeoutMillis} instead of the pool's statement timeout (a count over millions
+   * of rows on one core takes seconds).
+   */
+  public static Future<Void> serialReadOnly(SqlClient c, long timeoutMillis) {
+    return c.query("SET TRANSACTION READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL statement_timeout = "
+        + Math.max(1, timeoutMillis)).execute().mapEmpty();
+  }
+
   /** Each table's runs by state type ({@code "NONE"} for runs without a state), as counted by one statement. */
   public static Future<Map<String, Long>> countByState(SqlClient c, String table) {
     if (!table.equals("flow_run") && !table.equals("task_run")) {

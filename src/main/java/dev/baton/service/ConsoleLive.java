@@ -149,15 +149,18 @@ public final class ConsoleLive extends VerticleBase {
   }
 
   /**
-   * The runs by state for a request: the last counts when younger than the counting delay allows
-   * to renew, else counted now (and kept for the next snapshot).
+   * The runs by state for a request: the last counts (a new count starts in the background when
+   * they are older than the counting delay allows to renew); counted now only before the first.
    */
   public Future<Console.StateCounts> counts() {
     Console.StateCounts c = counts;
-    if (c != null && clock.millis() < countDueAt) {
-      return Future.succeededFuture(c);
+    if (c == null) {
+      return console.counts(clock).onSuccess(this::counted);
     }
-    return console.counts(clock).onSuccess(this::counted);
+    if (clock.millis() >= countDueAt && pages.get() == 0) {
+      vertx.runOnContext(v -> countIfDue());
+    }
+    return Future.succeededFuture(c);
   }
 
   private void counted(Console.StateCounts c) {
@@ -172,17 +175,8 @@ public final class ConsoleLive extends VerticleBase {
 
   private void tick() {
     digest.sample(clock.millis());
-    if (pages.get() > 0 && !counting && clock.millis() >= countDueAt) {
-      counting = true;
-      console.counts(clock).onComplete(ar -> {
-        counting = false;
-        if (ar.succeeded()) {
-          counted(ar.result());
-        } else {
-          countDueAt = clock.millis() + 5_000;
-          LOG.warn("event=console_count_failed error=\"{}\"", ar.cause().toString());
-        }
-      });
+    if (pages.get() > 0) {
+      countIfDue();
     }
     List<RunChange> list = new ArrayList<>(changes.values());
     int d = dropped;
@@ -197,6 +191,23 @@ public final class ConsoleLive extends VerticleBase {
         LOG.warn("event=console_listener_failed error=\"{}\"", e.toString());
       }
     }
+  }
+
+  /** On the feed's context: a count, unless one runs or the last is recent enough. */
+  private void countIfDue() {
+    if (counting || clock.millis() < countDueAt) {
+      return;
+    }
+    counting = true;
+    console.counts(clock).onComplete(ar -> {
+      counting = false;
+      if (ar.succeeded()) {
+        counted(ar.result());
+      } else {
+        countDueAt = clock.millis() + 5_000;
+        LOG.warn("event=console_count_failed error=\"{}\"", ar.cause().toString());
+      }
+    });
   }
 
   private Snapshot snapshot(List<RunChange> list, int d) {
