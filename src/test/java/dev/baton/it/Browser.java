@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -88,9 +90,15 @@ final class Browser implements AutoCloseable {
     return null;
   }
 
-  /** Waits up to {@code seconds} for {@code until} to give something other than null or false. */
+  /**
+   * Waits up to {@code seconds} for {@code until} to give something other than null or false; an
+   * element missing, or replaced while it was read (the page redraws on live updates), is tried again.
+   */
   <T> T await(int seconds, Function<WebDriver, T> until) {
-    return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100)).until(until::apply);
+    return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100))
+        .ignoring(StaleElementReferenceException.class)
+        .ignoring(NoSuchElementException.class)
+        .until(until::apply);
   }
 
   /** Saves what the page shows as {@code target/console-screenshots/<name>.png}; its path. */

@@ -85,6 +85,19 @@ class ConsoleBrowserIT {
     return browser.driver.findElement(By.cssSelector(css));
   }
 
+  /** Clicks an element, found again if the page redrew it meanwhile (live updates redraw). */
+  private static void click(String css) {
+    browser.await(10, d -> {
+      el(css).click();
+      return true;
+    });
+  }
+
+  /** An element's text, read again if the page redrew it meanwhile. */
+  private static String text(String css) {
+    return browser.await(10, d -> el(css).getText());
+  }
+
   private static void go(String hash) {
     browser.driver.get(base + hash);
   }
@@ -118,7 +131,7 @@ class ConsoleBrowserIT {
         browser.await(10, d -> el(css).getText().replace(",", "").equals(String.valueOf(viaApi)));
       }
     }
-    assertTrue(el("[data-count='flow.RUNNING'] .n").getText().length() > 0);
+    assertTrue(text("[data-count='flow.RUNNING'] .n").length() > 0);
     browser.await(10, d -> !el("[data-kpi=tps] .v").getText().isEmpty());
     browser.screenshot("overview");
     browser.size(390, 844);
@@ -126,12 +139,12 @@ class ConsoleBrowserIT {
     browser.size(1280, 800);
 
     // a count links to the runs it counts
-    el("[data-count='flow.FAILED']").click();
+    click("[data-count='flow.FAILED']");
     browser.await(10, d -> d.getCurrentUrl().contains("#/runs?kind=flow&state=FAILED"));
     browser.await(10, d -> !d.findElements(By.cssSelector("table.runs tbody tr")).isEmpty());
-    for (WebElement badge : browser.driver.findElements(By.cssSelector("table.runs [data-col=state] .badge"))) {
-      assertEquals("FAILED", badge.getAttribute("data-state"));
-    }
+    List<String> shown = browser.await(10, d -> d.findElements(By.cssSelector("table.runs [data-col=state] .badge")).stream()
+        .map(b -> b.getAttribute("data-state")).toList());
+    assertTrue(!shown.isEmpty() && shown.stream().allMatch("FAILED"::equals), shown.toString());
     browser.screenshot("runs");
   }
 
@@ -151,7 +164,7 @@ class ConsoleBrowserIT {
 
     go("#/paused");
     browser.await(10, d -> !d.findElements(By.cssSelector("tr[data-run='" + run + "'] a")).isEmpty());
-    el("tr[data-run='" + run + "'] a").click();
+    click("tr[data-run='" + run + "'] a");
     browser.await(10, d -> d.getCurrentUrl().endsWith("#/flow-run/" + run));
     browser.await(10, d -> el("#in-count").isDisplayed());
     el("#in-count").sendKeys("0");
@@ -183,12 +196,12 @@ class ConsoleBrowserIT {
     UUID run = flowRun(flow(), "SCHEDULED");
     go("#/flow-run/" + run);
     browser.await(10, d -> el("#cancel-run").isDisplayed());
-    el("#cancel-run").click();
+    click("#cancel-run");
     browser.await(5, d -> el("#confirm").isDisplayed());
     browser.screenshot("cancel-confirm");
     el("#confirm button[value=cancel]").click();
     assertEquals("SCHEDULED", flowState(run), "kept when not confirmed");
-    el("#cancel-run").click();
+    click("#cancel-run");
     browser.await(5, d -> el("#confirm").isDisplayed());
     el("#confirm-ok").click();
     // a scheduled run without infrastructure: Cancelling goes straight to Cancelled
@@ -202,7 +215,7 @@ class ConsoleBrowserIT {
     UUID running = flowRun(flow(), "RUNNING");
     go("#/flow-run/" + running);
     browser.await(10, d -> el("#cancel-run").isDisplayed());
-    el("#cancel-run").click();
+    click("#cancel-run");
     browser.await(5, d -> el("#confirm").isDisplayed());
     el("#confirm-ok").click();
     browser.await(10, d -> "CANCELLING".equals(el("#run-state .badge").getAttribute("data-state")));
@@ -242,7 +255,7 @@ class ConsoleBrowserIT {
     Authed.post("/api/concurrency_limits/", obj("tag", "console-tag", "concurrency_limit", 2)).expect(201);
     go("#/concurrency");
     browser.await(10, d -> !d.findElements(By.cssSelector("tr[data-limit='tag:console-tag']")).isEmpty());
-    assertEquals("0 / 2", el("tr[data-limit='tag:console-tag'] [data-col=slots]").getText());
+    assertEquals("0 / 2", text("tr[data-limit='tag:console-tag'] [data-col=slots]"));
     browser.screenshot("concurrency");
     // deployments' and work pools' filter routes: the page shows what the API answers
     int deployments = Authed.post("/api/deployments/filter", obj()).status();
