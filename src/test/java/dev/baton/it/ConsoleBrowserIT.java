@@ -52,11 +52,25 @@ class ConsoleBrowserIT {
     }
   }
 
+  /** Why there is no browser (null: there is one). */
+  static String skipped;
+
   @BeforeAll
   static void open() {
     api = server.api();
     base = "http://127.0.0.1:" + server.port() + "/";
-    browser = Browser.start();
+    try {
+      browser = Browser.start();
+    } catch (org.opentest4j.TestAbortedException e) {
+      skipped = e.getMessage();
+      System.err.println("[ConsoleBrowserIT] skipped: " + skipped);
+    }
+  }
+
+  /** Each test is reported skipped, with the reason, when the browser could not be had. */
+  @org.junit.jupiter.api.BeforeEach
+  void needsTheBrowser() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(browser != null, skipped);
   }
 
   @AfterAll
