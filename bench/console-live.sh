@@ -5,7 +5,7 @@
 # drift falls on both sides alike.
 #
 #   bench/console-live.sh [--workers 64] [--duration 20] [--warmup 20] [--pairs 3] [--pages 50]
-#                         [--prefill 60000] [--pg-port 55435] [--baton-port 54202] [--no-build]
+#                         [--prefill 60000] [--pg-port 55439] [--baton-port 54209] [--no-build]
 #
 # → bench/results/<date>-console-live.json: every window's generator result, with the pages'
 # snapshot counts and smallest gap for the B windows; a table on stderr. Loopback only; everything
@@ -13,7 +13,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-workers=64; duration=20; warmup=20; pairs=3; pages=50; prefill=60000; pg_port=55435; baton_port=54202; build=1; threads=1
+workers=64; duration=20; warmup=20; pairs=3; pages=50; prefill=60000; pg_port=55439; baton_port=54209; build=1; threads=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --workers) workers="$2"; shift 2 ;;
