@@ -21,6 +21,8 @@ import dev.baton.orchestration.resume.RunInputWorker;
 import dev.baton.orchestration.scheduled.ScheduledServicesVerticle;
 import dev.baton.orchestration.scheduled.SchedulerVerticle;
 import dev.baton.orchestration.engine.OrchestrationSettings;
+import dev.baton.service.Console;
+import dev.baton.service.ConsoleLive;
 import dev.baton.service.Services;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -115,9 +117,12 @@ public final class BatonServer {
     EventRecorder recorder = new EventRecorder(pool, config.events(), Clock.systemUTC(), registry);
     EventFeed feed = new EventFeed(vertx, pool, connectOptions, recorder.instance());
     // what the HTTP routes call, built once from the pool: HttpVerticle gets this, never the pool
+    // the operator console's live feed: one per instance, its own verticle (docs/console.md)
+    ConsoleLive consoleLive = new ConsoleLive(new Console(pool), registry, feed, Clock.systemUTC(),
+        orchestration.metrics().decisions());
     Services services = Services.create(pool, apiService, apiService, api, recorder, feed,
         new AutomationService(pool, Clock.systemUTC()), Clock.systemUTC(), config.scheduler(),
-        config.security().encryptionKey());
+        config.security().encryptionKey(), consoleLive);
     Readiness readiness = new Readiness(services.health()::ping);
     List<String> httpIds = new CopyOnWriteArrayList<>();
     List<String> otherIds = new CopyOnWriteArrayList<>();
@@ -154,6 +159,10 @@ public final class BatonServer {
         .compose(id -> {
           otherIds.add(id);
           return vertx.deployVerticle(recorder);
+        })
+        .compose(id -> {
+          otherIds.add(id);
+          return vertx.deployVerticle(consoleLive);
         })
         .compose(id -> {
           otherIds.add(id);

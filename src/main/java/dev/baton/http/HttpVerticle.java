@@ -107,6 +107,8 @@ public final class HttpVerticle extends VerticleBase {
     Predicate<String> tokenCheck = auth.enabled() ? auth::acceptsToken : null;
     new EventRoutes(vertx, services.eventQueries(), services.eventRecorder(), services.eventFeed(), tokenCheck, options.bodyLimitBytes(),
         services.clock()).mount(api);
+    // the operator console: /api/console/… beside the API, its page at / (docs/console.md)
+    new ConsoleRoutes(services.console(), services.consoleLive(), services.concurrencyLimits(), services::now).mount(vertx, root, api);
     root.route("/api/*").subRouter(api);
 
     // Failures anywhere (a handler's exception, BodyHandler's 413, CORS's 403, …) and unmatched
@@ -213,6 +215,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     return path.equals("/api/health") || path.equals("/api/ready")
         || path.equals("/metrics") && !options.security().metricsRequireAuth()
+        || ConsoleRoutes.isAsset(path)
         || WEBSOCKETS.contains(path) && "websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE));
   }
 

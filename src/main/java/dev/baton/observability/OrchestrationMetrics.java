@@ -30,6 +30,7 @@ public final class OrchestrationMetrics {
   private final DistributionSummary creationGroupSize;
   private final AtomicInteger waitsHeld = new AtomicInteger();
   private final ConcurrentMap<String, Counter> holdsEnded = new ConcurrentHashMap<>();
+  private final Decisions decisions = new Decisions();
 
   public OrchestrationMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -101,6 +102,23 @@ public final class OrchestrationMetrics {
     }
     c.increment();
     (kind == RunKind.TASK_RUN ? taskLatency : flowLatency).record(Duration.ofNanos(nanos));
+  }
+
+  /**
+   * A set-state proposal answered REJECT, WAIT or ABORT, kept for the console's run timeline
+   * ({@link Decisions}); an ACCEPT is not kept (the state history has it).
+   */
+  public void refused(RunKind kind, java.util.UUID runId, String proposed, OrchestrationStatus status, String rule,
+      String reason, String stateType, String stateName) {
+    if (status != OrchestrationStatus.ACCEPT) {
+      decisions.add(new Decisions.Decision(java.time.Instant.now(), kind == RunKind.TASK_RUN ? "task_run" : "flow_run",
+          runId, proposed, status.name(), rule, reason, stateType, stateName));
+    }
+  }
+
+  /** The refused proposals kept for the console. */
+  public Decisions decisions() {
+    return decisions;
   }
 
   public void failure(RunKind kind, String endpoint, String code) {

@@ -29,6 +29,8 @@ import java.time.temporal.ChronoUnit;
  * @param clock the clock requests are timed with
  * @param artifacts artifacts and their keys' collections
  * @param blocks block types, schemas, documents and the default result storage
+ * @param console the operator console's reads (runs by state, keyset pages)
+ * @param consoleLive the console's live feed (one per instance, a verticle the server deploys)
  */
 public record Services(
     RunCommands runs,
@@ -49,21 +51,25 @@ public record Services(
     Variables variables,
     Deployments deployments,
     Artifacts artifacts,
-    BlockServices blocks) {
+    BlockServices blocks,
+    Console console,
+    ConsoleLive consoleLive) {
 
   /**
    * The services of one server, over its pool.
    *
    * @param scheduler the window of manual scheduling ({@code POST /deployments/{id}/schedule})
    * @param encryptionKey the key block document data is encrypted with (base64), or null for the one kept in the database
+   * @param consoleLive the console's live feed (its reads are the console service)
    */
   public static Services create(Pool pool, RunCommands runs, SlotCommands slots, BatonConfig.Api apiConfig,
       EventRecorder eventRecorder, EventFeed eventFeed, AutomationService automations, Clock clock,
-      BatonConfig.Scheduler scheduler, String encryptionKey) {
+      BatonConfig.Scheduler scheduler, String encryptionKey, ConsoleLive consoleLive) {
     return new Services(runs, slots, apiConfig, new ConcurrencyLimits(pool),
         new EventQueries(pool), eventRecorder, eventFeed, automations, new Health(pool), clock, new Flows(pool), new FlowRuns(pool),
         new TaskRuns(pool), new Logs(pool), new FlowRunInputs(pool), new Variables(pool),
-        new Deployments(pool, runs, scheduler, clock), new Artifacts(pool), BlockServices.create(pool, encryptionKey));
+        new Deployments(pool, runs, scheduler, clock), new Artifacts(pool), BlockServices.create(pool, encryptionKey),
+        consoleLive.console(), consoleLive);
   }
 
   /** Microsecond-precision "now" of {@link #clock}, matching PostgreSQL timestamptz (rendered estimates). */

@@ -256,8 +256,8 @@ public final class FilterBodies {
     return v == null ? dflt : v;
   }
 
-  /** Adds the target's filter-object parameters to an embedded body model. */
-  private static <R> Model<R> filters(Model<R> m, Target t) {
+  /** Adds the target's filter-object parameters to an embedded body model (also the console's keyset bodies). */
+  static <R> Model<R> filters(Model<R> m, Target t) {
     for (String k : t.keys) {
       m.opt(k, switch (k) {
         case "flows" -> FLOW_FILTER;
@@ -271,7 +271,7 @@ public final class FilterBodies {
     return m;
   }
 
-  private static Query query(Model<?>.Vals v) {
+  static Query query(Model<?>.Vals v) {
     WorkPoolFilter queues = v.maybe("work_pool_queues");
     return new Query(v.maybe("flows"), v.maybe("flow_runs"), v.maybe("task_runs"), v.maybe("deployments"),
         v.maybe("work_pools"), queues != null ? queues : v.maybe("work_queues"));

@@ -103,6 +103,11 @@ public final class LoneSetState {
     return outcome
         .map(o -> {
           metrics.outcome(cmd.kind(), ENDPOINT, o.status(), o.decidedBy(), System.nanoTime() - startNanos);
+          if (o.status() != OrchestrationStatus.ACCEPT) {
+            metrics.refused(cmd.kind(), cmd.runId(), String.valueOf(cmd.state().type()), o.status(), o.decidedBy(),
+                o.details() == null ? null : o.details().reason(), o.state() == null ? null : String.valueOf(o.state().type()),
+                o.state() == null ? null : o.state().name());
+          }
           if (LOG.isDebugEnabled()) {
             LOG.debug("event=orchestrated run_kind={} run_id={} proposed={} status={} rule={} state={} written={}",
                 cmd.kind(), cmd.runId(), cmd.state().type(), o.status(), o.decidedBy(),
