@@ -29,7 +29,7 @@ class ConsoleTest {
 
   @Test
   void onlyFiltersAnIndexAnswersGoUnwindowed() {
-    Filters.Ids one = new Filters.Ids(List.of(UUID.randomUUID()), null, null);
+    Filters.Ids one = new Filters.Ids(Filters.Op.AND, List.of(UUID.randomUUID()), null, null);
     Filters.States running = new Filters.States(Filters.Op.AND, List.of(StateType.RUNNING), null, null, null);
     assertTrue(Console.indexedTaskRunFilter(tasks(taskFilter(Filters.Op.AND, null, null, one))), "a flow run's task runs");
     assertTrue(Console.indexedTaskRunFilter(tasks(taskFilter(Filters.Op.AND, one, running, null))), "ids");
