@@ -46,7 +46,10 @@ final class AutomationCommands implements ActionService.Commands {
     FlowRunFromDeployment b = new FlowRunFromDeployment(state, null,
         parameters instanceof ObjectNode o ? o : null, null, idempotencyKey,
         null, jobVariables instanceof ObjectNode j ? j : null, null, null, null, null, null);
-    return services.deployments().createFlowRun(deploymentId, b, null)
+    // recorded as Prefect records a run an automation's internal call created
+    ObjectNode createdBy = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+        .put("id", automationId.toString()).put("type", "AUTOMATION").put("display_value", automationName);
+    return services.deployments().createFlowRun(deploymentId, b, null, createdBy)
         .map(c -> Map.entry(c.run().id(), c.run().name()));
   }
 

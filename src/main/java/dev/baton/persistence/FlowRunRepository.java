@@ -21,9 +21,9 @@ public final class FlowRunRepository {
       INSERT INTO flow_run (id, name, flow_id, deployment_id, deployment_version, work_queue_name,
                             work_pool_name, flow_version, parameters, idempotency_key, context,
                             empirical_policy, tags, labels, parent_task_run_id,
-                            infrastructure_document_id, job_variables)
+                            infrastructure_document_id, job_variables, created_by)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11::text::jsonb, $12::text::jsonb,
-              $13::text::jsonb, $14::text::jsonb, $15, $16, $17::text::jsonb)
+              $13::text::jsonb, $14::text::jsonb, $15, $16, $17::text::jsonb, $18::text::jsonb)
       ON CONFLICT (flow_id, idempotency_key) DO NOTHING
       RETURNING id""";
 
@@ -48,7 +48,8 @@ public final class FlowRunRepository {
         .addValue(cmd.idempotencyKey()).addValue(JsonCodec.write(JsonCodec.objectOrEmpty(cmd.context())))
         .addValue(JsonCodec.writeFlowPolicy(cmd.empiricalPolicy())).addValue(JsonCodec.writeStrings(cmd.tags()))
         .addValue(JsonCodec.write(JsonCodec.objectOrEmpty(labels))).addValue(cmd.parentTaskRunId())
-        .addValue(cmd.infrastructureDocumentId()).addValue(JsonCodec.write(jobVariables));
+        .addValue(cmd.infrastructureDocumentId()).addValue(JsonCodec.write(jobVariables))
+        .addValue(cmd.createdBy() == null ? null : JsonCodec.write(cmd.createdBy()));
     return c.preparedQuery(INSERT).execute(t).compose(rows -> {
       if (rows.size() > 0) {
         return Future.succeededFuture(new Upserted<>(rows.iterator().next().getUUID("id"), true));

@@ -324,9 +324,15 @@ public final class Deployments {
    * NOT_FOUND when there is no such deployment.
    */
   public Future<CreatedRun<FlowRun>> createFlowRun(UUID deploymentId, FlowRunFromDeployment b, ApiVersion apiVersion) {
+    return createFlowRun(deploymentId, b, apiVersion, null);
+  }
+
+  /** {@link #createFlowRun(UUID, FlowRunFromDeployment, ApiVersion)} recording who created it ({@code created_by}). */
+  public Future<CreatedRun<FlowRun>> createFlowRun(UUID deploymentId, FlowRunFromDeployment b, ApiVersion apiVersion,
+      com.fasterxml.jackson.databind.JsonNode createdBy) {
     return Found.orNotFound(DeploymentRepository.get(pool, deploymentId), NOT_FOUND)
         .map(d -> {
-          FlowRunCreate c = flowRunCreate(d, b);
+          FlowRunCreate c = flowRunCreate(d, b).withCreatedBy(createdBy);
           return c.labels() != null ? c : c.withLabels(JsonNodeFactory.instance.objectNode()); // none given: none added
         })
         .compose(c -> runs.createFlowRun(new CreateFlowRunCommand(c, apiVersion, Deadline.NONE)));

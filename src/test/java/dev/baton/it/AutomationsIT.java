@@ -165,6 +165,51 @@ class AutomationsIT {
     Poll.eventually(5_000, 100, () -> assertEquals(1, count(a, sequenceRes, "prefect.automation.triggered")));
   }
 
+  @Test
+  void runDeploymentRunsItWithTemplatedParametersAsTheAutomationThenPausesIt() throws Exception {
+    UUID flow = a.api().createFlow();
+    UUID deployment = a.api().post("/api/deployments/", obj("name", "target-" + UUID.randomUUID(), "flow_id",
+        flow.toString(), "parameters", obj("x", 1, "who", "nobody"))).id();
+    String kind = "test.run." + UUID.randomUUID();
+    ArrayNode actions = ApiClient.JSON.createArrayNode();
+    actions.add(obj("type", "run-deployment", "source", "selected", "deployment_id", deployment.toString(),
+        "parameters", obj("who", "{{ event.resource.id }}", "n", "{{ event.payload.n }}"), "job_variables", null));
+    actions.add(obj("type", "pause-deployment", "source", "selected", "deployment_id", deployment.toString()));
+    String name = "runner-" + UUID.randomUUID();
+    UUID automation = a.api().post("/api/automations/", obj("name", name, "trigger", obj("type", "event", "posture",
+        "Reactive", "expect", List.of(kind), "threshold", 1, "within", 0), "actions", actions)).expect(201).id();
+    ArrayNode batch = ApiClient.JSON.createArrayNode();
+    batch.add(obj("id", UUID.randomUUID().toString(), "occurred", Instant.now().toString(), "event", kind,
+        "resource", obj("prefect.resource.id", "thing.7"), "related", List.of(), "payload", obj("n", 7)));
+    b.api().post("/api/events", batch).expect(204);
+
+    JsonNode[] runs = new JsonNode[1];
+    Poll.eventually(15_000, 100, () -> {
+      runs[0] = a.api().post("/api/flow_runs/filter", obj("flow_runs", obj("deployment_id",
+          obj("any_", List.of(deployment.toString()))))).expect(200).body();
+      assertEquals(1, runs[0].size(), runs[0].toString());
+    });
+    JsonNode run = runs[0].get(0);
+    assertEquals("SCHEDULED", run.at("/state/type").asText());
+    assertEquals(obj("x", 1, "who", "thing.7", "n", 7), run.get("parameters"), "the deployment's, then the templated ones");
+    assertEquals("AUTOMATION", run.at("/created_by/type").asText());
+    assertEquals(automation.toString(), run.at("/created_by/id").asText());
+    assertEquals(name, run.at("/created_by/display_value").asText());
+    assertTrue(run.get("idempotency_key").asText().startsWith("automation " + automation + ", action 0, invocation "));
+    Poll.eventually(10_000, 100, () -> assertTrue(a.api().get("/api/deployments/" + deployment).expect(200)
+        .body().get("paused").asBoolean(), "the second action paused it"));
+    // the run's Scheduled event names the automation that created it
+    String runResource = "prefect.flow-run." + run.get("id").asText();
+    Poll.eventually(10_000, 100, () -> {
+      List<JsonNode> scheduled = events(a.api(), "prefect.flow-run.Scheduled", runResource);
+      assertEquals(1, scheduled.size());
+      Set<String> related = new HashSet<>();
+      scheduled.get(0).get("related").forEach(r -> related.add(r.get("prefect.resource.id").asText() + "/"
+          + r.get("prefect.resource.role").asText()));
+      assertTrue(related.contains("prefect.automation." + automation + "/creator"), related.toString());
+    });
+  }
+
   private static long count(TestServer s, String resourceId, String name) {
     return Await.await(s.pool().preparedQuery("SELECT count(*) FROM event WHERE resource_id = $1 AND event = $2")
         .execute(io.vertx.sqlclient.Tuple.of(resourceId, name))).iterator().next().getLong(0);

@@ -27,13 +27,33 @@ public record FlowRunCreate(
     String workPoolName,
     String workQueueName,
     JsonNode jobVariables,
-    UUID deploymentId) {
+    UUID deploymentId,
+    JsonNode createdBy) {
+
+  /** A run no one in particular creates ({@code created_by} null: the REST API's and the bus's). */
+  public FlowRunCreate(UUID flowId, String name, StateCreate state, String flowVersion, ObjectNode parameters,
+      ObjectNode context, UUID parentTaskRunId, UUID infrastructureDocumentId, FlowRunPolicy empiricalPolicy,
+      List<String> tags, ObjectNode labels, String idempotencyKey, String workPoolName, String workQueueName,
+      JsonNode jobVariables, UUID deploymentId) {
+    this(flowId, name, state, flowVersion, parameters, context, parentTaskRunId, infrastructureDocumentId,
+        empiricalPolicy, tags, labels, idempotencyKey, workPoolName, workQueueName, jobVariables, deploymentId, null);
+  }
 
   /** This flow run with {@code labels} as its user labels. */
   public FlowRunCreate withLabels(ObjectNode labels) {
     return new FlowRunCreate(flowId, name, state, flowVersion, parameters, context, parentTaskRunId,
         infrastructureDocumentId, empiricalPolicy, tags, labels, idempotencyKey, workPoolName, workQueueName,
-        jobVariables, deploymentId);
+        jobVariables, deploymentId, createdBy);
+  }
+
+  /**
+   * This flow run with its creator ({@code {"id", "type", "display_value"}}: an automation that
+   * ran a deployment, as Prefect records it).
+   */
+  public FlowRunCreate withCreatedBy(JsonNode createdBy) {
+    return new FlowRunCreate(flowId, name, state, flowVersion, parameters, context, parentTaskRunId,
+        infrastructureDocumentId, empiricalPolicy, tags, labels, idempotencyKey, workPoolName, workQueueName,
+        jobVariables, deploymentId, createdBy);
   }
 
   /**
