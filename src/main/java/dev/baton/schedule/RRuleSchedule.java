@@ -66,10 +66,7 @@ public record RRuleSchedule(String rrule, String timezone) implements Schedule {
     for (String line : lines) {
       int colon = line.indexOf(':');
       if (colon < 0) {
-        if (lines.size() > 1) {
-          throw new IllegalArgumentException("unsupported line: " + line);
-        }
-        rules.add(rule(line));
+        rules.add(rule(line)); // a line without a name is a rule, among others too (as dateutil reads it)
         continue;
       }
       String head = line.substring(0, colon).toUpperCase(Locale.ROOT);
